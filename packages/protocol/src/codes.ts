@@ -1,0 +1,78 @@
+/**
+ * Stable error codes. Clients branch on the code, never on the human message.
+ * Every `error` and `auth_error` frame, and every HTTP error body, carries one of these.
+ */
+export const ErrorCode = {
+  /** The frame is not valid JSON. */
+  InvalidJson: 'invalid_json',
+  /** The frame is JSON but not an envelope `{ type, payload, id? }`. */
+  InvalidFrame: 'invalid_frame',
+  /** `type` names no client event. */
+  UnknownType: 'unknown_type',
+  /** The payload does not match the event's schema; `path` points at the field. */
+  InvalidPayload: 'invalid_payload',
+  /** `send_message` content is empty once trimmed. */
+  ContentEmpty: 'content_empty',
+  /** `send_message` content is longer than MAX_CONTENT_LENGTH. */
+  ContentTooLong: 'content_too_long',
+  /** A request other than `auth` arrived before authentication. */
+  AuthRequired: 'auth_required',
+  /** The token is unknown. */
+  InvalidToken: 'invalid_token',
+  /** No `auth` arrived within the auth timeout. */
+  AuthTimeout: 'auth_timeout',
+  /** `auth` was sent on a connection that is already authenticated. */
+  AlreadyAuthenticated: 'already_authenticated',
+  /** The conversation does not exist or the user is not a member (the two are not told apart). */
+  ConversationNotFound: 'conversation_not_found',
+  /** A user id names nobody. */
+  UserNotFound: 'user_not_found',
+  /** `create_dm` with one's own id. */
+  CannotDmSelf: 'cannot_dm_self',
+  /** `create_group` leaves nobody but the creator once duplicates and the creator are removed. */
+  GroupTooSmall: 'group_too_small',
+  /** `create_group` would exceed MAX_GROUP_MEMBERS. */
+  GroupTooLarge: 'group_too_large',
+  /** Too many requests; `retry_after_ms` says when to try again. */
+  RateLimited: 'rate_limited',
+  /** The user already has the maximum number of open connections. */
+  TooManyConnections: 'too_many_connections',
+  /** The nickname breaks the nickname rules. */
+  InvalidNickname: 'invalid_nickname',
+  /** Someone already has this nickname (ignoring case). */
+  NicknameTaken: 'nickname_taken',
+  /** No invite has this code. */
+  InviteNotFound: 'invite_not_found',
+  /** The invite has already been redeemed. */
+  InviteUsed: 'invite_used',
+  /** The server failed; nothing was stored by the failed request. */
+  InternalError: 'internal_error',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+export const ERROR_CODES = Object.values(ErrorCode) as ErrorCode[];
+
+/** WebSocket close codes the server uses. 4000–4999 are the application's own range. */
+export const CloseCode = {
+  /** The server is shutting down; reconnect later. */
+  GoingAway: 1001,
+  /** The upgrade came from an origin that is not allowed. */
+  PolicyViolation: 1008,
+  /** A frame was larger than MAX_FRAME_BYTES. */
+  MessageTooBig: 1009,
+  /** The token was refused; do not reconnect with it. */
+  AuthFailed: 4001,
+  /** No `auth` frame arrived in time. */
+  AuthTimeout: 4002,
+  /** The first frame was not `auth`. */
+  AuthRequired: 4003,
+  /** The user has too many open connections. */
+  TooManyConnections: 4004,
+  /** The connection kept sending past its rate limit. */
+  RateLimited: 4005,
+  /** The connection stopped reading and its send buffer passed the limit; reconnect and catch up. */
+  SlowConsumer: 4006,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Close codes after which reconnecting with the same token is pointless. */
+export const FATAL_CLOSE_CODES: readonly number[] = [CloseCode.AuthFailed, CloseCode.PolicyViolation];

@@ -1,0 +1,72 @@
+import Type, { type Static } from 'typebox';
+import { event, payload } from '../envelope.js';
+import {
+  CATCH_UP_PAGE_MAX,
+  HISTORY_PAGE_MAX,
+  MAX_CLIENT_ID_LENGTH,
+  MAX_CONTENT_LENGTH,
+  MAX_GROUP_MEMBERS,
+  MAX_TOKEN_LENGTH,
+} from '../limits.js';
+import { Id } from '../models.js';
+
+export const Auth = event('auth', payload({ token: Type.String({ minLength: 1, maxLength: MAX_TOKEN_LENGTH }) }));
+
+export const SendMessage = event(
+  'send_message',
+  payload({
+    conversation_id: Id,
+    content: Type.String({ maxLength: MAX_CONTENT_LENGTH }),
+    /** Idempotency key: a retry with the same key returns the stored message instead of storing another. */
+    client_id: Type.String({ minLength: 1, maxLength: MAX_CLIENT_ID_LENGTH }),
+  }),
+);
+
+export const CreateDm = event('create_dm', payload({ user_id: Id }));
+
+export const CreateGroup = event(
+  'create_group',
+  payload({ user_ids: Type.Array(Id, { minItems: 1, maxItems: MAX_GROUP_MEMBERS * 2 }) }),
+);
+
+export const LoadHistory = event(
+  'load_history',
+  payload({
+    conversation_id: Id,
+    /** Return messages with an id lower than this; newest page when left out. */
+    before: Type.Optional(Id),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: HISTORY_PAGE_MAX })),
+  }),
+);
+
+export const CatchUp = event(
+  'catch_up',
+  payload({
+    /** The highest message id the client has seen; 0 for none. */
+    after: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: CATCH_UP_PAGE_MAX })),
+  }),
+);
+
+export const CreateInvite = event('create_invite', payload({}));
+
+export const Ping = event('ping', payload({}));
+
+/** Every client → server event, keyed by its type. */
+export const ClientEvents = {
+  auth: Auth,
+  send_message: SendMessage,
+  create_dm: CreateDm,
+  create_group: CreateGroup,
+  load_history: LoadHistory,
+  catch_up: CatchUp,
+  create_invite: CreateInvite,
+  ping: Ping,
+} as const;
+
+export const ClientEvent = Type.Union([Auth, SendMessage, CreateDm, CreateGroup, LoadHistory, CatchUp, CreateInvite, Ping]);
+export type ClientEvent = Static<typeof ClientEvent>;
+export type ClientEventType = ClientEvent['type'];
+export type ClientEventOf<T extends ClientEventType> = Extract<ClientEvent, { type: T }>;
+export type ClientPayload<T extends ClientEventType> = ClientEventOf<T>['payload'];
+export const CLIENT_EVENT_TYPES = Object.keys(ClientEvents) as ClientEventType[];

@@ -1,0 +1,21 @@
+/** Longest message content, in characters (Unicode code points), before trimming. */
+export const MAX_CONTENT_LENGTH = 4000;
+/** Messages per `load_history` page when `limit` is left out. */
+export const HISTORY_PAGE_DEFAULT = 50;
+/** Largest `limit` a `load_history` request may ask for. */
+export const HISTORY_PAGE_MAX = 100;
+/** Messages per `catch_up` page when `limit` is left out, and the largest allowed. */
+export const CATCH_UP_PAGE_DEFAULT = 200;
+export const CATCH_UP_PAGE_MAX = 500;
+/** Members of a group, the creator included. */
+export const MAX_GROUP_MEMBERS = 32;
+/** Nickname length in characters after trimming. */
+export const NICKNAME_MIN_LENGTH = 1;
+export const NICKNAME_MAX_LENGTH = 32;
+/** Longest request `id` and `client_id`. */
+export const MAX_REQUEST_ID_LENGTH = 64;
+export const MAX_CLIENT_ID_LENGTH = 64;
+/** Longest token accepted in `auth` (issued tokens are 43 characters). */
+export const MAX_TOKEN_LENGTH = 256;
+/** Largest WebSocket frame the server reads; larger ones close the connection with 1009. */
+export const MAX_FRAME_BYTES = 64 * 1024;
