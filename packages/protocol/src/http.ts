@@ -26,7 +26,7 @@ export const InviteStatus = Type.Object({ code: Type.String(), available: Type.L
 export type InviteStatus = Static<typeof InviteStatus>;
 
 export const HttpError = Type.Object({
-  error: Type.Object({ code: Type.Union(ERROR_CODES.map((c) => Type.Literal(c))), message: Type.String() }),
+  error: Type.Object({ code: Type.Enum(ERROR_CODES), message: Type.String() }),
 });
 export type HttpError = Static<typeof HttpError>;
 

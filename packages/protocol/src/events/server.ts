@@ -3,7 +3,7 @@ import { ERROR_CODES } from '../codes.js';
 import { event, payload } from '../envelope.js';
 import { Conversation, Id, Message, User } from '../models.js';
 
-const Code = Type.Union(ERROR_CODES.map((code) => Type.Literal(code)));
+const Code = Type.Enum(ERROR_CODES);
 
 export const AuthOk = event(
   'auth_ok',

@@ -1,0 +1,97 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { defaults, type Config, type ServerOptions } from './config.js';
+import { inviteUrl, type Context } from './context.js';
+import { openDatabase } from './db/open.js';
+import { Conversations } from './domain/conversations.js';
+import { Directory } from './domain/directory.js';
+import { Invites } from './domain/invites.js';
+import { Messages } from './domain/messages.js';
+import { Users } from './domain/users.js';
+import { createRouter } from './http/router.js';
+import { createLogger } from './log.js';
+import { Fanout } from './ws/fanout.js';
+import { Gateway } from './ws/gateway.js';
+import { Presence } from './ws/presence.js';
+
+export interface RunningServer {
+  /** Base URL of the HTTP server, e.g. http://127.0.0.1:3000. */
+  url: string;
+  /** WebSocket URL, e.g. ws://127.0.0.1:3000/ws. */
+  wsUrl: string;
+  port: number;
+  /** The public URL invite links use. */
+  publicUrl: string;
+  /** The invite link made at first start, while nobody has joined yet. */
+  firstInviteUrl: string | null;
+  /** Makes a new invite and returns its link. */
+  createInvite(): string;
+  /** Stops accepting, closes every connection with 1001, then closes the database. */
+  close(): Promise<void>;
+}
+
+/** Opens the database, then serves the web app, the invite API and the WebSocket on one port. */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const config: Config = { ...defaults, ...options };
+  const log = createLogger(config.logLevel);
+  const db = openDatabase(config.dbPath, config.synchronous);
+  const directory = new Directory();
+  directory.load(db);
+  const presence = new Presence();
+  const ctx: Context = {
+    config,
+    publicUrl: '',
+    log,
+    db,
+    directory,
+    users: new Users(db),
+    invites: new Invites(db, directory),
+    conversations: new Conversations(db, directory),
+    messages: new Messages(db, directory),
+    presence,
+    fanout: new Fanout(presence, directory),
+  };
+  ctx.conversations.ensureLobby();
+
+  const router = createRouter(ctx);
+  const http = createServer((req, res) => router.handle(req, res));
+  const port = await listen(http, config.port, config.host);
+  ctx.publicUrl = (config.publicUrl || `http://localhost:${port}`).replace(/\/+$/, '');
+  const gateway = new Gateway(ctx);
+  http.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
+  const prune = setInterval(() => router.invites.limiter.prune(), 60_000).unref();
+
+  const firstInvite = directory.users.size === 0 ? ctx.invites.firstInvite() : null;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  log.info({ port, publicUrl: ctx.publicUrl, db: config.dbPath }, 'listening');
+
+  return {
+    url,
+    wsUrl: `${url.replace(/^http/, 'ws')}/ws`,
+    port,
+    publicUrl: ctx.publicUrl,
+    firstInviteUrl: firstInvite === null ? null : inviteUrl(ctx, firstInvite),
+    createInvite: () => inviteUrl(ctx, ctx.invites.create(null)),
+    close: async () => {
+      clearInterval(prune);
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      gateway.closeAll();
+      http.closeAllConnections();
+      await closed;
+      // Every request is handled synchronously, so once the sockets are gone nothing is in flight.
+      db.$client.close();
+      log.info('stopped');
+    },
+  };
+}
+
+function listen(http: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, host, () => {
+      http.off('error', reject);
+      resolve((http.address() as AddressInfo).port);
+    });
+  });
+}

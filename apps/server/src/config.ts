@@ -1,0 +1,113 @@
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { MAX_FRAME_BYTES } from '@hearth/protocol';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Every server option, with its default. Flags and HEARTH_* environment variables override them. */
+export const defaults = {
+  /** TCP port for the web app, the invite API and the WebSocket. */
+  port: 3000,
+  /** Interface to listen on. */
+  host: '0.0.0.0',
+  /** SQLite database file; created on first start. */
+  dbPath: `${repoRoot}data/hearth.db`,
+  /** The address people open; invite links and the Origin check use it. Defaults to http://localhost:<port>. */
+  publicUrl: '',
+  /** Further origins allowed to open a WebSocket (comma-separated in the environment). */
+  allowedOrigins: [] as string[],
+  /** The built web app to serve. */
+  webDir: `${repoRoot}apps/web/dist`,
+  /** pino level: fatal, error, warn, info, debug, trace or silent. */
+  logLevel: 'info',
+  /** SQLite `synchronous` in WAL mode: NORMAL survives a process crash, FULL also a power cut. */
+  synchronous: 'NORMAL' as 'NORMAL' | 'FULL',
+  /** A new connection must authenticate within this time. */
+  authTimeoutMs: 5_000,
+  /** WebSocket ping interval; a connection that misses one pong is dropped, so dead ones go within two intervals. */
+  heartbeatMs: 25_000,
+  /** Largest frame read from a client; larger closes the connection with 1009. */
+  maxFrameBytes: MAX_FRAME_BYTES,
+  /** Requests a connection may make per second on average, and in one burst. */
+  requestsPerSecond: 20,
+  requestBurst: 40,
+  /** Refused (rate-limited) requests in a row after which the connection is closed with 4005. */
+  floodLimit: 50,
+  /** Open authenticated connections per user (tabs, devices, bots). */
+  maxConnectionsPerUser: 12,
+  /** Connections that have not authenticated yet, server-wide. */
+  maxUnauthenticated: 256,
+  /** Invite redemptions per client address: per minute on average, and in one burst. */
+  redeemsPerMinute: 6,
+  redeemBurst: 6,
+  /** Bytes queued to one connection before it counts as a slow consumer and is dropped (it can reconnect and catch up). */
+  maxBufferedBytes: 4 * 1024 * 1024,
+};
+
+export type Config = typeof defaults;
+export type ServerOptions = Partial<Config>;
+
+const HELP = `Hearth chat server
+
+Usage: npm start -- [options]
+
+Options (environment variable in brackets):
+  --port N             TCP port (HEARTH_PORT, default ${defaults.port})
+  --host HOST          interface to listen on (HEARTH_HOST, default ${defaults.host})
+  --db PATH            SQLite file (HEARTH_DB, default data/hearth.db)
+  --public-url URL     address people open, used in invite links (HEARTH_PUBLIC_URL, default http://localhost:PORT)
+  --allowed-origins L  comma-separated extra origins for WebSockets (HEARTH_ALLOWED_ORIGINS)
+  --web-dir PATH       built web app (HEARTH_WEB_DIR, default apps/web/dist)
+  --log-level LEVEL    pino log level (HEARTH_LOG_LEVEL, default ${defaults.logLevel})
+  --synchronous MODE   NORMAL or FULL (HEARTH_SYNCHRONOUS, default ${defaults.synchronous})
+  -h, --help           show this help
+`;
+
+/** Reads flags and HEARTH_* variables; flags win. Returns null after printing help. */
+export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): ServerOptions | null {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      db: { type: 'string' },
+      'public-url': { type: 'string' },
+      'allowed-origins': { type: 'string' },
+      'web-dir': { type: 'string' },
+      'log-level': { type: 'string' },
+      synchronous: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return null;
+  }
+  const options: ServerOptions = {};
+  const port = values.port ?? env.HEARTH_PORT;
+  if (port !== undefined) options.port = parsePort(port);
+  const pick = (flag: string | undefined, name: string) => flag ?? env[name];
+  assign(options, 'host', pick(values.host, 'HEARTH_HOST'));
+  assign(options, 'dbPath', pick(values.db, 'HEARTH_DB'));
+  assign(options, 'publicUrl', pick(values['public-url'], 'HEARTH_PUBLIC_URL'));
+  assign(options, 'webDir', pick(values['web-dir'], 'HEARTH_WEB_DIR'));
+  assign(options, 'logLevel', pick(values['log-level'], 'HEARTH_LOG_LEVEL'));
+  const origins = pick(values['allowed-origins'], 'HEARTH_ALLOWED_ORIGINS');
+  if (origins) options.allowedOrigins = origins.split(',').map((o) => o.trim()).filter(Boolean);
+  const synchronous = pick(values.synchronous, 'HEARTH_SYNCHRONOUS')?.toUpperCase();
+  if (synchronous !== undefined) {
+    if (synchronous !== 'NORMAL' && synchronous !== 'FULL') throw new Error('--synchronous must be NORMAL or FULL');
+    options.synchronous = synchronous;
+  }
+  return options;
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port: ${text}`);
+  return port;
+}
+
+function assign<K extends keyof Config>(options: ServerOptions, key: K, value: string | undefined) {
+  if (value !== undefined && value !== '') (options as Record<string, unknown>)[key] = value;
+}

@@ -1,0 +1,30 @@
+import type { Config } from './config.js';
+import type { Db } from './db/open.js';
+import type { Conversations } from './domain/conversations.js';
+import type { Directory } from './domain/directory.js';
+import type { Invites } from './domain/invites.js';
+import type { Messages } from './domain/messages.js';
+import type { Users } from './domain/users.js';
+import type { Logger } from './log.js';
+import type { Fanout } from './ws/fanout.js';
+import type { Presence } from './ws/presence.js';
+
+/** What the request handlers work with, built once at start. */
+export interface Context {
+  config: Config;
+  publicUrl: string;
+  log: Logger;
+  db: Db;
+  directory: Directory;
+  users: Users;
+  invites: Invites;
+  conversations: Conversations;
+  messages: Messages;
+  presence: Presence;
+  fanout: Fanout;
+}
+
+/** The link that opens the web app's join page for an invite. */
+export function inviteUrl(ctx: Pick<Context, 'publicUrl'>, code: string): string {
+  return `${ctx.publicUrl}/join/${code}`;
+}

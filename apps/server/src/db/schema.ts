@@ -1,0 +1,73 @@
+import { foreignKey, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+// Mirrors schema.sql at the repo root; test/db/schema-matches-sql.test.ts fails on any drift.
+
+export const users = sqliteTable('users', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  nickname: text('nickname').notNull().unique(),
+  /** NFKC + lower case: makes nicknames unique ignoring case. */
+  nicknameKey: text('nickname_key').notNull().unique(),
+  /** SHA-256 (hex) of the bearer token; the token itself is never stored. */
+  token: text('token').notNull().unique(),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const invites = sqliteTable(
+  'invites',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    code: text('code').notNull(),
+    createdBy: integer('created_by').references(() => users.id),
+    usedBy: integer('used_by').references(() => users.id),
+    createdAt: integer('created_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [uniqueIndex('invites_code_idx').on(t.code)],
+);
+
+export const conversations = sqliteTable('conversations', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  type: text('type', { enum: ['lobby', 'dm', 'group'] }).notNull(),
+  /** "<low user id>:<high user id>" for a DM, so there is at most one DM per pair; null otherwise. */
+  dmKey: text('dm_key').unique(),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const conversationMembers = sqliteTable(
+  'conversation_members',
+  {
+    conversationId: integer('conversation_id').notNull(),
+    userId: integer('user_id').notNull(),
+    joinedAt: integer('joined_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.userId] }),
+    foreignKey({ columns: [t.conversationId], foreignColumns: [conversations.id] }),
+    foreignKey({ columns: [t.userId], foreignColumns: [users.id] }),
+    index('conversation_members_user_idx').on(t.userId),
+  ],
+);
+
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    content: text('content').notNull(),
+    /** The sender's idempotency key: a retried send finds the stored row instead of inserting another. */
+    clientId: text('client_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    index('messages_conversation_created_idx').on(t.conversationId, t.createdAt),
+    // History pages walk ids (timestamps are not unique), newest first.
+    index('messages_conversation_id_idx').on(t.conversationId, t.id),
+    uniqueIndex('messages_user_client_idx').on(t.userId, t.clientId),
+  ],
+);
+

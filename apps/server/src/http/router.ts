@@ -1,0 +1,33 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { resolve } from 'node:path';
+import { ErrorCode } from '@hearth/protocol';
+import type { Context } from '../context.js';
+import { InviteRoutes } from './invites.js';
+import { safeDecode, sendError, sendJson } from './respond.js';
+import { serveStatic } from './static.js';
+
+const INVITE_ROUTE = /^\/api\/invites\/([^/]{1,128})$/;
+
+/** Routes plain HTTP requests: the invite API, a health check, and the web app. */
+export function createRouter(ctx: Context) {
+  const invites = new InviteRoutes(ctx);
+  const webDir = resolve(ctx.config.webDir);
+  return {
+    invites,
+    handle(req: IncomingMessage, res: ServerResponse): void {
+      const path = (req.url ?? '/').split('?')[0]!;
+      const invite = INVITE_ROUTE.exec(path);
+      if (invite !== null) {
+        invites.handle(req, res, safeDecode(invite[1]!)).catch((error: unknown) => {
+          ctx.log.error({ err: error }, 'invite request failed');
+          if (!res.headersSent) sendError(res, ErrorCode.InternalError, 'The server could not handle this request');
+        });
+        return;
+      }
+      if (path.startsWith('/api/')) return void res.writeHead(404).end();
+      if (path === '/healthz') return sendJson(res, 200, { ok: true });
+      serveStatic(webDir, req, res);
+    },
+  };
+}
+

@@ -1,0 +1,2 @@
+export { startServer, type RunningServer } from './app.js';
+export { defaults, type Config, type ServerOptions } from './config.js';

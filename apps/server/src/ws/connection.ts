@@ -1,0 +1,59 @@
+import { CloseCode, serverEvent, type ErrorCode, type ServerEvent, type ServerEventType, type ServerPayload, type User } from '@hearth/protocol';
+import type { WebSocket } from 'ws';
+import { TokenBucket } from '../rate-limit.js';
+import type { Config } from '../config.js';
+
+/** One WebSocket and what the server knows about it. */
+export class Connection {
+  user: User | null = null;
+  /** Cleared by each heartbeat, set again by the pong. */
+  alive = true;
+  /** Rate-limited requests in a row; persistent flooding closes the connection. */
+  refusedInARow = 0;
+  readonly bucket: TokenBucket;
+  authTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly address: string,
+    private readonly config: Config,
+  ) {
+    this.bucket = new TokenBucket(config.requestsPerSecond, config.requestBurst);
+  }
+
+  /**
+   * Sends an already serialised frame. A client that stops reading would make its send buffer grow without
+   * bound, so past the threshold it is dropped; it can reconnect and catch up.
+   */
+  sendRaw(frame: Buffer): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount > this.config.maxBufferedBytes) {
+      this.drop(CloseCode.SlowConsumer, 'slow consumer');
+      return;
+    }
+    this.socket.send(frame, { binary: false });
+  }
+
+  send(event: ServerEvent): void {
+    this.sendRaw(encode(event));
+  }
+
+  reply<T extends ServerEventType>(type: T, payload: ServerPayload<T>, id?: string): void {
+    this.send(serverEvent(type, payload, id));
+  }
+
+  fail(code: ErrorCode, message: string, id?: string, extra?: { path?: string; retry_after_ms?: number }): void {
+    this.reply('error', { code, message, ...extra }, id);
+  }
+
+  /** Closes with a code; a peer that does not answer the close handshake is cut off. */
+  drop(code: number, reason: string): void {
+    this.socket.close(code, reason);
+    setTimeout(() => this.socket.terminate(), 1_000).unref();
+  }
+}
+
+/** Serialises a frame once, to bytes, so every recipient gets the same buffer. */
+export function encode(event: ServerEvent): Buffer {
+  return Buffer.from(JSON.stringify(event));
+}

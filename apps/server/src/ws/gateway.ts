@@ -1,0 +1,178 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  CloseCode,
+  ErrorCode,
+  parseClientEvent,
+  WS_PATH,
+  type ClientEvent,
+  type ClientEventOf,
+  type ParseResult,
+} from '@hearth/protocol';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { Context } from '../context.js';
+import { Connection } from './connection.js';
+import { dispatch } from './dispatch.js';
+
+/** Accepts WebSocket upgrades, authenticates connections and feeds their frames to the dispatcher. */
+export class Gateway {
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Set<Connection>();
+  private unauthenticated = 0;
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly allowedOrigins: Set<string>;
+
+  constructor(private readonly ctx: Context) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: ctx.config.maxFrameBytes, perMessageDeflate: false });
+    this.allowedOrigins = new Set([new URL(ctx.publicUrl).origin, ...ctx.config.allowedOrigins.map((o) => new URL(o).origin)]);
+    this.heartbeat = setInterval(() => this.sweep(), ctx.config.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  /** Answers a bad upgrade with an HTTP status instead of a socket. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = req.url?.split('?')[0];
+    if (path !== WS_PATH) return rejectUpgrade(socket, 404, 'Not Found');
+    if (!this.originAllowed(req)) return rejectUpgrade(socket, 403, 'Forbidden');
+    if (this.unauthenticated >= this.ctx.config.maxUnauthenticated) return rejectUpgrade(socket, 503, 'Service Unavailable');
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req.socket.remoteAddress ?? ''));
+  }
+
+  /** Closes every connection with "going away". */
+  closeAll(): void {
+    clearInterval(this.heartbeat);
+    for (const conn of this.connections) conn.drop(CloseCode.GoingAway, 'server shutting down');
+    this.wss.close();
+  }
+
+  // Browsers always send Origin; another site's page must not open a socket here. Bots send none and are allowed.
+  private originAllowed(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    if (origin === undefined) return true;
+    if (this.allowedOrigins.has(origin)) return true;
+    try {
+      return new URL(origin).host === req.headers.host;
+    } catch {
+      return false;
+    }
+  }
+
+  private accept(ws: WebSocket, address: string): void {
+    const conn = new Connection(ws, address, this.ctx.config);
+    this.connections.add(conn);
+    this.unauthenticated += 1;
+    conn.authTimer = setTimeout(() => this.refuseAuth(conn, ErrorCode.AuthTimeout, CloseCode.AuthTimeout), this.ctx.config.authTimeoutMs);
+    ws.on('message', (data, isBinary) => this.onFrame(conn, data, isBinary));
+    ws.on('pong', () => (conn.alive = true));
+    ws.on('close', () => this.onClose(conn));
+    ws.on('error', (error) => this.onSocketError(conn, error));
+  }
+
+  private onFrame(conn: Connection, data: RawData, isBinary: boolean): void {
+    const parsed: ParseResult<ClientEvent> = isBinary
+      ? { ok: false, error: { code: ErrorCode.InvalidFrame, message: 'Frames must be text' } }
+      : parseClientEvent(data.toString());
+    if (conn.user === null) {
+      if (parsed.ok && parsed.event.type === 'auth') return this.authenticate(conn, parsed.event);
+      return this.refuseAuth(conn, ErrorCode.AuthRequired, CloseCode.AuthRequired);
+    }
+    if (!this.admit(conn, parsed.ok ? parsed.event.id : parsed.error.id)) return;
+    if (!parsed.ok) {
+      const { code, message, id, path } = parsed.error;
+      return conn.fail(code, message, id, path === undefined ? undefined : { path });
+    }
+    try {
+      dispatch(this.ctx, conn, parsed.event);
+    } catch (error) {
+      this.ctx.log.error({ err: error, type: parsed.event.type, userId: conn.user.id }, 'request failed');
+      conn.fail(ErrorCode.InternalError, 'The server could not handle this request', parsed.event.id);
+    }
+  }
+
+  /** Rate limit per connection: excess gets `rate_limited`; flooding on regardless closes the connection. */
+  private admit(conn: Connection, id: string | undefined): boolean {
+    const verdict = conn.bucket.take();
+    if (verdict.ok) {
+      conn.refusedInARow = 0;
+      return true;
+    }
+    conn.refusedInARow += 1;
+    if (conn.refusedInARow > this.ctx.config.floodLimit) {
+      this.ctx.log.warn({ userId: conn.user?.id, address: conn.address }, 'closing flooding connection');
+      conn.drop(CloseCode.RateLimited, 'rate limit exceeded');
+    } else {
+      conn.fail(ErrorCode.RateLimited, 'Too many requests; slow down', id, { retry_after_ms: verdict.retryAfterMs });
+    }
+    return false;
+  }
+
+  private authenticate(conn: Connection, event: ClientEventOf<'auth'>): void {
+    const { users, presence, conversations, messages, fanout, config, directory } = this.ctx;
+    const user = users.authenticate(event.payload.token);
+    if (user === undefined) return this.refuseAuth(conn, ErrorCode.InvalidToken, CloseCode.AuthFailed, event.id);
+    if (presence.countOf(user.id) >= config.maxConnectionsPerUser) {
+      return this.refuseAuth(conn, ErrorCode.TooManyConnections, CloseCode.TooManyConnections, event.id);
+    }
+    clearTimeout(conn.authTimer);
+    this.unauthenticated -= 1;
+    conn.user = user;
+    const cameOnline = presence.add(conn);
+    const online = [...presence.onlineUserIds()].map((id) => directory.users.get(id)!);
+    conn.reply(
+      'auth_ok',
+      {
+        user,
+        conversations: conversations.listFor(user.id),
+        online_users: online,
+        users: [...directory.users.values()],
+        last_message_id: messages.newestIdFor(user.id),
+      },
+      event.id,
+    );
+    if (cameOnline) fanout.toEveryone({ type: 'user_online', payload: { user } }, conn);
+  }
+
+  private refuseAuth(conn: Connection, code: ErrorCode, closeCode: number, id?: string): void {
+    const messages: Partial<Record<ErrorCode, string>> = {
+      [ErrorCode.AuthTimeout]: 'No auth frame arrived in time',
+      [ErrorCode.AuthRequired]: 'The first frame must be auth',
+      [ErrorCode.InvalidToken]: 'This token is not valid',
+      [ErrorCode.TooManyConnections]: 'Too many open connections for this user',
+    };
+    conn.reply('auth_error', { code, message: messages[code] ?? 'Authentication failed' }, id);
+    conn.drop(closeCode, code);
+  }
+
+  private onClose(conn: Connection): void {
+    this.connections.delete(conn);
+    clearTimeout(conn.authTimer);
+    if (conn.user === null) {
+      this.unauthenticated -= 1;
+      return;
+    }
+    if (this.ctx.presence.remove(conn)) {
+      this.ctx.fanout.toEveryone({ type: 'user_offline', payload: { user_id: conn.user.id } });
+    }
+  }
+
+  private onSocketError(conn: Connection, error: Error & { code?: string }): void {
+    // ws closes with 1009 itself when a frame is over maxPayload; anything else is a broken peer.
+    this.ctx.log.debug({ err: error, userId: conn.user?.id }, 'socket error');
+  }
+
+  /** Drops connections that did not answer the last ping. */
+  private sweep(): void {
+    for (const conn of this.connections) {
+      if (!conn.alive) {
+        conn.socket.terminate();
+        continue;
+      }
+      conn.alive = false;
+      conn.socket.ping();
+    }
+  }
+}
+
+function rejectUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}

@@ -1,0 +1,42 @@
+import type { Connection } from './connection.js';
+
+/** Who is online: a user is online while at least one authenticated connection of theirs is open. */
+export class Presence {
+  private readonly byUser = new Map<number, Set<Connection>>();
+
+  /** Adds an authenticated connection; true if it is the user's first (they just came online). */
+  add(conn: Connection): boolean {
+    const userId = conn.user!.id;
+    let set = this.byUser.get(userId);
+    const first = set === undefined;
+    if (set === undefined) this.byUser.set(userId, (set = new Set()));
+    set.add(conn);
+    return first;
+  }
+
+  /** Removes a connection; true if it was the user's last (they just went offline). */
+  remove(conn: Connection): boolean {
+    const userId = conn.user!.id;
+    const set = this.byUser.get(userId);
+    if (set === undefined || !set.delete(conn)) return false;
+    if (set.size > 0) return false;
+    this.byUser.delete(userId);
+    return true;
+  }
+
+  connectionsOf(userId: number): ReadonlySet<Connection> | undefined {
+    return this.byUser.get(userId);
+  }
+
+  countOf(userId: number): number {
+    return this.byUser.get(userId)?.size ?? 0;
+  }
+
+  onlineUserIds(): IterableIterator<number> {
+    return this.byUser.keys();
+  }
+
+  all(): IterableIterator<Set<Connection>> {
+    return this.byUser.values();
+  }
+}

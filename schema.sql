@@ -1,0 +1,54 @@
+-- Hearth chat: the SQLite schema.
+-- The server's Drizzle schema (apps/server/src/db/schema.ts) and its migrations (apps/server/drizzle/) describe the
+-- same database; apps/server/test/db/schema-matches-sql.test.ts compares the two column by column.
+-- Timestamps are Unix seconds.
+
+CREATE TABLE users (
+  id           integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+  nickname     text NOT NULL UNIQUE,
+  -- Extension: NFKC + lower-cased nickname, so nicknames are unique ignoring case.
+  nickname_key text NOT NULL UNIQUE,
+  -- SHA-256 (hex) of the bearer token. The token itself is shown once, at redeem, and never stored.
+  token        text NOT NULL UNIQUE,
+  created_at   integer NOT NULL
+);
+
+CREATE TABLE invites (
+  id         integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+  code       text NOT NULL,
+  created_by integer REFERENCES users(id),   -- null for the invite made on first start
+  used_by    integer REFERENCES users(id),   -- null until redeemed
+  created_at integer NOT NULL,
+  used_at    integer
+);
+CREATE UNIQUE INDEX invites_code_idx ON invites (code);
+
+CREATE TABLE conversations (
+  id         integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+  type       text NOT NULL,                  -- 'lobby' | 'dm' | 'group'
+  -- Extension: '<low user id>:<high user id>' for a DM, so two people share at most one DM; null otherwise.
+  dm_key     text UNIQUE,
+  created_at integer NOT NULL
+);
+
+CREATE TABLE conversation_members (
+  conversation_id integer NOT NULL REFERENCES conversations(id),
+  user_id         integer NOT NULL REFERENCES users(id),
+  joined_at       integer NOT NULL,
+  PRIMARY KEY (conversation_id, user_id)
+);
+CREATE INDEX conversation_members_user_idx ON conversation_members (user_id);
+
+CREATE TABLE messages (
+  id              integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+  conversation_id integer NOT NULL REFERENCES conversations(id),
+  user_id         integer NOT NULL REFERENCES users(id),
+  content         text NOT NULL,                -- plain text, trimmed, at most 4000 characters
+  -- Extension: the sender's idempotency key from send_message; a retry finds the stored row.
+  client_id       text NOT NULL,
+  created_at      integer NOT NULL
+);
+CREATE INDEX messages_conversation_created_idx ON messages (conversation_id, created_at);
+-- History pages walk message ids, since timestamps in seconds are not unique.
+CREATE INDEX messages_conversation_id_idx ON messages (conversation_id, id);
+CREATE UNIQUE INDEX messages_user_client_idx ON messages (user_id, client_id);
