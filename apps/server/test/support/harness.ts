@@ -1,0 +1,159 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseServerEvent, type ServerEvent, type ServerEventOf, type ServerEventType, type User } from '@hearth/protocol';
+import WebSocket from 'ws';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/index.js';
+
+export interface TestServer extends RunningServer {
+  dbPath: string;
+  dir: string;
+  /** Redeems a fresh invite for a nickname. */
+  join(nickname: string): Promise<{ user: User; token: string }>;
+  /** Closes the server and removes its files. */
+  destroy(): Promise<void>;
+}
+
+// Tests send in bursts far beyond a person's pace; the limits have tests of their own.
+const TEST_DEFAULTS: ServerOptions = {
+  port: 0,
+  host: '127.0.0.1',
+  logLevel: 'silent',
+  requestsPerSecond: 100_000,
+  requestBurst: 100_000,
+  redeemsPerMinute: 100_000,
+  redeemBurst: 100_000,
+};
+
+/** A real server on an ephemeral port over a temporary SQLite file. */
+export async function startTestServer(options: ServerOptions = {}, dir = mkdtempSync(join(tmpdir(), 'hearth-test-'))): Promise<TestServer> {
+  const dbPath = join(dir, 'chat.db');
+  const server = await startServer({ ...TEST_DEFAULTS, dbPath, webDir: join(dir, 'web'), ...options });
+  return {
+    ...server,
+    dbPath,
+    dir,
+    async join(nickname) {
+      const code = server.createInvite().split('/join/')[1]!;
+      const res = await redeem(server.url, code, nickname);
+      if (res.status !== 201) throw new Error(`join failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body as { user: User; token: string };
+    },
+    async destroy() {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function redeem(baseUrl: string, code: string, nickname: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${baseUrl}/api/invites/${encodeURIComponent(code)}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ nickname }),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+/** A raw WebSocket peer that records every frame and lets a test wait for the one it expects. */
+export class Peer {
+  readonly events: ServerEvent[] = [];
+  closeCode: number | null = null;
+  private waiters: Array<() => void> = [];
+  private nextId = 1;
+  readonly closed: Promise<number>;
+
+  constructor(readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      const parsed = parseServerEvent(data.toString());
+      if (!parsed.ok) throw new Error(`server sent an invalid frame: ${parsed.error.message}: ${data.toString()}`);
+      this.events.push(parsed.event);
+      this.wake();
+    });
+    this.closed = new Promise((resolve) =>
+      socket.on('close', (code) => {
+        this.closeCode = code;
+        this.wake();
+        resolve(code);
+      }),
+    );
+  }
+
+  static async open(wsUrl: string, headers: Record<string, string> = {}): Promise<Peer> {
+    const socket = new WebSocket(wsUrl, { headers });
+    const peer = new Peer(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    return peer;
+  }
+
+  /** Opens a connection and authenticates it. */
+  static async signIn(wsUrl: string, token: string): Promise<Peer> {
+    const peer = await Peer.open(wsUrl);
+    await peer.request('auth', { token });
+    return peer;
+  }
+
+  sendRaw(text: string | Buffer): void {
+    this.socket.send(text);
+  }
+
+  send(type: string, payload: unknown, id?: string): void {
+    this.sendRaw(JSON.stringify(id === undefined ? { type, payload } : { type, payload, id }));
+  }
+
+  /** Sends a request with a fresh id and resolves with the reply carrying that id. */
+  async request(type: string, payload: unknown): Promise<ServerEvent> {
+    const id = `r${this.nextId++}`;
+    this.send(type, payload, id);
+    return this.waitFor((e) => e.id === id);
+  }
+
+  /** The first recorded event (from `from` on) of a type, waiting for it if needed. */
+  next<T extends ServerEventType>(type: T, match: (e: ServerEventOf<T>) => boolean = () => true): Promise<ServerEventOf<T>> {
+    return this.waitFor((e) => e.type === type && match(e as ServerEventOf<T>)) as Promise<ServerEventOf<T>>;
+  }
+
+  waitFor(match: (e: ServerEvent) => boolean, timeoutMs = 3000): Promise<ServerEvent> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = this.events.find(match);
+        if (found !== undefined) {
+          this.waiters = this.waiters.filter((w) => w !== check);
+          clearTimeout(timer);
+          resolve(found);
+          return;
+        }
+        if (this.closeCode !== null) {
+          clearTimeout(timer);
+          reject(new Error(`connection closed (${this.closeCode}) before the expected frame`));
+        }
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== check);
+        reject(new Error(`timed out; saw ${JSON.stringify(this.events.map((e) => e.type))}`));
+      }, timeoutMs);
+      this.waiters.push(check);
+      check();
+    });
+  }
+
+  /** Events of a type seen so far. */
+  seen<T extends ServerEventType>(type: T): ServerEventOf<T>[] {
+    return this.events.filter((e) => e.type === type) as ServerEventOf<T>[];
+  }
+
+  close(): Promise<number> {
+    this.socket.close();
+    return this.closed;
+  }
+
+  private wake(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+}
+
+/** Lets frames in flight arrive before asserting that something did not happen. */
+export const settle = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));
