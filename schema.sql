@@ -5,13 +5,16 @@
 
 CREATE TABLE users (
   id           integer PRIMARY KEY AUTOINCREMENT NOT NULL,
-  nickname     text NOT NULL UNIQUE,
+  nickname     text NOT NULL,
   -- Extension: NFKC + lower-cased nickname, so nicknames are unique ignoring case.
-  nickname_key text NOT NULL UNIQUE,
+  nickname_key text NOT NULL,
   -- SHA-256 (hex) of the bearer token. The token itself is shown once, at redeem, and never stored.
-  token        text NOT NULL UNIQUE,
+  token        text NOT NULL,
   created_at   integer NOT NULL
 );
+CREATE UNIQUE INDEX users_nickname_unique ON users (nickname);
+CREATE UNIQUE INDEX users_nickname_key_unique ON users (nickname_key);
+CREATE UNIQUE INDEX users_token_unique ON users (token);
 
 CREATE TABLE invites (
   id         integer PRIMARY KEY AUTOINCREMENT NOT NULL,
@@ -27,9 +30,10 @@ CREATE TABLE conversations (
   id         integer PRIMARY KEY AUTOINCREMENT NOT NULL,
   type       text NOT NULL,                  -- 'lobby' | 'dm' | 'group'
   -- Extension: '<low user id>:<high user id>' for a DM, so two people share at most one DM; null otherwise.
-  dm_key     text UNIQUE,
+  dm_key     text,
   created_at integer NOT NULL
 );
+CREATE UNIQUE INDEX conversations_dm_key_unique ON conversations (dm_key);
 
 CREATE TABLE conversation_members (
   conversation_id integer NOT NULL REFERENCES conversations(id),

@@ -1,0 +1,60 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/open.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'hearth-schema-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Everything SQLite reports about a database's tables: columns, keys, foreign keys and indexes. */
+function describeDatabase(db: Database.Database) {
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+  return Object.fromEntries(
+    tables.map((table) => [
+      table,
+      {
+        columns: (db.pragma(`table_info(${table})`) as { name: string; type: string; notnull: number; dflt_value: unknown; pk: number }[]).map((c) => ({
+          name: c.name,
+          type: c.type.toLowerCase(),
+          notnull: c.notnull,
+          default: c.dflt_value,
+          pk: c.pk,
+        })),
+        autoincrement: /AUTOINCREMENT/i.test((db.prepare("SELECT sql FROM sqlite_master WHERE name = ?").get(table) as { sql: string }).sql),
+        foreignKeys: (db.pragma(`foreign_key_list(${table})`) as { table: string; from: string; to: string; on_update: string; on_delete: string }[])
+          .map((f) => `${f.from} -> ${f.table}.${f.to} (update ${f.on_update}, delete ${f.on_delete})`)
+          .sort(),
+        indexes: (db.pragma(`index_list(${table})`) as { name: string; unique: number; origin: string }[])
+          .map((index) => ({
+            // Auto-index names differ with how a constraint is written; what it covers and its uniqueness do not.
+            columns: (db.pragma(`index_info(${index.name})`) as { name: string }[]).map((c) => c.name).join(','),
+            unique: index.unique,
+            name: index.origin === 'c' ? index.name : '(constraint)',
+          }))
+          .sort((a, b) => a.columns.localeCompare(b.columns)),
+      },
+    ]),
+  );
+}
+
+describe('the database schema', () => {
+  it('schema.sql and the Drizzle migrations create the same tables, columns, keys and indexes', () => {
+    const fromSql = new Database(join(dir, 'from-sql.db'));
+    fromSql.exec(readFileSync(new URL('../../../../schema.sql', import.meta.url), 'utf8'));
+    const fromDrizzle = openDatabase(join(dir, 'from-drizzle.db')).$client;
+
+    const expected = describeDatabase(fromSql);
+    expect(Object.keys(expected)).toEqual(['conversation_members', 'conversations', 'invites', 'messages', 'users']);
+    expect(describeDatabase(fromDrizzle)).toEqual(expected);
+    fromSql.close();
+    fromDrizzle.close();
+  });
+
+  it('opens in WAL mode', () => {
+    const db = openDatabase(join(dir, 'wal.db')).$client;
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+});
