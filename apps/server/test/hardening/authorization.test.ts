@@ -1,0 +1,173 @@
+import Database from 'better-sqlite3';
+import { CloseCode, type ServerEvent } from '@hearth/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Peer, settle, startTestServer, type TestServer } from '../support/harness.js';
+
+type Member = { user: { id: number; nickname: string }; token: string };
+
+let server: TestServer;
+let alice: Member, bob: Member, carol: Member, dave: Member;
+let lobbyId: number, dmId: number, groupId: number;
+const missingId = 987_654;
+
+/** One of each request type with a payload that would be accepted from a member. */
+const everyRequest = (conversationId: number): Array<[string, unknown]> => [
+  ['send_message', { conversation_id: conversationId, content: 'let me in', client_id: `x-${conversationId}` }],
+  ['load_history', { conversation_id: conversationId }],
+  ['create_dm', { user_id: 1 }],
+  ['create_group', { user_ids: [1, 2] }],
+  ['create_invite', {}],
+  ['catch_up', { after: 0 }],
+  ['ping', {}],
+];
+
+function count(table: string): number {
+  const db = new Database(server.dbPath, { readonly: true });
+  const { n } = db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number };
+  db.close();
+  return n;
+}
+
+const withoutId = (e: ServerEvent) => ({ type: e.type, payload: e.payload });
+
+beforeAll(async () => {
+  server = await startTestServer();
+  [alice, bob, carol, dave] = [await server.join('alice'), await server.join('bob'), await server.join('carol'), await server.join('dave')];
+  const a = await Peer.signIn(server.wsUrl, alice.token);
+  lobbyId = a.seen('auth_ok')[0]!.payload.conversations[0]!.id;
+  const dm = await a.request('create_dm', { user_id: bob.user.id });
+  const group = await a.request('create_group', { user_ids: [bob.user.id, dave.user.id] });
+  if (dm.type !== 'conversation_created' || group.type !== 'conversation_created') throw new Error('setup failed');
+  dmId = dm.payload.conversation.id;
+  groupId = group.payload.conversation.id;
+  for (const id of [lobbyId, dmId, groupId]) await a.request('send_message', { conversation_id: id, content: `secret in ${id}`, client_id: `s${id}` });
+  await a.close();
+});
+afterAll(() => server.destroy());
+
+describe('an unauthenticated connection', () => {
+  it.each(everyRequest(1).map(([type, payload]) => ({ type, payload })))(
+    '$type as the first frame gets auth_error auth_required, close 4003, and changes nothing',
+    async ({ type, payload }) => {
+      const before = { messages: count('messages'), invites: count('invites'), conversations: count('conversations') };
+      const peer = await Peer.open(server.wsUrl);
+      peer.send(type, payload, 'q');
+      const refused = await peer.next('auth_error');
+      expect(refused.payload.code).toBe('auth_required');
+      expect(await peer.closed).toBe(CloseCode.AuthRequired);
+      expect(peer.events.map((e) => e.type)).toEqual(['auth_error']);
+      expect({ messages: count('messages'), invites: count('invites'), conversations: count('conversations') }).toEqual(before);
+    },
+  );
+
+  it('hears nothing of the chat while it has not signed in', async () => {
+    const lurker = await Peer.open(server.wsUrl);
+    const a = await Peer.signIn(server.wsUrl, alice.token);
+    await a.request('send_message', { conversation_id: lobbyId, content: 'not for lurkers', client_id: 'lurk' });
+    await settle();
+    expect(lurker.events).toEqual([]);
+    await Promise.all([a.close(), lurker.close()]);
+  });
+});
+
+describe('an outsider with a token that is not valid', () => {
+  it.each(['', 'x'.repeat(43), 'A'.repeat(256)])('auth with %j is refused with a close before any request runs', async (token) => {
+    const peer = await Peer.open(server.wsUrl);
+    peer.send('auth', { token }, 'a');
+    for (const [type, payload] of everyRequest(lobbyId)) peer.send(type, payload);
+    const code = await peer.closed;
+    const refusal = peer.events[0]!;
+    if (token === '') {
+      expect(refusal).toMatchObject({ type: 'auth_error', payload: { code: 'auth_required' } });
+      expect(code).toBe(CloseCode.AuthRequired);
+    } else {
+      expect(refusal).toMatchObject({ type: 'auth_error', payload: { code: 'invalid_token' } });
+      expect(code).toBe(CloseCode.AuthFailed);
+    }
+    expect(peer.events.every((e) => e.type === 'auth_error')).toBe(true);
+  });
+});
+
+describe('a member who is not in the DM or the group', () => {
+  it('gets conversation_not_found for sends and history, exactly as for an id that does not exist', async () => {
+    const c = await Peer.signIn(server.wsUrl, carol.token);
+    const b = await Peer.signIn(server.wsUrl, bob.token);
+    const messagesBefore = count('messages');
+    for (const type of ['send_message', 'load_history'] as const) {
+      const replies = [];
+      for (const id of [dmId, groupId, missingId]) {
+        const payload = everyRequest(id).find(([t]) => t === type)![1];
+        replies.push(withoutId(await c.request(type, payload)));
+      }
+      expect(replies[0]).toMatchObject({ type: 'error', payload: { code: 'conversation_not_found' } });
+      expect(replies[1]).toEqual(replies[0]);
+      expect(replies[2]).toEqual(replies[0]);
+    }
+    const paged = await c.request('load_history', { conversation_id: dmId, before: 1_000_000, limit: 100 });
+    expect(paged.type === 'error' && paged.payload.code).toBe('conversation_not_found');
+    await settle();
+    expect(count('messages')).toBe(messagesBefore);
+    expect(b.seen('message')).toEqual([]);
+    await Promise.all([b.close(), c.close()]);
+  });
+
+  it('catch_up returns only messages from conversations the user is in', async () => {
+    const c = await Peer.signIn(server.wsUrl, carol.token);
+    const caught = await c.request('catch_up', { after: 0, limit: 500 });
+    if (caught.type !== 'caught_up') throw new Error(caught.type);
+    expect(caught.payload.messages.length).toBeGreaterThan(0);
+    expect(new Set(caught.payload.messages.map((m) => m.conversation_id))).toEqual(new Set([lobbyId]));
+    expect(c.seen('auth_ok')[0]!.payload.conversations.map((conv) => conv.id)).toEqual([lobbyId]);
+    await c.close();
+  });
+
+  it('does not hear messages or conversations that are not theirs', async () => {
+    const c = await Peer.signIn(server.wsUrl, carol.token);
+    const a = await Peer.signIn(server.wsUrl, alice.token);
+    await a.request('send_message', { conversation_id: dmId, content: 'dm only', client_id: 'dm2' });
+    await a.request('send_message', { conversation_id: groupId, content: 'group only', client_id: 'g2' });
+    await a.request('create_group', { user_ids: [bob.user.id] });
+    await settle();
+    expect(c.seen('message')).toEqual([]);
+    expect(c.seen('conversation_created')).toEqual([]);
+    await Promise.all([a.close(), c.close()]);
+  });
+
+  it('starting a DM or group with the members makes a new conversation of their own, never joins an existing one', async () => {
+    const c = await Peer.signIn(server.wsUrl, carol.token);
+    const dm = await c.request('create_dm', { user_id: bob.user.id });
+    const group = await c.request('create_group', { user_ids: [alice.user.id, bob.user.id, dave.user.id] });
+    if (dm.type !== 'conversation_created' || group.type !== 'conversation_created') throw new Error('expected conversations');
+    expect([dmId, groupId]).not.toContain(dm.payload.conversation.id);
+    expect([dmId, groupId]).not.toContain(group.payload.conversation.id);
+    expect(dm.payload.conversation.members.map((m) => m.id).sort()).toEqual([bob.user.id, carol.user.id].sort());
+    const history = await c.request('load_history', { conversation_id: group.payload.conversation.id });
+    expect(history.type === 'history' && history.payload.messages).toEqual([]);
+    const stillClosed = await c.request('load_history', { conversation_id: dmId });
+    expect(stillClosed.type === 'error' && stillClosed.payload.code).toBe('conversation_not_found');
+    await c.close();
+  });
+
+  it('cannot reach users that do not exist', async () => {
+    const c = await Peer.signIn(server.wsUrl, carol.token);
+    const dm = await c.request('create_dm', { user_id: missingId });
+    const group = await c.request('create_group', { user_ids: [alice.user.id, missingId] });
+    expect(dm.type === 'error' && dm.payload.code).toBe('user_not_found');
+    expect(group.type === 'error' && group.payload.code).toBe('user_not_found');
+    await c.close();
+  });
+});
+
+describe('members', () => {
+  it('can use every request type in their own conversations', async () => {
+    const b = await Peer.signIn(server.wsUrl, bob.token);
+    const expected = ['message', 'history', 'conversation_created', 'conversation_created', 'invite_created', 'caught_up', 'pong'];
+    for (const conversationId of [dmId, groupId]) {
+      const requests = everyRequest(conversationId);
+      const replies = [];
+      for (const [type, payload] of requests) replies.push((await b.request(type, payload)).type);
+      expect(replies).toEqual(expected);
+    }
+    await b.close();
+  });
+});
