@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Message } from '@hearth/protocol';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Peer, settle } from '../support/harness.js';
+import { catchUpFrom, joinAll, killLeftovers, runServer, storedMessages } from './support/cluster.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'hearth-crash-'));
+afterAll(() => {
+  killLeftovers();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A client that sends on a timer without waiting for acknowledgements, as a busy chat does. */
+interface Sender {
+  name: string;
+  token: string;
+  userId: number;
+  peer: Peer;
+  conversations: number[];
+  sent: number;
+}
+
+const acked = (s: Sender): Message[] => s.peer.seen('message').filter((e) => e.id !== undefined).map((e) => e.payload);
+const newestSeen = (s: Sender) => Math.max(0, ...s.peer.seen('message').map((e) => e.payload.id));
+
+describe('a crash in the middle of a conversation', () => {
+  it('loses no acknowledged message, duplicates none, and lets clients catch up and retry after a restart', async () => {
+    const dbPath = join(dir, 'chat.db');
+    const first = await runServer(dbPath);
+    const [alice, bob, carol] = await joinAll(first, ['alice', 'bob', 'carol']);
+    const setup = await Peer.signIn(first.wsUrl, alice!.token);
+    const lobbyId = setup.seen('auth_ok')[0]!.payload.conversations[0]!.id;
+    const dm = await setup.request('create_dm', { user_id: bob!.user.id });
+    if (dm.type !== 'conversation_created') throw new Error(dm.type);
+    const dmId = dm.payload.conversation.id;
+    await setup.close();
+
+    const people: Array<[string, typeof alice, number[]]> = [
+      ['alice-tab1', alice, [lobbyId, dmId]],
+      ['alice-tab2', alice, [lobbyId]],
+      ['bob', bob, [dmId, lobbyId]],
+      ['carol', carol, [lobbyId]],
+    ];
+    const senders: Sender[] = [];
+    for (const [name, member, conversations] of people) {
+      const peer = await Peer.signIn(first.wsUrl, member!.token);
+      senders.push({ name, token: member!.token, userId: member!.user.id, peer, conversations, sent: 0 });
+    }
+    const send = (s: Sender) => {
+      const n = s.sent++;
+      const conversation_id = s.conversations[n % s.conversations.length]!;
+      s.peer.send('send_message', { conversation_id, content: `${s.name} #${n}`, client_id: `${s.name}-${n}` }, `${s.name}-${n}`);
+    };
+    // 25 a second each: inside the default burst, so every send is taken.
+    const timers = senders.map((s) => setInterval(() => send(s), 40));
+    await settle(1_200);
+    for (const t of timers) clearInterval(t);
+    // One more from each, and the kill in the same tick: these may or may not have reached the database.
+    for (const s of senders) send(s);
+    first.proc.child.kill('SIGKILL');
+    expect((await first.proc.exited).signal).toBe('SIGKILL');
+    await Promise.all(senders.map((s) => s.peer.closed));
+
+    const ackedBefore = senders.flatMap(acked);
+    expect(ackedBefore.length).toBeGreaterThan(80);
+    console.log(`acknowledged before SIGKILL: ${ackedBefore.length} of ${senders.reduce((n, s) => n + s.sent, 0)} sent`);
+
+    const second = await runServer(dbPath);
+    const stored = storedMessages(dbPath);
+    for (const message of ackedBefore) {
+      const copies = stored.filter((m) => m.user_id === message.user_id && m.client_id === message.client_id);
+      expect(copies).toEqual([{ id: message.id, conversation_id: message.conversation_id, user_id: message.user_id, client_id: message.client_id, content: message.content }]);
+    }
+
+    const reconnected = new Map<Sender, Peer>();
+    for (const s of senders) {
+      const peer = await Peer.signIn(second.wsUrl, s.token);
+      reconnected.set(s, peer);
+      const caught = await catchUpFrom(peer, newestSeen(s));
+      const visible = new Set(peer.seen('auth_ok')[0]!.payload.conversations.map((c) => c.id));
+      const everything = stored.filter((m) => visible.has(m.conversation_id)).map((m) => m.id);
+      const seenBefore = s.peer.seen('message').map((e) => e.payload.id);
+      expect(new Set([...seenBefore, ...caught.map((m) => m.id)])).toEqual(new Set(everything));
+      expect(caught.map((m) => m.id)).toEqual([...new Set(caught.map((m) => m.id))]);
+    }
+
+    for (const [s, peer] of reconnected) {
+      // The client's outbox: everything it sent without seeing the acknowledgement, the last send at least.
+      const ackedIds = new Set(acked(s).map((m) => m.client_id));
+      const unacked = Array.from({ length: s.sent }, (_, n) => n).filter((n) => !ackedIds.has(`${s.name}-${n}`));
+      expect(unacked).toContain(s.sent - 1);
+      for (const n of unacked) {
+        const retry = await peer.request('send_message', {
+          conversation_id: s.conversations[n % s.conversations.length],
+          content: `${s.name} #${n}`,
+          client_id: `${s.name}-${n}`,
+        });
+        expect(retry.type).toBe('message');
+      }
+      await peer.close();
+    }
+
+    const afterRetries = storedMessages(dbPath);
+    for (const s of senders) {
+      const own = afterRetries.filter((m) => m.user_id === s.userId && m.client_id.startsWith(`${s.name}-`));
+      expect(own.map((m) => m.client_id).sort()).toEqual(Array.from({ length: s.sent }, (_, n) => `${s.name}-${n}`).sort());
+    }
+    second.proc.child.kill('SIGTERM');
+    expect((await second.proc.exited).code).toBe(0);
+  });
+});

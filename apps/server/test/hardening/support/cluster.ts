@@ -1,0 +1,72 @@
+import Database from 'better-sqlite3';
+import type { User } from '@hearth/protocol';
+import { Peer, redeem } from '../../support/harness.js';
+import { spawnServer, type ServerProcess } from '../../support/process.js';
+
+export interface Running {
+  proc: ServerProcess;
+  url: string;
+  wsUrl: string;
+}
+
+const started = new Set<ServerProcess>();
+
+/** Kills any server a failed test left running. */
+export function killLeftovers(): void {
+  for (const proc of started) if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
+  started.clear();
+}
+
+/** Starts the built server on a database file, as an operator would, and waits until it listens. */
+export async function runServer(dbPath: string): Promise<Running> {
+  const proc = spawnServer(['--port', '0', '--db', dbPath]);
+  started.add(proc);
+  const [, port] = await proc.waitFor(/running at http:\/\/localhost:(\d+)/);
+  const url = `http://127.0.0.1:${port}`;
+  return { proc, url, wsUrl: `${url.replace(/^http/, 'ws')}/ws` };
+}
+
+/** Joins the first user through the start-up invite and the rest through invites the first one makes. */
+export async function joinAll(server: Running, nicknames: string[]): Promise<Array<{ user: User; token: string }>> {
+  const [, firstUrl] = await server.proc.waitFor(/Invite: (\S+)/);
+  const first = await redeem(server.url, firstUrl!.split('/join/')[1]!, nicknames[0]!);
+  const joined = [first.body as { user: User; token: string }];
+  const inviter = await Peer.signIn(server.wsUrl, joined[0]!.token);
+  for (const nickname of nicknames.slice(1)) {
+    const invite = await inviter.request('create_invite', {});
+    if (invite.type !== 'invite_created') throw new Error(invite.type);
+    joined.push((await redeem(server.url, invite.payload.code, nickname)).body);
+  }
+  await inviter.close();
+  return joined;
+}
+
+export interface StoredMessage {
+  id: number;
+  conversation_id: number;
+  user_id: number;
+  client_id: string;
+  content: string;
+}
+
+/** Every message in the database file, read directly, oldest first. */
+export function storedMessages(dbPath: string): StoredMessage[] {
+  const db = new Database(dbPath, { readonly: true });
+  const rows = db
+    .prepare('SELECT id, conversation_id, user_id, client_id, content FROM messages ORDER BY id')
+    .all() as StoredMessage[];
+  db.close();
+  return rows;
+}
+
+/** Pages through catch_up from a cursor until has_more is false. */
+export async function catchUpFrom(peer: Peer, after: number): Promise<Array<{ id: number }>> {
+  const caught: Array<{ id: number }> = [];
+  for (let cursor = after; ; ) {
+    const page = await peer.request('catch_up', { after: cursor, limit: 50 });
+    if (page.type !== 'caught_up') throw new Error(page.type);
+    caught.push(...page.payload.messages);
+    if (!page.payload.has_more) return caught;
+    cursor = page.payload.messages.at(-1)!.id;
+  }
+}
