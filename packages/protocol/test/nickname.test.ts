@@ -55,13 +55,22 @@ describe('checkNickname', () => {
     ['a bidi isolate', 'a\u2066b'],
     ['a line separator', 'a\u2028b'],
     ['a paragraph separator', 'a\u2029b'],
-    ['an emoji joined with a zero-width joiner', '👩‍💻'],
+    ['a Hangul filler that looks blank', 'a\u3164b'],
+    ['a blank Braille pattern', 'a\u2800b'],
+    ['a zero-width joiner at the end of an emoji', '👩\u200d'],
   ])('refuses %s', (_, raw) => {
     expect(refused(raw)).toEqual({
       ok: false,
       code: ErrorCode.InvalidNickname,
       message: 'A nickname cannot contain control or invisible characters',
     });
+  });
+});
+
+describe('emoji sequences', () => {
+  it('accepts emoji joined with a zero-width joiner, which are one picture, not hidden characters', () => {
+    expect(checkNickname('dev 👩‍💻')).toEqual({ ok: true, nickname: 'dev 👩‍💻' });
+    expect(checkNickname('🏳️‍🌈')).toEqual({ ok: true, nickname: '🏳️‍🌈' });
   });
 });
 
