@@ -47,6 +47,13 @@ export const defaults = {
 export type Config = typeof defaults;
 export type ServerOptions = Partial<Config>;
 
+/** Every option is a flag (`requestsPerSecond` → `--requests-per-second`) and a variable (`HEARTH_REQUESTS_PER_SECOND`). */
+const FLAG_ALIASES: Partial<Record<keyof Config, string>> = { dbPath: 'db' };
+const flagOf = (key: keyof Config) => FLAG_ALIASES[key] ?? key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const envOf = (key: keyof Config) => `HEARTH_${flagOf(key).replace(/-/g, '_').toUpperCase()}`;
+const KEYS = Object.keys(defaults) as (keyof Config)[];
+const LIMIT_KEYS = KEYS.filter((key) => typeof defaults[key] === 'number' && key !== 'port');
+
 const HELP = `Hearth chat server
 
 Usage: npm start -- [options]
@@ -61,6 +68,9 @@ Options (environment variable in brackets):
   --log-level LEVEL    pino log level (HEARTH_LOG_LEVEL, default ${defaults.logLevel})
   --synchronous MODE   NORMAL or FULL (HEARTH_SYNCHRONOUS, default ${defaults.synchronous})
   -h, --help           show this help
+
+Limits (see API_CONTRACT.md, "Server limits"):
+${LIMIT_KEYS.map((key) => `  --${flagOf(key)} N`.padEnd(32) + `(${envOf(key)}, default ${defaults[key]})`).join('\n')}
 `;
 
 /** Reads flags and HEARTH_* variables; flags win. Returns null after printing help. */
@@ -68,14 +78,7 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): ServerOp
   const { values } = parseArgs({
     args: argv,
     options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      db: { type: 'string' },
-      'public-url': { type: 'string' },
-      'allowed-origins': { type: 'string' },
-      'web-dir': { type: 'string' },
-      'log-level': { type: 'string' },
-      synchronous: { type: 'string' },
+      ...Object.fromEntries(KEYS.map((key) => [flagOf(key), { type: 'string' as const }])),
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -83,31 +86,25 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): ServerOp
     process.stdout.write(HELP);
     return null;
   }
-  const options: ServerOptions = {};
-  const port = values.port ?? env.HEARTH_PORT;
-  if (port !== undefined) options.port = parsePort(port);
-  const pick = (flag: string | undefined, name: string) => flag ?? env[name];
-  assign(options, 'host', pick(values.host, 'HEARTH_HOST'));
-  assign(options, 'dbPath', pick(values.db, 'HEARTH_DB'));
-  assign(options, 'publicUrl', pick(values['public-url'], 'HEARTH_PUBLIC_URL'));
-  assign(options, 'webDir', pick(values['web-dir'], 'HEARTH_WEB_DIR'));
-  assign(options, 'logLevel', pick(values['log-level'], 'HEARTH_LOG_LEVEL'));
-  const origins = pick(values['allowed-origins'], 'HEARTH_ALLOWED_ORIGINS');
-  if (origins) options.allowedOrigins = origins.split(',').map((o) => o.trim()).filter(Boolean);
-  const synchronous = pick(values.synchronous, 'HEARTH_SYNCHRONOUS')?.toUpperCase();
-  if (synchronous !== undefined) {
-    if (synchronous !== 'NORMAL' && synchronous !== 'FULL') throw new Error('--synchronous must be NORMAL or FULL');
-    options.synchronous = synchronous;
+  const options: Record<string, unknown> = {};
+  for (const key of KEYS) {
+    const text = (values as Record<string, string | undefined>)[flagOf(key)] ?? env[envOf(key)];
+    if (text !== undefined && text !== '') options[key] = parseOption(key, text);
   }
-  return options;
+  return options as ServerOptions;
 }
 
-function parsePort(text: string): number {
-  const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port: ${text}`);
-  return port;
-}
-
-function assign<K extends keyof Config>(options: ServerOptions, key: K, value: string | undefined) {
-  if (value !== undefined && value !== '') (options as Record<string, unknown>)[key] = value;
+function parseOption(key: keyof Config, text: string): unknown {
+  const fallback = defaults[key];
+  if (Array.isArray(fallback)) return text.split(',').map((o) => o.trim()).filter(Boolean);
+  if (key === 'synchronous') {
+    const mode = text.toUpperCase();
+    if (mode !== 'NORMAL' && mode !== 'FULL') throw new Error('--synchronous must be NORMAL or FULL');
+    return mode;
+  }
+  if (typeof fallback !== 'number') return text;
+  const value = Number(text);
+  const max = key === 'port' ? 65535 : Number.MAX_SAFE_INTEGER;
+  if (!Number.isFinite(value) || value < 0 || value > max) throw new Error(`Invalid --${flagOf(key)}: ${text}`);
+  return value;
 }
