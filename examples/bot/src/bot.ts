@@ -1,0 +1,47 @@
+import type { ChatClient } from '@hearth/client';
+
+const MAX_DICE = 100;
+const MAX_SIDES = 1000;
+/** Someone reloading the page goes offline and online again; greet them once in a while, not every time. */
+const GREETING_INTERVAL_MS = 10 * 60_000;
+
+/** What the bot says to a message, if anything. */
+export function answer(content: string): string | undefined {
+  const [command, ...args] = content.trim().split(/\s+/);
+  if (command === '!ping') return 'pong';
+  if (command === '!roll') return roll(args.join(' '));
+  return undefined;
+}
+
+/** Rolls dice written as NdM: `2d6` → "🎲 2d6: 3 + 5 = 8". */
+export function roll(spec: string): string {
+  const match = /^(\d{1,3})d(\d{1,4})$/i.exec(spec);
+  const dice = Number(match?.[1]);
+  const sides = Number(match?.[2]);
+  if (match === null || dice < 1 || dice > MAX_DICE || sides < 2 || sides > MAX_SIDES) {
+    return `Usage: !roll NdM, with 1 to ${MAX_DICE} dice of 2 to ${MAX_SIDES} sides, e.g. !roll 2d6`;
+  }
+  const rolls = Array.from({ length: dice }, () => 1 + Math.floor(Math.random() * sides));
+  return `🎲 ${dice}d${sides}: ${rolls.join(' + ')} = ${rolls.reduce((sum, n) => sum + n, 0)}`;
+}
+
+/** Answers commands in every conversation the bot is in, and says hello in the lobby to people coming online. */
+export function runBot(client: ChatClient): void {
+  const greetedAt = new Map<number, number>();
+  const say = (conversationId: number, content: string) =>
+    client.sendMessage(conversationId, content).catch((error: Error) => console.error(`[bot] not sent: ${error.message}`));
+
+  client.on('message', function replyToCommand({ payload: message }) {
+    if (message.user_id === client.session?.user.id) return;
+    const reply = answer(message.content);
+    if (reply !== undefined) void say(message.conversation_id, reply);
+  });
+
+  client.on('user_online', function greet({ payload: { user } }) {
+    const lobby = client.session?.conversations.find((c) => c.type === 'lobby');
+    if (lobby === undefined || user.id === client.session?.user.id) return;
+    if (Date.now() - (greetedAt.get(user.id) ?? -Infinity) < GREETING_INTERVAL_MS) return;
+    greetedAt.set(user.id, Date.now());
+    void say(lobby.id, `Hello, ${user.nickname}! Say !roll 2d6 to roll some dice.`);
+  });
+}

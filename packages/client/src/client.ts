@@ -1,0 +1,218 @@
+import {
+  CATCH_UP_PAGE_MAX,
+  serverEvent,
+  type ClientPayload,
+  type Conversation,
+  type Message,
+  type ParseError,
+  type ServerEventOf,
+  type ServerEventType,
+  type ServerPayload,
+} from '@hearth/protocol';
+import { MessageCursor } from './cursor.js';
+import { ChatError, ClientErrorCode } from './errors.js';
+import { newClientId } from './ids.js';
+import { Link } from './link.js';
+import { Signal, Subscriptions, type Unsubscribe } from './listeners.js';
+import { clientDefaults, type ChatClientOptions, type ClientState, type Session } from './options.js';
+import { Outbox, type PendingMessage } from './outbox.js';
+import { refusalOf, type ReplyPayload, type RequestType, type Settle } from './requests.js';
+
+/**
+ * A connection to a Hearth server that stays connected: it signs in, catches up on what it missed, retries
+ * sends whose acknowledgement was lost, and reconnects with backoff until closed or refused for good.
+ */
+export class ChatClient {
+  private readonly link: Link;
+  private readonly outbox = new Outbox();
+  private readonly cursor: MessageCursor;
+  private readonly subscriptions = new Subscriptions();
+  private readonly stateChanged = new Signal<ClientState>();
+  private readonly protocolErrors = new Signal<{ error: ParseError; frame: string }>();
+  private currentState: ClientState = 'idle';
+  private currentSession: Session | undefined;
+  private ready: Promise<void> | undefined;
+  private settleReady: Settle<void> | undefined;
+
+  constructor(options: ChatClientOptions) {
+    const WebSocket = options.WebSocket ?? globalThis.WebSocket;
+    if (WebSocket === undefined) throw new TypeError('No WebSocket here: pass options.WebSocket (the `ws` package on Node)');
+    this.cursor = new MessageCursor(options.lastMessageId);
+    const linkOptions = {
+      url: options.url,
+      token: options.token,
+      WebSocket,
+      requestTimeoutMs: options.requestTimeoutMs ?? clientDefaults.requestTimeoutMs,
+      heartbeatMs: options.heartbeatMs ?? clientDefaults.heartbeatMs,
+      reconnect: { ...clientDefaults.reconnect, ...options.reconnect },
+    };
+    this.link = new Link(linkOptions, {
+      offline: () => this.setState(this.currentSession === undefined ? 'connecting' : 'reconnecting'),
+      authenticating: () => this.setState('authenticating'),
+      signedIn: (event) => this.signedIn(event),
+      event: (event) => (event.type === 'message' ? this.deliver(event) : this.subscriptions.emit(event)),
+      invalid: (error, frame) => this.protocolErrors.emit({ error, frame }),
+      refused: (error) => this.shutDown(error),
+    });
+  }
+
+  get state(): ClientState {
+    return this.currentState;
+  }
+
+  /** The last `auth_ok` payload; undefined until the first sign-in. */
+  get session(): Session | undefined {
+    return this.currentSession;
+  }
+
+  /** Every message up to this id has been delivered to `message` subscribers; keep it to resume later. */
+  get lastMessageId(): number | undefined {
+    return this.cursor.lastMessageId;
+  }
+
+  /** Sends not yet acknowledged, oldest first. */
+  get pending(): readonly PendingMessage[] {
+    return this.outbox.pending;
+  }
+
+  /** Subscribes to a server event. Each message is delivered once, whether it came live or by catch-up. */
+  on<T extends ServerEventType>(type: T, handler: (event: ServerEventOf<T>) => void): Unsubscribe {
+    return this.subscriptions.on(type, handler);
+  }
+
+  onStateChange(listener: (state: ClientState) => void): Unsubscribe {
+    return this.stateChanged.add(listener);
+  }
+
+  onOutboxChange(listener: (pending: readonly PendingMessage[]) => void): Unsubscribe {
+    return this.outbox.onChange(listener);
+  }
+
+  /** Frames that do not fit the protocol; they are dropped, not dispatched. */
+  onProtocolError(listener: (error: ParseError, frame: string) => void): Unsubscribe {
+    return this.protocolErrors.add(({ error, frame }) => listener(error, frame));
+  }
+
+  /** Connects; resolves once online the first time, rejects if the server refuses the token or close() comes first. */
+  connect(): Promise<void> {
+    if (this.currentState === 'idle') {
+      this.ready = new Promise((resolve, reject) => (this.settleReady = { resolve, reject }));
+      this.link.start();
+    }
+    return this.ready ?? Promise.reject(closedError());
+  }
+
+  /** Disconnects for good. Requests and unacknowledged sends reject with `closed`. */
+  close(): void {
+    if (this.currentState !== 'closed') this.shutDown(closedError());
+  }
+
+  /**
+   * Sends a message: now if online, else once reconnected and caught up; a connection lost before the
+   * acknowledgement is retried with the same client_id. Resolves with the stored message; rejects with the
+   * server's code, or `timeout` when an online server did not answer. To retry a rejected send without
+   * storing it twice, pass its `clientId` again.
+   */
+  sendMessage(conversationId: number, content: string, { clientId = newClientId() }: { clientId?: string } = {}): Promise<Message> {
+    const message: PendingMessage = { client_id: clientId, conversation_id: conversationId, content, queued_at: Date.now() };
+    const refusal = this.currentState === 'closed' ? closedError() : refusalOf('send_message', wire(message));
+    if (refusal !== undefined) return Promise.reject(refusal);
+    const stored = this.outbox.add(message);
+    if (this.currentState === 'online') this.flush();
+    return stored;
+  }
+
+  /** Opens the DM with a user, or returns the existing one. */
+  async createDm(userId: number): Promise<Conversation> {
+    return (await this.request('create_dm', { user_id: userId })).conversation;
+  }
+
+  async createGroup(userIds: number[]): Promise<Conversation> {
+    return (await this.request('create_group', { user_ids: userIds })).conversation;
+  }
+
+  /** A page of a conversation's messages before `before` (the newest page without it), oldest first. */
+  loadHistory(conversationId: number, page: { before?: number; limit?: number } = {}): Promise<ServerPayload<'history'>> {
+    return this.request('load_history', { conversation_id: conversationId, ...page });
+  }
+
+  createInvite(): Promise<ServerPayload<'invite_created'>> {
+    return this.request('create_invite', {});
+  }
+
+  async ping(): Promise<void> {
+    await this.request('ping', {});
+  }
+
+  private signedIn(event: ServerEventOf<'auth_ok'>): void {
+    this.currentSession = event.payload;
+    this.subscriptions.emit(event);
+    this.catchUpAfter(this.cursor.beginCatchUp(event.payload.last_message_id));
+  }
+
+  /** Asks for what was missed a page at a time; each page is delivered the moment it arrives. */
+  private catchUpAfter(after: number): void {
+    this.link.send('catch_up', { after, limit: CATCH_UP_PAGE_MAX }, {
+      resolve: (page) => this.caughtUp(page),
+      reject: (error) => {
+        // After a drop the next connection starts over by itself; after any other failure, start over now.
+        if (error.code !== ClientErrorCode.Disconnected) this.link.restart();
+      },
+    });
+  }
+
+  private caughtUp(page: ServerPayload<'caught_up'>): void {
+    for (const message of page.messages) this.deliver(serverEvent('message', message));
+    const last = page.messages.at(-1);
+    if (page.has_more && last !== undefined) return this.catchUpAfter(last.id);
+    this.cursor.endCatchUp();
+    this.link.healthy();
+    this.setState('online');
+    this.settleReady?.resolve();
+    this.flush();
+  }
+
+  private deliver(event: ServerEventOf<'message'>): void {
+    if (this.cursor.admit(event.payload.id)) this.subscriptions.emit(event);
+  }
+
+  /** Writes every send not yet on the current connection; one lost with its connection goes out again later. */
+  private flush(): void {
+    for (const message of this.outbox.takeUnsent()) {
+      this.link.send('send_message', wire(message), {
+        resolve: (stored) => this.outbox.deliver(message, stored),
+        reject: (error) =>
+          error.code === ClientErrorCode.Disconnected ? this.outbox.retry(message) : this.outbox.fail(message, error),
+      });
+    }
+  }
+
+  private request<T extends RequestType>(type: T, payload: ClientPayload<T>): Promise<ReplyPayload<T>> {
+    return new Promise<ReplyPayload<T>>((resolve, reject) => {
+      const refusal = this.currentState === 'closed' ? closedError() : refusalOf(type, payload);
+      if (refusal !== undefined) return reject(refusal);
+      this.link.send(type, payload, { resolve, reject });
+    });
+  }
+
+  private shutDown(error: ChatError): void {
+    this.link.stop(error);
+    this.outbox.failAll(error);
+    this.settleReady?.reject(error);
+    this.setState('closed');
+  }
+
+  private setState(state: ClientState): void {
+    if (state === this.currentState) return;
+    this.currentState = state;
+    this.stateChanged.emit(state);
+  }
+}
+
+function closedError(): ChatError {
+  return new ChatError(ClientErrorCode.Closed, 'The client was closed');
+}
+
+function wire({ conversation_id, content, client_id }: PendingMessage): ClientPayload<'send_message'> {
+  return { conversation_id, content, client_id };
+}

@@ -1,0 +1,72 @@
+import { HttpError, invitePath, JOIN_PATH, RedeemInviteResponse, WS_PATH } from '@hearth/protocol';
+import { Compile } from 'typebox/compile';
+import { ChatError, ClientErrorCode } from './errors.js';
+
+const redeemed = Compile(RedeemInviteResponse);
+const refused = Compile(HttpError);
+
+/** An invite link taken apart. */
+export interface InviteLink {
+  /** The server's base URL, e.g. http://localhost:3000. */
+  baseUrl: string;
+  code: string;
+}
+
+/** Splits an invite link (`<base URL>/join/<code>`) into the server's base URL and the code; null if it is not one. */
+export function parseInviteUrl(inviteUrl: string): InviteLink | null {
+  const url = httpUrl(inviteUrl);
+  const at = url?.pathname.lastIndexOf(JOIN_PATH) ?? -1;
+  if (url === undefined || at === -1) return null;
+  const code = url.pathname.slice(at + JOIN_PATH.length);
+  if (!/^[\w-]+$/.test(code)) return null;
+  return { baseUrl: `${url.origin}${url.pathname.slice(0, at)}`, code };
+}
+
+/** The WebSocket URL of the server at a base URL: http://host:3000 → ws://host:3000/ws, https → wss. */
+export function wsUrlFor(baseUrl: string): string {
+  const url = httpUrl(baseUrl);
+  if (url === undefined) throw new ChatError(ClientErrorCode.InvalidUrl, `Not an http(s) URL: ${baseUrl}`);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}${WS_PATH}`;
+  url.search = '';
+  url.hash = '';
+  return url.toString();
+}
+
+/**
+ * Redeems an invite for a new user, from an invite link or from a base URL and a code. Resolves with the user
+ * and their token; a refusal rejects with the server's code (invite_used, nickname_taken, rate_limited…).
+ */
+export async function redeemInvite(inviteUrlOrBaseUrl: string, nickname: string, code?: string): Promise<RedeemInviteResponse> {
+  const link = code === undefined ? parseInviteUrl(inviteUrlOrBaseUrl) : { baseUrl: inviteUrlOrBaseUrl, code };
+  if (link === null || httpUrl(link.baseUrl) === undefined) {
+    throw new ChatError(ClientErrorCode.InvalidUrl, `Not an invite link: ${inviteUrlOrBaseUrl}`);
+  }
+  const response = await post(`${link.baseUrl.replace(/\/+$/, '')}${invitePath(link.code)}`, { nickname });
+  const body: unknown = await response.json().catch(() => undefined);
+  if (response.status === 201 && redeemed.Check(body)) return body;
+  if (refused.Check(body)) throw new ChatError(body.error.code, body.error.message, retryAfter(response));
+  throw new ChatError(ClientErrorCode.BadResponse, `Unexpected answer from the server (HTTP ${response.status})`);
+}
+
+async function post(url: string, body: unknown): Promise<Response> {
+  try {
+    return await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  } catch (error) {
+    throw new ChatError(ClientErrorCode.Disconnected, `Cannot reach ${url}: ${(error as Error).message}`);
+  }
+}
+
+function retryAfter(response: Response): { retry_after_ms?: number } {
+  const seconds = Number(response.headers.get('Retry-After') ?? NaN);
+  return Number.isFinite(seconds) ? { retry_after_ms: seconds * 1000 } : {};
+}
+
+function httpUrl(text: string): URL | undefined {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,104 @@
+import type { Message } from '@hearth/protocol';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ClientState } from '../src/index.js';
+import { lobbyOf, pause, TestChat, until } from './support/chat.js';
+import { FlakyNetwork } from './support/network.js';
+
+let chat: TestChat;
+let network: FlakyNetwork;
+beforeEach(async () => {
+  chat = await TestChat.start();
+  network = await FlakyNetwork.start(chat.server.port);
+});
+afterEach(async () => {
+  await network.close();
+  await chat.destroy();
+});
+
+/** Alice, behind the flaky network, recording every message delivered to her; Bob, connected directly. */
+async function aliceAndBob() {
+  const { token } = await chat.join('alice');
+  const alice = chat.client(token, { url: network.wsUrl });
+  const received: Message[] = [];
+  alice.on('message', (event) => received.push(event.payload));
+  await alice.connect();
+  const { client: bob } = await chat.connect('bob');
+  return { alice, bob, received, lobby: lobbyOf(alice) };
+}
+
+const ids = (messages: Message[]) => messages.map((m) => m.id);
+
+describe('reconnecting', () => {
+  it('catches up after the server restarts on the same database, delivering each missed message once', async () => {
+    const { alice, bob, received, lobby } = await aliceAndBob();
+    await bob.sendMessage(lobby, 'before the restart');
+    await until(() => received.length === 1, 'the first message');
+
+    network.cut();
+    await chat.restart();
+    await until(() => alice.state === 'reconnecting', 'alice to notice');
+    const missed = await Promise.all([1, 2, 3, 4, 5].map((n) => bob.sendMessage(lobby, `missed ${n}`)));
+    network.heal();
+    await until(() => alice.state === 'online', 'alice to come back');
+    await bob.sendMessage(lobby, 'after the restart');
+    await until(() => received.length >= 7, 'seven messages');
+    await pause(100);
+
+    expect(received.map((m) => m.content)).toEqual([
+      'before the restart',
+      ...missed.map((m) => m.content),
+      'after the restart',
+    ]);
+    expect(new Set(ids(received)).size).toBe(received.length);
+    expect(alice.lastMessageId).toBe(received.at(-1)?.id);
+  });
+
+  it('pages through a long catch-up while live messages arrive, delivering each message exactly once', async () => {
+    const { alice, bob, received, lobby } = await aliceAndBob();
+    network.cut();
+    await until(() => alice.state === 'reconnecting', 'alice to notice');
+    const missed = await Promise.all(Array.from({ length: 620 }, (_, n) => bob.sendMessage(lobby, `missed ${n}`)));
+    // Live traffic starts the moment Alice is signed in again, so it races her catch-up pages.
+    const live: Promise<Message>[] = [];
+    alice.on('auth_ok', () => {
+      for (let n = 0; n < 30; n++) live.push(bob.sendMessage(lobby, `live ${n}`));
+    });
+    network.heal();
+    await until(() => live.length === 30 && alice.state === 'online', 'alice to come back');
+    const sent = [...missed, ...(await Promise.all(live))];
+    await until(() => received.length >= sent.length, 'every message');
+    await pause(100);
+
+    expect(received).toHaveLength(sent.length);
+    expect(new Set(ids(received))).toEqual(new Set(ids(sent)));
+  });
+
+  it('starts a fresh client from the newest message, or from lastMessageId when given', async () => {
+    const { bob, lobby } = await aliceAndBob();
+    const [first, second] = [await bob.sendMessage(lobby, 'one'), await bob.sendMessage(lobby, 'two')];
+    const { token } = await chat.join('carol');
+
+    const fresh = chat.client(token);
+    const resumed = chat.client(token, { lastMessageId: first.id });
+    const heardByResumed: Message[] = [];
+    resumed.on('message', (event) => heardByResumed.push(event.payload));
+    await Promise.all([fresh.connect(), resumed.connect()]);
+
+    expect(fresh.lastMessageId).toBe(second.id);
+    expect(heardByResumed.map((m) => m.id)).toEqual([second.id]);
+  });
+
+  it('drops a connection that goes silent and reconnects', async () => {
+    const { token } = await chat.join('alice');
+    const alice = chat.client(token, { url: network.wsUrl, heartbeatMs: 100, requestTimeoutMs: 300 });
+    await alice.connect();
+    const states: ClientState[] = [];
+    alice.onStateChange((state) => states.push(state));
+
+    network.stall();
+    await until(() => states.at(-1) === 'online', 'alice to reconnect');
+
+    expect(states).toEqual(['reconnecting', 'authenticating', 'online']);
+    await expect(alice.ping()).resolves.toBeUndefined();
+  });
+});

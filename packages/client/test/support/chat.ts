@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { User } from '@hearth/protocol';
+import { startServer, type RunningServer, type ServerOptions } from '@hearth/server';
+import WebSocket from 'ws';
+import { ChatClient, redeemInvite, type ChatClientOptions } from '../../src/index.js';
+
+// Tests join people and send in bursts far beyond a person's pace; the server's limits have tests of their own.
+const SERVER_OPTIONS: ServerOptions = {
+  port: 0,
+  host: '127.0.0.1',
+  logLevel: 'silent',
+  requestsPerSecond: 100_000,
+  requestBurst: 100_000,
+  redeemsPerMinute: 100_000,
+  redeemBurst: 100_000,
+};
+
+/** Short delays so that reconnecting takes milliseconds, not seconds. */
+const CLIENT_OPTIONS: Partial<ChatClientOptions> = { reconnect: { minDelayMs: 20, maxDelayMs: 100 } };
+
+/** A real server over a SQLite file in a temporary directory, and the clients talking to it. */
+export class TestChat {
+  private readonly clients: ChatClient[] = [];
+  private running: RunningServer | undefined;
+  /** 0 until the first start picks a free port; every restart reuses it. */
+  private port = 0;
+
+  private constructor(readonly dir: string, readonly dbPath: string) {}
+
+  static async start(): Promise<TestChat> {
+    const dir = mkdtempSync(join(tmpdir(), 'hearth-client-'));
+    const chat = new TestChat(dir, join(dir, 'chat.db'));
+    await chat.restart();
+    return chat;
+  }
+
+  get server(): RunningServer {
+    if (this.running === undefined) throw new Error('the server is stopped');
+    return this.running;
+  }
+
+  /** Starts the server, again on the same port and database file if it ran before. */
+  async restart(): Promise<void> {
+    await this.stop();
+    this.running = await startServer({ ...SERVER_OPTIONS, port: this.port, dbPath: this.dbPath, webDir: join(this.dir, 'web') });
+    this.port = this.running.port;
+  }
+
+  async stop(): Promise<void> {
+    await this.running?.close();
+    this.running = undefined;
+  }
+
+  /** Redeems a fresh invite. */
+  join(nickname: string): Promise<{ user: User; token: string }> {
+    return redeemInvite(this.server.createInvite(), nickname);
+  }
+
+  /** A client of this server over `ws`, closed when the test ends. */
+  client(token: string, options: Partial<ChatClientOptions> = {}): ChatClient {
+    const client = new ChatClient({ url: this.server.wsUrl, token, WebSocket, ...CLIENT_OPTIONS, ...options });
+    this.clients.push(client);
+    return client;
+  }
+
+  /** Joins a new user and connects a client for them. */
+  async connect(nickname: string, options: Partial<ChatClientOptions> = {}): Promise<{ client: ChatClient; user: User }> {
+    const { user, token } = await this.join(nickname);
+    const client = this.client(token, options);
+    await client.connect();
+    return { client, user };
+  }
+
+  async destroy(): Promise<void> {
+    for (const client of this.clients) client.close();
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** The lobby's id, from the session of a signed-in client. */
+export function lobbyOf(client: ChatClient): number {
+  const lobby = client.session?.conversations.find((c) => c.type === 'lobby');
+  if (lobby === undefined) throw new Error('not signed in');
+  return lobby.id;
+}
+
+/** Waits until `probe` returns something other than undefined or false, and returns it. */
+export async function until<T>(probe: () => T | undefined | false, what = 'the condition', timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await pause(10);
+  }
+}
+
+export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
