@@ -1,7 +1,8 @@
 import { ErrorCode, MAX_GROUP_MEMBERS, type Conversation, type User } from '@hearth/protocol';
 import { sql } from 'drizzle-orm';
+import { prepareInsertMember } from '../db/members.js';
 import type { Db } from '../db/open.js';
-import { conversationMembers, conversations } from '../db/schema.js';
+import { conversations } from '../db/schema.js';
 import type { ConversationEntry, Directory } from './directory.js';
 import { ok, refuse, type Result } from './result.js';
 import { nowSeconds } from './tokens.js';
@@ -25,14 +26,7 @@ export class Conversations {
       .values({ type: sql.placeholder('type'), dmKey: sql.placeholder('dmKey'), createdAt: sql.placeholder('now') })
       .returning({ id: conversations.id })
       .prepare();
-    this.insertMember = db
-      .insert(conversationMembers)
-      .values({
-        conversationId: sql.placeholder('conversationId'),
-        userId: sql.placeholder('userId'),
-        joinedAt: sql.placeholder('now'),
-      })
-      .prepare();
+    this.insertMember = prepareInsertMember(db);
   }
 
   /** Creates the lobby on first start. */

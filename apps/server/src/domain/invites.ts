@@ -1,7 +1,8 @@
 import { checkNickname, ErrorCode, nicknameKey, type User } from '@hearth/protocol';
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import { prepareInsertMember } from '../db/members.js';
 import type { Db } from '../db/open.js';
-import { conversationMembers, invites, users } from '../db/schema.js';
+import { invites, users } from '../db/schema.js';
 import type { Directory } from './directory.js';
 import { ok, refuse, type Result } from './result.js';
 import { hashToken, newInviteCode, newToken, nowSeconds } from './tokens.js';
@@ -54,14 +55,7 @@ export class Invites {
       })
       .returning({ id: users.id, nickname: users.nickname })
       .prepare();
-    this.joinLobby = db
-      .insert(conversationMembers)
-      .values({
-        conversationId: sql.placeholder('conversationId'),
-        userId: sql.placeholder('userId'),
-        joinedAt: sql.placeholder('now'),
-      })
-      .prepare();
+    this.joinLobby = prepareInsertMember(db);
   }
 
   /** Makes a new single-use invite; `createdBy` is null for the one made at first start. */
