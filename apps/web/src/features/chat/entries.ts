@@ -1,0 +1,28 @@
+import type { Message, User } from '@hearth/protocol';
+import type { PendingMessage } from '@hearth/client';
+import type { Entry } from '../../lib/rows.js';
+import type { FailedSend } from '../../state/outgoing.svelte.js';
+
+/** One line of the message pane: stored, still on its way, or refused. */
+export type PaneEntry = Entry & { content: string } & (
+    | { status: 'sent'; message: Message }
+    | { status: 'pending' }
+    | { status: 'failed'; failed: FailedSend }
+  );
+
+export function paneEntries(
+  messages: readonly Message[],
+  pending: readonly PendingMessage[],
+  failed: readonly FailedSend[],
+  me: User,
+): PaneEntry[] {
+  return [
+    ...messages.map((message) => ({ ...base(`m${message.id}`, message.user_id, message.created_at, message.content), status: 'sent' as const, message })),
+    ...pending.map((p) => ({ ...base(`p${p.client_id}`, me.id, Math.floor(p.queued_at / 1000), p.content), status: 'pending' as const })),
+    ...failed.map((f) => ({ ...base(`f${f.client_id}`, me.id, Math.floor(f.failed_at / 1000), f.content), status: 'failed' as const, failed: f })),
+  ];
+}
+
+function base(key: string, user_id: number, created_at: number, content: string) {
+  return { key, user_id, created_at, content };
+}

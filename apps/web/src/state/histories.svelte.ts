@@ -1,0 +1,46 @@
+import type { ChatClient } from '@hearth/client';
+import { ConversationLog } from './conversation-log.svelte.js';
+
+/** The messages held for each conversation, and fetching their history a page at a time. */
+export class Histories {
+  private readonly logs = new Map<number, ConversationLog>();
+
+  constructor(
+    private readonly client: ChatClient,
+    private readonly online: () => boolean,
+  ) {}
+
+  /** The log of a conversation, created empty on first use. */
+  log(conversationId: number): ConversationLog {
+    let log = this.logs.get(conversationId);
+    if (log === undefined) this.logs.set(conversationId, (log = new ConversationLog()));
+    return log;
+  }
+
+  /** Fetches the newest page, once, so that a conversation opens with what came before this session. */
+  loadNewest(conversationId: number): void {
+    const log = this.log(conversationId);
+    if (log.loaded || log.loading || !this.online()) return;
+    void this.fetchPage(log, conversationId, undefined);
+  }
+
+  /** Fetches the page before the oldest message held, one request at a time. */
+  async loadOlder(conversationId: number): Promise<void> {
+    const log = this.log(conversationId);
+    if (!log.loaded || !log.hasMore || log.loading || !this.online()) return;
+    await this.fetchPage(log, conversationId, log.oldestId);
+  }
+
+  private async fetchPage(log: ConversationLog, conversationId: number, before: number | undefined): Promise<void> {
+    log.loading = true;
+    try {
+      const page = await this.client.loadHistory(conversationId, before === undefined ? {} : { before });
+      log.addPage(page.messages, page.has_more);
+      log.loaded = true;
+    } catch {
+      // A dropped connection or a timeout: the next scroll or reconnect asks again.
+    } finally {
+      log.loading = false;
+    }
+  }
+}

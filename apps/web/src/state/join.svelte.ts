@@ -1,0 +1,72 @@
+import { checkNickname, ErrorCode } from '@hearth/protocol';
+import { ChatError, checkInvite, joinWithInvite } from '../lib/api.js';
+import type { StoredSession } from '../lib/session.js';
+
+/** Where the invite stands: still being checked, ready to redeem, or why it cannot be. */
+export type InviteState = 'checking' | 'available' | 'not_found' | 'used' | 'unreachable';
+
+/** Redeeming an invite: check it, pick a nickname, join. */
+export class JoinFlow {
+  invite = $state<InviteState>('checking');
+  nickname = $state('');
+  /** Why the last attempt to join failed, in words for the person joining. */
+  problem = $state<string | null>(null);
+  submitting = $state(false);
+
+  constructor(
+    readonly code: string,
+    private readonly onJoined: (session: StoredSession) => void,
+  ) {}
+
+  async check(): Promise<void> {
+    this.invite = 'checking';
+    const result = await checkInvite(this.code);
+    this.invite = result.ok ? 'available' : inviteStateOf(result.code);
+  }
+
+  async join(): Promise<void> {
+    const checked = checkNickname(this.nickname);
+    if (!checked.ok) {
+      this.problem = checked.message;
+      return;
+    }
+    this.submitting = true;
+    this.problem = null;
+    try {
+      const { user, token } = await joinWithInvite(this.code, checked.nickname);
+      this.onJoined({ user, token });
+    } catch (error) {
+      this.refused(error instanceof ChatError ? error : undefined, checked.nickname);
+    } finally {
+      this.submitting = false;
+    }
+  }
+
+  private refused(error: ChatError | undefined, nickname: string): void {
+    switch (error?.code) {
+      case ErrorCode.NicknameTaken:
+        this.problem = `Someone here is already called “${nickname}”. Try another nickname.`;
+        return;
+      case ErrorCode.InvalidNickname:
+        this.problem = error.message;
+        return;
+      case ErrorCode.InviteUsed:
+      case ErrorCode.InviteNotFound:
+        this.invite = inviteStateOf(error.code);
+        return;
+      case ErrorCode.RateLimited: {
+        const seconds = Math.max(1, Math.ceil((error.retry_after_ms ?? 10_000) / 1000));
+        this.problem = `Too many attempts. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
+        return;
+      }
+      default:
+        this.problem = 'Could not reach the server. Check your connection and try again.';
+    }
+  }
+}
+
+function inviteStateOf(code: string): InviteState {
+  if (code === ErrorCode.InviteUsed) return 'used';
+  if (code === ErrorCode.InviteNotFound) return 'not_found';
+  return 'unreachable';
+}

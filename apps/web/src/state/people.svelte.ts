@@ -1,0 +1,38 @@
+import type { User } from '@hearth/protocol';
+import { SvelteMap, SvelteSet } from 'svelte/reactivity';
+import { byName } from '../lib/names.js';
+
+/** Everyone on the server, and who of them is online right now. */
+export class People {
+  readonly users = new SvelteMap<number, User>();
+  readonly online = new SvelteSet<number>();
+
+  /** Everyone but `me`: online people first, then by name. */
+  others(me: number): User[] {
+    return [...this.users.values()]
+      .filter((user) => user.id !== me)
+      .sort((a, b) => Number(this.online.has(b.id)) - Number(this.online.has(a.id)) || byName(a, b));
+  }
+
+  nickname(id: number): string {
+    return this.users.get(id)?.nickname ?? 'Someone';
+  }
+
+  /** Starts over from a sign-in's view of the server. */
+  reset(users: User[], online: User[]): void {
+    this.users.clear();
+    this.online.clear();
+    for (const user of [...users, ...online]) this.users.set(user.id, user);
+    for (const user of online) this.online.add(user.id);
+  }
+
+  /** Someone came online; they may have just joined the server. */
+  arrive(user: User): void {
+    this.users.set(user.id, user);
+    this.online.add(user.id);
+  }
+
+  leave(id: number): void {
+    this.online.delete(id);
+  }
+}

@@ -1,0 +1,78 @@
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url);
+
+/** Debian's Chromium, headless; `.ci/run` installs it. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** One person: their own browser context, so their own localStorage and connection. */
+export async function person(
+  browser: Browser,
+  { viewport = DESKTOP, colorScheme = 'light' }: { viewport?: typeof DESKTOP; colorScheme?: 'light' | 'dark' } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: Error[] }> {
+  const context = await browser.newContext({ viewport, colorScheme, timezoneId: 'UTC', locale: 'en-GB' });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  // Uncaught errors in the page fail the test that checks this list.
+  const errors: Error[] = [];
+  page.on('pageerror', (error) => errors.push(error));
+  return { context, page, errors };
+}
+
+/** Opens an invite link, picks a nickname and waits for the chat to be connected. */
+export async function join(page: Page, inviteUrl: string, nickname: string): Promise<void> {
+  await page.goto(inviteUrl);
+  await page.getByLabel('Nickname').fill(nickname);
+  await page.getByRole('button', { name: 'Join the chat' }).click();
+  await expectConnected(page);
+}
+
+/** Waits for the connection state to read online; usable in hooks, where `expect.poll` is not. */
+export async function expectConnected(page: Page): Promise<void> {
+  await page.locator('[data-state="online"]').waitFor({ state: 'attached', timeout: 20_000 });
+}
+
+/** The composer of the open conversation. */
+export function composer(page: Page) {
+  return page.locator('#composer-input');
+}
+
+export async function say(page: Page, text: string): Promise<void> {
+  await composer(page).fill(text);
+  await composer(page).press('Enter');
+}
+
+/** Messages shown in the open conversation. */
+export function messages(page: Page, status?: 'sent' | 'pending' | 'failed') {
+  const rows = page.locator('[role="log"] article');
+  return status === undefined ? rows : rows.and(page.locator(`[data-status="${status}"]`));
+}
+
+export function message(page: Page, text: string) {
+  return messages(page).filter({ has: page.locator('.text', { hasText: text }) });
+}
+
+/** Saves a screenshot for people to look at; the folder is not committed. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  // Hover effects and the blinking caret would make the pictures differ from run to run.
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, caret: 'hide', animations: 'disabled' });
+}
