@@ -1,5 +1,5 @@
 import type { ChatClient, ChatError, PendingMessage, Unsubscribe } from '@hearth/client';
-import { newClientId } from '../lib/ids.js';
+import { newClientId } from '@hearth/client';
 
 /** A send the server refused; it can be tried again with the same client_id, so it is never stored twice. */
 export interface FailedSend {
