@@ -125,7 +125,7 @@ export class Gateway {
         conversations: conversations.listFor(user.id),
         online_users: online,
         users: [...directory.users.values()],
-        last_message_id: messages.newestIdFor(user.id),
+        last_message_id: messages.newestId(),
       },
       event.id,
     );

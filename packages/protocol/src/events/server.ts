@@ -14,7 +14,7 @@ export const AuthOk = event(
     online_users: Type.Array(User),
     /** Everyone on this server, for starting DMs and groups and naming senders. */
     users: Type.Array(User),
-    /** The newest message id in the user's conversations (0 if none): a new client's catch-up cursor. */
+    /** The newest message id on the server at sign-in (0 if none): a fresh client's catch-up cursor. */
     last_message_id: Type.Integer({ minimum: 0 }),
   }),
 );
