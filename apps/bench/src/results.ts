@@ -1,0 +1,31 @@
+import type { Machine } from './machine.js';
+import type { Options } from './options.js';
+import type { TargetName } from './targets/target.js';
+
+/** One line of the summary table: a figure for each server that was measured. */
+export interface Figure {
+  scenario: string;
+  metric: string;
+  unit: string;
+  better: 'lower' | 'higher';
+  values: Partial<Record<TargetName, number | null>>;
+  /** False for figures about the load generator, where a ratio between servers means nothing. */
+  ratios?: boolean;
+  note?: string;
+}
+
+export interface ScenarioResult {
+  name: string;
+  figures: Figure[];
+  /** Everything measured, per target, for the JSON file. */
+  details: unknown;
+}
+
+export interface Results {
+  date: string;
+  command: string;
+  machine: Machine;
+  options: Options;
+  durationSec: number;
+  scenarios: ScenarioResult[];
+}

@@ -1,0 +1,65 @@
+import { num } from '../format.js';
+import type { Options } from '../options.js';
+import type { Figure, ScenarioResult } from '../results.js';
+import { labels, type Target } from '../targets/target.js';
+import { P99_LIMIT_MS, type StepPlan } from './steps.js';
+import { atRate, fairRate, runStepped, saturationNote, type SteppedRun } from './stepped.js';
+
+/** (2) Many DMs: everyone sends in their own DM, so storage and validation are the cost, not fan-out. */
+export async function dms(targets: Target[], options: Options): Promise<ScenarioResult> {
+  const clients = options.dms.clients - (options.dms.clients % 2);
+  const runs = await runStepped(
+    targets,
+    {
+      label: `dms ${clients}`,
+      world: { users: clients, dms: true, history: 0 },
+      counts: 'acknowledgements',
+      plans: (session): StepPlan[] =>
+        options.dms.rates.map((rate, i) => ({
+          step: i + 1,
+          rate,
+          durationMs: options.stepMs,
+          recipients: 1,
+          senders: Array.from({ length: clients }, (_, client) => ({
+            client,
+            conversationId: session.populated.dmIds[Math.floor(client / 2)]!,
+            perSecond: rate / clients,
+          })),
+        })),
+    },
+    options,
+  );
+  return { name: 'dms', figures: figures(clients, runs, targets), details: { clients, runs } };
+}
+
+function figures(clients: number, runs: Record<string, SteppedRun>, targets: Target[]): Figure[] {
+  const scenario = `${num(clients)} clients in ${num(clients / 2)} DMs, all sending`;
+  const { rate, common } = fairRate(runs);
+  const load = `at ${num(rate)} msgs/s`;
+  const note = common ? {} : { note: 'not every server sustained even the first step' };
+  return [
+    {
+      scenario,
+      metric: `highest rate acknowledged (p99 < ${P99_LIMIT_MS} ms, no loss)`,
+      unit: 'msgs/s',
+      better: 'higher',
+      values: Object.fromEntries(Object.entries(runs).map(([n, r]) => [n, r.maxSustainedPerSec])),
+      note: ['ours stores each message before acknowledging it; the baselines store nothing', saturationNote(runs, labels(targets))]
+        .filter(Boolean)
+        .join('; '),
+    },
+    { scenario, metric: `server CPU per message ${load}`, unit: 'µs', better: 'lower', values: atRate(runs, rate, (s) => s.cpuMicrosPerMessage), ...note },
+    { scenario, metric: `acknowledgement p50 ${load}`, unit: 'ms', better: 'lower', values: atRate(runs, rate, (s) => s.ackP50Ms) },
+    { scenario, metric: `acknowledgement p99 ${load}`, unit: 'ms', better: 'lower', values: atRate(runs, rate, (s) => s.ackP99Ms) },
+    { scenario, metric: `delivery p99 ${load}`, unit: 'ms', better: 'lower', values: atRate(runs, rate, (s) => s.p99Ms) },
+    { scenario, metric: `load generator CPU ${load}`, unit: '% core', better: 'lower', values: atRate(runs, rate, (s) => s.loaderCoreShare * 100), ratios: false },
+    {
+      scenario,
+      metric: `others' CPU on the server core ${load}`,
+      unit: '% core',
+      better: 'lower',
+      values: atRate(runs, rate, (s) => s.othersOnServerCore * 100),
+      ratios: false,
+    },
+  ];
+}

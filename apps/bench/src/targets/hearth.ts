@@ -1,0 +1,67 @@
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startNode } from './process.js';
+import { seed } from './seed.js';
+import type { Target, World } from './target.js';
+
+export const SERVER_MAIN = fileURLToPath(new URL('../../../server/dist/main.js', import.meta.url));
+
+/**
+ * The per-connection request limit guards against abuse, not load; the fan-out steps send more than it allows from
+ * one connection, so it is raised here. Every other setting is the production default.
+ */
+export const HEARTH_FLAGS = ['--requests-per-second', '1000000', '--request-burst', '1000000'];
+const ENV = { NODE_ENV: 'production', HEARTH_LOG_LEVEL: 'warn' };
+const RUNNING = /Hearth is running at \S+:(\d+)/;
+
+const workDir = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
+let dbCount = 0;
+let template: Promise<string> | null = null;
+
+/** A database the server has created and migrated, holding the lobby: each run copies it. */
+function migratedTemplate(): Promise<string> {
+  template ??= (async () => {
+    const path = join(workDir, 'template.db');
+    const server = await startNode(SERVER_MAIN, ['--port', '0', '--host', '127.0.0.1', '--db', path], ENV, RUNNING);
+    await server.stop();
+    return path;
+  })();
+  return template;
+}
+
+async function freshDatabase(): Promise<string> {
+  const source = await migratedTemplate();
+  const path = join(workDir, `run-${++dbCount}.db`);
+  copyFileSync(source, path);
+  for (const suffix of ['-wal', '-shm']) if (existsSync(source + suffix)) copyFileSync(source + suffix, path + suffix);
+  return path;
+}
+
+/** Our server, optionally with extra flags and a V8 CPU profile written on exit. */
+export function hearth(name: 'hearth' | 'hearth-full', label: string, extraFlags: string[], profileDir: string | null): Target {
+  return {
+    name,
+    label,
+    wire: 'json',
+    persists: true,
+    async start(world: World) {
+      if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: build the server first`);
+      const db = await freshDatabase();
+      const populated = seed(db, world);
+      const args = ['--port', '0', '--host', '127.0.0.1', '--db', db, ...HEARTH_FLAGS, ...extraFlags];
+      const nodeArgs = profileDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir];
+      const server = await startNode(SERVER_MAIN, args, ENV, RUNNING, nodeArgs);
+      const stop = async () => {
+        await server.stop();
+        for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+      };
+      return { running: { pid: server.pid, url: `ws://127.0.0.1:${server.port}/ws`, stop }, populated };
+    },
+  };
+}
+
+export function removeWorkDir(): void {
+  rmSync(workDir, { recursive: true, force: true });
+}

@@ -1,0 +1,64 @@
+import { createHash, randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import type { Populated, World } from './target.js';
+
+const HISTORY_BATCH = 50_000;
+
+/**
+ * Writes users (all in the lobby), DMs and lobby history straight into a stopped server's database, in the
+ * server's own schema: redeeming thousands of invites over HTTP would measure the invite endpoint, not the chat.
+ */
+export function seed(path: string, world: World): Populated {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  const now = Math.floor(Date.now() / 1000);
+  const lobbyId = db.prepare("SELECT id FROM conversations WHERE type = 'lobby'").pluck().get() as number;
+  const insertUser = db.prepare('INSERT INTO users (nickname, nickname_key, token, created_at) VALUES (?, ?, ?, ?)');
+  const insertMember = db.prepare('INSERT INTO conversation_members (conversation_id, user_id, joined_at) VALUES (?, ?, ?)');
+  const insertDm = db.prepare("INSERT INTO conversations (type, dm_key, created_at) VALUES ('dm', ?, ?)");
+  const insertMessage = db.prepare(
+    'INSERT INTO messages (conversation_id, user_id, content, client_id, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
+
+  const tokens: string[] = [];
+  const userIds: number[] = [];
+  const dmIds: number[] = [];
+  db.transaction(() => {
+    for (let i = 0; i < world.users; i++) {
+      const token = randomBytes(32).toString('base64url');
+      const id = Number(insertUser.run(`bench${i}`, `bench${i}`, sha256(token), now).lastInsertRowid);
+      insertMember.run(lobbyId, id, now);
+      tokens.push(token);
+      userIds.push(id);
+    }
+    if (!world.dms) return;
+    for (let k = 0; k + 1 < userIds.length; k += 2) {
+      const [a, b] = [userIds[k]!, userIds[k + 1]!];
+      const id = Number(insertDm.run(`${Math.min(a, b)}:${Math.max(a, b)}`, now).lastInsertRowid);
+      insertMember.run(id, a, now);
+      insertMember.run(id, b, now);
+      dmIds.push(id);
+    }
+  })();
+
+  let firstMessageId = 0;
+  let lastMessageId = 0;
+  for (let start = 0; start < world.history; start += HISTORY_BATCH) {
+    db.transaction(() => {
+      for (let j = start; j < Math.min(world.history, start + HISTORY_BATCH); j++) {
+        const userId = userIds[j % userIds.length]!;
+        const sentAt = now - Math.ceil((world.history - j) / 10);
+        const text = `message ${j}: a line of chat about nothing much, as most lines of chat are`;
+        lastMessageId = Number(insertMessage.run(lobbyId, userId, text, `h${j}`, sentAt).lastInsertRowid);
+        if (firstMessageId === 0) firstMessageId = lastMessageId;
+      }
+    })();
+  }
+  db.close();
+  return { tokens, lobbyId, dmIds, firstMessageId, lastMessageId };
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

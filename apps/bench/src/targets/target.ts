@@ -1,0 +1,46 @@
+import type { Wire } from '../loader/frames.js';
+
+export type TargetName = 'hearth' | 'hearth-full' | 'ws' | 'socketio';
+
+/** What a scenario needs stored or known before the server starts. */
+export interface World {
+  users: number;
+  /** Users 2k and 2k+1 share a DM. */
+  dms: boolean;
+  /** Messages stored in the lobby. */
+  history: number;
+}
+
+export interface Populated {
+  /** tokens[i] authenticates user i. */
+  tokens: string[];
+  lobbyId: number;
+  /** dmIds[k] is the DM of users 2k and 2k+1. */
+  dmIds: number[];
+  /** Ids of the stored lobby messages: first..last. */
+  firstMessageId: number;
+  lastMessageId: number;
+}
+
+export interface Running {
+  pid: number;
+  /** Where clients open their WebSocket. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface Target {
+  name: TargetName;
+  /** Column heading in the results. */
+  label: string;
+  wire: Wire;
+  /** Whether it stores messages and serves history. */
+  persists: boolean;
+  /** Starts a fresh server holding the world. */
+  start(world: World): Promise<{ running: Running; populated: Populated }>;
+}
+
+/** Target names to their labels, for notes. */
+export function labels(targets: Target[]): Record<string, string> {
+  return Object.fromEntries(targets.map((t) => [t.name, t.label]));
+}

@@ -1,0 +1,40 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Results } from '../src/results.js';
+
+const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the benchmark harness at a tiny size', () => {
+  it('runs every scenario against every server and writes well-formed results', async () => {
+    const out = join(dir, 'results.json');
+    const { stdout } = await promisify(execFile)(process.execPath, [MAIN, '--smoke', '--out', out], { timeout: 110_000 });
+    const results = JSON.parse(readFileSync(out, 'utf8')) as Results;
+
+    expect(results.machine.cpuCount).toBeGreaterThan(0);
+    expect(results.machine.node).toBe(process.version);
+    expect(results.command).toContain('--smoke');
+    expect(results.scenarios.map((s) => s.name)).toEqual(['fan-out 5', 'dms', 'idle', 'history', 'storm']);
+    const expectedTargets: Record<string, string[]> = {
+      'fan-out 5': ['hearth', 'ws', 'socketio'],
+      dms: ['hearth', 'hearth-full', 'ws', 'socketio'],
+      idle: ['hearth', 'ws', 'socketio'],
+      history: ['hearth'],
+      storm: ['hearth', 'ws', 'socketio'],
+    };
+    for (const scenario of results.scenarios) {
+      expect(scenario.figures.length, scenario.name).toBeGreaterThan(0);
+      for (const figure of scenario.figures) {
+        expect(Object.keys(figure.values).sort(), `${scenario.name}: ${figure.metric}`).toEqual([...expectedTargets[scenario.name]!].sort());
+        for (const value of Object.values(figure.values)) expect(Number.isFinite(value), `${scenario.name}: ${figure.metric}`).toBe(true);
+      }
+    }
+    expect(stdout).toContain('Hearth/Socket.IO');
+  });
+});
