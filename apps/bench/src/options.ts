@@ -45,7 +45,7 @@ const presets: Record<Options['preset'], Omit<Options, 'preset' | 'scenarios' | 
     stepMs: 2_000,
     fanout: { clients: [100, 1_000], senderShare: 0.05, rates: [10_000, 25_000, 50_000, 100_000] },
     dms: { clients: 1_000, rates: [1_000, 2_500, 5_000, 10_000] },
-    idle: { connections: 2_000, deadlineMs: 60_000 },
+    idle: { connections: 2_000, deadlineMs: 45_000 },
     history: { messages: 1_000_000, pages: 1_000 },
     storm: { connections: 1_000 },
     connectConcurrency: 64,

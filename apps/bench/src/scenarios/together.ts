@@ -10,13 +10,13 @@ export interface Contender {
 /** Others using more than this share of either core during a step make its result doubtful. */
 const CONTENDED_SHARE = 0.2;
 const MAX_ATTEMPTS = 2;
-const MAX_ATTEMPTS_CONTENDED = 4;
+const MAX_ATTEMPTS_CONTENDED = 3;
 
 function contended(o: StepOutcome): boolean {
   return o.othersOnServerCore > CONTENDED_SHARE || o.othersOnLoadCore > CONTENDED_SHARE;
 }
 
-/** A failed step is tried again once, and up to four times when other processes were crowding our cores. */
+/** A failed step is tried again once, twice when other processes were crowding our cores. */
 function attemptsFor(o: StepOutcome): number {
   return contended(o) ? MAX_ATTEMPTS_CONTENDED : MAX_ATTEMPTS;
 }

@@ -21,7 +21,6 @@ function baseline(name: 'ws' | 'socketio', label: string, script: string): Targe
     name,
     label,
     wire: name === 'ws' ? 'json' : 'socketio',
-    persists: false,
     async start(world) {
       const server = await startNode(path, ['--port', '0', '--host', '127.0.0.1'], { NODE_ENV: 'production' }, /listening (\d+)/);
       return {

@@ -6,24 +6,30 @@ import { startNode } from './process.js';
 import { seed } from './seed.js';
 import type { Target, World } from './target.js';
 
-export const SERVER_MAIN = fileURLToPath(new URL('../../../server/dist/main.js', import.meta.url));
+const SERVER_MAIN = fileURLToPath(new URL('../../../server/dist/main.js', import.meta.url));
 
 /**
  * The per-connection request limit guards against abuse, not load; the fan-out steps send more than it allows from
  * one connection, so it is raised here. Every other setting is the production default.
  */
-export const HEARTH_FLAGS = ['--requests-per-second', '1000000', '--request-burst', '1000000'];
+const HEARTH_FLAGS = ['--requests-per-second', '1000000', '--request-burst', '1000000'];
 const ENV = { NODE_ENV: 'production', HEARTH_LOG_LEVEL: 'warn' };
 const RUNNING = /Hearth is running at \S+:(\d+)/;
 
-const workDir = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
+let workDir: string | null = null;
 let dbCount = 0;
 let template: Promise<string> | null = null;
+
+/** Where this run's databases live, made on first use. */
+function dir(): string {
+  workDir ??= mkdtempSync(join(tmpdir(), 'hearth-bench-'));
+  return workDir;
+}
 
 /** A database the server has created and migrated, holding the lobby: each run copies it. */
 function migratedTemplate(): Promise<string> {
   template ??= (async () => {
-    const path = join(workDir, 'template.db');
+    const path = join(dir(), 'template.db');
     const server = await startNode(SERVER_MAIN, ['--port', '0', '--host', '127.0.0.1', '--db', path], ENV, RUNNING);
     await server.stop();
     return path;
@@ -33,7 +39,7 @@ function migratedTemplate(): Promise<string> {
 
 async function freshDatabase(): Promise<string> {
   const source = await migratedTemplate();
-  const path = join(workDir, `run-${++dbCount}.db`);
+  const path = join(dir(), `run-${++dbCount}.db`);
   copyFileSync(source, path);
   for (const suffix of ['-wal', '-shm']) if (existsSync(source + suffix)) copyFileSync(source + suffix, path + suffix);
   return path;
@@ -45,7 +51,6 @@ export function hearth(name: 'hearth' | 'hearth-full', label: string, extraFlags
     name,
     label,
     wire: 'json',
-    persists: true,
     async start(world: World) {
       if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: build the server first`);
       const db = await freshDatabase();
@@ -63,5 +68,5 @@ export function hearth(name: 'hearth' | 'hearth-full', label: string, extraFlags
 }
 
 export function removeWorkDir(): void {
-  rmSync(workDir, { recursive: true, force: true });
+  if (workDir !== null) rmSync(workDir, { recursive: true, force: true });
 }

@@ -34,8 +34,6 @@ export interface Target {
   /** Column heading in the results. */
   label: string;
   wire: Wire;
-  /** Whether it stores messages and serves history. */
-  persists: boolean;
   /** Starts a fresh server holding the world. */
   start(world: World): Promise<{ running: Running; populated: Populated }>;
 }
