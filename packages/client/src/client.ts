@@ -2,6 +2,7 @@ import {
   CATCH_UP_PAGE_MAX,
   serverEvent,
   type ClientPayload,
+  type RequestType,
   type Conversation,
   type Message,
   type ParseError,
@@ -16,7 +17,7 @@ import { Link } from './link.js';
 import { Signal, Subscriptions, type Unsubscribe } from './listeners.js';
 import { clientDefaults, type ChatClientOptions, type ClientState, type Session } from './options.js';
 import { Outbox, type PendingMessage } from './outbox.js';
-import { refusalOf, type ReplyPayload, type RequestType, type Settle } from './requests.js';
+import { refusalOf, type ReplyPayload, type Settle } from './requests.js';
 
 /**
  * A connection to a Hearth server that stays connected: it signs in, catches up on what it missed, retries

@@ -2,6 +2,7 @@ import {
   clientEvent,
   FATAL_CLOSE_CODES,
   type ClientPayload,
+  type RequestType,
   type ParseError,
   type ServerEvent,
   type ServerEventOf,
@@ -10,7 +11,7 @@ import { Connection } from './connection.js';
 import { ChatError, ClientErrorCode } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
 import { Backoff, type BackoffOptions } from './reconnect.js';
-import { PendingRequests, type ReplyPayload, type RequestType, type Settle } from './requests.js';
+import { PendingRequests, type ReplyPayload, type Settle } from './requests.js';
 import type { WebSocketConstructor } from './socket.js';
 
 export interface LinkOptions {

@@ -1,25 +1,15 @@
 import {
   clientEvent,
   parseClientEvent,
-  type ClientEventType,
+  REPLY_TYPE,
   type ClientPayload,
+  type RequestType,
   type ServerEvent,
   type ServerEventType,
   type ServerPayload,
 } from '@hearth/protocol';
 import { ChatError, ClientErrorCode } from './errors.js';
 
-/** The event that answers each request. An `error` frame with the request's id may answer any of them. */
-export const REPLY_TYPE = {
-  send_message: 'message',
-  create_dm: 'conversation_created',
-  create_group: 'conversation_created',
-  load_history: 'history',
-  catch_up: 'caught_up',
-  create_invite: 'invite_created',
-  ping: 'pong',
-} as const satisfies Record<Exclude<ClientEventType, 'auth'>, ServerEventType>;
-export type RequestType = keyof typeof REPLY_TYPE;
 type ReplyPayloads = { [T in RequestType]: ServerPayload<(typeof REPLY_TYPE)[T]> };
 export type ReplyPayload<T extends RequestType> = ReplyPayloads[T];
 

@@ -4,6 +4,7 @@ export * from './models.js';
 export * from './envelope.js';
 export * from './events/client.js';
 export * from './events/server.js';
+export * from './events/replies.js';
 export * from './parse.js';
 export * from './frames.js';
 export * from './nickname.js';

@@ -1,0 +1,17 @@
+import type { ClientEventType } from './client.js';
+import type { ServerEventType } from './server.js';
+
+/**
+ * The event that answers each request once authenticated. An `error` frame with the request's id may answer any
+ * of them; `auth` is answered by `auth_ok` or `auth_error` and only as a connection's first frame.
+ */
+export const REPLY_TYPE = {
+  send_message: 'message',
+  create_dm: 'conversation_created',
+  create_group: 'conversation_created',
+  load_history: 'history',
+  catch_up: 'caught_up',
+  create_invite: 'invite_created',
+  ping: 'pong',
+} as const satisfies Record<Exclude<ClientEventType, 'auth'>, ServerEventType>;
+export type RequestType = keyof typeof REPLY_TYPE;
