@@ -1,7 +1,6 @@
-import type { Message } from '@hearth/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PendingMessage } from '../src/index.js';
-import { lobbyOf, pause, TestChat, until } from './support/chat.js';
+import { aliceBehind, pause, TestChat, until } from './support/chat.js';
 import { FlakyNetwork } from './support/network.js';
 
 let chat: TestChat;
@@ -15,14 +14,7 @@ afterEach(async () => {
   await chat.destroy();
 });
 
-async function aliceBehindTheNetwork() {
-  const { token } = await chat.join('alice');
-  const alice = chat.client(token, { url: network.wsUrl });
-  const received: Message[] = [];
-  alice.on('message', (event) => received.push(event.payload));
-  await alice.connect();
-  return { alice, received, lobby: lobbyOf(alice) };
-}
+const aliceBehindTheNetwork = () => aliceBehind(chat, network.wsUrl);
 
 describe('the outbox', () => {
   it('holds sends made while disconnected and delivers each once after reconnecting', async () => {

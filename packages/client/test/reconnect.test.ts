@@ -1,7 +1,7 @@
 import type { Message } from '@hearth/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClientState } from '../src/index.js';
-import { lobbyOf, pause, TestChat, until } from './support/chat.js';
+import { aliceBehind, pause, TestChat, until } from './support/chat.js';
 import { FlakyNetwork } from './support/network.js';
 
 let chat: TestChat;
@@ -17,13 +17,9 @@ afterEach(async () => {
 
 /** Alice, behind the flaky network, recording every message delivered to her; Bob, connected directly. */
 async function aliceAndBob() {
-  const { token } = await chat.join('alice');
-  const alice = chat.client(token, { url: network.wsUrl });
-  const received: Message[] = [];
-  alice.on('message', (event) => received.push(event.payload));
-  await alice.connect();
+  const { alice, received, lobby } = await aliceBehind(chat, network.wsUrl);
   const { client: bob } = await chat.connect('bob');
-  return { alice, bob, received, lobby: lobbyOf(alice) };
+  return { alice, bob, received, lobby };
 }
 
 const ids = (messages: Message[]) => messages.map((m) => m.id);

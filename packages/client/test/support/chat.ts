@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { User } from '@hearth/protocol';
+import type { Message, User } from '@hearth/protocol';
 import { startServer, type RunningServer, type ServerOptions } from '@hearth/server';
 import WebSocket from 'ws';
 import { ChatClient, redeemInvite, type ChatClientOptions } from '../../src/index.js';
@@ -99,3 +99,13 @@ export async function until<T>(probe: () => T | undefined | false, what = 'the c
 }
 
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Alice, signed in through a flaky network at `url`, recording every message delivered to her. */
+export async function aliceBehind(chat: TestChat, url: string) {
+  const { token } = await chat.join('alice');
+  const alice = chat.client(token, { url });
+  const received: Message[] = [];
+  alice.on('message', (event) => received.push(event.payload));
+  await alice.connect();
+  return { alice, received, lobby: lobbyOf(alice) };
+}
