@@ -86,11 +86,13 @@ describe('a crash in the middle of a conversation', () => {
       expect(caught.map((m) => m.id)).toEqual([...new Set(caught.map((m) => m.id))]);
     }
 
+    let retried = 0;
     for (const [s, peer] of reconnected) {
-      // The client's outbox: everything it sent without seeing the acknowledgement, the last send at least.
+      // The client's outbox: everything it sent without seeing the acknowledgement. The last send raced the kill,
+      // so the server may or may not have answered it in time.
       const ackedIds = new Set(acked(s).map((m) => m.client_id));
       const unacked = Array.from({ length: s.sent }, (_, n) => n).filter((n) => !ackedIds.has(`${s.name}-${n}`));
-      expect(unacked).toContain(s.sent - 1);
+      retried += unacked.length;
       for (const n of unacked) {
         const retry = await peer.request('send_message', {
           conversation_id: s.conversations[n % s.conversations.length],
@@ -101,6 +103,7 @@ describe('a crash in the middle of a conversation', () => {
       }
       await peer.close();
     }
+    expect(retried).toBeGreaterThan(0);
 
     const afterRetries = storedMessages(dbPath);
     for (const s of senders) {
