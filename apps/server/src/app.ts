@@ -49,7 +49,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     conversations: new Conversations(db, directory),
     messages: new Messages(db, directory),
     presence,
-    fanout: new Fanout(presence, directory),
+    fanout: new Fanout(presence, directory, config.presenceNewsMs),
   };
   ctx.conversations.ensureLobby();
 

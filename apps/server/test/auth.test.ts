@@ -42,6 +42,8 @@ describe('authentication', () => {
     const alice = await server.join('alice');
     const bob = await server.join('bob');
     const bobPeer = await Peer.signIn(server.wsUrl, bob.token);
+    // online_users is who everyone has been told is online: wait for the news that Bob is.
+    await bobPeer.next('user_online', (e) => e.payload.users.some((u) => u.id === bob.user.id));
     const peer = await Peer.open(server.wsUrl);
     const ok = await peer.request('auth', { token: alice.token });
     if (ok.type !== 'auth_ok') throw new Error(ok.type);

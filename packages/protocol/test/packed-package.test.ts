@@ -46,8 +46,8 @@ function describeEvent(event: ServerEvent): string {
     case 'auth_ok': return 'auth_ok ' + event.payload.user.nickname;
     case 'auth_error': return 'auth_error ' + event.payload.code;
     case 'message': return 'message ' + event.payload.id + ' ' + event.payload.content;
-    case 'user_online': return 'user_online ' + event.payload.user.id;
-    case 'user_offline': return 'user_offline ' + event.payload.user_id;
+    case 'user_online': return 'user_online ' + event.payload.users.map((u) => u.id).join(',');
+    case 'user_offline': return 'user_offline ' + event.payload.user_ids.join(',');
     case 'conversation_created': return 'conversation_created ' + event.payload.conversation.type;
     case 'history': return 'history ' + event.payload.messages.length;
     case 'caught_up': return 'caught_up ' + event.payload.has_more;
@@ -78,8 +78,8 @@ for (const built of [serverEvent('message', message, 'r2'), serverEvent('history
   console.log(parsed.ok ? describeEvent(parsed.event) : 'server refused ' + parsed.error.code);
 }
 
-// @ts-expect-error user_offline carries a user_id
-serverEvent('user_offline', { user: 2 });
+// @ts-expect-error user_offline carries user_ids
+serverEvent('user_offline', { user_id: 2 });
 console.log('ping ' + JSON.stringify(clientEvent('ping', {}, 'p')));
 console.log('limits ' + MAX_CONTENT_LENGTH + ' ' + FATAL_CLOSE_CODES.includes(CloseCode.AuthFailed));
 console.log('schema ' + ('ServerEvent' in schema.$defs));

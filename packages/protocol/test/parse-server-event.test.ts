@@ -19,9 +19,9 @@ describe('parseServerEvent', () => {
       ok: true,
       event: { type: 'message', payload: hello, id: 'r1' },
     });
-    expect(parseServerEvent(frame(serverEvent('user_offline', { user_id: 2 })))).toEqual({
+    expect(parseServerEvent(frame(serverEvent('user_offline', { user_ids: [2] })))).toEqual({
       ok: true,
-      event: { type: 'user_offline', payload: { user_id: 2 } },
+      event: { type: 'user_offline', payload: { user_ids: [2] } },
     });
   });
 
@@ -48,7 +48,8 @@ describe('parseServerEvent', () => {
     ['an error code nobody defined', { type: 'error', payload: { message: 'x', code: 'oops' } }, '/payload/code'],
     ['a conversation type nobody defined', { type: 'conversation_created', payload: { conversation: { ...lobby, type: 'room' } } }, '/payload/conversation/type'],
     ['a message without client_id', { type: 'message', payload: { ...hello, client_id: undefined } }, '/payload'],
-    ['a user with an extra field', { type: 'user_online', payload: { user: { ...alice, token: 'secret' } } }, '/payload/user'],
+    ['a user with an extra field', { type: 'user_online', payload: { users: [{ ...alice, token: 'secret' }] } }, '/payload/users/0'],
+    ['presence news about nobody', { type: 'user_offline', payload: { user_ids: [] } }, '/payload/user_ids'],
     ['a negative last_message_id', { type: 'auth_ok', payload: { ...serverSamples.auth_ok.payload, last_message_id: -1 } }, '/payload/last_message_id'],
     ['a has_more that is not a boolean', { type: 'caught_up', payload: { messages: [], has_more: 'no' } }, '/payload/has_more'],
     ['a fractional retry_after_ms', { type: 'error', payload: { message: 'x', code: 'rate_limited', retry_after_ms: 1.5 } }, '/payload/retry_after_ms'],

@@ -13,6 +13,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Context } from '../context.js';
 import { Connection } from './connection.js';
 import { dispatch } from './dispatch.js';
+import { Welcome } from './welcome.js';
 
 /** Accepts WebSocket upgrades, authenticates connections and feeds their frames to the dispatcher. */
 export class Gateway {
@@ -21,12 +22,14 @@ export class Gateway {
   private unauthenticated = 0;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly allowedOrigins: Set<string>;
+  private readonly welcome: Welcome;
 
   constructor(private readonly ctx: Context) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: ctx.config.maxFrameBytes, perMessageDeflate: false });
     this.allowedOrigins = new Set([new URL(ctx.publicUrl).origin, ...ctx.config.allowedOrigins.map((o) => new URL(o).origin)]);
     this.heartbeat = setInterval(() => this.sweep(), ctx.config.heartbeatMs);
     this.heartbeat.unref();
+    this.welcome = new Welcome(ctx.directory, ctx.fanout.news);
   }
 
   /** Answers a bad upgrade with an HTTP status instead of a socket. */
@@ -41,6 +44,7 @@ export class Gateway {
   /** Closes every connection with "going away". */
   closeAll(): void {
     clearInterval(this.heartbeat);
+    this.ctx.fanout.news.stop();
     for (const conn of this.connections) conn.drop(CloseCode.GoingAway, 'server shutting down');
     this.wss.close();
   }
@@ -107,7 +111,7 @@ export class Gateway {
   }
 
   private authenticate(conn: Connection, event: ClientEventOf<'auth'>): void {
-    const { users, presence, conversations, messages, fanout, config, directory } = this.ctx;
+    const { users, presence, conversations, messages, fanout, config } = this.ctx;
     const user = users.authenticate(event.payload.token);
     if (user === undefined) return this.refuseAuth(conn, ErrorCode.InvalidToken, CloseCode.AuthFailed, event.id);
     if (presence.countOf(user.id) >= config.maxConnectionsPerUser) {
@@ -117,19 +121,9 @@ export class Gateway {
     this.unauthenticated -= 1;
     conn.user = user;
     const cameOnline = presence.add(conn);
-    const online = [...presence.onlineUserIds()].map((id) => directory.users.get(id)!);
-    conn.reply(
-      'auth_ok',
-      {
-        user,
-        conversations: conversations.listFor(user.id),
-        online_users: online,
-        users: [...directory.users.values()],
-        last_message_id: messages.newestId(),
-      },
-      event.id,
-    );
-    if (cameOnline) fanout.toEveryone({ type: 'user_online', payload: { user } }, conn);
+    const welcome = { user, conversations: conversations.listFor(user.id), last_message_id: messages.newestId() };
+    conn.sendRaw(this.welcome.frame(welcome, event.id));
+    if (cameOnline) fanout.news.changed(user);
   }
 
   private refuseAuth(conn: Connection, code: ErrorCode, closeCode: number, id?: string): void {
@@ -150,9 +144,7 @@ export class Gateway {
       this.unauthenticated -= 1;
       return;
     }
-    if (this.ctx.presence.remove(conn)) {
-      this.ctx.fanout.toEveryone({ type: 'user_offline', payload: { user_id: conn.user.id } });
-    }
+    if (this.ctx.presence.remove(conn)) this.ctx.fanout.news.changed(conn.user);
   }
 
   private onSocketError(conn: Connection, error: Error & { code?: string }): void {

@@ -32,10 +32,6 @@ export class Presence {
     return this.byUser.get(userId)?.size ?? 0;
   }
 
-  onlineUserIds(): IterableIterator<number> {
-    return this.byUser.keys();
-  }
-
   all(): IterableIterator<Set<Connection>> {
     return this.byUser.values();
   }

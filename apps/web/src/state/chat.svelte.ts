@@ -75,10 +75,10 @@ export class ChatState {
         return;
       }
       case 'user_online':
-        this.people.arrive(event.payload.user);
+        for (const user of event.payload.users) this.people.arrive(user);
         return;
       case 'user_offline':
-        this.people.leave(event.payload.user_id);
+        for (const userId of event.payload.user_ids) this.people.leave(userId);
         return;
       case 'conversation_created':
         this.addConversation(event.payload.conversation);

@@ -23,9 +23,23 @@ export const AuthError = event('auth_error', payload({ message: Type.String(), c
 
 export const MessageEvent = event('message', Message);
 
-export const UserOnline = event('user_online', payload({ user: User }));
+// Presence changes are gathered for a moment and told in one frame, so a crowd signing in at once costs each
+// connection a few frames rather than one per newcomer.
+export const UserOnline = event(
+  'user_online',
+  payload({
+    /** Who came online since the last presence news, each once. */
+    users: Type.Array(User, { minItems: 1 }),
+  }),
+);
 
-export const UserOffline = event('user_offline', payload({ user_id: Id }));
+export const UserOffline = event(
+  'user_offline',
+  payload({
+    /** Who went offline since the last presence news, each once. */
+    user_ids: Type.Array(Id, { minItems: 1 }),
+  }),
+);
 
 export const ConversationCreated = event('conversation_created', payload({ conversation: Conversation }));
 

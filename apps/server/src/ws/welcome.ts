@@ -1,0 +1,37 @@
+import type { ServerPayload, User } from '@hearth/protocol';
+import type { Directory } from '../domain/directory.js';
+import type { PresenceNews } from './presence-news.js';
+
+/** What auth_ok carries besides its two long lists, which are the same for every newcomer. */
+export type WelcomePayload = Omit<ServerPayload<'auth_ok'>, 'users' | 'online_users'>;
+
+/**
+ * Builds `auth_ok`. Everyone on the server and everyone online are the bulk of it and the same for every newcomer,
+ * so their JSON is made once per change and spliced in, rather than serialised again for each sign-in.
+ */
+export class Welcome {
+  private usersCount = -1;
+  private usersJson = '';
+
+  constructor(
+    private readonly directory: Directory,
+    private readonly news: PresenceNews,
+  ) {}
+
+  frame(payload: WelcomePayload, id?: string): Buffer {
+    const rest = JSON.stringify(payload).slice(1);
+    const tail = id === undefined ? '}' : `,"id":${JSON.stringify(id)}}`;
+    const lists = `"online_users":${this.news.onlineJson(payload.user)},"users":${this.everyoneJson()}`;
+    return Buffer.from(`{"type":"auth_ok","payload":{${lists},${rest}${tail}`);
+  }
+
+  // Users are only ever added, so the count says whether the list changed.
+  private everyoneJson(): string {
+    const users = this.directory.users;
+    if (users.size !== this.usersCount) {
+      this.usersJson = JSON.stringify([...users.values()] satisfies User[]);
+      this.usersCount = users.size;
+    }
+    return this.usersJson;
+  }
+}
