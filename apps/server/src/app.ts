@@ -13,6 +13,7 @@ import { createLogger } from './log.js';
 import { Fanout } from './ws/fanout.js';
 import { Gateway } from './ws/gateway.js';
 import { Presence } from './ws/presence.js';
+import { SendQueue } from './ws/send-queue.js';
 
 export interface RunningServer {
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:3000. */
@@ -38,6 +39,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const directory = new Directory();
   directory.load(db);
   const presence = new Presence();
+  const messages = new Messages(db, directory);
+  const fanout = new Fanout(presence, directory, config.presenceNewsMs);
   const ctx: Context = {
     config,
     publicUrl: '',
@@ -47,9 +50,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     users: new Users(db),
     invites: new Invites(db, directory),
     conversations: new Conversations(db, directory),
-    messages: new Messages(db, directory),
+    messages,
     presence,
-    fanout: new Fanout(presence, directory, config.presenceNewsMs),
+    fanout,
+    sendQueue: new SendQueue(messages, fanout, log),
   };
   ctx.conversations.ensureLobby();
 
@@ -76,10 +80,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     close: async () => {
       clearInterval(prune);
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      // Sends that arrived are stored and acknowledged while their sockets are still open to hear it.
+      ctx.sendQueue.flush();
       gateway.closeAll();
       http.closeAllConnections();
       await closed;
-      // Every request is handled synchronously, so once the sockets are gone nothing is in flight.
+      // A closing socket may still deliver frames: store those too; a retry of one finds it by client_id.
+      ctx.sendQueue.flush();
       db.$client.close();
       log.info('stopped');
     },

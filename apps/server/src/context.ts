@@ -8,6 +8,7 @@ import type { Users } from './domain/users.js';
 import type { Logger } from './log.js';
 import type { Fanout } from './ws/fanout.js';
 import type { Presence } from './ws/presence.js';
+import type { SendQueue } from './ws/send-queue.js';
 
 /** What the request handlers work with, built once at start. */
 export interface Context {
@@ -22,6 +23,7 @@ export interface Context {
   messages: Messages;
   presence: Presence;
   fanout: Fanout;
+  sendQueue: SendQueue;
 }
 
 /** The link that opens the web app's join page for an invite. */

@@ -11,6 +11,12 @@ export interface Page {
   has_more: boolean;
 }
 
+/** A send that passed its checks, waiting to be stored. */
+export interface PendingSend {
+  actor: User;
+  input: ClientPayload<'send_message'>;
+}
+
 export interface Sent {
   message: Message;
   /** False when a retry found the message already stored under its client_id. */
@@ -33,6 +39,7 @@ const notFound = () => refuse(ErrorCode.ConversationNotFound, 'No such conversat
 export class Messages {
   private readonly insert;
   private readonly byClientId;
+  private readonly storeInOneTransaction;
   private readonly before;
   private readonly since;
   /** The newest stored message id, kept here so signing in costs no scan of a long history. */
@@ -60,6 +67,7 @@ export class Messages {
       .from(messages)
       .where(and(eq(messages.userId, p('userId')), eq(messages.clientId, p('clientId'))))
       .prepare();
+    this.storeInOneTransaction = db.$client.transaction((sends: readonly PendingSend[]) => this.insertAll(sends));
     this.before = db
       .select(wire)
       .from(messages)
@@ -81,24 +89,45 @@ export class Messages {
     this.newest = db.select({ id: sql<number>`coalesce(max(${messages.id}), 0)` }).from(messages).get()?.id ?? 0;
   }
 
-  /**
-   * Stores a message once per (sender, client_id). The insert commits before this returns, so an
-   * acknowledged message is in the database file.
-   */
-  send(actor: User, input: ClientPayload<'send_message'>): Result<Sent> {
+  /** Checks a send against the in-memory directory only, so a refusal is answered at once; `store` writes what passes. */
+  check(actor: User, input: ClientPayload<'send_message'>): Result<PendingSend> {
     if (!this.directory.isMember(actor.id, input.conversation_id)) return notFound();
-    const stored = this.insert.get({
-      conversationId: input.conversation_id,
-      userId: actor.id,
-      content: input.content,
-      clientId: input.client_id,
-      now: nowSeconds(),
-    });
-    if (stored !== undefined) {
-      this.newest = stored.id;
-      return ok({ message: stored, created: true });
+    return ok({ actor, input });
+  }
+
+  /**
+   * Stores sends in one transaction, each once per (sender, client_id), and returns them in order. The
+   * transaction commits before this returns, so an acknowledged message is in the database file; if it throws,
+   * nothing of the batch is stored.
+   */
+  store(sends: readonly PendingSend[]): Sent[] {
+    const { sent, newest } = this.storeInOneTransaction(sends);
+    // Moved only once committed: a rolled-back id is handed out again, and a cursor past it would skip that message.
+    this.newest = newest;
+    return sent;
+  }
+
+  private insertAll(sends: readonly PendingSend[]): { sent: Sent[]; newest: number } {
+    const now = nowSeconds();
+    const sent: Sent[] = [];
+    let newest = this.newest;
+    for (const { actor, input } of sends) {
+      const stored = this.insert.get({
+        conversationId: input.conversation_id,
+        userId: actor.id,
+        content: input.content,
+        clientId: input.client_id,
+        now,
+      });
+      if (stored !== undefined) {
+        newest = stored.id;
+        sent.push({ message: stored, created: true });
+      } else {
+        // A retry, perhaps of a send earlier in this same batch: its row is visible inside the transaction.
+        sent.push({ message: this.byClientId.get({ userId: actor.id, clientId: input.client_id })!, created: false });
+      }
     }
-    return ok({ message: this.byClientId.get({ userId: actor.id, clientId: input.client_id })!, created: false });
+    return { sent, newest };
   }
 
   /** A page of a conversation's messages before a message id, oldest first. */

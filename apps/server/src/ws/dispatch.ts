@@ -30,13 +30,11 @@ export function dispatch(ctx: Context, conn: Connection, event: ClientEvent): vo
   }
 }
 
+// Only the check that needs no database answers here; valid sends are stored together at the end of the turn.
 const onSendMessage: Handler<'send_message'> = (ctx, conn, event) => {
-  const result = ctx.messages.send(conn.user!, event.payload);
+  const result = ctx.messages.check(conn.user!, event.payload);
   if (!result.ok) return conn.fail(result.error.code, result.error.message, event.id);
-  const { message, created } = result.value;
-  conn.reply('message', message, event.id);
-  // A retry was already delivered to everyone when it was first stored.
-  if (created) ctx.fanout.toConversation(message.conversation_id, serverEvent('message', message), conn);
+  ctx.sendQueue.add(result.value, conn, event.id);
 };
 
 const onCreateDm: Handler<'create_dm'> = (ctx, conn, event) => {
