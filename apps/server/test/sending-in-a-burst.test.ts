@@ -143,6 +143,37 @@ describe('sends that arrive together', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it('are answered in request order when other requests follow them in the same turn', async () => {
+    const c = await Peer.signIn(server.wsUrl, carol.token);
+    const send = (n: number) => ({ type: 'send_message', payload: { conversation_id: lobbyId, content: `in order ${n}`, client_id: `order-${n}` } });
+    const requests = [
+      { ...send(1), id: 'o1' },
+      { ...send(2), id: 'o2' },
+      { type: 'ping', payload: {}, id: 'o3' },
+      { ...send(3), id: 'o4' },
+      { type: 'load_history', payload: { conversation_id: lobbyId, limit: 3 }, id: 'o5' },
+      { type: 'send_message', payload: { conversation_id: groupId, content: 'not mine', client_id: 'order-x' }, id: 'o6' },
+      { ...send(4), id: 'o7' },
+    ];
+    // Written in one tick, so the server reads them together and the sends are still queued when the rest arrive.
+    for (const r of requests) c.socket.send(JSON.stringify(r));
+    await c.waitFor((e) => e.id === 'o7');
+    const replies = c.events.filter((e) => e.id?.startsWith('o'));
+    expect(replies.map((e) => `${e.id} ${e.type}`)).toEqual([
+      'o1 message',
+      'o2 message',
+      'o3 pong',
+      'o4 message',
+      'o5 history',
+      'o6 error',
+      'o7 message',
+    ]);
+    const history = replies[4]!;
+    if (history.type !== 'history') throw new Error(history.type);
+    expect(history.payload.messages.map((m) => m.client_id)).toEqual(['order-1', 'order-2', 'order-3']);
+    await c.close();
+  });
+
   it('are stored and delivered to the others even when the sender hangs up before the commit', async () => {
     const a = await Peer.signIn(server.wsUrl, alice.token);
     const b = await Peer.signIn(server.wsUrl, bob.token);

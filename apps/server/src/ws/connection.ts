@@ -1,4 +1,13 @@
-import { CloseCode, serverEvent, type ErrorCode, type ServerEvent, type ServerEventType, type ServerPayload, type User } from '@hearth/protocol';
+import {
+  CloseCode,
+  serverEvent,
+  type ErrorCode,
+  type Message,
+  type ServerEvent,
+  type ServerEventType,
+  type ServerPayload,
+  type User,
+} from '@hearth/protocol';
 import type { WebSocket } from 'ws';
 import { TokenBucket } from '../rate-limit.js';
 import type { Config } from '../config.js';
@@ -12,11 +21,15 @@ export class Connection {
   refusedInARow = 0;
   readonly bucket: TokenBucket;
   authTimer: NodeJS.Timeout | undefined;
+  /** This connection's sends waiting to be stored together at the end of the turn. */
+  queuedSends = 0;
 
   constructor(
     readonly socket: WebSocket,
     readonly address: string,
     private readonly config: Config,
+    /** Stores queued sends now, so that a reply to a later request cannot overtake their acknowledgements. */
+    private readonly storeQueued: () => void,
   ) {
     this.bucket = new TokenBucket(config.requestsPerSecond, config.requestBurst);
   }
@@ -38,8 +51,16 @@ export class Connection {
     this.sendRaw(encode(event));
   }
 
+  /** Replies go out in the order requests came in. */
   reply<T extends ServerEventType>(type: T, payload: ServerPayload<T>, id?: string): void {
+    if (this.queuedSends > 0) this.storeQueued();
     this.send(serverEvent(type, payload, id));
+  }
+
+  /** The acknowledgement of a queued send, now stored. */
+  acknowledge(message: Message, id: string | undefined): void {
+    this.queuedSends -= 1;
+    this.send(serverEvent('message', message, id));
   }
 
   fail(code: ErrorCode, message: string, id?: string, extra?: { path?: string; retry_after_ms?: number }): void {

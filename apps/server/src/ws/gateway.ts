@@ -32,6 +32,8 @@ export class Gateway {
     this.welcome = new Welcome(ctx.directory, ctx.fanout.news);
   }
 
+  private readonly storeQueued = () => this.ctx.sendQueue.flush();
+
   /** Answers a bad upgrade with an HTTP status instead of a socket. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = req.url?.split('?')[0];
@@ -62,7 +64,7 @@ export class Gateway {
   }
 
   private accept(ws: WebSocket, address: string): void {
-    const conn = new Connection(ws, address, this.ctx.config);
+    const conn = new Connection(ws, address, this.ctx.config, this.storeQueued);
     this.connections.add(conn);
     this.unauthenticated += 1;
     conn.authTimer = setTimeout(() => this.refuseAuth(conn, ErrorCode.AuthTimeout, CloseCode.AuthTimeout), this.ctx.config.authTimeoutMs);
@@ -80,6 +82,8 @@ export class Gateway {
       if (parsed.ok && parsed.event.type === 'auth') return this.authenticate(conn, parsed.event);
       return this.refuseAuth(conn, ErrorCode.AuthRequired, CloseCode.AuthRequired);
     }
+    // A request sees what was sent before it: anything but another send stores this connection's queued sends first.
+    if (conn.queuedSends > 0 && !(parsed.ok && parsed.event.type === 'send_message')) this.storeQueued();
     if (!this.admit(conn, parsed.ok ? parsed.event.id : parsed.error.id)) return;
     if (!parsed.ok) {
       const { code, message, id, path } = parsed.error;

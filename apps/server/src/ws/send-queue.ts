@@ -31,6 +31,7 @@ export class SendQueue {
   /** Queues a checked send; it is stored once every frame read in this turn has been dispatched. */
   add(send: PendingSend, conn: Connection, requestId: string | undefined): void {
     this.queued.push({ send, conn, requestId });
+    conn.queuedSends += 1;
     this.scheduled ??= setImmediate(flushQueue, this);
   }
 
@@ -50,7 +51,7 @@ export class SendQueue {
     for (let i = 0; i < batch.length; i++) {
       const { conn, requestId } = batch[i]!;
       const { message, created } = sent[i]!;
-      conn.reply('message', message, requestId);
+      conn.acknowledge(message, requestId);
       // A retry was already delivered to everyone when it was first stored.
       if (created) this.fanout.toConversation(message.conversation_id, serverEvent('message', message), conn);
     }
@@ -63,6 +64,7 @@ export class SendQueue {
     } catch (error) {
       this.log.error({ err: error, sends: batch.length }, 'storing messages failed');
       for (const { conn, requestId } of batch) {
+        conn.queuedSends -= 1;
         conn.fail(ErrorCode.InternalError, 'The server could not store this message', requestId);
       }
       return undefined;

@@ -107,7 +107,7 @@ class Tally {
       for (let n = start; n < start + 100; n++) {
         this.socket.send(JSON.stringify({ type: 'send_message', payload: { conversation_id: lobbyId, content: CONTENT, client_id: `${name}-${n}` }, id: `${n}` }));
       }
-      await this.until(() => this.acked >= start - from + 100);
+      await this.until(() => this.acked >= start + 100);
     }
   }
 }
