@@ -3,7 +3,7 @@ import type { TargetName } from './targets/target.js';
 
 export const SCENARIOS = ['fanout', 'dms', 'idle', 'history', 'storm'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
-export const TARGETS: TargetName[] = ['hearth', 'hearth-full', 'ws', 'socketio'];
+export const TARGETS: TargetName[] = ['hearth', 'hearth-normal', 'ws', 'socketio'];
 
 export interface Options {
   preset: 'quick' | 'full' | 'smoke';
@@ -67,7 +67,7 @@ Usage: npm run bench -- [options]
 
   --quick | --full | --smoke   preset (default --full; --quick takes under 5 minutes)
   --scenarios LIST             ${SCENARIOS.join(',')} (default: all)
-  --targets LIST               ${TARGETS.join(',')} (default: all; hearth-full runs only in dms)
+  --targets LIST               ${TARGETS.join(',')} (default: all; hearth-normal runs only in dms)
   --clients LIST               fan-out room sizes, e.g. 100,1000
   --rates LIST                 fan-out steps in deliveries/s
   --dm-clients N               clients in the DM scenario (two per DM)

@@ -4,7 +4,7 @@ import type { TargetName } from './targets/target.js';
 
 const COLUMNS: { name: TargetName; heading: string }[] = [
   { name: 'hearth', heading: 'Hearth' },
-  { name: 'hearth-full', heading: 'Hearth FULL' },
+  { name: 'hearth-normal', heading: 'Hearth NORMAL' },
   { name: 'ws', heading: 'raw ws' },
   { name: 'socketio', heading: 'Socket.IO' },
 ];

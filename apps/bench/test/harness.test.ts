@@ -23,7 +23,7 @@ describe('the benchmark harness at a tiny size', () => {
     expect(results.scenarios.map((s) => s.name)).toEqual(['fan-out 5', 'dms', 'idle', 'history', 'storm']);
     const expectedTargets: Record<string, string[]> = {
       'fan-out 5': ['hearth', 'ws', 'socketio'],
-      dms: ['hearth', 'hearth-full', 'ws', 'socketio'],
+      dms: ['hearth', 'hearth-normal', 'ws', 'socketio'],
       idle: ['hearth', 'ws', 'socketio'],
       history: ['hearth'],
       storm: ['hearth', 'ws', 'socketio'],

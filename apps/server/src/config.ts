@@ -20,8 +20,8 @@ export const defaults = {
   webDir: `${repoRoot}apps/web/dist`,
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   logLevel: 'info',
-  /** SQLite `synchronous` in WAL mode: NORMAL survives a process crash, FULL also a power cut. */
-  synchronous: 'NORMAL' as 'NORMAL' | 'FULL',
+  /** SQLite `synchronous` in WAL mode: FULL survives a power cut, NORMAL only a process crash. Sends are committed in batches, so FULL costs little. */
+  synchronous: 'FULL' as 'NORMAL' | 'FULL',
   /** A new connection must authenticate within this time. */
   authTimeoutMs: 5_000,
   /** WebSocket ping interval; a connection that misses one pong is dropped, so dead ones go within two intervals. */

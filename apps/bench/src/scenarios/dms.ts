@@ -56,7 +56,7 @@ function figures(clients: number, runs: Record<string, SteppedRun>, targets: Tar
       unit: 'µs',
       better: 'lower',
       values: atRate(runs, first, (s) => s.cpuMicrosPerMessage),
-      note: 'every server ran the first step, passed or not: the one figure that always has our FULL-durability variant',
+      note: 'every server ran the first step, passed or not: the one figure that always has our NORMAL-durability variant',
     },
     { scenario, metric: `acknowledgement p50 ${load}`, unit: 'ms', better: 'lower', values: atRate(runs, rate, (s) => s.ackP50Ms) },
     { scenario, metric: `acknowledgement p99 ${load}`, unit: 'ms', better: 'lower', values: atRate(runs, rate, (s) => s.ackP99Ms) },

@@ -67,7 +67,7 @@ export async function idle(targets: Target[], options: Options): Promise<Scenari
       unit: 's',
       better: 'lower',
       values: of((r) => (r.connect.wallMs + r.settleMs) / 1000),
-      note: 'ours sends each newcomer the user list and tells everyone online that they came',
+      note: 'ours sends each newcomer everyone on the server and everyone online (about 0.5 MB each at 10,000), and presence news every 100 ms',
     },
   ];
   return { name: 'idle', figures, details: { connections, runs } };

@@ -85,11 +85,11 @@ function line(spec: SteppedSpec, target: Target, plan: StepPlan, o: StepOutcome)
 
 /**
  * The fair comparison is at a load every server carries: the highest rate all of them passed, else the first rate
- * (then `common` is false). Our FULL-durability variant is shown where it ran but does not hold the comparison back.
+ * (then `common` is false). Our NORMAL-durability variant is shown where it ran but does not hold the comparison back.
  */
 export function fairRate(runs: Record<string, SteppedRun>): { rate: number; common: boolean } {
   const judged = Object.entries(runs)
-    .filter(([name]) => name !== 'hearth-full')
+    .filter(([name]) => name !== 'hearth-normal')
     .map(([, run]) => run);
   const rates = judged[0]!.steps.map((s) => s.rate);
   const common = [...rates].reverse().find((rate) => judged.every((r) => r.steps.some((s) => s.rate === rate && s.passed)));

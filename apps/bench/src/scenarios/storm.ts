@@ -30,7 +30,7 @@ export async function storm(targets: Target[], options: Options): Promise<Scenar
   const note =
     saturated.length === 0
       ? {}
-      : { note: `the load generator used over 90% of its core for ${saturated.join(', ')} (for ours it also reads every user_online)` };
+      : { note: `the load generator used over 90% of its core for ${saturated.join(', ')} (for ours it also reads each auth_ok's user lists and the presence news)` };
   const figures: Figure[] = [
     { scenario, metric: 'authenticated connections per second', unit: 'conn/s', better: 'higher', values: of((c) => c.perSecond), ...note },
     { scenario, metric: 'open → authenticated p50', unit: 'ms', better: 'lower', values: of((c) => c.authP50Ms) },

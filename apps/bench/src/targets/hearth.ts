@@ -46,7 +46,7 @@ async function freshDatabase(): Promise<string> {
 }
 
 /** Our server, optionally with extra flags and a V8 CPU profile written on exit. */
-export function hearth(name: 'hearth' | 'hearth-full', label: string, extraFlags: string[], profileDir: string | null): Target {
+export function hearth(name: 'hearth' | 'hearth-normal', label: string, extraFlags: string[], profileDir: string | null): Target {
   return {
     name,
     label,

@@ -3,10 +3,10 @@ import { rawWs, socketIo } from './baselines.js';
 import { hearth } from './hearth.js';
 import type { Target, TargetName } from './target.js';
 
-/** Which servers each scenario drives: FULL durability matters only where storing is the cost; history is ours alone. */
+/** Which servers each scenario drives: the durability setting matters only where storing is the cost; history is ours alone. */
 const USED_BY: Record<ScenarioName, TargetName[]> = {
   fanout: ['hearth', 'ws', 'socketio'],
-  dms: ['hearth', 'hearth-full', 'ws', 'socketio'],
+  dms: ['hearth', 'hearth-normal', 'ws', 'socketio'],
   idle: ['hearth', 'ws', 'socketio'],
   history: ['hearth'],
   storm: ['hearth', 'ws', 'socketio'],
@@ -15,7 +15,7 @@ const USED_BY: Record<ScenarioName, TargetName[]> = {
 export function targetsFor(scenario: ScenarioName, options: Options): Target[] {
   const all: Record<TargetName, Target> = {
     hearth: hearth('hearth', 'Hearth', [], options.profileDir),
-    'hearth-full': hearth('hearth-full', 'Hearth sync=FULL', ['--synchronous', 'FULL'], options.profileDir),
+    'hearth-normal': hearth('hearth-normal', 'Hearth sync=NORMAL', ['--synchronous', 'NORMAL'], options.profileDir),
     ws: rawWs,
     socketio: socketIo,
   };

@@ -1,6 +1,6 @@
 import type { Wire } from '../loader/frames.js';
 
-export type TargetName = 'hearth' | 'hearth-full' | 'ws' | 'socketio';
+export type TargetName = 'hearth' | 'hearth-normal' | 'ws' | 'socketio';
 
 /** What a scenario needs stored or known before the server starts. */
 export interface World {
