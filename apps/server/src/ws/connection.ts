@@ -8,9 +8,11 @@ import {
   type ServerPayload,
   type User,
 } from '@hearth/protocol';
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { TokenBucket } from '../rate-limit.js';
 import type { Config } from '../config.js';
+import { encode, type Frame } from './frame.js';
 
 /** One WebSocket and what the server knows about it. */
 export class Connection {
@@ -26,6 +28,8 @@ export class Connection {
 
   constructor(
     readonly socket: WebSocket,
+    /** The upgraded TCP socket under `socket`, for writing frames made once for many recipients. */
+    private readonly stream: Duplex,
     readonly address: string,
     private readonly config: Config,
     /** Stores queued sends now, so that a reply to a later request cannot overtake their acknowledgements. */
@@ -35,16 +39,17 @@ export class Connection {
   }
 
   /**
-   * Sends an already serialised frame. A client that stops reading would make its send buffer grow without
-   * bound, so past the threshold it is dropped; it can reconnect and catch up.
+   * Writes a framed event straight to the socket, behind anything `ws` itself has written (it writes at once, as
+   * compression is off). A client that stops reading would make its send buffer grow without bound, so past the
+   * threshold it is dropped; it can reconnect and catch up.
    */
-  sendRaw(frame: Buffer): void {
+  sendRaw(frame: Frame): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
     if (this.socket.bufferedAmount > this.config.maxBufferedBytes) {
       this.drop(CloseCode.SlowConsumer, 'slow consumer');
       return;
     }
-    this.socket.send(frame, { binary: false });
+    this.stream.write(frame);
   }
 
   send(event: ServerEvent): void {
@@ -72,9 +77,4 @@ export class Connection {
     this.socket.close(code, reason);
     setTimeout(() => this.socket.terminate(), 1_000).unref();
   }
-}
-
-/** Serialises a frame once, to bytes, so every recipient gets the same buffer. */
-export function encode(event: ServerEvent): Buffer {
-  return Buffer.from(JSON.stringify(event));
 }

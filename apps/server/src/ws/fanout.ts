@@ -1,6 +1,7 @@
 import type { ServerEvent } from '@hearth/protocol';
 import type { Directory } from '../domain/directory.js';
-import { encode, type Connection } from './connection.js';
+import type { Connection } from './connection.js';
+import { encode, type Frame } from './frame.js';
 import type { Presence } from './presence.js';
 import { PresenceNews } from './presence-news.js';
 
@@ -39,7 +40,7 @@ export class Fanout {
     this.everyone(encode(event), except);
   }
 
-  private everyone(frame: Buffer, except?: Connection): void {
+  private everyone(frame: Frame, except?: Connection): void {
     for (const conns of this.presence.all()) for (const conn of conns) if (conn !== except) conn.sendRaw(frame);
   }
 }

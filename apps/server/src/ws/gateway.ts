@@ -40,7 +40,7 @@ export class Gateway {
     if (path !== WS_PATH) return rejectUpgrade(socket, 404, 'Not Found');
     if (!this.originAllowed(req)) return rejectUpgrade(socket, 403, 'Forbidden');
     if (this.unauthenticated >= this.ctx.config.maxUnauthenticated) return rejectUpgrade(socket, 503, 'Service Unavailable');
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req.socket.remoteAddress ?? ''));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket, req.socket.remoteAddress ?? ''));
   }
 
   /** Closes every connection with "going away". */
@@ -63,8 +63,8 @@ export class Gateway {
     }
   }
 
-  private accept(ws: WebSocket, address: string): void {
-    const conn = new Connection(ws, address, this.ctx.config, this.storeQueued);
+  private accept(ws: WebSocket, stream: Duplex, address: string): void {
+    const conn = new Connection(ws, stream, address, this.ctx.config, this.storeQueued);
     this.connections.add(conn);
     this.unauthenticated += 1;
     conn.authTimer = setTimeout(() => this.refuseAuth(conn, ErrorCode.AuthTimeout, CloseCode.AuthTimeout), this.ctx.config.authTimeoutMs);

@@ -1,5 +1,6 @@
 import type { ServerPayload, User } from '@hearth/protocol';
 import type { Directory } from '../domain/directory.js';
+import { textFrame, type Frame } from './frame.js';
 import type { PresenceNews } from './presence-news.js';
 
 /** What auth_ok carries besides its two long lists, which are the same for every newcomer. */
@@ -18,11 +19,11 @@ export class Welcome {
     private readonly news: PresenceNews,
   ) {}
 
-  frame(payload: WelcomePayload, id?: string): Buffer {
+  frame(payload: WelcomePayload, id?: string): Frame {
     const rest = JSON.stringify(payload).slice(1);
     const tail = id === undefined ? '}' : `,"id":${JSON.stringify(id)}}`;
     const lists = `"online_users":${this.news.onlineJson(payload.user)},"users":${this.everyoneJson()}`;
-    return Buffer.from(`{"type":"auth_ok","payload":{${lists},${rest}${tail}`);
+    return textFrame(`{"type":"auth_ok","payload":{${lists},${rest}${tail}`);
   }
 
   // Users are only ever added, so the count says whether the list changed.
