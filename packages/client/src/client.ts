@@ -1,5 +1,6 @@
 import {
   CATCH_UP_PAGE_MAX,
+  ErrorCode,
   serverEvent,
   type ClientPayload,
   type RequestType,
@@ -19,6 +20,9 @@ import { clientDefaults, type ChatClientOptions, type ClientState, type Session 
 import { Outbox, type PendingMessage } from './outbox.js';
 import { refusalOf, type ReplyPayload, type Settle } from './requests.js';
 
+/** How long to wait before sending again when the server refused a send as too fast without saying for how long. */
+const RATE_LIMITED_RETRY_MS = 1_000;
+
 /**
  * A connection to a Hearth server that stays connected: it signs in, catches up on what it missed, retries
  * sends whose acknowledgement was lost, and reconnects with backoff until closed or refused for good.
@@ -34,6 +38,7 @@ export class ChatClient {
   private currentSession: Session | undefined;
   private ready: Promise<void> | undefined;
   private settleReady: Settle<void> | undefined;
+  private resendTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: ChatClientOptions) {
     const WebSocket = options.WebSocket ?? globalThis.WebSocket;
@@ -110,7 +115,7 @@ export class ChatClient {
 
   /**
    * Sends a message: now if online, else once reconnected and caught up; a connection lost before the
-   * acknowledgement is retried with the same client_id. Resolves with the stored message; rejects with the
+   * acknowledgement is retried with the same client_id, and a send refused as too fast waits and goes again. Resolves with the stored message; rejects with the
    * server's code, or `timeout` when an online server did not answer. To retry a rejected send without
    * storing it twice, pass its `clientId` again.
    */
@@ -177,15 +182,39 @@ export class ChatClient {
     if (this.cursor.admit(event.payload.id)) this.subscriptions.emit(event);
   }
 
-  /** Writes every send not yet on the current connection; one lost with its connection goes out again later. */
+  /**
+   * Sends the outbox one message at a time, oldest first: messages are stored in the order they were written, and a
+   * backlog flushed after a reconnect never floods the server. One the server refused for going too fast waits as
+   * long as it said and goes again; one lost with its connection goes again on the next.
+   */
   private flush(): void {
-    for (const message of this.outbox.takeUnsent()) {
-      this.link.send('send_message', wire(message), {
-        resolve: (stored) => this.outbox.deliver(message, stored),
-        reject: (error) =>
-          error.code === ClientErrorCode.Disconnected ? this.outbox.retry(message) : this.outbox.fail(message, error),
-      });
-    }
+    if (this.resendTimer !== undefined) return;
+    const message = this.outbox.takeNext();
+    if (message === undefined) return;
+    this.link.send('send_message', wire(message), {
+      resolve: (stored) => {
+        this.outbox.deliver(message, stored);
+        this.flushIfOnline();
+      },
+      reject: (error) => {
+        if (error.code === ClientErrorCode.Disconnected) return this.outbox.retry(message);
+        if (error.code === ErrorCode.RateLimited) return this.resendLater(message, error.retry_after_ms);
+        this.outbox.fail(message, error);
+        this.flushIfOnline();
+      },
+    });
+  }
+
+  private resendLater(message: PendingMessage, delayMs = RATE_LIMITED_RETRY_MS): void {
+    this.outbox.retry(message);
+    this.resendTimer = setTimeout(() => {
+      this.resendTimer = undefined;
+      this.flushIfOnline();
+    }, delayMs);
+  }
+
+  private flushIfOnline(): void {
+    if (this.currentState === 'online') this.flush();
   }
 
   private request<T extends RequestType>(type: T, payload: ClientPayload<T>): Promise<ReplyPayload<T>> {
@@ -197,6 +226,8 @@ export class ChatClient {
   }
 
   private shutDown(error: ChatError): void {
+    clearTimeout(this.resendTimer);
+    this.resendTimer = undefined;
     this.link.stop(error);
     this.outbox.failAll(error);
     this.settleReady?.reject(error);

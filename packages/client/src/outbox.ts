@@ -41,14 +41,15 @@ export class Outbox {
     });
   }
 
-  /** Marks every entry not yet written to the current connection as written, and returns them in order. */
-  takeUnsent(): PendingMessage[] {
-    const unsent = this.entries.filter((entry) => !entry.inFlight);
-    for (const entry of unsent) entry.inFlight = true;
-    return unsent.map((entry) => entry.message);
+  /** The oldest send, marked as written, unless one is already waiting for its reply. */
+  takeNext(): PendingMessage | undefined {
+    const next = this.entries[0];
+    if (next === undefined || next.inFlight) return undefined;
+    next.inFlight = true;
+    return next.message;
   }
 
-  /** The connection dropped before the reply: the entry goes out again, with the same client_id. */
+  /** No reply came (the connection dropped, or the server asked to slow down): the entry goes out again, with the same client_id. */
   retry(message: PendingMessage): void {
     const entry = this.find(message);
     if (entry !== undefined) entry.inFlight = false;

@@ -27,11 +27,15 @@ export class TestChat {
   /** 0 until the first start picks a free port; every restart reuses it. */
   private port = 0;
 
-  private constructor(readonly dir: string, readonly dbPath: string) {}
+  private constructor(
+    readonly dir: string,
+    readonly dbPath: string,
+    private readonly options: ServerOptions,
+  ) {}
 
-  static async start(): Promise<TestChat> {
+  static async start(options: ServerOptions = {}): Promise<TestChat> {
     const dir = mkdtempSync(join(tmpdir(), 'hearth-client-'));
-    const chat = new TestChat(dir, join(dir, 'chat.db'));
+    const chat = new TestChat(dir, join(dir, 'chat.db'), { ...SERVER_OPTIONS, ...options });
     await chat.restart();
     return chat;
   }
@@ -44,7 +48,7 @@ export class TestChat {
   /** Starts the server, again on the same port and database file if it ran before. */
   async restart(): Promise<void> {
     await this.stop();
-    this.running = await startServer({ ...SERVER_OPTIONS, port: this.port, dbPath: this.dbPath, webDir: join(this.dir, 'web') });
+    this.running = await startServer({ ...this.options, port: this.port, dbPath: this.dbPath, webDir: join(this.dir, 'web') });
     this.port = this.running.port;
   }
 
