@@ -16,6 +16,8 @@ export const defaults = {
   publicUrl: '',
   /** Further origins allowed to open a WebSocket (comma-separated in the environment). */
   allowedOrigins: [] as string[],
+  /** Addresses of reverse proxies in front of the server, whose X-Forwarded-For is believed for per-address limits. */
+  trustedProxies: [] as string[],
   /** The built web app to serve. */
   webDir: `${repoRoot}apps/web/dist`,
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
@@ -66,6 +68,7 @@ Options (environment variable in brackets):
   --db PATH            SQLite file (HEARTH_DB, default data/hearth.db)
   --public-url URL     address people open, used in invite links (HEARTH_PUBLIC_URL, default http://localhost:PORT)
   --allowed-origins L  comma-separated extra origins for WebSockets (HEARTH_ALLOWED_ORIGINS)
+  --trusted-proxies L  comma-separated addresses of reverse proxies whose X-Forwarded-For is believed (HEARTH_TRUSTED_PROXIES)
   --web-dir PATH       built web app (HEARTH_WEB_DIR, default apps/web/dist)
   --log-level LEVEL    pino log level (HEARTH_LOG_LEVEL, default ${defaults.logLevel})
   --synchronous MODE   NORMAL or FULL (HEARTH_SYNCHRONOUS, default ${defaults.synchronous})

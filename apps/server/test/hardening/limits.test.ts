@@ -104,6 +104,31 @@ describe('rate limits', () => {
   });
 });
 
+describe('behind a reverse proxy', () => {
+  const redeemVia = (code: string, nickname: string, forwardedFor: string) =>
+    fetch(`${server!.url}/api/invites/${code}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': forwardedFor },
+      body: JSON.stringify({ nickname }),
+    }).then((res) => res.status);
+
+  it('limits redemption per client address from X-Forwarded-For when the proxy is trusted', async () => {
+    server = await startTestServer({ redeemsPerMinute: 1, redeemBurst: 1, trustedProxies: ['127.0.0.1', '::1'] });
+    const codes = [0, 1, 2].map(() => server!.createInvite().split('/join/')[1]!);
+    expect(await redeemVia(codes[0]!, 'one', '203.0.113.7')).toBe(201);
+    // Another person behind the same proxy has their own allowance; a hop the client wrote itself counts for nothing.
+    expect(await redeemVia(codes[1]!, 'two', '198.51.100.1, 198.51.100.9')).toBe(201);
+    expect(await redeemVia(codes[2]!, 'three', '10.9.9.9, 203.0.113.7')).toBe(429);
+  });
+
+  it('ignores X-Forwarded-For from a peer that is not a trusted proxy', async () => {
+    server = await startTestServer({ redeemsPerMinute: 1, redeemBurst: 1 });
+    const codes = [0, 1].map(() => server!.createInvite().split('/join/')[1]!);
+    expect(await redeemVia(codes[0]!, 'one', '203.0.113.7')).toBe(201);
+    expect(await redeemVia(codes[1]!, 'two', '198.51.100.1')).toBe(429);
+  });
+});
+
 describe('connection limits', () => {
   it('one connection too many for a user gets auth_error too_many_connections and close 4004', async () => {
     server = await startTestServer({ maxConnectionsPerUser: 2 });
