@@ -14,6 +14,11 @@ export interface Figure {
   note?: string;
 }
 
+/** One figure's values: each server's pick from what was measured for it. */
+export function valuesOf<T>(runs: { [name: string]: T | undefined }, pick: (run: T) => number): Figure['values'] {
+  return Object.fromEntries(Object.entries(runs).map(([name, run]) => [name, pick(run as T)]));
+}
+
 export interface ScenarioResult {
   name: string;
   figures: Figure[];

@@ -1,9 +1,9 @@
 import { num } from '../format.js';
 import type { Options } from '../options.js';
-import type { Figure, ScenarioResult } from '../results.js';
+import { valuesOf, type Figure, type ScenarioResult } from '../results.js';
 import { labels, type Target } from '../targets/target.js';
 import { P99_LIMIT_MS, type StepPlan } from './steps.js';
-import { atRate, fairRate, runStepped, saturationNote, type SteppedRun } from './stepped.js';
+import { atRate, fairRate, loadFigures, runStepped, saturationNote, type SteppedRun } from './stepped.js';
 
 /** (2) Many DMs: everyone sends in their own DM, so storage and validation are the cost, not fan-out. */
 export async function dms(targets: Target[], options: Options): Promise<ScenarioResult> {
@@ -44,7 +44,7 @@ function figures(clients: number, runs: Record<string, SteppedRun>, targets: Tar
       metric: `highest rate acknowledged (p99 < ${P99_LIMIT_MS} ms, no loss)`,
       unit: 'msgs/s',
       better: 'higher',
-      values: Object.fromEntries(Object.entries(runs).map(([n, r]) => [n, r.maxSustainedPerSec])),
+      values: valuesOf(runs, (r) => r.maxSustainedPerSec),
       note: ['ours stores each message before acknowledging it; the baselines store nothing', saturationNote(runs, labels(targets))]
         .filter(Boolean)
         .join('; '),
@@ -56,19 +56,11 @@ function figures(clients: number, runs: Record<string, SteppedRun>, targets: Tar
       unit: 'µs',
       better: 'lower',
       values: atRate(runs, first, (s) => s.cpuMicrosPerMessage),
-      note: 'every server ran the first step, passed or not: the one figure that always has our NORMAL-durability variant',
+      note: 'a light load, where each event-loop turn carries few messages and sharing commits helps least',
     },
     { scenario, metric: `acknowledgement p50 ${load}`, unit: 'ms', better: 'lower', values: atRate(runs, rate, (s) => s.ackP50Ms) },
     { scenario, metric: `acknowledgement p99 ${load}`, unit: 'ms', better: 'lower', values: atRate(runs, rate, (s) => s.ackP99Ms) },
     { scenario, metric: `delivery p99 ${load}`, unit: 'ms', better: 'lower', values: atRate(runs, rate, (s) => s.p99Ms) },
-    { scenario, metric: `load generator CPU ${load}`, unit: '% core', better: 'lower', values: atRate(runs, rate, (s) => s.loaderCoreShare * 100), ratios: false },
-    {
-      scenario,
-      metric: `others' CPU on the server core ${load}`,
-      unit: '% core',
-      better: 'lower',
-      values: atRate(runs, rate, (s) => s.othersOnServerCore * 100),
-      ratios: false,
-    },
+    ...loadFigures(scenario, runs, rate, load),
   ];
 }

@@ -1,9 +1,9 @@
 import { num } from '../format.js';
 import type { Options } from '../options.js';
-import type { Figure, ScenarioResult } from '../results.js';
+import { valuesOf, type Figure, type ScenarioResult } from '../results.js';
 import { labels, type Target } from '../targets/target.js';
 import { P99_LIMIT_MS, type StepPlan } from './steps.js';
-import { atRate, fairRate, runStepped, saturationNote, type SteppedRun } from './stepped.js';
+import { atRate, fairRate, loadFigures, runStepped, saturationNote, type SteppedRun } from './stepped.js';
 
 /** (1) Fan-out: everyone in one room, a few of them sending, the rate stepped up until a server falls behind. */
 export async function fanout(targets: Target[], options: Options): Promise<ScenarioResult[]> {
@@ -42,30 +42,21 @@ function figures(clients: number, runs: Record<string, SteppedRun>, targets: Tar
   const { rate, common } = fairRate(runs);
   const load = `at ${num(rate)} deliveries/s`;
   const note = common ? {} : { note: 'not every server sustained even the first step' };
-  const each = (pick: (r: SteppedRun) => number) => Object.fromEntries(Object.entries(runs).map(([n, r]) => [n, pick(r)]));
   return [
     { scenario, metric: `server CPU per delivery ${load}`, unit: 'µs', better: 'lower', values: atRate(runs, rate, (s) => s.cpuMicrosPerMessage), ...note },
     { scenario, metric: `latency p50 ${load}`, unit: 'ms', better: 'lower', values: atRate(runs, rate, (s) => s.p50Ms) },
     { scenario, metric: `latency p95 ${load}`, unit: 'ms', better: 'lower', values: atRate(runs, rate, (s) => s.p95Ms) },
     { scenario, metric: `latency p99 ${load}`, unit: 'ms', better: 'lower', values: atRate(runs, rate, (s) => s.p99Ms) },
     { scenario, metric: `lost ${load}`, unit: 'msgs', better: 'lower', values: atRate(runs, rate, (s) => s.lost), ratios: false },
-    { scenario, metric: `load generator CPU ${load}`, unit: '% core', better: 'lower', values: atRate(runs, rate, (s) => s.loaderCoreShare * 100), ratios: false },
-    {
-      scenario,
-      metric: `others' CPU on the server core ${load}`,
-      unit: '% core',
-      better: 'lower',
-      values: atRate(runs, rate, (s) => s.othersOnServerCore * 100),
-      ratios: false,
-    },
+    ...loadFigures(scenario, runs, rate, load),
     {
       scenario,
       metric: `highest rate sustained (p99 < ${P99_LIMIT_MS} ms, no loss)`,
       unit: 'deliveries/s',
       better: 'higher',
-      values: each((r) => r.maxSustainedPerSec),
+      values: valuesOf(runs, (r) => r.maxSustainedPerSec),
       note: ['capped by the highest step tried', saturationNote(runs, labels(targets))].filter(Boolean).join('; '),
     },
-    { scenario, metric: 'peak RSS', unit: 'MB', better: 'lower', values: each((r) => r.peakRssMb) },
+    { scenario, metric: 'peak RSS', unit: 'MB', better: 'lower', values: valuesOf(runs, (r) => r.peakRssMb) },
   ];
 }

@@ -1,6 +1,6 @@
 import { num, progress } from '../format.js';
 import type { Options } from '../options.js';
-import type { Figure, ScenarioResult } from '../results.js';
+import { valuesOf, type Figure, type ScenarioResult } from '../results.js';
 import type { Target, TargetName } from '../targets/target.js';
 import { Session, type Connected } from './session.js';
 
@@ -44,29 +44,27 @@ export async function idle(targets: Target[], options: Options): Promise<Scenari
       await session.close();
     }
   }
-  const names = targets.map((t) => t.name);
-  const of = (pick: (r: TargetRun) => number) => Object.fromEntries(names.map((n) => [n, pick(runs[n]!)]));
   const scenario = `${num(connections)} idle connections`;
   const partial = targets
     .filter((t) => runs[t.name]!.connect.opened < connections)
     .map((t) => `${t.label} reached ${num(runs[t.name]!.connect.opened)}`);
   const note = partial.length === 0 ? {} : { note: `measured over the connections made before the deadline: ${partial.join(', ')}` };
   const figures: Figure[] = [
-    { scenario, metric: 'server RSS with all connected', unit: 'MB', better: 'lower', values: of((r) => r.rssAfterMb), ...note },
-    { scenario, metric: 'server RSS per connection', unit: 'KB', better: 'lower', values: of((r) => r.kbPerConnection), ...note },
+    { scenario, metric: 'server RSS with all connected', unit: 'MB', better: 'lower', values: valuesOf(runs, (r) => r.rssAfterMb), ...note },
+    { scenario, metric: 'server RSS per connection', unit: 'KB', better: 'lower', values: valuesOf(runs, (r) => r.kbPerConnection), ...note },
     {
       scenario,
       metric: `connected within ${num(options.idle.deadlineMs / 1000)} s`,
       unit: 'connections',
       better: 'higher',
-      values: of((r) => r.connect.opened),
+      values: valuesOf(runs, (r) => r.connect.opened),
     },
     {
       scenario,
       metric: 'time to connect them and go quiet',
       unit: 's',
       better: 'lower',
-      values: of((r) => (r.connect.wallMs + r.settleMs) / 1000),
+      values: valuesOf(runs, (r) => (r.connect.wallMs + r.settleMs) / 1000),
       note: 'ours sends each newcomer everyone on the server and everyone online (about 0.5 MB each at 10,000), and presence news every 100 ms',
     },
   ];

@@ -1,5 +1,6 @@
 import { num, pct, progress } from '../format.js';
 import type { Options } from '../options.js';
+import type { Figure } from '../results.js';
 import type { Target, TargetName, World } from '../targets/target.js';
 import { Session, type Connected } from './session.js';
 import type { StepOutcome, StepPlan } from './steps.js';
@@ -102,6 +103,21 @@ export function saturationNote(runs: Record<string, SteppedRun>, labels: Record<
     .filter(([, run]) => run.steps.at(-1)?.loaderSaturated === true)
     .map(([name]) => labels[name] ?? name);
   return limited.length === 0 ? null : `the load core was nearly full at the last step for ${limited.join(', ')}: the ceiling may be the load generator's`;
+}
+
+/** How busy the load generator and everything else were at a rate: seen, so a crowded machine is not mistaken for a slow server. */
+export function loadFigures(scenario: string, runs: Record<string, SteppedRun>, rate: number, load: string): Figure[] {
+  return [
+    { scenario, metric: `load generator CPU ${load}`, unit: '% core', better: 'lower', values: atRate(runs, rate, (s) => s.loaderCoreShare * 100), ratios: false },
+    {
+      scenario,
+      metric: `others' CPU on the server core ${load}`,
+      unit: '% core',
+      better: 'lower',
+      values: atRate(runs, rate, (s) => s.othersOnServerCore * 100),
+      ratios: false,
+    },
+  ];
 }
 
 /** One figure's values: each target's pick from its step at the given rate. */

@@ -1,6 +1,6 @@
 import { num, pct, progress } from '../format.js';
 import type { Options } from '../options.js';
-import type { Figure, ScenarioResult } from '../results.js';
+import { valuesOf, type Figure, type ScenarioResult } from '../results.js';
 import type { Target, TargetName } from '../targets/target.js';
 import { Session, type Connected } from './session.js';
 
@@ -23,8 +23,6 @@ export async function storm(targets: Target[], options: Options): Promise<Scenar
       await session.close();
     }
   }
-  const names = targets.map((t) => t.name);
-  const of = (pick: (c: Connected) => number) => Object.fromEntries(names.map((n) => [n, pick(runs[n]!)]));
   const scenario = `connect storm, ${num(connections)} at ${options.connectConcurrency} at a time`;
   const saturated = targets.filter((t) => runs[t.name]!.loaderCoreShare > 0.9).map((t) => t.label);
   const note =
@@ -32,12 +30,12 @@ export async function storm(targets: Target[], options: Options): Promise<Scenar
       ? {}
       : { note: `the load generator used over 90% of its core for ${saturated.join(', ')} (for ours it also reads each auth_ok's user lists and the presence news)` };
   const figures: Figure[] = [
-    { scenario, metric: 'authenticated connections per second', unit: 'conn/s', better: 'higher', values: of((c) => c.perSecond), ...note },
-    { scenario, metric: 'open → authenticated p50', unit: 'ms', better: 'lower', values: of((c) => c.authP50Ms) },
-    { scenario, metric: 'open → authenticated p99', unit: 'ms', better: 'lower', values: of((c) => c.authP99Ms) },
-    { scenario, metric: 'server CPU per connection', unit: 'ms', better: 'lower', values: of((c) => c.serverCpuMsPerConnection) },
-    { scenario, metric: 'failed connections', unit: 'connections', better: 'lower', values: of((c) => c.failed), ratios: false },
-    { scenario, metric: 'load generator CPU', unit: '% core', better: 'lower', values: of((c) => c.loaderCoreShare * 100), ratios: false },
+    { scenario, metric: 'authenticated connections per second', unit: 'conn/s', better: 'higher', values: valuesOf(runs, (c) => c.perSecond), ...note },
+    { scenario, metric: 'open → authenticated p50', unit: 'ms', better: 'lower', values: valuesOf(runs, (c) => c.authP50Ms) },
+    { scenario, metric: 'open → authenticated p99', unit: 'ms', better: 'lower', values: valuesOf(runs, (c) => c.authP99Ms) },
+    { scenario, metric: 'server CPU per connection', unit: 'ms', better: 'lower', values: valuesOf(runs, (c) => c.serverCpuMsPerConnection) },
+    { scenario, metric: 'failed connections', unit: 'connections', better: 'lower', values: valuesOf(runs, (c) => c.failed), ratios: false },
+    { scenario, metric: 'load generator CPU', unit: '% core', better: 'lower', values: valuesOf(runs, (c) => c.loaderCoreShare * 100), ratios: false },
   ];
   return { name: 'storm', figures, details: { connections, concurrency: options.connectConcurrency, runs } };
 }
