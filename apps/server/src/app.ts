@@ -8,6 +8,7 @@ import { Directory } from './domain/directory.js';
 import { Invites } from './domain/invites.js';
 import { Messages } from './domain/messages.js';
 import { Users } from './domain/users.js';
+import { clientAddressBehind } from './http/client-address.js';
 import { createRouter } from './http/router.js';
 import { createLogger } from './log.js';
 import { Fanout } from './ws/fanout.js';
@@ -44,6 +45,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const ctx: Context = {
     config,
     publicUrl: '',
+    clientAddress: clientAddressBehind(config.trustedProxies),
     log,
     db,
     directory,

@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/open.js';
 import type { Conversations } from './domain/conversations.js';
 import type { Directory } from './domain/directory.js';
+import type { ClientAddress } from './http/client-address.js';
 import type { Invites } from './domain/invites.js';
 import type { Messages } from './domain/messages.js';
 import type { Users } from './domain/users.js';
@@ -14,6 +15,7 @@ import type { SendQueue } from './ws/send-queue.js';
 export interface Context {
   config: Config;
   publicUrl: string;
+  clientAddress: ClientAddress;
   log: Logger;
   db: Db;
   directory: Directory;

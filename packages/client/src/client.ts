@@ -124,7 +124,7 @@ export class ChatClient {
     const refusal = this.currentState === 'closed' ? closedError() : refusalOf('send_message', wire(message));
     if (refusal !== undefined) return Promise.reject(refusal);
     const stored = this.outbox.add(message);
-    if (this.currentState === 'online') this.flush();
+    this.flushIfOnline();
     return stored;
   }
 

@@ -1,11 +1,19 @@
 import type { IncomingMessage } from 'node:http';
 
+/** The address a request came from, for per-address limits and logs. */
+export type ClientAddress = (req: IncomingMessage) => string;
+
 /**
- * The address a request came from. Behind a reverse proxy every request arrives from the proxy, so when the peer is
- * one of the trusted proxies the client is the last `X-Forwarded-For` hop that is not itself a trusted proxy.
- * Hops further left were written by the client and could be anything, so they are never believed.
+ * Behind a reverse proxy every request arrives from the proxy, so when the peer is one of the trusted proxies the
+ * client is the last `X-Forwarded-For` hop that is not itself a trusted proxy. Hops further left were written by
+ * the client and could be anything, so they are never believed.
  */
-export function clientAddress(req: IncomingMessage, trustedProxies: ReadonlySet<string>): string {
+export function clientAddressBehind(proxies: readonly string[]): ClientAddress {
+  const trustedProxies = new Set(proxies);
+  return (req) => addressOf(req, trustedProxies);
+}
+
+function addressOf(req: IncomingMessage, trustedProxies: ReadonlySet<string>): string {
   let address = plain(req.socket.remoteAddress ?? '');
   if (!trustedProxies.has(address)) return address;
   const header = req.headers['x-forwarded-for'];

@@ -3,7 +3,6 @@ import { ErrorCode, RedeemInviteRequest, type InviteStatus, type RedeemInviteRes
 import { Compile } from 'typebox/compile';
 import type { Context } from '../context.js';
 import { KeyedLimiter } from '../rate-limit.js';
-import { clientAddress } from './client-address.js';
 import { sendError, sendJson } from './respond.js';
 
 const MAX_BODY_BYTES = 4096;
@@ -12,11 +11,9 @@ const redeemRequest = Compile(RedeemInviteRequest);
 /** `GET /api/invites/<code>` tells whether an invite is usable; `POST` with `{ nickname }` redeems it. */
 export class InviteRoutes {
   readonly limiter: KeyedLimiter;
-  private readonly trustedProxies: ReadonlySet<string>;
 
   constructor(private readonly ctx: Context) {
     this.limiter = new KeyedLimiter(ctx.config.redeemsPerMinute / 60, ctx.config.redeemBurst);
-    this.trustedProxies = new Set(ctx.config.trustedProxies);
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, code: string): Promise<void> {
@@ -34,7 +31,7 @@ export class InviteRoutes {
 
   // Limited per address so nobody can walk the code space or mass-create accounts from one host.
   private async redeem(req: IncomingMessage, res: ServerResponse, code: string): Promise<void> {
-    const verdict = this.limiter.take(clientAddress(req, this.trustedProxies));
+    const verdict = this.limiter.take(this.ctx.clientAddress(req));
     if (!verdict.ok) {
       const seconds = String(Math.ceil(verdict.retryAfterMs / 1000));
       return sendError(res, ErrorCode.RateLimited, 'Too many attempts; try again shortly', { 'Retry-After': seconds });

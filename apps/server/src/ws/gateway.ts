@@ -11,7 +11,6 @@ import {
 } from '@hearth/protocol';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Context } from '../context.js';
-import { clientAddress } from '../http/client-address.js';
 import { Connection } from './connection.js';
 import { dispatch } from './dispatch.js';
 import { Welcome } from './welcome.js';
@@ -24,7 +23,6 @@ export class Gateway {
   private readonly heartbeat: NodeJS.Timeout;
   private readonly allowedOrigins: Set<string>;
   private readonly welcome: Welcome;
-  private readonly trustedProxies: ReadonlySet<string>;
 
   constructor(private readonly ctx: Context) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: ctx.config.maxFrameBytes, perMessageDeflate: false });
@@ -32,7 +30,6 @@ export class Gateway {
     this.heartbeat = setInterval(() => this.sweep(), ctx.config.heartbeatMs);
     this.heartbeat.unref();
     this.welcome = new Welcome(ctx.directory, ctx.fanout.news);
-    this.trustedProxies = new Set(ctx.config.trustedProxies);
   }
 
   private readonly storeQueued = () => this.ctx.sendQueue.flush();
@@ -43,7 +40,7 @@ export class Gateway {
     if (path !== WS_PATH) return rejectUpgrade(socket, 404, 'Not Found');
     if (!this.originAllowed(req)) return rejectUpgrade(socket, 403, 'Forbidden');
     if (this.unauthenticated >= this.ctx.config.maxUnauthenticated) return rejectUpgrade(socket, 503, 'Service Unavailable');
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket, clientAddress(req, this.trustedProxies)));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket, this.ctx.clientAddress(req)));
   }
 
   /** Closes every connection with "going away". */
