@@ -1,6 +1,6 @@
 -- Hearth chat: the SQLite schema.
--- The server's Drizzle schema (apps/server/src/db/schema.ts) and its migrations (apps/server/drizzle/) describe the
--- same database; apps/server/test/db/schema-matches-sql.test.ts compares the two column by column.
+-- The server's Drizzle schema (apps/server/src/store/sqlite/schema.ts) and its migrations (apps/server/drizzle/) describe the
+-- same database; apps/server/test/store/schema-matches-sql.test.ts compares the two column by column.
 -- Timestamps are Unix seconds.
 
 CREATE TABLE users (
@@ -56,3 +56,16 @@ CREATE INDEX messages_conversation_created_idx ON messages (conversation_id, cre
 -- History pages walk message ids, since timestamps in seconds are not unique.
 CREATE INDEX messages_conversation_id_idx ON messages (conversation_id, id);
 CREATE UNIQUE INDEX messages_user_client_idx ON messages (user_id, client_id);
+
+-- Extension: the change log. Every change a client must learn (a message, a conversation, a new user) is numbered
+-- here in the same transaction as the rows it records; `seq` is the cursor clients catch up from. Rows name what
+-- they record (subject_id: a message, conversation or user id) rather than copying it. Old rows may be trimmed.
+CREATE TABLE changes (
+  seq             integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+  kind            text NOT NULL,                -- 'message' | 'conversation_created' | 'user_joined'
+  conversation_id integer REFERENCES conversations(id),  -- whose members may see it; null: everyone
+  subject_id      integer NOT NULL,
+  prev_seq        integer NOT NULL,             -- the change before it with the same conversation_id, 0 if none
+  created_at      integer NOT NULL
+);
+CREATE INDEX changes_conversation_seq_idx ON changes (conversation_id, seq);

@@ -2,16 +2,18 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defaults, type Config, type ServerOptions } from './config.js';
 import { inviteUrl, type Context } from './context.js';
-import { openDatabase } from './db/open.js';
 import { Conversations } from './domain/conversations.js';
 import { Directory } from './domain/directory.js';
+import { Feed } from './domain/feed.js';
 import { Invites } from './domain/invites.js';
 import { Messages } from './domain/messages.js';
+import { nowSeconds } from './domain/tokens.js';
 import { Users } from './domain/users.js';
 import { clientAddressBehind } from './http/client-address.js';
 import { createRouter } from './http/router.js';
 import { createLogger } from './log.js';
-import { Fanout } from './ws/fanout.js';
+import { Publisher } from './publish.js';
+import { SqliteStore } from './store/sqlite/store.js';
 import { Gateway } from './ws/gateway.js';
 import { Presence } from './ws/presence.js';
 import { SendQueue } from './ws/send-queue.js';
@@ -27,7 +29,7 @@ export interface RunningServer {
   /** The invite link made at first start, while nobody has joined yet. */
   firstInviteUrl: string | null;
   /** Makes a new invite and returns its link. */
-  createInvite(): string;
+  createInvite(): Promise<string>;
   /** Stops accepting, closes every connection with 1001, then closes the database. */
   close(): Promise<void>;
 }
@@ -36,28 +38,32 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const config: Config = { ...defaults, ...options };
   const log = createLogger(config.logLevel);
-  const db = openDatabase(config.dbPath, config.synchronous);
+  const store = SqliteStore.open(config.dbPath, config.synchronous);
   const directory = new Directory();
-  directory.load(db);
+  directory.lobbyId = await store.ensureLobby(nowSeconds());
+  directory.load(await store.loadDirectory());
   const presence = new Presence();
-  const messages = new Messages(db, directory);
-  const fanout = new Fanout(presence, directory, config.presenceNewsMs);
+  const messages = new Messages(store, directory);
+  const publisher = new Publisher(presence, directory, log, config.presenceNewsMs, (await store.logBounds()).head);
+  const feed = new Feed(store, directory);
   const ctx: Context = {
     config,
     publicUrl: '',
     clientAddress: clientAddressBehind(config.trustedProxies),
     log,
-    db,
     directory,
-    users: new Users(db),
-    invites: new Invites(db, directory),
-    conversations: new Conversations(db, directory),
+    users: new Users(store),
+    invites: new Invites(store, directory),
+    conversations: new Conversations(store, directory),
     messages,
+    feed,
     presence,
-    fanout,
-    sendQueue: new SendQueue(messages, fanout, log),
+    publisher,
+    sendQueue: new SendQueue(messages, publisher, log),
   };
-  ctx.conversations.ensureLobby();
+  const retention = { maxAgeDays: config.changeLogMaxAgeDays, maxRows: config.changeLogMaxRows };
+  const trim = () => feed.trim(retention).catch((error: unknown) => log.error({ err: error }, 'trimming the change log failed'));
+  await trim();
 
   const router = createRouter(ctx);
   const http = createServer((req, res) => router.handle(req, res));
@@ -66,8 +72,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const gateway = new Gateway(ctx);
   http.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
   const prune = setInterval(() => router.invites.limiter.prune(), 60_000).unref();
+  const trimmer = setInterval(trim, config.changeLogTrimIntervalMs).unref();
 
-  const firstInvite = directory.users.size === 0 ? ctx.invites.firstInvite() : null;
+  const firstInvite = directory.users.size === 0 ? await ctx.invites.firstInvite() : null;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log.info({ port, publicUrl: ctx.publicUrl, db: config.dbPath }, 'listening');
@@ -78,18 +85,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     port,
     publicUrl: ctx.publicUrl,
     firstInviteUrl: firstInvite === null ? null : inviteUrl(ctx, firstInvite),
-    createInvite: () => inviteUrl(ctx, ctx.invites.create(null)),
+    createInvite: async () => inviteUrl(ctx, await ctx.invites.create(null)),
     close: async () => {
       clearInterval(prune);
+      clearInterval(trimmer);
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-      // Sends that arrived are stored and acknowledged while their sockets are still open to hear it.
-      ctx.sendQueue.flush();
+      // Sends that arrived are stored and acknowledged while their sockets are still open to hear it. Frames still
+      // waiting behind them are dropped with their connection; unacknowledged, they are retried by client_id.
+      await ctx.sendQueue.flush();
       gateway.closeAll();
       http.closeAllConnections();
       await closed;
-      // A closing socket may still deliver frames: store those too; a retry of one finds it by client_id.
-      ctx.sendQueue.flush();
-      db.$client.close();
+      await ctx.sendQueue.flush();
+      await store.close();
       log.info('stopped');
     },
   };

@@ -44,6 +44,12 @@ export const defaults = {
   redeemBurst: 6,
   /** Bytes queued to one connection before it counts as a slow consumer and is dropped (it can reconnect and catch up). */
   maxBufferedBytes: 4 * 1024 * 1024,
+  /** Changes older than this are trimmed from the change log; a client away longer reloads instead of catching up. */
+  changeLogMaxAgeDays: 30,
+  /** At most this many changes are kept in the log. */
+  changeLogMaxRows: 1_000_000,
+  /** How often the change log is trimmed. */
+  changeLogTrimIntervalMs: 3_600_000,
   /** Presence changes are gathered this long, then told to everyone in one frame: long enough to batch a crowd signing in, short enough to feel live. */
   presenceNewsMs: 100,
 };

@@ -1,13 +1,13 @@
 import type { Config } from './config.js';
-import type { Db } from './db/open.js';
 import type { Conversations } from './domain/conversations.js';
 import type { Directory } from './domain/directory.js';
+import type { Feed } from './domain/feed.js';
 import type { ClientAddress } from './http/client-address.js';
 import type { Invites } from './domain/invites.js';
 import type { Messages } from './domain/messages.js';
 import type { Users } from './domain/users.js';
 import type { Logger } from './log.js';
-import type { Fanout } from './ws/fanout.js';
+import type { Publisher } from './publish.js';
 import type { Presence } from './ws/presence.js';
 import type { SendQueue } from './ws/send-queue.js';
 
@@ -17,14 +17,14 @@ export interface Context {
   publicUrl: string;
   clientAddress: ClientAddress;
   log: Logger;
-  db: Db;
   directory: Directory;
   users: Users;
   invites: Invites;
   conversations: Conversations;
   messages: Messages;
+  feed: Feed;
   presence: Presence;
-  fanout: Fanout;
+  publisher: Publisher;
   sendQueue: SendQueue;
 }
 

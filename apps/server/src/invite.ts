@@ -1,16 +1,16 @@
 // Operator command: prints a fresh invite link, e.g. when the first one is lost. Safe while the server runs.
 import { configFromArgs, defaults } from './config.js';
 import { inviteUrl } from './context.js';
-import { openDatabase } from './db/open.js';
 import { Directory } from './domain/directory.js';
 import { Invites } from './domain/invites.js';
+import { SqliteStore } from './store/sqlite/store.js';
 
 const options = configFromArgs(process.argv.slice(2), process.env);
 if (options !== null) {
   const config = { ...defaults, ...options };
-  const db = openDatabase(config.dbPath, config.synchronous);
-  const code = new Invites(db, new Directory()).create(null);
-  db.$client.close();
+  const store = SqliteStore.open(config.dbPath, config.synchronous);
+  const code = await new Invites(store, new Directory()).create(null);
+  await store.close();
   const publicUrl = (config.publicUrl || `http://localhost:${config.port}`).replace(/\/+$/, '');
   process.stdout.write(`${inviteUrl({ publicUrl }, code)}\n`);
 }

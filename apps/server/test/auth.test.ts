@@ -1,4 +1,4 @@
-import { CloseCode } from '@hearth/protocol';
+import { CloseCode, PROTOCOL_VERSION } from '@hearth/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Peer, startTestServer, type TestServer } from './support/harness.js';
 
@@ -43,7 +43,7 @@ describe('authentication', () => {
     const bob = await server.join('bob');
     const bobPeer = await Peer.signIn(server.wsUrl, bob.token);
     // online_users is who everyone has been told is online: wait for the news that Bob is.
-    await bobPeer.next('user_online', (e) => e.payload.users.some((u) => u.id === bob.user.id));
+    await bobPeer.next('user_online', (e) => e.payload.user.id === bob.user.id);
     const peer = await Peer.open(server.wsUrl);
     const ok = await peer.request('auth', { token: alice.token });
     if (ok.type !== 'auth_ok') throw new Error(ok.type);
@@ -53,6 +53,9 @@ describe('authentication', () => {
     expect(ok.payload.users).toEqual(expect.arrayContaining([alice.user, bob.user]));
     expect(ok.payload.online_users).toEqual(expect.arrayContaining([alice.user, bob.user]));
     expect(ok.payload.last_message_id).toBe(0);
+    expect(ok.payload.protocol_version).toBe(PROTOCOL_VERSION);
+    // Two users joined: two changes, and auth_ok is as of the newest.
+    expect(ok.payload.cursor).toBe(2);
     const again = await peer.request('auth', { token: alice.token });
     expect(again.type === 'error' && again.payload.code).toBe('already_authenticated');
     await Promise.all([peer.close(), bobPeer.close()]);

@@ -15,7 +15,7 @@ describe('joining through an invite', () => {
   });
 
   it('turns an invite and a nickname into a user with a token that signs in to the lobby', async () => {
-    const code = codeOf(server.createInvite());
+    const code = codeOf(await server.createInvite());
     const status = await fetch(`${server.url}/api/invites/${code}`);
     expect(status.status).toBe(200);
     expect(await status.json()).toEqual({ code, available: true });
@@ -35,7 +35,7 @@ describe('joining through an invite', () => {
   });
 
   it('refuses a used invite and an unknown one with clear codes', async () => {
-    const code = codeOf(server.createInvite());
+    const code = codeOf(await server.createInvite());
     expect((await redeem(server.url, code, 'first')).status).toBe(201);
     const again = await redeem(server.url, code, 'second');
     expect(again.status).toBe(410);
@@ -48,7 +48,7 @@ describe('joining through an invite', () => {
   });
 
   it('lets exactly one of many people racing for one code win', async () => {
-    const code = codeOf(server.createInvite());
+    const code = codeOf(await server.createInvite());
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => redeem(server.url, code, `racer${i}`)));
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 410)).toHaveLength(9);
@@ -56,7 +56,7 @@ describe('joining through an invite', () => {
 
   it('refuses a nickname taken in another case without using up the invite', async () => {
     await server.join('Grace');
-    const code = codeOf(server.createInvite());
+    const code = codeOf(await server.createInvite());
     const clash = await redeem(server.url, code, 'gRACE');
     expect(clash.status).toBe(409);
     expect(clash.body.error.code).toBe('nickname_taken');
@@ -64,7 +64,7 @@ describe('joining through an invite', () => {
   });
 
   it('refuses empty, over-long and invisible-character nicknames without using up the invite', async () => {
-    const code = codeOf(server.createInvite());
+    const code = codeOf(await server.createInvite());
     for (const nickname of ['   ', 'x'.repeat(33), 'zero\u200bwidth', 'bell\u0007']) {
       const res = await redeem(server.url, code, nickname);
       expect(res.status).toBe(400);
@@ -74,7 +74,7 @@ describe('joining through an invite', () => {
   });
 
   it('answers a body that is not JSON or not the right shape with a coded error', async () => {
-    const code = codeOf(server.createInvite());
+    const code = codeOf(await server.createInvite());
     const notJson = await fetch(`${server.url}/api/invites/${code}`, { method: 'POST', body: 'nickname=x' });
     expect(notJson.status).toBe(400);
     expect(((await notJson.json()) as any).error.code).toBe('invalid_json');

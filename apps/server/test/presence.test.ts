@@ -12,10 +12,10 @@ beforeAll(async () => {
 afterAll(() => server.destroy());
 
 /** How many times a peer has been told that a user came online, and went offline. */
-const toldOnline = (peer: Peer, user: User) => peer.seen('user_online').filter((e) => e.payload.users.some((u) => u.id === user.id)).length;
-const toldOffline = (peer: Peer, user: User) => peer.seen('user_offline').filter((e) => e.payload.user_ids.includes(user.id)).length;
-const hearsOnline = (peer: Peer, user: User) => peer.next('user_online', (e) => e.payload.users.some((u) => u.id === user.id));
-const hearsOffline = (peer: Peer, user: User) => peer.next('user_offline', (e) => e.payload.user_ids.includes(user.id));
+const toldOnline = (peer: Peer, user: User) => peer.seen('user_online').filter((e) => e.payload.user.id === user.id).length;
+const toldOffline = (peer: Peer, user: User) => peer.seen('user_offline').filter((e) => e.payload.user_id === user.id).length;
+const hearsOnline = (peer: Peer, user: User) => peer.next('user_online', (e) => e.payload.user.id === user.id);
+const hearsOffline = (peer: Peer, user: User) => peer.next('user_offline', (e) => e.payload.user_id === user.id);
 
 async function watcher(name: string): Promise<Peer> {
   const member = await server.join(name);
@@ -44,14 +44,15 @@ describe('presence', () => {
     await bob.close();
   });
 
-  it('tells a crowd signing in at once in one frame, and a reload inside the window not at all', async () => {
+  it('tells a crowd signing in at once together, one design-note frame each, and a reload inside the window not at all', async () => {
     const carol = await watcher('carol');
     const crowd = await Promise.all(['dan', 'eve', 'fay', 'gus', 'hal'].map((name) => server.join(name)));
-    const framesBefore = carol.seen('user_online').length;
+    const eventsBefore = carol.events.length;
     const tabs = await Promise.all(crowd.map((member) => Peer.signIn(server.wsUrl, member.token)));
-    const news = await hearsOnline(carol, crowd[0]!.user);
-    expect(news.payload.users.map((u) => u.id).sort()).toEqual(crowd.map((m) => m.user.id).sort());
-    expect(carol.seen('user_online')).toHaveLength(framesBefore + 1);
+    await Promise.all(crowd.map((member) => hearsOnline(carol, member.user)));
+    const news = carol.events.slice(eventsBefore).filter((e) => e.type !== 'user_joined');
+    expect(news.map((e) => e.type)).toEqual(crowd.map(() => 'user_online'));
+    expect(news.map((e) => e.payload)).toEqual(expect.arrayContaining(crowd.map((m) => ({ user: m.user }))));
 
     const reloading = crowd[0]!;
     await tabs[0]!.close();
@@ -70,7 +71,7 @@ describe('presence', () => {
     const lobbyId = peer.seen('auth_ok')[0]!.payload.conversations[0]!.id;
     await peer.request('send_message', { conversation_id: lobbyId, content: 'hi all', client_id: 'jon-1' });
     const message = await ivy.next('message', (e) => e.payload.user_id === jon.user.id);
-    const order = ivy.events.filter((e) => e === message || (e.type === 'user_online' && e.payload.users.some((u) => u.id === jon.user.id)));
+    const order = ivy.events.filter((e) => e === message || (e.type === 'user_online' && e.payload.user.id === jon.user.id));
     expect(order.map((e) => e.type)).toEqual(['user_online', 'message']);
     await Promise.all([ivy.close(), peer.close()]);
   });

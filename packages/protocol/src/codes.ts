@@ -45,6 +45,11 @@ export const ErrorCode = {
   InviteNotFound: 'invite_not_found',
   /** The invite has already been redeemed. */
   InviteUsed: 'invite_used',
+  /**
+   * `catch_up.after` is older than the change log still kept (or newer than any change): the changes in between
+   * cannot be told. Reload state from `auth_ok` and `load_history`, then continue from `auth_ok.cursor`.
+   */
+  ResyncRequired: 'resync_required',
   /** The server failed; nothing was stored by the failed request. */
   InternalError: 'internal_error',
 } as const;

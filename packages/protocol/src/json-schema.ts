@@ -1,11 +1,14 @@
 import { ClientEvent, ClientEvents } from './events/client.js';
 import { ServerEvent, ServerEvents } from './events/server.js';
+import { tolerant } from './parse.js';
 import { HttpError, InviteStatus, RedeemInviteRequest, RedeemInviteResponse } from './http.js';
 import { Conversation, Message, User } from './models.js';
 
 /**
  * The whole protocol as one JSON Schema document, for clients in other languages.
- * Validate a client frame against `#/$defs/ClientEvent`, a server frame against `#/$defs/ServerEvent`.
+ * Validate a client frame against `#/$defs/ClientEvent`, a server frame against `#/$defs/ServerEvent`. Client
+ * events are strict (the server refuses undeclared fields); server events, and the data types in them, accept
+ * fields they do not declare, so a client validating with this document keeps working when the server adds one.
  */
 export function protocolJsonSchema() {
   return JSON.parse(
@@ -14,13 +17,13 @@ export function protocolJsonSchema() {
       title: 'Hearth chat protocol',
       description: 'Every WebSocket frame is JSON { type, payload, id? }. See API_CONTRACT.md.',
       $defs: {
-        User,
-        Conversation,
-        Message,
+        User: tolerant(User),
+        Conversation: tolerant(Conversation),
+        Message: tolerant(Message),
         ClientEvent,
-        ServerEvent,
+        ServerEvent: tolerant(ServerEvent),
         ...ClientEvents,
-        ...ServerEvents,
+        ...Object.fromEntries(Object.entries(ServerEvents).map(([type, schema]) => [type, tolerant(schema)])),
         RedeemInviteRequest,
         RedeemInviteResponse,
         InviteStatus,

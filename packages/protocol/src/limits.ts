@@ -1,12 +1,16 @@
+/** The protocol this package speaks; `auth_ok.protocol_version` says which one the server speaks. */
+export const PROTOCOL_VERSION = 2;
 /** Longest message content, in characters (Unicode code points), before trimming. */
 export const MAX_CONTENT_LENGTH = 4000;
 /** Messages per `load_history` page when `limit` is left out. */
 export const HISTORY_PAGE_DEFAULT = 50;
 /** Largest `limit` a `load_history` request may ask for. */
 export const HISTORY_PAGE_MAX = 100;
-/** Messages per `catch_up` page when `limit` is left out, and the largest allowed. */
+/** Changes per `catch_up` page when `limit` is left out, and the largest allowed. */
 export const CATCH_UP_PAGE_DEFAULT = 200;
 export const CATCH_UP_PAGE_MAX = 500;
+/** A `catch_up` page stops once its changes pass this many bytes of JSON (always holding at least one change). */
+export const CATCH_UP_PAGE_MAX_BYTES = 256 * 1024;
 /** Members of a group, the creator included. */
 export const MAX_GROUP_MEMBERS = 32;
 /** Nickname length in characters after trimming. */

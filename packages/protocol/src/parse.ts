@@ -22,7 +22,18 @@ const envelope = Compile(Envelope);
 const compileAll = (events: Record<string, TSchema>) =>
   new Map<string, Validator>(Object.entries(events).map(([type, schema]) => [type, Compile(schema)]));
 const clientValidators = compileAll(ClientEvents);
-const serverValidators = compileAll(ServerEvents);
+const strictServerValidators = compileAll(ServerEvents);
+const serverValidators = compileAll(
+  Object.fromEntries(Object.entries(ServerEvents).map(([type, schema]) => [type, tolerant(schema)])),
+);
+
+/**
+ * The same schema, but accepting fields it does not declare, at every depth: a client built today must still
+ * accept the frames of a server that has since grown a field (see "Compatibility" in API_CONTRACT.md).
+ */
+export function tolerant<S extends TSchema>(schema: S): S {
+  return JSON.parse(JSON.stringify(schema), (key, value: unknown) => (key === 'additionalProperties' && value === false ? undefined : value)) as S;
+}
 
 /** Parses and validates one client → server frame. Never throws. */
 export function parseClientEvent(text: string): ParseResult<ClientEvent> {
@@ -31,9 +42,13 @@ export function parseClientEvent(text: string): ParseResult<ClientEvent> {
   return result;
 }
 
-/** Parses and validates one server → client frame. Never throws. */
-export function parseServerEvent(text: string): ParseResult<ServerEvent> {
-  return decode<ServerEvent>(text, serverValidators);
+/**
+ * Parses and validates one server → client frame. Never throws. Fields the protocol does not declare are accepted
+ * and kept, as a client must; `strict` refuses them, for checking that a server sends exactly the protocol. A type
+ * the protocol does not know is refused with `unknown_type`, which a client should skip rather than treat as broken.
+ */
+export function parseServerEvent(text: string, options: { strict?: boolean } = {}): ParseResult<ServerEvent> {
+  return decode<ServerEvent>(text, options.strict === true ? strictServerValidators : serverValidators);
 }
 
 function decode<E>(text: string, validators: Map<string, Validator>): ParseResult<E> {

@@ -1,7 +1,5 @@
-import type { ConversationType, User } from '@hearth/protocol';
-import { asc } from 'drizzle-orm';
-import type { Db } from '../db/open.js';
-import { conversationMembers, conversations, users } from '../db/schema.js';
+import type { ChangeEvent, Conversation, ConversationType, User } from '@hearth/protocol';
+import type { DirectorySnapshot } from '../store/store.js';
 
 export interface ConversationEntry {
   id: number;
@@ -12,8 +10,8 @@ export interface ConversationEntry {
 }
 
 /**
- * An in-memory mirror of users and memberships, loaded once at start and kept current by the domain modules,
- * so that membership checks and fan-out on the message path cost no query.
+ * An in-memory mirror of users and memberships, loaded once at start and kept current by applying each published
+ * change, so that membership checks and fan-out on the message path cost no query.
  */
 export class Directory {
   readonly users = new Map<number, User>();
@@ -21,30 +19,28 @@ export class Directory {
   private readonly byUser = new Map<number, Set<number>>();
   lobbyId = 0;
 
-  load(db: Db): void {
-    for (const u of db.select({ id: users.id, nickname: users.nickname }).from(users).all()) this.users.set(u.id, u);
-    for (const c of db.select().from(conversations).orderBy(asc(conversations.id)).all()) {
-      this.addConversation({ id: c.id, type: c.type, createdAt: c.createdAt, members: new Set() });
+  load(snapshot: DirectorySnapshot): void {
+    for (const user of snapshot.users) this.users.set(user.id, user);
+    for (const c of snapshot.conversations) this.addConversation({ ...c, members: new Set() });
+    for (const m of snapshot.members) this.addMember(m.conversationId, m.userId);
+  }
+
+  /** Brings the mirror up to date with a committed change. */
+  apply(change: ChangeEvent): void {
+    switch (change.type) {
+      case 'user_joined':
+        this.users.set(change.payload.user.id, change.payload.user);
+        return this.addMember(this.lobbyId, change.payload.user.id);
+      case 'conversation_created': {
+        const { id, type, created_at, members } = change.payload.conversation;
+        if (this.conversations.has(id)) return;
+        this.addConversation({ id, type, createdAt: created_at, members: new Set() });
+        for (const member of members) this.addMember(id, member.id);
+        return;
+      }
+      case 'message':
+        return;
     }
-    for (const m of db.select().from(conversationMembers).all()) this.addMember(m.conversationId, m.userId);
-  }
-
-  addUser(user: User): void {
-    this.users.set(user.id, user);
-  }
-
-  addConversation(entry: ConversationEntry): void {
-    this.conversations.set(entry.id, entry);
-    if (entry.type === 'lobby') this.lobbyId = entry.id;
-  }
-
-  addMember(conversationId: number, userId: number): void {
-    const entry = this.conversations.get(conversationId);
-    if (entry === undefined) return;
-    if (entry.type !== 'lobby') entry.members.add(userId);
-    let set = this.byUser.get(userId);
-    if (set === undefined) this.byUser.set(userId, (set = new Set()));
-    set.add(conversationId);
   }
 
   isMember(userId: number, conversationId: number): boolean {
@@ -53,5 +49,24 @@ export class Directory {
 
   conversationIdsOf(userId: number): Iterable<number> {
     return this.byUser.get(userId) ?? [];
+  }
+
+  describe(entry: ConversationEntry): Conversation {
+    const members = [...entry.members].map((id) => this.users.get(id)!);
+    return { id: entry.id, type: entry.type, members, created_at: entry.createdAt };
+  }
+
+  private addConversation(entry: ConversationEntry): void {
+    this.conversations.set(entry.id, entry);
+    if (entry.type === 'lobby') this.lobbyId = entry.id;
+  }
+
+  private addMember(conversationId: number, userId: number): void {
+    const entry = this.conversations.get(conversationId);
+    if (entry === undefined) return;
+    if (entry.type !== 'lobby') entry.members.add(userId);
+    let set = this.byUser.get(userId);
+    if (set === undefined) this.byUser.set(userId, (set = new Set()));
+    set.add(conversationId);
   }
 }

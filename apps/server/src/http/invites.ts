@@ -22,8 +22,8 @@ export class InviteRoutes {
     res.writeHead(405, { Allow: 'GET, POST' }).end();
   }
 
-  private status(res: ServerResponse, code: string): void {
-    const status = this.ctx.invites.status(code);
+  private async status(res: ServerResponse, code: string): Promise<void> {
+    const status = await this.ctx.invites.status(code);
     if (status === 'missing') return sendError(res, ErrorCode.InviteNotFound, 'This invite does not exist');
     if (status === 'used') return sendError(res, ErrorCode.InviteUsed, 'This invite has already been used');
     sendJson(res, 200, { code, available: true } satisfies InviteStatus);
@@ -39,10 +39,11 @@ export class InviteRoutes {
     const body = await readJson(req);
     if (body === undefined) return sendError(res, ErrorCode.InvalidJson, 'The body must be JSON');
     if (!redeemRequest.Check(body)) return sendError(res, ErrorCode.InvalidPayload, 'The body must be { "nickname": string }');
-    const result = this.ctx.invites.redeem(code, body.nickname);
+    const result = await this.ctx.invites.redeem(code, body.nickname);
     if (!result.ok) return sendError(res, result.error.code, result.error.message);
+    this.ctx.publisher.publish(result.value.change);
     this.ctx.log.info({ userId: result.value.user.id, nickname: result.value.user.nickname }, 'user joined');
-    sendJson(res, 201, result.value satisfies RedeemInviteResponse);
+    sendJson(res, 201, { user: result.value.user, token: result.value.token } satisfies RedeemInviteResponse);
   }
 }
 

@@ -1,18 +1,19 @@
-import { ErrorCode, serverEvent, type ClientEvent, type ClientEventOf } from '@hearth/protocol';
+import { ErrorCode, type ClientEvent, type ClientEventOf } from '@hearth/protocol';
 import { inviteUrl, type Context } from '../context.js';
-import type { Created } from '../domain/conversations.js';
+import type { Opened } from '../domain/conversations.js';
 import type { Result } from '../domain/result.js';
 import type { Connection } from './connection.js';
+import type { QueuedSend } from './send-queue.js';
 
-type Handler<T extends ClientEvent['type']> = (ctx: Context, conn: Connection, event: ClientEventOf<T>) => void;
+type Handler<T extends ClientEvent['type']> = (ctx: Context, conn: Connection, event: ClientEventOf<T>) => Promise<void> | void;
 
 /** Runs one validated request from an authenticated connection. */
-export function dispatch(ctx: Context, conn: Connection, event: ClientEvent): void {
+export function dispatch(ctx: Context, conn: Connection, event: ClientEvent): Promise<void> | void {
   switch (event.type) {
     case 'auth':
       return conn.fail(ErrorCode.AlreadyAuthenticated, 'This connection is already authenticated', event.id);
     case 'send_message':
-      return onSendMessage(ctx, conn, event);
+      return dispatchSends(ctx, conn, [event]);
     case 'create_dm':
       return onCreateDm(ctx, conn, event);
     case 'create_group':
@@ -30,44 +31,55 @@ export function dispatch(ctx: Context, conn: Connection, event: ClientEvent): vo
   }
 }
 
-// Only the check that needs no database answers here; valid sends are stored together at the end of the turn.
-const onSendMessage: Handler<'send_message'> = (ctx, conn, event) => {
-  const result = ctx.messages.check(conn.user!, event.payload);
-  if (!result.ok) return conn.fail(result.error.code, result.error.message, event.id);
-  ctx.sendQueue.add(result.value, conn, event.id);
-};
-
-const onCreateDm: Handler<'create_dm'> = (ctx, conn, event) => {
-  announce(ctx, conn, event.id, ctx.conversations.openDm(conn.user!, event.payload.user_id));
-};
-
-const onCreateGroup: Handler<'create_group'> = (ctx, conn, event) => {
-  announce(ctx, conn, event.id, ctx.conversations.createGroup(conn.user!, event.payload.user_ids));
-};
-
-/** Replies with the conversation and, if it is new, tells every member's other connections. */
-function announce(ctx: Context, conn: Connection, id: string | undefined, result: Result<Created>): void {
-  if (!result.ok) return conn.fail(result.error.code, result.error.message, id);
-  const { conversation, created } = result.value;
-  conn.reply('conversation_created', { conversation }, id);
-  if (created) {
-    const memberIds = conversation.members.map((m) => m.id);
-    ctx.fanout.toUsers(memberIds, serverEvent('conversation_created', { conversation }), conn);
+/**
+ * Sends that arrived back to back on one connection. A refusal needs only the in-memory directory; what passes is
+ * stored with everyone else's sends of this turn, and every reply still leaves in the order the sends came.
+ */
+export async function dispatchSends(ctx: Context, conn: Connection, events: ClientEventOf<'send_message'>[]): Promise<void> {
+  let valid: QueuedSend[] = [];
+  for (const event of events) {
+    const result = ctx.messages.check(conn.user!, event.payload);
+    if (result.ok) {
+      valid.push({ send: result.value, conn, requestId: event.id });
+      continue;
+    }
+    if (valid.length > 0) await ctx.sendQueue.submit(valid);
+    valid = [];
+    conn.fail(result.error.code, result.error.message, event.id);
   }
+  if (valid.length > 0) await ctx.sendQueue.submit(valid);
 }
 
-const onLoadHistory: Handler<'load_history'> = (ctx, conn, event) => {
-  const result = ctx.messages.history(conn.user!, event.payload);
+const onCreateDm: Handler<'create_dm'> = async (ctx, conn, event) => {
+  announce(ctx, conn, event.id, await ctx.conversations.openDm(conn.user!, event.payload.user_id));
+};
+
+const onCreateGroup: Handler<'create_group'> = async (ctx, conn, event) => {
+  announce(ctx, conn, event.id, await ctx.conversations.createGroup(conn.user!, event.payload.user_ids));
+};
+
+/** A new conversation is published to its members, the requester hearing it as the reply; an existing DM is only replied. */
+function announce(ctx: Context, conn: Connection, id: string | undefined, result: Result<Opened>): void {
+  if (!result.ok) return conn.fail(result.error.code, result.error.message, id);
+  const { conversation, change } = result.value;
+  if (change === undefined) conn.reply('conversation_created', { conversation }, id);
+  else ctx.publisher.publish(change, { conn, requestId: id });
+}
+
+const onLoadHistory: Handler<'load_history'> = async (ctx, conn, event) => {
+  const result = await ctx.messages.history(conn.user!, event.payload);
   if (!result.ok) return conn.fail(result.error.code, result.error.message, event.id);
   conn.reply('history', { conversation_id: event.payload.conversation_id, ...result.value }, event.id);
 };
 
-const onCatchUp: Handler<'catch_up'> = (ctx, conn, event) => {
-  conn.reply('caught_up', ctx.messages.catchUp(conn.user!, event.payload), event.id);
+const onCatchUp: Handler<'catch_up'> = async (ctx, conn, event) => {
+  const result = await ctx.feed.catchUp(conn.user!, event.payload);
+  if (!result.ok) return conn.fail(result.error.code, result.error.message, event.id);
+  conn.reply('caught_up', result.value, event.id);
 };
 
-const onCreateInvite: Handler<'create_invite'> = (ctx, conn, event) => {
-  const code = ctx.invites.create(conn.user!.id);
+const onCreateInvite: Handler<'create_invite'> = async (ctx, conn, event) => {
+  const code = await ctx.invites.create(conn.user!.id);
   conn.reply('invite_created', { code, url: inviteUrl(ctx, code) }, event.id);
 };
 

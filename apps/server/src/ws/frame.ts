@@ -1,6 +1,6 @@
 import type { ServerEvent } from '@hearth/protocol';
 
-/** A whole WebSocket text frame, header included, ready to be written as is to any client's socket. */
+/** Whole WebSocket text frames (one or several back to back), headers included, ready to be written as is to any client's socket. */
 export type Frame = Buffer & { readonly __frame: true };
 
 /**

@@ -1,18 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import {
-  CloseCode,
-  ErrorCode,
-  parseClientEvent,
-  WS_PATH,
-  type ClientEvent,
-  type ClientEventOf,
-  type ParseResult,
-} from '@hearth/protocol';
+import { CloseCode, ErrorCode, parseClientEvent, PROTOCOL_VERSION, WS_PATH, type ClientEventOf } from '@hearth/protocol';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Context } from '../context.js';
 import { Connection } from './connection.js';
-import { dispatch } from './dispatch.js';
+import { dispatch, dispatchSends } from './dispatch.js';
+import { RequestQueue, type Inbound } from './requests.js';
 import { Welcome } from './welcome.js';
 
 /** Accepts WebSocket upgrades, authenticates connections and feeds their frames to the dispatcher. */
@@ -29,10 +22,8 @@ export class Gateway {
     this.allowedOrigins = new Set([new URL(ctx.publicUrl).origin, ...ctx.config.allowedOrigins.map((o) => new URL(o).origin)]);
     this.heartbeat = setInterval(() => this.sweep(), ctx.config.heartbeatMs);
     this.heartbeat.unref();
-    this.welcome = new Welcome(ctx.directory, ctx.fanout.news);
+    this.welcome = new Welcome(ctx.directory, ctx.publisher.news);
   }
-
-  private readonly storeQueued = () => this.ctx.sendQueue.flush();
 
   /** Answers a bad upgrade with an HTTP status instead of a socket. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -46,7 +37,7 @@ export class Gateway {
   /** Closes every connection with "going away". */
   closeAll(): void {
     clearInterval(this.heartbeat);
-    this.ctx.fanout.news.stop();
+    this.ctx.publisher.news.stop();
     for (const conn of this.connections) conn.drop(CloseCode.GoingAway, 'server shutting down');
     this.wss.close();
   }
@@ -64,70 +55,96 @@ export class Gateway {
   }
 
   private accept(ws: WebSocket, stream: Duplex, address: string): void {
-    const conn = new Connection(ws, stream, address, this.ctx.config, this.storeQueued);
+    const conn = new Connection(ws, stream, address, this.ctx.config);
+    const requests = new RequestQueue({
+      one: (inbound) => this.handle(conn, inbound),
+      sends: async (sends) => (conn.user === null ? this.refuseAuth(conn, ErrorCode.AuthRequired, CloseCode.AuthRequired) : dispatchSends(this.ctx, conn, sends)),
+      failed: (inbound, error) => this.failed(conn, inbound, error),
+      closing: () => !conn.open,
+    });
     this.connections.add(conn);
     this.unauthenticated += 1;
     conn.authTimer = setTimeout(() => this.refuseAuth(conn, ErrorCode.AuthTimeout, CloseCode.AuthTimeout), this.ctx.config.authTimeoutMs);
-    ws.on('message', (data, isBinary) => this.onFrame(conn, data, isBinary));
+    ws.on('message', (data, isBinary) => this.onFrame(conn, requests, data, isBinary));
     ws.on('pong', () => (conn.alive = true));
     ws.on('close', () => this.onClose(conn));
     ws.on('error', (error) => this.onSocketError(conn, error));
   }
 
-  private onFrame(conn: Connection, data: RawData, isBinary: boolean): void {
-    const parsed: ParseResult<ClientEvent> = isBinary
+  /** Reads a frame and queues it behind the connection's earlier ones; only the rate limit is decided at once. */
+  private onFrame(conn: Connection, requests: RequestQueue, data: RawData, isBinary: boolean): void {
+    const parsed: Inbound = isBinary
       ? { ok: false, error: { code: ErrorCode.InvalidFrame, message: 'Frames must be text' } }
       : parseClientEvent(data.toString());
+    if (conn.user !== null) {
+      const verdict = this.admit(conn);
+      if (verdict === 'drop') return;
+      if (verdict !== 'ok') {
+        const id = parsed.ok ? parsed.event.id : parsed.error.id;
+        return requests.push({ ok: false, error: { code: ErrorCode.RateLimited, message: 'Too many requests; slow down', id, retry_after_ms: verdict.retryAfterMs } });
+      }
+    }
+    requests.push(parsed);
+  }
+
+  private async handle(conn: Connection, inbound: Inbound): Promise<void> {
     if (conn.user === null) {
-      if (parsed.ok && parsed.event.type === 'auth') return this.authenticate(conn, parsed.event);
+      if (inbound.ok && inbound.event.type === 'auth') return this.authenticate(conn, inbound.event);
       return this.refuseAuth(conn, ErrorCode.AuthRequired, CloseCode.AuthRequired);
     }
-    // A request sees what was sent before it: anything but another send stores this connection's queued sends first.
-    if (conn.queuedSends > 0 && !(parsed.ok && parsed.event.type === 'send_message')) this.storeQueued();
-    if (!this.admit(conn, parsed.ok ? parsed.event.id : parsed.error.id)) return;
-    if (!parsed.ok) {
-      const { code, message, id, path } = parsed.error;
-      return conn.fail(code, message, id, path === undefined ? undefined : { path });
+    if (!inbound.ok) {
+      const { code, message, id, ...extra } = inbound.error;
+      return conn.fail(code, message, id, extra);
     }
-    try {
-      dispatch(this.ctx, conn, parsed.event);
-    } catch (error) {
-      this.ctx.log.error({ err: error, type: parsed.event.type, userId: conn.user.id }, 'request failed');
-      conn.fail(ErrorCode.InternalError, 'The server could not handle this request', parsed.event.id);
-    }
+    return dispatch(this.ctx, conn, inbound.event);
+  }
+
+  private failed(conn: Connection, inbound: Inbound, error: unknown): void {
+    const type = inbound.ok ? inbound.event.type : inbound.error.code;
+    this.ctx.log.error({ err: error, type, userId: conn.user?.id }, 'request failed');
+    conn.fail(ErrorCode.InternalError, 'The server could not handle this request', inbound.ok ? inbound.event.id : inbound.error.id);
   }
 
   /** Rate limit per connection: excess gets `rate_limited`; flooding on regardless closes the connection. */
-  private admit(conn: Connection, id: string | undefined): boolean {
+  private admit(conn: Connection): 'ok' | 'drop' | { retryAfterMs: number } {
     const verdict = conn.bucket.take();
     if (verdict.ok) {
       conn.refusedInARow = 0;
-      return true;
+      return 'ok';
     }
     conn.refusedInARow += 1;
-    if (conn.refusedInARow > this.ctx.config.floodLimit) {
+    if (conn.refusedInARow <= this.ctx.config.floodLimit) return verdict;
+    if (conn.refusedInARow === this.ctx.config.floodLimit + 1) {
       this.ctx.log.warn({ userId: conn.user?.id, address: conn.address }, 'closing flooding connection');
       conn.drop(CloseCode.RateLimited, 'rate limit exceeded');
-    } else {
-      conn.fail(ErrorCode.RateLimited, 'Too many requests; slow down', id, { retry_after_ms: verdict.retryAfterMs });
     }
-    return false;
+    return 'drop';
   }
 
-  private authenticate(conn: Connection, event: ClientEventOf<'auth'>): void {
-    const { users, presence, conversations, messages, fanout, config } = this.ctx;
-    const user = users.authenticate(event.payload.token);
+  private async authenticate(conn: Connection, event: ClientEventOf<'auth'>): Promise<void> {
+    const { users, presence, conversations, messages, publisher, config } = this.ctx;
+    const user = await users.authenticate(event.payload.token);
+    if (!conn.open) return;
     if (user === undefined) return this.refuseAuth(conn, ErrorCode.InvalidToken, CloseCode.AuthFailed, event.id);
     if (presence.countOf(user.id) >= config.maxConnectionsPerUser) {
       return this.refuseAuth(conn, ErrorCode.TooManyConnections, CloseCode.TooManyConnections, event.id);
     }
+    const lastMessageId = await messages.newestId();
+    if (!conn.open) return;
     clearTimeout(conn.authTimer);
     this.unauthenticated -= 1;
     conn.user = user;
     const cameOnline = presence.add(conn);
-    const welcome = { user, conversations: conversations.listFor(user.id), last_message_id: messages.newestId() };
+    // Everything below is as of the newest published change; every later one reaches this connection live.
+    const welcome = {
+      user,
+      conversations: conversations.listFor(user.id),
+      last_message_id: lastMessageId,
+      cursor: publisher.cursor,
+      protocol_version: PROTOCOL_VERSION,
+    };
     conn.sendRaw(this.welcome.frame(welcome, event.id));
-    if (cameOnline) fanout.news.changed(user);
+    if (cameOnline) publisher.news.changed(user);
   }
 
   private refuseAuth(conn: Connection, code: ErrorCode, closeCode: number, id?: string): void {
@@ -148,7 +165,7 @@ export class Gateway {
       this.unauthenticated -= 1;
       return;
     }
-    if (this.ctx.presence.remove(conn)) this.ctx.fanout.news.changed(conn.user);
+    if (this.ctx.presence.remove(conn)) this.ctx.publisher.news.changed(conn.user);
   }
 
   private onSocketError(conn: Connection, error: Error & { code?: string }): void {

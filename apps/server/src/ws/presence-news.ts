@@ -1,9 +1,12 @@
-import { serverEvent, type ServerEvent, type User } from '@hearth/protocol';
+import { serverEvent, type User } from '@hearth/protocol';
+import { encode, type Frame } from './frame.js';
 import type { Presence } from './presence.js';
 
 /**
- * Tells everyone who came online and who went offline, gathered over a short window into one `user_online` and
- * one `user_offline` frame. Only real changes go out: someone who reloads a page inside the window never flickers.
+ * Tells everyone who came online and who went offline. Changes are gathered over a short window and only real ones
+ * go out (someone who reloads a page inside the window never flickers), one `user_online` or `user_offline` frame
+ * per user as the design note has them, written to each connection together in one write: a crowd signing in at
+ * once costs each connection one write per window rather than one per newcomer.
  */
 export class PresenceNews {
   /** Who everyone has been told is online. */
@@ -14,7 +17,7 @@ export class PresenceNews {
 
   constructor(
     private readonly presence: Presence,
-    private readonly broadcast: (event: ServerEvent) => void,
+    private readonly broadcast: (frames: Frame) => void,
     private readonly windowMs: number,
   ) {}
 
@@ -29,24 +32,22 @@ export class PresenceNews {
     if (this.timer === null) return;
     clearTimeout(this.timer);
     this.timer = null;
-    const online: User[] = [];
-    const offline: number[] = [];
+    const frames: Buffer[] = [];
     for (const [id, user] of this.touched) {
       const isOnline = this.presence.countOf(id) > 0;
       if (isOnline === this.told.has(id)) continue;
       if (isOnline) {
         this.told.set(id, user);
-        online.push(user);
+        frames.push(encode(serverEvent('user_online', { user })));
       } else {
         this.told.delete(id);
-        offline.push(id);
+        frames.push(encode(serverEvent('user_offline', { user_id: id })));
       }
     }
     this.touched.clear();
-    if (online.length + offline.length === 0) return;
+    if (frames.length === 0) return;
     this.toldJson = null;
-    if (offline.length > 0) this.broadcast(serverEvent('user_offline', { user_ids: offline }));
-    if (online.length > 0) this.broadcast(serverEvent('user_online', { users: online }));
+    this.broadcast((frames.length === 1 ? frames[0]! : Buffer.concat(frames)) as Frame);
   }
 
   /**

@@ -1,77 +1,84 @@
-import { ErrorCode, serverEvent } from '@hearth/protocol';
+import { ErrorCode } from '@hearth/protocol';
 import type { Messages, PendingSend, Sent } from '../domain/messages.js';
 import type { Logger } from '../log.js';
+import type { Publisher } from '../publish.js';
 import type { Connection } from './connection.js';
-import type { Fanout } from './fanout.js';
 
 /** Rows per transaction: one commit pays for many, yet a long backlog never holds the write lock for long. */
 const MAX_BATCH = 500;
 
-interface Queued {
+export interface QueuedSend {
   send: PendingSend;
   conn: Connection;
   requestId: string | undefined;
 }
 
 /**
- * Gathers the sends that arrive in one event-loop turn and stores them in one transaction, then acknowledges and
- * announces each in arrival order. A commit costs far more than an insert (with synchronous=FULL it waits for the
- * disk), so under load one commit per batch instead of one per message multiplies what the server can store.
+ * Gathers the sends that arrive in one event-loop turn, from every connection, and stores them in one transaction,
+ * then publishes each in the order stored, the sender hearing it as the reply. A commit costs far more than an
+ * insert (with synchronous=FULL it waits for the disk), so under load one commit per batch instead of one per
+ * message multiplies what the server can store.
  */
 export class SendQueue {
-  private queued: Queued[] = [];
+  private queued: QueuedSend[] = [];
+  private waiting: Array<() => void> = [];
   private scheduled: NodeJS.Immediate | undefined;
+  /** Batches are stored one after another, so their changes are published in the order they were numbered. */
+  private previous: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly messages: Messages,
-    private readonly fanout: Fanout,
+    private readonly publisher: Publisher,
     private readonly log: Logger,
   ) {}
 
-  /** Queues a checked send; it is stored once every frame read in this turn has been dispatched. */
-  add(send: PendingSend, conn: Connection, requestId: string | undefined): void {
-    this.queued.push({ send, conn, requestId });
-    conn.queuedSends += 1;
+  /** Queues checked sends; resolves once each has been acknowledged or refused. */
+  submit(sends: readonly QueuedSend[]): Promise<void> {
+    this.queued.push(...sends);
     this.scheduled ??= setImmediate(flushQueue, this);
+    return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  /** Stores, acknowledges and announces everything queued, in batches of at most MAX_BATCH. */
-  flush(): void {
+  /** Stores, publishes and acknowledges everything queued, in batches of at most MAX_BATCH. */
+  flush(): Promise<void> {
     clearImmediate(this.scheduled);
     this.scheduled = undefined;
     const queued = this.queued;
+    const waiting = this.waiting;
     this.queued = [];
-    for (let start = 0; start < queued.length; start += MAX_BATCH) this.commit(queued.slice(start, start + MAX_BATCH));
+    this.waiting = [];
+    this.previous = this.previous.then(async () => {
+      for (let start = 0; start < queued.length; start += MAX_BATCH) await this.commit(queued.slice(start, start + MAX_BATCH));
+      for (const resolve of waiting) resolve();
+    });
+    return this.previous;
   }
 
-  private commit(batch: Queued[]): void {
-    const sent = this.store(batch);
+  private async commit(batch: QueuedSend[]): Promise<void> {
+    const sent = await this.store(batch);
     if (sent === undefined) return;
     // Acknowledged only now that the transaction holding them has committed.
     for (let i = 0; i < batch.length; i++) {
       const { conn, requestId } = batch[i]!;
-      const { message, created } = sent[i]!;
-      conn.acknowledge(message, requestId);
-      // A retry was already delivered to everyone when it was first stored.
-      if (created) this.fanout.toConversation(message.conversation_id, serverEvent('message', message), conn);
+      const { message, change } = sent[i]!;
+      if (change !== undefined) this.publisher.publish(change, { conn, requestId });
+      // A retry is not a new change: it was published when first stored, so only the sender hears it again.
+      else conn.reply('message', message, requestId);
     }
   }
 
   /** Stores a batch, or tells every sender in it that it failed: a failed transaction stores none of them. */
-  private store(batch: Queued[]): Sent[] | undefined {
+  private async store(batch: QueuedSend[]): Promise<Sent[] | undefined> {
     try {
-      return this.messages.store(batch.map((q) => q.send));
+      return await this.messages.append(batch.map((q) => q.send));
     } catch (error) {
       this.log.error({ err: error, sends: batch.length }, 'storing messages failed');
-      for (const { conn, requestId } of batch) {
-        conn.queuedSends -= 1;
-        conn.fail(ErrorCode.InternalError, 'The server could not store this message', requestId);
-      }
+      for (const { conn, requestId } of batch) conn.fail(ErrorCode.InternalError, 'The server could not store this message', requestId);
       return undefined;
     }
   }
 }
 
 function flushQueue(queue: SendQueue): void {
-  queue.flush();
+  void queue.flush();
 }

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Message } from '@hearth/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Peer, settle } from '../support/harness.js';
-import { catchUpFrom, joinAll, killLeftovers, runServer, storedMessages } from './support/cluster.js';
+import { catchUp, messagesIn, newestSeq, Peer, settle } from '../support/harness.js';
+import { joinAll, killLeftovers, runServer, storedMessages } from './support/cluster.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hearth-crash-'));
 afterAll(() => {
@@ -23,7 +23,6 @@ interface Sender {
 }
 
 const acked = (s: Sender): Message[] => s.peer.seen('message').filter((e) => e.id !== undefined).map((e) => e.payload);
-const newestSeen = (s: Sender) => Math.max(0, ...s.peer.seen('message').map((e) => e.payload.id));
 
 describe('a crash in the middle of a conversation', () => {
   it('loses no acknowledged message, duplicates none, and lets clients catch up and retry after a restart', async () => {
@@ -78,7 +77,7 @@ describe('a crash in the middle of a conversation', () => {
     for (const s of senders) {
       const peer = await Peer.signIn(second.wsUrl, s.token);
       reconnected.set(s, peer);
-      const caught = await catchUpFrom(peer, newestSeen(s));
+      const caught = messagesIn((await catchUp(peer, newestSeq(s.peer, s.peer.seen('auth_ok')[0]!.payload.cursor), 50)).changes);
       const visible = new Set(peer.seen('auth_ok')[0]!.payload.conversations.map((c) => c.id));
       const everything = stored.filter((m) => visible.has(m.conversation_id)).map((m) => m.id);
       const seenBefore = s.peer.seen('message').map((e) => e.payload.id);

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseServerEvent, type ServerEvent, type ServerEventOf, type ServerEventType, type User } from '@hearth/protocol';
+import { parseServerEvent, type ChangeEvent, type Message, type ServerEvent, type ServerEventOf, type ServerEventType, type User } from '@hearth/protocol';
 import WebSocket from 'ws';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/index.js';
+import { snapshotClientRefuses } from './snapshot-client.js';
 
 export interface TestServer extends RunningServer {
   dbPath: string;
@@ -34,7 +35,7 @@ export async function startTestServer(options: ServerOptions = {}, dir = mkdtemp
     dbPath,
     dir,
     async join(nickname) {
-      const code = server.createInvite().split('/join/')[1]!;
+      const code = (await server.createInvite()).split('/join/')[1]!;
       const res = await redeem(server.url, code, nickname);
       if (res.status !== 201) throw new Error(`join failed: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body as { user: User; token: string };
@@ -65,8 +66,12 @@ export class Peer {
 
   constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      const parsed = parseServerEvent(data.toString());
+      // Every frame the server sends in these tests must be exactly the current protocol, and acceptable to a
+      // client built on the protocol as published at version 2.
+      const parsed = parseServerEvent(data.toString(), { strict: true });
       if (!parsed.ok) throw new Error(`server sent an invalid frame: ${parsed.error.message}: ${data.toString()}`);
+      const refusal = snapshotClientRefuses(data.toString());
+      if (refusal !== undefined) throw new Error(`a protocol 2 client would refuse: ${refusal}: ${data.toString()}`);
       this.events.push(parsed.event);
       this.wake();
     });
@@ -154,6 +159,30 @@ export class Peer {
     for (const waiter of [...this.waiters]) waiter();
   }
 }
+
+/** Pages through catch_up from a cursor until has_more is false; returns every change and the cursor to keep. */
+export async function catchUp(peer: Peer, after: number, limit?: number): Promise<{ changes: ChangeEvent[]; cursor: number; pages: number }> {
+  const changes: ChangeEvent[] = [];
+  for (let cursor = after, pages = 1; ; pages++) {
+    const page = await peer.request('catch_up', limit === undefined ? { after: cursor } : { after: cursor, limit });
+    if (page.type !== 'caught_up') throw new Error(`${page.type}: ${JSON.stringify(page.payload)}`);
+    for (const change of page.payload.changes) {
+      const parsed = parseServerEvent(JSON.stringify(change), { strict: true });
+      if (!parsed.ok) throw new Error(`a change in caught_up is not a valid event: ${parsed.error.message}`);
+      changes.push(parsed.event as ChangeEvent);
+    }
+    cursor = page.payload.cursor;
+    if (!page.payload.has_more) return { changes, cursor, pages };
+  }
+}
+
+/** The messages among changes, in order. */
+export const messagesIn = (changes: readonly ChangeEvent[]): Message[] =>
+  changes.flatMap((change) => (change.type === 'message' ? [change.payload] : []));
+
+/** The seq of the newest change a peer has heard live (its replies included), or a fallback. */
+export const newestSeq = (peer: Peer, fallback = 0): number =>
+  Math.max(fallback, ...peer.events.map((e) => ('seq' in e && typeof e.seq === 'number' ? e.seq : 0)));
 
 /** Lets frames in flight arrive before asserting that something did not happen. */
 export const settle = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));

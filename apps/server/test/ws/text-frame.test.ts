@@ -1,6 +1,14 @@
-import { Receiver } from 'ws';
+import * as ws from 'ws';
 import { describe, expect, it } from 'vitest';
 import { textFrame } from '../../src/ws/frame.js';
+
+// ws exports the parser its clients use, but @types/ws does not declare it.
+interface FrameReader {
+  on(event: 'message', listener: (data: Buffer, isBinary: boolean) => void): void;
+  on(event: 'error', listener: (error: Error) => void): void;
+  write(chunk: Buffer): void;
+}
+const { Receiver } = ws as unknown as { Receiver: new (options: { isServer: boolean }) => FrameReader };
 
 /** Reads frames the way a client's ws library does. */
 function received(frame: Buffer): Promise<{ text: string; isBinary: boolean }> {

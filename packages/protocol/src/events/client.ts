@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { event, payload } from '../envelope.js';
+import { byType, list, event, payload, Seq } from '../envelope.js';
 import {
   CATCH_UP_PAGE_MAX,
   HISTORY_PAGE_MAX,
@@ -42,8 +42,8 @@ export const LoadHistory = event(
 export const CatchUp = event(
   'catch_up',
   payload({
-    /** The highest message id the client has seen; 0 for none. */
-    after: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+    /** The client's cursor: the `seq` of the last change it has, from `auth_ok.cursor` or `caught_up.cursor`. */
+    after: Seq,
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: CATCH_UP_PAGE_MAX })),
   }),
 );
@@ -52,19 +52,11 @@ export const CreateInvite = event('create_invite', payload({}));
 
 export const Ping = event('ping', payload({}));
 
-/** Every client → server event, keyed by its type. */
-export const ClientEvents = {
-  auth: Auth,
-  send_message: SendMessage,
-  create_dm: CreateDm,
-  create_group: CreateGroup,
-  load_history: LoadHistory,
-  catch_up: CatchUp,
-  create_invite: CreateInvite,
-  ping: Ping,
-} as const;
+const events = list(Auth, SendMessage, CreateDm, CreateGroup, LoadHistory, CatchUp, CreateInvite, Ping);
 
-export const ClientEvent = Type.Union([Auth, SendMessage, CreateDm, CreateGroup, LoadHistory, CatchUp, CreateInvite, Ping]);
+/** Every client → server event, keyed by its type. */
+export const ClientEvents = byType(events);
+export const ClientEvent = Type.Union(events);
 export type ClientEvent = Static<typeof ClientEvent>;
 export type ClientEventType = ClientEvent['type'];
 export type ClientEventOf<T extends ClientEventType> = Extract<ClientEvent, { type: T }>;

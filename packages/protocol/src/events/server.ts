@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { ERROR_CODES } from '../codes.js';
-import { event, payload } from '../envelope.js';
+import { byType, list, ChangeFrame, changeEvent, event, payload, Seq } from '../envelope.js';
 import { Conversation, Id, Message, User } from '../models.js';
 
 const Code = Type.Enum(ERROR_CODES);
@@ -14,34 +14,29 @@ export const AuthOk = event(
     online_users: Type.Array(User),
     /** Everyone on this server, for starting DMs and groups and naming senders. */
     users: Type.Array(User),
-    /** The newest message id on the server at sign-in (0 if none): a fresh client's catch-up cursor. */
+    /** The newest message id on the server at sign-in (0 if none). Kept for clients of protocol 1; use `cursor`. */
     last_message_id: Type.Integer({ minimum: 0 }),
+    /** The `seq` of the newest change at sign-in: everything this payload describes is as of this change. */
+    cursor: Type.Optional(Seq),
+    /** The protocol version the server speaks (`PROTOCOL_VERSION`). */
+    protocol_version: Type.Optional(Type.Integer({ minimum: 1 })),
   }),
 );
 
 export const AuthError = event('auth_error', payload({ message: Type.String(), code: Code }));
 
-export const MessageEvent = event('message', Message);
+export const MessageEvent = changeEvent('message', Message);
 
-// Presence changes are gathered for a moment and told in one frame, so a crowd signing in at once costs each
-// connection a few frames rather than one per newcomer.
-export const UserOnline = event(
-  'user_online',
-  payload({
-    /** Who came online since the last presence news, each once. */
-    users: Type.Array(User, { minItems: 1 }),
-  }),
-);
+/** A user's first connection opened. */
+export const UserOnline = event('user_online', payload({ user: User }));
 
-export const UserOffline = event(
-  'user_offline',
-  payload({
-    /** Who went offline since the last presence news, each once. */
-    user_ids: Type.Array(Id, { minItems: 1 }),
-  }),
-);
+/** A user's last connection closed. */
+export const UserOffline = event('user_offline', payload({ user_id: Id }));
 
-export const ConversationCreated = event('conversation_created', payload({ conversation: Conversation }));
+export const ConversationCreated = changeEvent('conversation_created', payload({ conversation: Conversation }));
+
+/** Someone redeemed an invite: a new user, already in the lobby. */
+export const UserJoined = changeEvent('user_joined', payload({ user: User }));
 
 export const History = event(
   'history',
@@ -51,10 +46,12 @@ export const History = event(
 export const CaughtUp = event(
   'caught_up',
   payload({
-    /** Missed messages across all the user's conversations, oldest first. */
-    messages: Type.Array(Message),
-    /** More remain: ask again with `after` set to the last id of this page. */
+    /** Changes after the requested cursor that this user may see, oldest first, each as it would arrive live. */
+    changes: Type.Array(ChangeFrame),
+    /** More remain: ask again with `after` set to `cursor`. */
     has_more: Type.Boolean(),
+    /** The cursor to keep: every change up to it that this user may see is in this page or an earlier one. */
+    cursor: Seq,
   }),
 );
 
@@ -74,36 +71,29 @@ export const ErrorEvent = event(
 
 export const Pong = event('pong', payload({}));
 
-/** Every server → client event, keyed by its type. */
-export const ServerEvents = {
-  auth_ok: AuthOk,
-  auth_error: AuthError,
-  message: MessageEvent,
-  user_online: UserOnline,
-  user_offline: UserOffline,
-  conversation_created: ConversationCreated,
-  history: History,
-  caught_up: CaughtUp,
-  invite_created: InviteCreated,
-  error: ErrorEvent,
-  pong: Pong,
-} as const;
-
-export const ServerEvent = Type.Union([
-  AuthOk,
+const events = list(AuthOk,
   AuthError,
   MessageEvent,
   UserOnline,
   UserOffline,
   ConversationCreated,
+  UserJoined,
   History,
   CaughtUp,
   InviteCreated,
   ErrorEvent,
-  Pong,
-]);
+  Pong);
+
+/** Every server → client event, keyed by its type. */
+export const ServerEvents = byType(events);
+export const ServerEvent = Type.Union(events);
 export type ServerEvent = Static<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];
 export type ServerEventOf<T extends ServerEventType> = Extract<ServerEvent, { type: T }>;
 export type ServerPayload<T extends ServerEventType> = ServerEventOf<T>['payload'];
 export const SERVER_EVENT_TYPES = Object.keys(ServerEvents) as ServerEventType[];
+
+/** The events that record a change and so carry `seq`, `prev` and `stream`. */
+export const CHANGE_EVENT_TYPES = ['message', 'conversation_created', 'user_joined'] as const satisfies readonly ServerEventType[];
+export type ChangeEventType = (typeof CHANGE_EVENT_TYPES)[number];
+export type ChangeEvent = ServerEventOf<ChangeEventType>;

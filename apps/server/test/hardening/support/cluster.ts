@@ -58,15 +58,3 @@ export function storedMessages(dbPath: string): StoredMessage[] {
   db.close();
   return rows;
 }
-
-/** Pages through catch_up from a cursor until has_more is false. */
-export async function catchUpFrom(peer: Peer, after: number): Promise<Array<{ id: number }>> {
-  const caught: Array<{ id: number }> = [];
-  for (let cursor = after; ; ) {
-    const page = await peer.request('catch_up', { after: cursor, limit: 50 });
-    if (page.type !== 'caught_up') throw new Error(page.type);
-    caught.push(...page.payload.messages);
-    if (!page.payload.has_more) return caught;
-    cursor = page.payload.messages.at(-1)!.id;
-  }
-}

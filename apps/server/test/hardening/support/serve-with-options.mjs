@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { startServer } from '../../../dist/app.js';
 
 const server = await startServer(JSON.parse(process.argv[2]));
-process.stdout.write(`listening ${server.port} ${server.createInvite()}\n`);
+process.stdout.write(`listening ${server.port} ${await server.createInvite()}\n`);
 createInterface({ input: process.stdin }).on('line', (line) => {
   if (line !== 'memory') return;
   globalThis.gc?.();

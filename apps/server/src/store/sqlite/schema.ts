@@ -1,6 +1,6 @@
 import { foreignKey, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
-// Mirrors schema.sql at the repo root; test/db/schema-matches-sql.test.ts fails on any drift.
+// Mirrors schema.sql at the repo root; test/store/schema-matches-sql.test.ts fails on any drift.
 
 export const users = sqliteTable('users', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -71,3 +71,25 @@ export const messages = sqliteTable(
   ],
 );
 
+
+/**
+ * The change log: every change a client must learn, numbered. A row is written in the same transaction as the rows
+ * it records; its seq is the cursor clients catch up from. What a row says is read from the rows it names (the
+ * message, conversation or user), so a message's text lives in one place only.
+ */
+export const changes = sqliteTable(
+  'changes',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    /** The event type that tells it: message, conversation_created, user_joined. */
+    kind: text('kind', { enum: ['message', 'conversation_created', 'user_joined'] }).notNull(),
+    /** Whose members may see it; null for a change everyone may see. */
+    conversationId: integer('conversation_id').references(() => conversations.id),
+    /** The message, conversation or user it is about. */
+    subjectId: integer('subject_id').notNull(),
+    /** The seq of the change before it with the same conversation_id (0 if none), so clients can tell a gap. */
+    prevSeq: integer('prev_seq').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('changes_conversation_seq_idx').on(t.conversationId, t.seq)],
+);

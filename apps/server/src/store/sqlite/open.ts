@@ -8,7 +8,7 @@ import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
-const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
+const migrationsFolder = fileURLToPath(new URL('../../../drizzle', import.meta.url));
 
 /** Opens (creating if needed) the database in WAL mode and applies pending migrations. */
 export function openDatabase(path: string, synchronous: 'NORMAL' | 'FULL' = 'FULL'): Db {

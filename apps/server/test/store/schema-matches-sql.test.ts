@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/open.js';
+import { openDatabase } from '../../src/store/sqlite/open.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hearth-schema-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,7 +46,7 @@ describe('the database schema', () => {
     const fromDrizzle = openDatabase(join(dir, 'from-drizzle.db')).$client;
 
     const expected = describeDatabase(fromSql);
-    expect(Object.keys(expected)).toEqual(['conversation_members', 'conversations', 'invites', 'messages', 'users']);
+    expect(Object.keys(expected)).toEqual(['changes', 'conversation_members', 'conversations', 'invites', 'messages', 'users']);
     expect(describeDatabase(fromDrizzle)).toEqual(expected);
     fromSql.close();
     fromDrizzle.close();

@@ -1,0 +1,32 @@
+import type { ChangeEvent, ChangeEventType, ServerEventOf } from '@hearth/protocol';
+import type { ChangeRecord, LoggedChange } from '../store/store.js';
+import type { Directory } from './directory.js';
+
+/** The stream a change belongs to: its conversation's, or everyone's. Clients tell gaps per stream. */
+export function streamOf(conversationId: number | null): string {
+  return conversationId === null ? 'all' : `c${conversationId}`;
+}
+
+/** A change event with its numbers, as the publisher and catch-up send it. */
+export type Change = ChangeEvent & { seq: number; prev: number; stream: string };
+
+/** A change as it is sent, live and in catch-up pages alike: its event with the log's numbers. */
+export function stamped<T extends ChangeEventType>(record: ChangeRecord, type: T, payload: ServerEventOf<T>['payload']): Change {
+  return { type, payload, seq: record.seq, prev: record.prev, stream: streamOf(record.conversationId) } as Change;
+}
+
+/** Tells a logged change as it is now; undefined when what it names is gone. */
+export function describeLogged(change: LoggedChange, directory: Directory): Change | undefined {
+  switch (change.kind) {
+    case 'message':
+      return change.message === undefined ? undefined : stamped(change, 'message', change.message);
+    case 'conversation_created': {
+      const entry = directory.conversations.get(change.subjectId);
+      return entry === undefined ? undefined : stamped(change, 'conversation_created', { conversation: directory.describe(entry) });
+    }
+    case 'user_joined': {
+      const user = directory.users.get(change.subjectId);
+      return user === undefined ? undefined : stamped(change, 'user_joined', { user });
+    }
+  }
+}

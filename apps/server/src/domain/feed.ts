@@ -1,0 +1,63 @@
+import {
+  CATCH_UP_PAGE_DEFAULT,
+  CATCH_UP_PAGE_MAX_BYTES,
+  ErrorCode,
+  type ClientPayload,
+  type ServerPayload,
+  type User,
+} from '@hearth/protocol';
+import type { Store } from '../store/store.js';
+import { describeLogged } from './changes.js';
+import type { Directory } from './directory.js';
+import { ok, refuse, type Result } from './result.js';
+import { nowSeconds } from './tokens.js';
+
+export interface Retention {
+  /** Changes older than this many days may be trimmed. */
+  maxAgeDays: number;
+  /** At most this many changes are kept. */
+  maxRows: number;
+}
+
+/** The change log as users read it: catch-up pages of what each may see, and trimming of what nobody needs. */
+export class Feed {
+  constructor(
+    private readonly store: Store,
+    private readonly directory: Directory,
+    private readonly maxPageBytes = CATCH_UP_PAGE_MAX_BYTES,
+  ) {}
+
+  /**
+   * The changes after a cursor that the actor may see, oldest first: at most `limit`, and no more once the page
+   * passes its byte budget (a page always holds at least one change, so a client always gets further).
+   */
+  async catchUp(actor: User, input: ClientPayload<'catch_up'>): Promise<Result<ServerPayload<'caught_up'>>> {
+    const { horizon, head } = await this.store.logBounds();
+    if (input.after < horizon || input.after > head) {
+      return refuse(ErrorCode.ResyncRequired, 'This cursor is older than the changes the server keeps; reload and continue from auth_ok.cursor');
+    }
+    const limit = input.limit ?? CATCH_UP_PAGE_DEFAULT;
+    const rows = await this.store.changesFor(actor.id, input.after, head, limit + 1);
+    const changes: ServerPayload<'caught_up'>['changes'] = [];
+    let bytes = 0;
+    let last = input.after;
+    for (const row of rows) {
+      if (changes.length === limit || (changes.length > 0 && bytes >= this.maxPageBytes)) {
+        return ok({ changes, has_more: true, cursor: last });
+      }
+      last = row.seq;
+      const change = describeLogged(row, this.directory);
+      if (change === undefined) continue;
+      bytes += JSON.stringify(change).length;
+      changes.push(change);
+    }
+    // Nothing more up to the head: the next catch-up starts there, not at the last change this user could see.
+    return ok({ changes, has_more: false, cursor: head });
+  }
+
+  /** Deletes changes older than the retention allows; a client whose cursor they passed is asked to resync. */
+  trim(retention: Retention): Promise<number> {
+    const createdBefore = nowSeconds() - Math.round(retention.maxAgeDays * 86_400);
+    return this.store.trimLog(createdBefore, retention.maxRows);
+  }
+}

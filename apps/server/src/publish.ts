@@ -1,0 +1,66 @@
+import type { Change } from './domain/changes.js';
+import type { Directory } from './domain/directory.js';
+import type { Logger } from './log.js';
+import type { Connection } from './ws/connection.js';
+import { encode, type Frame } from './ws/frame.js';
+import type { Presence } from './ws/presence.js';
+import { PresenceNews } from './ws/presence-news.js';
+
+/** The connection whose request made a change, and that request's id: it hears the change as its reply. */
+export interface Origin {
+  conn: Connection;
+  requestId: string | undefined;
+}
+
+/**
+ * The one place committed changes go out: it brings the directory up to date, then decides who hears each change
+ * and writes it to their sockets, serialised once. Changes are published in seq order, so every connection
+ * receives them in that order. Today the audience is this process's sockets; a bus between processes plugs in
+ * here, publishing what this process committed and feeding in what others did.
+ */
+export class Publisher {
+  readonly news: PresenceNews;
+  /** The newest change published: a client signing in now hears every later one live. */
+  private published = 0;
+
+  constructor(
+    private readonly presence: Presence,
+    private readonly directory: Directory,
+    private readonly log: Logger,
+    presenceNewsMs: number,
+    head: number,
+  ) {
+    this.published = head;
+    this.news = new PresenceNews(presence, (frames) => this.toEveryone(frames), presenceNewsMs);
+  }
+
+  /** The seq of the newest change published: `auth_ok.cursor`. */
+  get cursor(): number {
+    return this.published;
+  }
+
+  publish(change: Change, origin?: Origin): void {
+    if (change.seq <= this.published) this.log.error({ seq: change.seq, published: this.published }, 'change published out of order');
+    this.published = change.seq;
+    this.directory.apply(change);
+    // A newcomer's first message must not reach anyone before the news that they are here.
+    this.news.flush();
+    const frame = encode(change);
+    const except = origin?.conn;
+    const conversation = change.stream === 'all' ? undefined : this.directory.conversations.get(Number(change.stream.slice(1)));
+    if (conversation === undefined || conversation.type === 'lobby') this.toEveryone(frame, except);
+    else this.toUsers(conversation.members, frame, except);
+    if (origin !== undefined) origin.conn.sendRaw(origin.requestId === undefined ? frame : encode({ ...change, id: origin.requestId }));
+  }
+
+  private toUsers(userIds: Iterable<number>, frame: Frame, except?: Connection): void {
+    for (const userId of userIds) {
+      const conns = this.presence.connectionsOf(userId);
+      if (conns !== undefined) for (const conn of conns) if (conn !== except) conn.sendRaw(frame);
+    }
+  }
+
+  private toEveryone(frame: Frame, except?: Connection): void {
+    for (const conns of this.presence.all()) for (const conn of conns) if (conn !== except) conn.sendRaw(frame);
+  }
+}

@@ -1,0 +1,106 @@
+import { and, asc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import type { Db } from './open.js';
+import { changes, conversationMembers, messages } from './schema.js';
+import type { ChangeKind, ChangeRecord, LogBounds, LoggedChange } from '../store.js';
+import { messageColumns } from './messages.js';
+
+/** Rows deleted per statement when trimming, so a long trim never holds the write lock for long. */
+const TRIM_CHUNK = 5_000;
+
+/** The numbered change log in SQLite: appending inside a caller's transaction, reading for catch-up, trimming. */
+export class ChangeLog {
+  private readonly insert;
+  private readonly visible;
+  private readonly oldest;
+  private readonly newest;
+  private readonly deleteThrough;
+  private head: number;
+  private horizon: number;
+
+  constructor(private readonly db: Db) {
+    const p = sql.placeholder;
+    this.insert = db
+      .insert(changes)
+      .values({
+        kind: p('kind'),
+        conversationId: p('conversationId'),
+        subjectId: p('subjectId'),
+        // The stream's previous change, read inside the same write transaction, so it cannot race another append.
+        prevSeq: sql`(SELECT coalesce(max(${changes.seq}), 0) FROM ${changes} WHERE ${changes.conversationId} IS ${p('conversationId')})`,
+        createdAt: p('createdAt'),
+      })
+      .returning({ seq: changes.seq, prev: changes.prevSeq })
+      .prepare();
+    const mine = db
+      .select({ id: conversationMembers.conversationId })
+      .from(conversationMembers)
+      .where(eq(conversationMembers.userId, p('userId')));
+    this.visible = db
+      .select({
+        seq: changes.seq,
+        prev: changes.prevSeq,
+        kind: changes.kind,
+        conversationId: changes.conversationId,
+        subjectId: changes.subjectId,
+        message: messageColumns,
+      })
+      .from(changes)
+      .leftJoin(messages, and(eq(changes.kind, 'message'), eq(messages.id, changes.subjectId)))
+      .where(
+        and(
+          gt(changes.seq, p('after')),
+          lte(changes.seq, p('upTo')),
+          // Decided as the log is read: someone who has left a conversation sees none of its changes.
+          or(isNull(changes.conversationId), inArray(changes.conversationId, mine)),
+        ),
+      )
+      .orderBy(asc(changes.seq))
+      .limit(p('limit'))
+      .prepare();
+    this.oldest = db.select({ seq: changes.seq, createdAt: changes.createdAt }).from(changes).orderBy(asc(changes.seq)).limit(TRIM_CHUNK).prepare();
+    this.newest = db.select({ seq: sql<number | null>`max(${changes.seq})` }).from(changes).prepare();
+    this.deleteThrough = db.delete(changes).where(lte(changes.seq, p('seq'))).prepare();
+    this.head = this.newest.get()?.seq ?? 0;
+    // Trimming removes the oldest rows and never the newest, so what is kept starts right after the horizon.
+    const first = this.oldest.get()?.seq;
+    this.horizon = first === undefined ? this.head : first - 1;
+  }
+
+  /** Appends a change; call inside the transaction that makes the change. */
+  append(kind: ChangeKind, conversationId: number | null, subjectId: number, createdAt: number): ChangeRecord {
+    const { seq, prev } = this.insert.get({ kind, conversationId, subjectId, createdAt })!;
+    return { seq, prev, kind, conversationId, subjectId };
+  }
+
+  /** Moves the head once the transaction holding changes up to `seq` has committed. */
+  committed(seq: number): void {
+    this.head = Math.max(this.head, seq);
+  }
+
+  bounds(): LogBounds {
+    return { horizon: this.horizon, head: this.head };
+  }
+
+  changesFor(userId: number, after: number, upTo: number, limit: number): LoggedChange[] {
+    return this.visible.all({ userId, after, upTo, limit }).map(({ message, ...change }) =>
+      message === null ? change : { ...change, message },
+    );
+  }
+
+  /** Deletes, a chunk at a time, the oldest changes made before `createdBefore` or beyond the newest `keepRows`. */
+  trim(createdBefore: number, keepRows: number): number {
+    let deleted = 0;
+    for (;;) {
+      const rows = this.oldest.all();
+      let through = 0;
+      for (const row of rows) {
+        // The newest change always stays: it is what the head is read from after a restart.
+        if (row.seq >= this.head || (row.createdAt >= createdBefore && row.seq > this.head - keepRows)) break;
+        through = row.seq;
+      }
+      if (through === 0) return deleted;
+      deleted += this.deleteThrough.run({ seq: through }).changes;
+      this.horizon = Math.max(this.horizon, through);
+    }
+  }
+}

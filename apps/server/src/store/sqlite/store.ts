@@ -1,0 +1,130 @@
+import type { Message, User } from '@hearth/protocol';
+import type {
+  AppendedMessage,
+  ChangeRecord,
+  CreatedConversation,
+  DirectorySnapshot,
+  InviteStatus,
+  LogBounds,
+  LoggedChange,
+  NewConversation,
+  NewMessage,
+  Redeem,
+  RedeemOutcome,
+  Store,
+} from '../store.js';
+import { Accounts } from './accounts.js';
+import { ChangeLog } from './change-log.js';
+import { ConversationRows } from './conversations.js';
+import { MessageRows } from './messages.js';
+import { openDatabase, type Db } from './open.js';
+
+/**
+ * The Store over one SQLite file through better-sqlite3. Its calls run synchronously and return settled promises:
+ * SQLite in one process needs no more, and the callers are written for a driver that does.
+ */
+export class SqliteStore implements Store {
+  private readonly accounts: Accounts;
+  private readonly conversations: ConversationRows;
+  private readonly messages: MessageRows;
+  private readonly log: ChangeLog;
+  private readonly appendInOneTransaction;
+  /** The newest stored message id, kept here so signing in costs no scan of a long history. */
+  private newestMessage: number;
+
+  constructor(private readonly db: Db) {
+    this.log = new ChangeLog(db);
+    this.accounts = new Accounts(db, this.log);
+    this.conversations = new ConversationRows(db, this.log);
+    this.messages = new MessageRows(db);
+    this.appendInOneTransaction = db.$client.transaction((batch: readonly NewMessage[]) => this.appendNow(batch));
+    this.newestMessage = this.messages.newestId();
+  }
+
+  static open(path: string, synchronous: 'NORMAL' | 'FULL' = 'FULL'): SqliteStore {
+    return new SqliteStore(openDatabase(path, synchronous));
+  }
+
+  async loadDirectory(): Promise<DirectorySnapshot> {
+    return this.conversations.snapshot();
+  }
+
+  async ensureLobby(createdAt: number): Promise<number> {
+    return this.conversations.ensureLobby(createdAt);
+  }
+
+  async userByTokenHash(tokenHash: string): Promise<User | undefined> {
+    return this.accounts.userByTokenHash(tokenHash);
+  }
+
+  async createInvite(code: string, createdBy: number | null, createdAt: number): Promise<void> {
+    this.accounts.createInvite(code, createdBy, createdAt);
+  }
+
+  async inviteStatus(code: string): Promise<InviteStatus> {
+    return this.accounts.inviteStatus(code);
+  }
+
+  async unusedFirstInvite(): Promise<string | undefined> {
+    return this.accounts.unusedFirstInvite();
+  }
+
+  async redeemInvite(redeem: Redeem): Promise<RedeemOutcome> {
+    const outcome = this.accounts.redeem(redeem);
+    if (outcome.ok) this.log.committed(outcome.change.seq);
+    return outcome;
+  }
+
+  async createConversation(conversation: NewConversation): Promise<CreatedConversation> {
+    return this.committed(this.conversations.create(conversation));
+  }
+
+  async appendMessages(batch: readonly NewMessage[]): Promise<AppendedMessage[]> {
+    const appended = this.appendInOneTransaction(batch);
+    for (const { message, change } of appended) {
+      // Moved only once committed: a rolled-back id is handed out again.
+      if (change === undefined) continue;
+      this.newestMessage = message.id;
+      this.log.committed(change.seq);
+    }
+    return appended;
+  }
+
+  async messagesBefore(conversationId: number, before: number, limit: number): Promise<Message[]> {
+    return this.messages.newestBefore(conversationId, before, limit);
+  }
+
+  async newestMessageId(): Promise<number> {
+    return this.newestMessage;
+  }
+
+  async changesFor(userId: number, after: number, upTo: number, limit: number): Promise<LoggedChange[]> {
+    return this.log.changesFor(userId, after, upTo, limit);
+  }
+
+  async logBounds(): Promise<LogBounds> {
+    return this.log.bounds();
+  }
+
+  async trimLog(createdBefore: number, keepRows: number): Promise<number> {
+    return this.log.trim(createdBefore, keepRows);
+  }
+
+  async close(): Promise<void> {
+    this.db.$client.close();
+  }
+
+  private appendNow(batch: readonly NewMessage[]): AppendedMessage[] {
+    return batch.map((input) => {
+      const message = this.messages.insert(input);
+      // A retry, perhaps of a send earlier in this same batch: its row is visible inside the transaction.
+      if (message === undefined) return { message: this.messages.stored(input.userId, input.clientId) };
+      return { message, change: this.log.append('message', message.conversation_id, message.id, message.created_at) };
+    });
+  }
+
+  private committed<T extends { change?: ChangeRecord }>(outcome: T): T {
+    if (outcome.change !== undefined) this.log.committed(outcome.change.seq);
+    return outcome;
+  }
+}

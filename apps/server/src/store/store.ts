@@ -1,0 +1,125 @@
+import type { ChangeEventType, ConversationType, Message, User } from '@hearth/protocol';
+
+/**
+ * Everything the server keeps, behind one asynchronous interface. The domain reaches the database only through
+ * it, so another SQL dialect is another implementation of this file, not a change to the domain.
+ *
+ * Every write that a client must learn appends a change to the log in the same transaction and returns it; the
+ * caller hands it to the publisher. Seqs are assigned by the store, strictly increasing, and returned in the order
+ * they were assigned.
+ */
+export interface Store {
+  /** Users, conversations and memberships, for the in-memory directory at start. */
+  loadDirectory(): Promise<DirectorySnapshot>;
+  /** The lobby's id, creating the lobby on first start. */
+  ensureLobby(createdAt: number): Promise<number>;
+  userByTokenHash(tokenHash: string): Promise<User | undefined>;
+
+  createInvite(code: string, createdBy: number | null, createdAt: number): Promise<void>;
+  inviteStatus(code: string): Promise<InviteStatus>;
+  /** The code of an unused invite made at first start, if there is one. */
+  unusedFirstInvite(): Promise<string | undefined>;
+  /** Claims the invite, creates the user and puts them in the lobby, all or nothing; appends `user_joined`. */
+  redeemInvite(redeem: Redeem): Promise<RedeemOutcome>;
+
+  /** Creates a DM or group with its members and appends `conversation_created`; a DM that exists is returned instead. */
+  createConversation(conversation: NewConversation): Promise<CreatedConversation>;
+
+  /**
+   * Stores messages in one transaction, each once per (sender, client_id), and appends a `message` change for each
+   * new one. Resolves once committed; if it rejects, none of them is stored.
+   */
+  appendMessages(messages: readonly NewMessage[]): Promise<AppendedMessage[]>;
+  /** Up to `limit` messages of a conversation with an id below `before`, newest first. */
+  messagesBefore(conversationId: number, before: number, limit: number): Promise<Message[]>;
+  /** The newest message id (0 if none). */
+  newestMessageId(): Promise<number>;
+
+  /**
+   * Changes with a seq in (after, upTo] that the user may see as of now (their conversations' changes and
+   * everyone's), oldest first, at most `limit`; a message change comes with the message.
+   */
+  changesFor(userId: number, after: number, upTo: number, limit: number): Promise<LoggedChange[]>;
+  /** What the log holds: changes after `horizon`, up to `head`. */
+  logBounds(): Promise<LogBounds>;
+  /** Deletes the oldest changes made before `createdBefore`, or beyond the newest `keepRows`; never the newest. */
+  trimLog(createdBefore: number, keepRows: number): Promise<number>;
+
+  close(): Promise<void>;
+}
+
+export type ChangeKind = ChangeEventType;
+
+/** One change as the log records it. */
+export interface ChangeRecord {
+  seq: number;
+  /** The seq of the change before it in the same stream (same conversation, or everyone's), 0 if none is kept. */
+  prev: number;
+  kind: ChangeKind;
+  /** Whose members may see it; null when everyone may. */
+  conversationId: number | null;
+  /** The message, conversation or user it is about. */
+  subjectId: number;
+}
+
+/** A change read back from the log, with the message it records when it records one. */
+export interface LoggedChange extends ChangeRecord {
+  message?: Message;
+}
+
+export interface DirectorySnapshot {
+  users: User[];
+  conversations: { id: number; type: ConversationType; createdAt: number }[];
+  members: { conversationId: number; userId: number }[];
+}
+
+export type InviteStatus = 'available' | 'used' | 'missing';
+
+export interface Redeem {
+  code: string;
+  nickname: string;
+  nicknameKey: string;
+  tokenHash: string;
+  lobbyId: number;
+  createdAt: number;
+}
+
+export type RedeemOutcome =
+  | { ok: true; user: User; change: ChangeRecord }
+  | { ok: false; reason: 'invite_missing' | 'invite_used' | 'nickname_taken' };
+
+export interface NewConversation {
+  type: 'dm' | 'group';
+  /** "<low id>:<high id>" for a DM, so two people share at most one; null for a group. */
+  dmKey: string | null;
+  memberIds: readonly number[];
+  createdAt: number;
+}
+
+export interface CreatedConversation {
+  id: number;
+  createdAt: number;
+  /** Absent when a DM between the two already existed. */
+  change?: ChangeRecord;
+}
+
+export interface NewMessage {
+  conversationId: number;
+  userId: number;
+  content: string;
+  clientId: string;
+  createdAt: number;
+}
+
+export interface AppendedMessage {
+  message: Message;
+  /** Absent when a retry found the message already stored under its client_id. */
+  change?: ChangeRecord;
+}
+
+export interface LogBounds {
+  /** Changes up to this seq have been trimmed: a cursor below it cannot be caught up. */
+  horizon: number;
+  /** The newest seq (0 when nothing was ever logged). */
+  head: number;
+}
