@@ -37,14 +37,11 @@ export function runBot(client: ChatClient): void {
     if (reply !== undefined) void say(message.conversation_id, reply);
   });
 
-  client.on('user_online', function greet({ payload: { users } }) {
+  client.on('user_online', function greet({ payload: { user } }) {
     const lobby = client.session?.conversations.find((c) => c.type === 'lobby');
-    if (lobby === undefined) return;
-    for (const user of users) {
-      if (user.id === client.session?.user.id) continue;
-      if (Date.now() - (greetedAt.get(user.id) ?? -Infinity) < GREETING_INTERVAL_MS) continue;
-      greetedAt.set(user.id, Date.now());
-      void say(lobby.id, `Hello, ${user.nickname}! Say !roll 2d6 to roll some dice.`);
-    }
+    if (lobby === undefined || user.id === client.session?.user.id) return;
+    if (Date.now() - (greetedAt.get(user.id) ?? -Infinity) < GREETING_INTERVAL_MS) return;
+    greetedAt.set(user.id, Date.now());
+    void say(lobby.id, `Hello, ${user.nickname}! Say !roll 2d6 to roll some dice.`);
   });
 }

@@ -15,7 +15,7 @@ describe('the dice bot', () => {
 
   /** Joins someone new and connects them, recording what they hear. */
   async function person(nickname: string) {
-    const { token } = await redeemInvite(server.createInvite(), nickname);
+    const { token } = await redeemInvite(await server.createInvite(), nickname);
     const client = new ChatClient({ url: server.wsUrl, token, WebSocket });
     clients.push(client);
     const heard: { conversation_id: number; user_id: number; content: string }[] = [];
@@ -31,7 +31,7 @@ describe('the dice bot', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hearth-bot-'));
     server = await startServer({ port: 0, host: '127.0.0.1', logLevel: 'silent', dbPath: join(dir, 'chat.db'), webDir: dir });
-    const { token } = await redeemInvite(server.createInvite(), 'dicebot');
+    const { token } = await redeemInvite(await server.createInvite(), 'dicebot');
     bot = new ChatClient({ url: server.wsUrl, token, WebSocket });
     runBot(bot);
     await bot.connect();

@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../src/store/sqlite/store.js';
+
+let dir: string;
+let path: string;
+let store: SqliteStore;
+let lobbyId: number;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'hearth-log-'));
+  path = join(dir, 'chat.db');
+  store = SqliteStore.open(path);
+  lobbyId = await store.ensureLobby(1);
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function joinAs(nickname: string, createdAt = 1) {
+  await store.createInvite(nickname, null, createdAt);
+  const outcome = await store.redeemInvite({ code: nickname, nickname, nicknameKey: nickname, tokenHash: nickname, lobbyId, createdAt });
+  if (!outcome.ok) throw new Error(outcome.reason);
+  return outcome.user;
+}
+
+const send = (conversationId: number, userId: number, clientId: string, createdAt = 1) =>
+  store.appendMessages([{ conversationId, userId, content: clientId, clientId, createdAt }]);
+
+describe('the SQLite change log', () => {
+  it('numbers changes in the transaction that makes them, each naming the one before it in its stream', async () => {
+    const ann = await joinAs('ann');
+    const ben = await joinAs('ben');
+    const group = await store.createConversation({ type: 'group', dmKey: null, memberIds: [ann.id, ben.id], createdAt: 1 });
+    const [first] = await send(group.id, ann.id, 'g1');
+    const [second] = await send(group.id, ben.id, 'g2');
+    const [lobby] = await send(lobbyId, ann.id, 'l1');
+
+    const changes = await store.changesFor(ann.id, 0, (await store.logBounds()).head, 100);
+    expect(changes.map(({ seq, prev, kind }) => ({ seq, prev, kind }))).toEqual([
+      { seq: 1, prev: 0, kind: 'user_joined' },
+      { seq: 2, prev: 1, kind: 'user_joined' },
+      { seq: 3, prev: 0, kind: 'conversation_created' },
+      { seq: 4, prev: 3, kind: 'message' },
+      { seq: 5, prev: 4, kind: 'message' },
+      { seq: 6, prev: 0, kind: 'message' },
+    ]);
+    expect(changes.slice(3).map((c) => c.message)).toEqual([first!.message, second!.message, lobby!.message]);
+  });
+
+  it('decides who may see a change when it is read: without the membership row, none of the group’s changes', async () => {
+    const ann = await joinAs('ann');
+    const ben = await joinAs('ben');
+    const group = await store.createConversation({ type: 'group', dmKey: null, memberIds: [ann.id, ben.id], createdAt: 1 });
+    await send(group.id, ben.id, 'while-a-member');
+    // Removing a member is one row gone; catch-up reads membership as it is now.
+    const raw = new Database(path);
+    raw.prepare('DELETE FROM conversation_members WHERE conversation_id = ? AND user_id = ?').run(group.id, ann.id);
+    raw.close();
+    await send(group.id, ben.id, 'after-leaving');
+
+    const head = (await store.logBounds()).head;
+    const seenByAnn = await store.changesFor(ann.id, 0, head, 100);
+    expect(seenByAnn.filter((c) => c.conversationId === group.id)).toEqual([]);
+    expect((await store.changesFor(ben.id, 0, head, 100)).filter((c) => c.conversationId === group.id)).toHaveLength(3);
+  });
+
+  it('gives a retried send back without a new change', async () => {
+    const ann = await joinAs('ann');
+    const [stored] = await send(lobbyId, ann.id, 'same');
+    const [retried] = await send(lobbyId, ann.id, 'same');
+    expect(retried).toEqual({ message: stored!.message });
+    expect((await store.logBounds()).head).toBe(stored!.change!.seq);
+  });
+
+  it('trims the oldest changes by age and by count, never the newest, and moves the horizon past them', async () => {
+    const ann = await joinAs('ann', 100);
+    for (let i = 0; i < 9; i++) await send(lobbyId, ann.id, `m${i}`, 100 + i);
+    expect(await store.logBounds()).toEqual({ horizon: 0, head: 10 });
+
+    // The user joined at 100 and the messages were sent at 100 to 108: four changes are older than 103.
+    expect(await store.trimLog(103, 1_000)).toBe(4);
+    expect(await store.logBounds()).toEqual({ horizon: 4, head: 10 });
+    expect(await store.trimLog(0, 4)).toBe(2);
+    expect(await store.logBounds()).toEqual({ horizon: 6, head: 10 });
+    expect(await store.trimLog(Number.MAX_SAFE_INTEGER, 0)).toBe(3);
+    expect(await store.logBounds()).toEqual({ horizon: 9, head: 10 });
+
+    // After a restart the bounds are read back from what is kept.
+    await store.close();
+    store = SqliteStore.open(path);
+    expect(await store.logBounds()).toEqual({ horizon: 9, head: 10 });
+  });
+});
