@@ -27,9 +27,9 @@ const sidebarItem = (page: Page, label: string) => page.locator('nav .item', { h
 
 describe('two people chatting', () => {
   it('two people join through invites and see each other come online', async () => {
-    await join(ann.page, server.invite(), 'Ann');
+    await join(ann.page, await server.invite(), 'Ann');
     await expect.poll(() => ann.page.getByText('Nobody else is here yet').isVisible()).toBe(true);
-    await join(ben.page, server.invite(), 'Ben');
+    await join(ben.page, await server.invite(), 'Ben');
     await expect.poll(() => personButton(ann.page, 'Ben').getAttribute('aria-label')).toBe('Message Ben (online)');
     await expect.poll(() => personButton(ben.page, 'Ann').getAttribute('aria-label')).toBe('Message Ann (online)');
   });

@@ -17,7 +17,7 @@ beforeAll(async () => {
   seeder = await bot(server, 'Archivist');
   for (let i = 1; i <= SEEDED; i += 1) await seeder.client.sendMessage(seeder.lobbyId, `Archive entry ${i}`);
   reader = await person(browser);
-  await join(reader.page, server.invite(), 'Reader');
+  await join(reader.page, await server.invite(), 'Reader');
 });
 
 afterAll(async () => {

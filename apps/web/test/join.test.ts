@@ -36,7 +36,7 @@ describe('joining', () => {
   });
 
   it('a used invite is explained on the page', async () => {
-    const invite = server.invite();
+    const invite = await server.invite();
     const first = await person(browser);
     await join(first.page, invite, 'Uma');
     const second = await person(browser, { viewport: PHONE });
@@ -48,9 +48,9 @@ describe('joining', () => {
 
   it('a taken nickname is explained, and another one joins', async () => {
     const taken = await person(browser);
-    await join(taken.page, server.invite(), 'Robin');
+    await join(taken.page, await server.invite(), 'Robin');
     const { context, page, errors } = await person(browser);
-    await page.goto(server.invite());
+    await page.goto(await server.invite());
     await page.getByLabel('Nickname').fill('robin');
     await page.getByRole('button', { name: 'Join the chat' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('already called “robin”');
@@ -67,7 +67,7 @@ describe('joining', () => {
 
   it('a reload keeps you signed in', async () => {
     const { context, page, errors } = await person(browser);
-    await join(page, server.invite(), 'Stays');
+    await join(page, await server.invite(), 'Stays');
     const stored = await page.evaluate(() => localStorage.getItem('hearth.session'));
     expect(JSON.parse(stored ?? '{}').user.nickname).toBe('Stays');
 
@@ -81,8 +81,8 @@ describe('joining', () => {
 
   it('an invite opened while signed in says so and leads back to the chat', async () => {
     const { context, page } = await person(browser, { viewport: PHONE, colorScheme: 'dark' });
-    await join(page, server.invite(), 'Already');
-    await page.goto(server.invite());
+    await join(page, await server.invite(), 'Already');
+    await page.goto(await server.invite());
     await expect.poll(() => page.getByText('This browser is already signed in as').isVisible()).toBe(true);
     await screenshot(page, 'phone-join-signed-in-dark');
     await page.getByRole('button', { name: 'Back to the chat' }).click();
@@ -93,7 +93,7 @@ describe('joining', () => {
 
   it('signing out forgets the token and says how to come back', async () => {
     const { context, page } = await person(browser);
-    await join(page, server.invite(), 'Leaves');
+    await join(page, await server.invite(), 'Leaves');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('You signed out');

@@ -37,8 +37,8 @@ beforeAll(async () => {
     network.open.add(link);
   });
   ben = await person(browser);
-  await join(ann.page, server.invite(), 'Ann');
-  await join(ben.page, server.invite(), 'Ben');
+  await join(ann.page, await server.invite(), 'Ann');
+  await join(ben.page, await server.invite(), 'Ben');
 });
 
 afterAll(async () => {

@@ -45,7 +45,11 @@ export class ChatState {
 
   start(): void {
     for (const type of SERVER_EVENT_TYPES) this.unsubscribes.push(this.client.on(type, (event) => this.apply(event)));
-    this.unsubscribes.push(this.client.onStateChange((state) => this.connectionChanged(state)), this.outgoing.watch());
+    this.unsubscribes.push(
+      this.client.onStateChange((state) => this.connectionChanged(state)),
+      this.client.onResync(() => this.resync()),
+      this.outgoing.watch(),
+    );
     document.addEventListener('visibilitychange', this.visibilityChanged);
     this.client.connect().catch((error: ChatError) => this.stopped || this.onRefused(error));
   }
@@ -75,10 +79,13 @@ export class ChatState {
         return;
       }
       case 'user_online':
-        for (const user of event.payload.users) this.people.arrive(user);
+        this.people.arrive(event.payload.user);
         return;
       case 'user_offline':
-        for (const userId of event.payload.user_ids) this.people.leave(userId);
+        this.people.leave(event.payload.user_id);
+        return;
+      case 'user_joined':
+        this.people.join(event.payload.user);
         return;
       case 'conversation_created':
         this.addConversation(event.payload.conversation);
@@ -167,6 +174,12 @@ export class ChatState {
     const known = (id: number | null): id is number => id !== null && this.conversations.some((c) => c.id === id);
     const id = [this.activeId, rememberedConversation()].find(known) ?? this.conversations[0]?.id;
     if (id !== undefined) this.select(id);
+  }
+
+  /** The server could not tell what changed while away: what is held may be stale, so it is fetched anew. */
+  private resync(): void {
+    this.histories.clear();
+    if (this.activeId !== null) this.histories.loadNewest(this.activeId);
   }
 
   private connectionChanged(state: ClientState): void {

@@ -4,6 +4,8 @@ import { ConversationLog } from './conversation-log.svelte.js';
 /** The messages held for each conversation, and fetching their history a page at a time. */
 export class Histories {
   private readonly logs = new Map<number, ConversationLog>();
+  /** Bumped when every log is dropped, so views holding one fetch it again. */
+  private generation = $state(0);
 
   constructor(
     private readonly client: ChatClient,
@@ -12,9 +14,16 @@ export class Histories {
 
   /** The log of a conversation, created empty on first use. */
   log(conversationId: number): ConversationLog {
+    void this.generation;
     let log = this.logs.get(conversationId);
     if (log === undefined) this.logs.set(conversationId, (log = new ConversationLog()));
     return log;
+  }
+
+  /** Forgets every message held, so each conversation is fetched anew when next shown. */
+  clear(): void {
+    this.logs.clear();
+    this.generation += 1;
   }
 
   /** Fetches the newest page, once, so that a conversation opens with what came before this session. */

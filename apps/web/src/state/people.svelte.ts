@@ -26,6 +26,11 @@ export class People {
     for (const user of online) this.online.add(user.id);
   }
 
+  /** Someone redeemed an invite. */
+  join(user: User): void {
+    this.users.set(user.id, user);
+  }
+
   /** Someone came online; they may have just joined the server. */
   arrive(user: User): void {
     this.users.set(user.id, user);

@@ -4,7 +4,7 @@ import type { TestServer } from './server.js';
 
 /** Someone chatting from a program rather than a browser: seeds history and talks while others are away. */
 export async function bot(server: TestServer, nickname: string): Promise<{ client: ChatClient; lobbyId: number; userId: number }> {
-  const { user, token } = await redeemInvite(server.invite(), nickname);
+  const { user, token } = await redeemInvite(await server.invite(), nickname);
   const client = new ChatClient({ url: server.wsUrl, token, WebSocket });
   await client.connect();
   const lobby = client.session?.conversations.find((c) => c.type === 'lobby');

@@ -25,9 +25,11 @@ export class TestServer {
   private readonly dir = mkdtempSync(join(tmpdir(), 'hearth-web-'));
   private port = 0;
 
-  static async start(): Promise<TestServer> {
+  private constructor(private readonly options: ServerOptions) {}
+
+  static async start(options: ServerOptions = {}): Promise<TestServer> {
     if (!existsSync(join(WEB_DIR, 'index.html'))) throw new Error('Build the web app first: npm run build -w @hearth/web');
-    const server = new TestServer();
+    const server = new TestServer(options);
     await server.restart();
     return server;
   }
@@ -41,13 +43,13 @@ export class TestServer {
   }
 
   /** A fresh invite link. */
-  invite(): string {
+  invite(): Promise<string> {
     return this.server.createInvite();
   }
 
   /** Starts the server again on the port and database it had. */
   async restart(): Promise<void> {
-    this.running = await startServer({ ...TEST_OPTIONS, port: this.port, dbPath: join(this.dir, 'chat.db') });
+    this.running = await startServer({ ...TEST_OPTIONS, ...this.options, port: this.port, dbPath: join(this.dir, 'chat.db') });
     this.port = this.running.port;
   }
 
