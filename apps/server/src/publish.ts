@@ -40,17 +40,26 @@ export class Publisher {
   }
 
   publish(change: Change, origin?: Origin): void {
+    // Changes are stored one transaction at a time and published as each commits, so seqs only rise here; were
+    // one to come late, clients would take it for a duplicate, so it is worth an error in the log.
     if (change.seq <= this.published) this.log.error({ seq: change.seq, published: this.published }, 'change published out of order');
-    this.published = change.seq;
+    this.published = Math.max(this.published, change.seq);
     this.directory.apply(change);
     // A newcomer's first message must not reach anyone before the news that they are here.
     this.news.flush();
     const frame = encode(change);
     const except = origin?.conn;
-    const conversation = change.stream === 'all' ? undefined : this.directory.conversations.get(Number(change.stream.slice(1)));
-    if (conversation === undefined || conversation.type === 'lobby') this.toEveryone(frame, except);
-    else this.toUsers(conversation.members, frame, except);
+    if (change.stream === 'all') this.toEveryone(frame, except);
+    else this.toConversation(Number(change.stream.slice(1)), frame, except);
     if (origin !== undefined) origin.conn.sendRaw(origin.requestId === undefined ? frame : encode({ ...change, id: origin.requestId }));
+  }
+
+  /** To every member of a conversation (for the lobby: everyone); to nobody if the conversation is unknown. */
+  private toConversation(conversationId: number, frame: Frame, except?: Connection): void {
+    const conversation = this.directory.conversations.get(conversationId);
+    if (conversation === undefined) return void this.log.error({ conversationId }, 'change for an unknown conversation not delivered');
+    if (conversation.type === 'lobby') this.toEveryone(frame, except);
+    else this.toUsers(conversation.members, frame, except);
   }
 
   private toUsers(userIds: Iterable<number>, frame: Frame, except?: Connection): void {

@@ -1,7 +1,6 @@
 import {
-  CATCH_UP_PAGE_MAX,
   ErrorCode,
-  serverEvent,
+  PROTOCOL_VERSION,
   type ClientPayload,
   type RequestType,
   type Conversation,
@@ -11,8 +10,8 @@ import {
   type ServerEventType,
   type ServerPayload,
 } from '@hearth/protocol';
-import { MessageCursor } from './cursor.js';
 import { ChatError, ClientErrorCode } from './errors.js';
+import { ChangeFeed } from './feed.js';
 import { newClientId } from './ids.js';
 import { Link } from './link.js';
 import { Signal, Subscriptions, type Unsubscribe } from './listeners.js';
@@ -26,14 +25,18 @@ const RATE_LIMITED_RETRY_MS = 1_000;
 /**
  * A connection to a Hearth server that stays connected: it signs in, catches up on what it missed, retries
  * sends whose acknowledgement was lost, and reconnects with backoff until closed or refused for good.
+ *
+ * Changes (`message`, `conversation_created`, `user_joined`) are numbered by the server; the client delivers each
+ * one once, in the order it learns them, whether it came live or by catch-up, and fetches any it notices missing.
  */
 export class ChatClient {
   private readonly link: Link;
   private readonly outbox = new Outbox();
-  private readonly cursor: MessageCursor;
+  private readonly feed: ChangeFeed;
   private readonly subscriptions = new Subscriptions();
   private readonly stateChanged = new Signal<ClientState>();
   private readonly protocolErrors = new Signal<{ error: ParseError; frame: string }>();
+  private readonly resyncs = new Signal<Session>();
   private currentState: ClientState = 'idle';
   private currentSession: Session | undefined;
   private ready: Promise<void> | undefined;
@@ -43,7 +46,17 @@ export class ChatClient {
   constructor(options: ChatClientOptions) {
     const WebSocket = options.WebSocket ?? globalThis.WebSocket;
     if (WebSocket === undefined) throw new TypeError('No WebSocket here: pass options.WebSocket (the `ws` package on Node)');
-    this.cursor = new MessageCursor(options.lastMessageId);
+    if (options.cursor !== undefined && !(Number.isSafeInteger(options.cursor) && options.cursor >= 0)) {
+      throw new TypeError(`options.cursor must be a non-negative integer, not ${String(options.cursor)}`);
+    }
+    this.feed = new ChangeFeed(options.cursor, {
+      deliver: (event) => this.subscriptions.emit(event),
+      protocolError: (error, frame) => this.protocolErrors.emit({ error, frame }),
+      requestCatchUp: (request, settle) => this.link.send('catch_up', request, settle),
+      restart: () => this.link.restart(),
+      resync: (session) => this.resyncs.emit(session),
+      caughtUp: () => this.online(),
+    });
     const linkOptions = {
       url: options.url,
       token: options.token,
@@ -53,10 +66,14 @@ export class ChatClient {
       reconnect: { ...clientDefaults.reconnect, ...options.reconnect },
     };
     this.link = new Link(linkOptions, {
-      offline: () => this.setState(this.currentSession === undefined ? 'connecting' : 'reconnecting'),
+      offline: () => {
+        this.feed.offline();
+        this.setState(this.currentSession === undefined ? 'connecting' : 'reconnecting');
+      },
       authenticating: () => this.setState('authenticating'),
       signedIn: (event) => this.signedIn(event),
-      event: (event) => (event.type === 'message' ? this.deliver(event) : this.subscriptions.emit(event)),
+      event: (event) => this.feed.received(event),
+      unknown: (frame) => this.feed.receivedUnknown(frame),
       invalid: (error, frame) => this.protocolErrors.emit({ error, frame }),
       refused: (error) => this.shutDown(error),
     });
@@ -71,9 +88,23 @@ export class ChatClient {
     return this.currentSession;
   }
 
-  /** Every message up to this id has been delivered to `message` subscribers; keep it to resume later. */
-  get lastMessageId(): number | undefined {
-    return this.cursor.lastMessageId;
+  /**
+   * The `seq` of the newest change delivered to subscribers (or the catch-up point, when a catch-up delivered
+   * nothing newer). While a gap in live numbers is being repaired it stays at the catch-up point below the gap,
+   * so that a session resumed from it still gets the missing change. Keep it, e.g. in storage, and pass it back as
+   * option `cursor` to resume a later session where this one stopped. Undefined until the first sign-in, unless
+   * option `cursor` was given.
+   */
+  get cursor(): number | undefined {
+    return this.feed.highest;
+  }
+
+  /**
+   * How many frames were skipped because their type is unknown to this client (a newer server may send new
+   * ones), live or in catch-up pages. They are not protocol errors; each change among them is counted once.
+   */
+  get unknownEvents(): number {
+    return this.feed.unknownEvents;
   }
 
   /** Sends not yet acknowledged, oldest first. */
@@ -81,7 +112,10 @@ export class ChatClient {
     return this.outbox.pending;
   }
 
-  /** Subscribes to a server event. Each message is delivered once, whether it came live or by catch-up. */
+  /**
+   * Subscribes to a server event. Each change (`message`, `conversation_created`, `user_joined`) is delivered
+   * once, whether it came live, by catch-up, or both; the sender's own `message` acknowledgement included.
+   */
   on<T extends ServerEventType>(type: T, handler: (event: ServerEventOf<T>) => void): Unsubscribe {
     return this.subscriptions.on(type, handler);
   }
@@ -94,9 +128,22 @@ export class ChatClient {
     return this.outbox.onChange(listener);
   }
 
-  /** Frames that do not fit the protocol; they are dropped, not dispatched. */
+  /**
+   * Frames that do not fit the protocol; they are dropped, not dispatched. Fields the protocol does not declare
+   * are accepted, and frames of an unknown type are skipped and counted in `unknownEvents`: neither is reported.
+   */
   onProtocolError(listener: (error: ParseError, frame: string) => void): Unsubscribe {
     return this.protocolErrors.add(({ error, frame }) => listener(error, frame));
+  }
+
+  /**
+   * The server no longer keeps every change since this client's cursor (it trims its log), so some were missed
+   * for good. Listeners must reload what they keep: conversations and users from `session` (the `auth_ok` just
+   * received, passed here too), and the messages of each conversation shown with `loadHistory`. Changes after
+   * `session.cursor` are then delivered as usual, and `cursor` starts again from there.
+   */
+  onResync(listener: (session: Session) => void): Unsubscribe {
+    return this.resyncs.add(listener);
   }
 
   /** Connects; resolves once online the first time, rejects if the server refuses the token or close() comes first. */
@@ -153,33 +200,22 @@ export class ChatClient {
   private signedIn(event: ServerEventOf<'auth_ok'>): void {
     this.currentSession = event.payload;
     this.subscriptions.emit(event);
-    this.catchUpAfter(this.cursor.beginCatchUp(event.payload.last_message_id));
+    const serverCursor = event.payload.cursor;
+    if (serverCursor === undefined) {
+      const version = event.payload.protocol_version ?? 1;
+      return this.shutDown(
+        new ChatError(ClientErrorCode.BadResponse, `The server speaks protocol ${version}; this client needs ${PROTOCOL_VERSION}`),
+      );
+    }
+    this.feed.signIn(event.payload, serverCursor);
   }
 
-  /** Asks for what was missed a page at a time; each page is delivered the moment it arrives. */
-  private catchUpAfter(after: number): void {
-    this.link.send('catch_up', { after, limit: CATCH_UP_PAGE_MAX }, {
-      resolve: (page) => this.caughtUp(page),
-      reject: (error) => {
-        // After a drop the next connection starts over by itself; after any other failure, start over now.
-        if (error.code !== ClientErrorCode.Disconnected) this.link.restart();
-      },
-    });
-  }
-
-  private caughtUp(page: ServerPayload<'caught_up'>): void {
-    for (const message of page.messages) this.deliver(serverEvent('message', message));
-    const last = page.messages.at(-1);
-    if (page.has_more && last !== undefined) return this.catchUpAfter(last.id);
-    this.cursor.endCatchUp();
+  /** Signed in and caught up: sends may go. */
+  private online(): void {
     this.link.healthy();
     this.setState('online');
     this.settleReady?.resolve();
     this.flush();
-  }
-
-  private deliver(event: ServerEventOf<'message'>): void {
-    if (this.cursor.admit(event.payload.id)) this.subscriptions.emit(event);
   }
 
   /**
@@ -226,6 +262,7 @@ export class ChatClient {
   }
 
   private shutDown(error: ChatError): void {
+    this.feed.offline();
     clearTimeout(this.resendTimer);
     this.resendTimer = undefined;
     this.link.stop(error);

@@ -1,11 +1,23 @@
 import { ErrorCode, parseServerEvent, type ParseError, type ServerEvent } from '@hearth/protocol';
 import { OPEN, type WebSocketConstructor, type WebSocketLike } from './socket.js';
 
+/**
+ * A frame whose envelope is sound but whose `type` this client does not know, e.g. from a newer server. Its other
+ * fields are as they came, unchecked.
+ */
+export interface UnknownFrame {
+  type: string;
+  payload: object;
+  readonly [field: string]: unknown;
+}
+
 export interface ConnectionEvents {
   open(): void;
-  /** A frame that fits the protocol. */
+  /** A frame that fits the protocol. Fields the protocol does not declare are accepted and kept. */
   event(event: ServerEvent): void;
-  /** A frame that does not; it goes no further. */
+  /** A frame of a type this client does not know: skipped, not an error (a newer server may send it). */
+  unknown(frame: UnknownFrame): void;
+  /** A frame that does not fit the protocol; it goes no further. */
   invalid(error: ParseError, frame: string): void;
   close(code: number, reason: string): void;
 }
@@ -52,8 +64,11 @@ export class Connection {
     if (typeof data !== 'string') {
       return this.events.invalid({ code: ErrorCode.InvalidFrame, message: 'Frames must be text' }, '');
     }
+    // Tolerant: a server that has grown a field since this client was built is still understood.
     const parsed = parseServerEvent(data);
     if (parsed.ok) this.events.event(parsed.event);
+    // The envelope was checked before the type, so this is an object with a string `type` and an object `payload`.
+    else if (parsed.error.code === ErrorCode.UnknownType) this.events.unknown(JSON.parse(data) as UnknownFrame);
     else this.events.invalid(parsed.error, data);
   }
 

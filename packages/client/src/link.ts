@@ -7,7 +7,7 @@ import {
   type ServerEvent,
   type ServerEventOf,
 } from '@hearth/protocol';
-import { Connection } from './connection.js';
+import { Connection, type UnknownFrame } from './connection.js';
 import { ChatError, ClientErrorCode } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
 import { Backoff, type BackoffOptions } from './reconnect.js';
@@ -31,6 +31,8 @@ export interface LinkEvents {
   signedIn(event: ServerEventOf<'auth_ok'>): void;
   /** Every other frame that fits the protocol, after the request it answers has been settled. */
   event(event: ServerEvent): void;
+  /** A frame of a type this client does not know, to be skipped. */
+  unknown(frame: UnknownFrame): void;
   invalid(error: ParseError, frame: string): void;
   /** The server refused the token for good, or the URL cannot be used. The link has stopped. */
   refused(error: ChatError): void;
@@ -68,6 +70,7 @@ export class Link {
       this.connection = new Connection(this.options.WebSocket, this.options.url, {
         open: () => this.connectionOnOpen(),
         event: (event) => this.connectionOnEvent(event),
+        unknown: (frame) => this.connectionOnUnknown(frame),
         invalid: (error, frame) => this.events.invalid(error, frame),
         close: (code, reason) => this.connectionOnClose(code, reason),
       });
@@ -125,6 +128,12 @@ export class Link {
     }
     if (event.type === 'auth_error') this.authError = ChatError.from(event.payload);
     this.events.event(event);
+  }
+
+  private connectionOnUnknown(frame: UnknownFrame): void {
+    // A frame of a newer protocol is still a frame: the connection is alive.
+    this.heartbeat.pulse();
+    this.events.unknown(frame);
   }
 
   private connectionOnClose(code: number, reason: string): void {

@@ -24,8 +24,11 @@ export interface ChatClientOptions {
   heartbeatMs?: number;
   /** Bounds of the reconnect delay. Default { minDelayMs: 500, maxDelayMs: 30 000 }. */
   reconnect?: Partial<BackoffOptions>;
-  /** The newest message id already shown, e.g. kept from an earlier session. Default: the newest at first sign-in. */
-  lastMessageId?: number;
+  /**
+   * Where an earlier session stopped: its `client.cursor`, kept by the app. The first sign-in catches up on every
+   * change after it. Default: the server's cursor at first sign-in (`auth_ok.cursor`), so nothing older is delivered.
+   */
+  cursor?: number;
 }
 
 export const clientDefaults = {

@@ -31,7 +31,7 @@ describe('the bot identity CLI', () => {
   it('redeems an invite, prints the token and writes it to a file only its owner can read', async () => {
     const out = join(chat.dir, 'bot.token');
 
-    const result = await bot('--invite', chat.server.createInvite(), '--nickname', 'dicebot', '--out', out);
+    const result = await bot('--invite', await chat.server.createInvite(), '--nickname', 'dicebot', '--out', out);
 
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/Joined as dicebot \(user \d+\)/);
@@ -44,7 +44,7 @@ describe('the bot identity CLI', () => {
   });
 
   it('says why when the server refuses, and exits with 1', async () => {
-    const invite = chat.server.createInvite();
+    const invite = await chat.server.createInvite();
     await bot('--invite', invite, '--nickname', 'first');
 
     const result = await bot('--invite', invite, '--nickname', 'second');

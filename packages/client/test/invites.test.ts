@@ -31,7 +31,7 @@ describe('redeemInvite', () => {
   });
 
   it('redeems an invite link for a user and a token that signs in', async () => {
-    const { user, token } = await redeemInvite(chat.server.createInvite(), 'alice');
+    const { user, token } = await redeemInvite(await chat.server.createInvite(), 'alice');
 
     expect(user.nickname).toBe('alice');
     const client = chat.client(token);
@@ -40,7 +40,7 @@ describe('redeemInvite', () => {
   });
 
   it('redeems a code against a base URL', async () => {
-    const code = parseInviteUrl(chat.server.createInvite())!.code;
+    const code = parseInviteUrl(await chat.server.createInvite())!.code;
 
     const { user } = await redeemInvite(`${chat.server.url}/`, 'bob', code);
 
@@ -48,12 +48,12 @@ describe('redeemInvite', () => {
   });
 
   it('rejects with the server code when the invite or the nickname is refused', async () => {
-    const used = chat.server.createInvite();
+    const used = await chat.server.createInvite();
     await redeemInvite(used, 'carol');
 
     await expect(redeemInvite(used, 'dave')).rejects.toMatchObject({ code: 'invite_used' });
-    await expect(redeemInvite(chat.server.createInvite(), 'CAROL')).rejects.toMatchObject({ code: 'nickname_taken' });
-    await expect(redeemInvite(chat.server.createInvite(), ' ')).rejects.toMatchObject({ code: 'invalid_nickname' });
+    await expect(redeemInvite(await chat.server.createInvite(), 'CAROL')).rejects.toMatchObject({ code: 'nickname_taken' });
+    await expect(redeemInvite(await chat.server.createInvite(), ' ')).rejects.toMatchObject({ code: 'invalid_nickname' });
     await expect(redeemInvite(chat.server.url, 'erin', 'no-such-code')).rejects.toMatchObject({ code: 'invite_not_found' });
     await expect(redeemInvite('http://localhost:3000/', 'erin')).rejects.toMatchObject({ code: 'invalid_url' });
   });

@@ -44,8 +44,8 @@ describe('the outbox', () => {
   it('retries a send whose acknowledgement was lost under the same client_id, and the server stores it once', async () => {
     const { alice, received, lobby } = await aliceBehindTheNetwork();
     const { client: bob } = await chat.connect('bob');
-    // The acknowledgement is the `message` frame that carries the request id back.
-    const ackLost = network.loseNext(/"type":"message".*"id":"r\d+"\}/);
+    // The acknowledgement is the `message` frame that carries the request id back (next to the change's numbers).
+    const ackLost = network.loseNext(/"type":"message".*"id":"r\d+"/);
 
     const sending = alice.sendMessage(lobby, 'exactly once');
     const [pending] = alice.pending;

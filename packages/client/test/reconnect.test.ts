@@ -27,6 +27,8 @@ const ids = (messages: Message[]) => messages.map((m) => m.id);
 describe('reconnecting', () => {
   it('catches up after the server restarts on the same database, delivering each missed message once', async () => {
     const { alice, bob, received, lobby } = await aliceAndBob();
+    let lastSeq: number | undefined;
+    alice.on('message', (event) => (lastSeq = event.seq));
     await bob.sendMessage(lobby, 'before the restart');
     await until(() => received.length === 1, 'the first message');
 
@@ -46,7 +48,9 @@ describe('reconnecting', () => {
       'after the restart',
     ]);
     expect(new Set(ids(received)).size).toBe(received.length);
-    expect(alice.lastMessageId).toBe(received.at(-1)?.id);
+    // Every message came as a numbered change, and the cursor is the newest of them.
+    expect(lastSeq).toEqual(expect.any(Number));
+    expect(alice.cursor).toBe(lastSeq);
   });
 
   it('pages through a long catch-up while live messages arrive, delivering each message exactly once', async () => {
@@ -69,19 +73,31 @@ describe('reconnecting', () => {
     expect(new Set(ids(received))).toEqual(new Set(ids(sent)));
   });
 
-  it('starts a fresh client from the newest message, or from lastMessageId when given', async () => {
+  it('starts a fresh client from the newest change, or from the cursor option when given', async () => {
     const { bob, lobby } = await aliceAndBob();
+    // Bob's own acknowledgements come as changes too: that is where their numbers are.
+    const seqOf = new Map<number, number>();
+    bob.on('message', (event) => event.seq !== undefined && seqOf.set(event.payload.id, event.seq));
     const [first, second] = [await bob.sendMessage(lobby, 'one'), await bob.sendMessage(lobby, 'two')];
-    const { token } = await chat.join('carol');
+    const { user: carol, token } = await chat.join('carol');
 
     const fresh = chat.client(token);
-    const resumed = chat.client(token, { lastMessageId: first.id });
+    const heardByFresh: Message[] = [];
+    fresh.on('message', (event) => heardByFresh.push(event.payload));
+    const resumed = chat.client(token, { cursor: seqOf.get(first.id)! });
     const heardByResumed: Message[] = [];
+    const joinedForResumed: number[] = [];
     resumed.on('message', (event) => heardByResumed.push(event.payload));
+    resumed.on('user_joined', (event) => joinedForResumed.push(event.payload.user.id));
     await Promise.all([fresh.connect(), resumed.connect()]);
 
-    expect(fresh.lastMessageId).toBe(second.id);
+    expect(seqOf.get(first.id)).toEqual(expect.any(Number));
+    expect(heardByFresh).toEqual([]);
     expect(heardByResumed.map((m) => m.id)).toEqual([second.id]);
+    // Carol's own joining is the newest change, after Bob's two messages.
+    expect(joinedForResumed).toEqual([carol.id]);
+    expect(fresh.cursor).toBeGreaterThan(seqOf.get(second.id)!);
+    expect(resumed.cursor).toBe(fresh.cursor);
   });
 
   it('drops a connection that goes silent and reconnects', async () => {

@@ -19,6 +19,12 @@ export function event<const T extends string, P extends TSchema>(type: T, payloa
   );
 }
 
+/**
+ * Marks a list of values that may grow in later versions (error codes, conversation types): the server sends only
+ * the values listed, and checks them strictly, but a client must accept any string there (see `tolerant`).
+ */
+export const OPEN = 'x-hearth-open';
+
 /** A change's position in the server's numbered change log. */
 export const Seq = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 

@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { ErrorCode, ERROR_CODES } from './codes.js';
+import { OPEN } from './envelope.js';
 import { User } from './models.js';
 
 /** The WebSocket endpoint, on the same port as the web app. */
@@ -26,7 +27,7 @@ export const InviteStatus = Type.Object({ code: Type.String(), available: Type.L
 export type InviteStatus = Static<typeof InviteStatus>;
 
 export const HttpError = Type.Object({
-  error: Type.Object({ code: Type.Enum(ERROR_CODES), message: Type.String() }),
+  error: Type.Object({ code: Type.Enum(ERROR_CODES, { [OPEN]: true }), message: Type.String() }),
 });
 export type HttpError = Static<typeof HttpError>;
 

@@ -25,9 +25,9 @@ export function protocolJsonSchema() {
         ...ClientEvents,
         ...Object.fromEntries(Object.entries(ServerEvents).map(([type, schema]) => [type, tolerant(schema)])),
         RedeemInviteRequest,
-        RedeemInviteResponse,
-        InviteStatus,
-        HttpError,
+        RedeemInviteResponse: tolerant(RedeemInviteResponse),
+        InviteStatus: tolerant(InviteStatus),
+        HttpError: tolerant(HttpError),
       },
     }),
   ) as Record<string, unknown>;

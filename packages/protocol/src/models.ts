@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { OPEN } from './envelope.js';
 
 /** A positive database id. */
 export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
@@ -11,7 +12,8 @@ export const User = Type.Object(
 );
 export type User = Static<typeof User>;
 
-export const ConversationType = Type.Union([Type.Literal('lobby'), Type.Literal('dm'), Type.Literal('group')]);
+/** Open: a later version may add types; clients should show a conversation of a type they do not know plainly. */
+export const ConversationType = Type.Union([Type.Literal('lobby'), Type.Literal('dm'), Type.Literal('group')], { [OPEN]: true });
 export type ConversationType = Static<typeof ConversationType>;
 
 export const Conversation = Type.Object(

@@ -1,7 +1,7 @@
 import { Compile, type Validator } from 'typebox/compile';
 import type { TSchema } from 'typebox';
 import { ErrorCode } from './codes.js';
-import { Envelope } from './envelope.js';
+import { Envelope, OPEN } from './envelope.js';
 import { ClientEvents, type ClientEvent } from './events/client.js';
 import { ServerEvents, type ServerEvent } from './events/server.js';
 
@@ -28,11 +28,16 @@ const serverValidators = compileAll(
 );
 
 /**
- * The same schema, but accepting fields it does not declare, at every depth: a client built today must still
- * accept the frames of a server that has since grown a field (see "Compatibility" in API_CONTRACT.md).
+ * The same schema, but accepting fields it does not declare at every depth, and any string where a list of values
+ * is marked open: a client built today must still accept the frames of a server that has since grown a field, an
+ * error code or a conversation type (see "Compatibility" in API_CONTRACT.md).
  */
 export function tolerant<S extends TSchema>(schema: S): S {
-  return JSON.parse(JSON.stringify(schema), (key, value: unknown) => (key === 'additionalProperties' && value === false ? undefined : value)) as S;
+  return JSON.parse(JSON.stringify(schema), (key, value: unknown) => {
+    if (key === 'additionalProperties' && value === false) return undefined;
+    if (typeof value === 'object' && value !== null && OPEN in value) return { type: 'string' };
+    return value;
+  }) as S;
 }
 
 /** Parses and validates one client → server frame. Never throws. */

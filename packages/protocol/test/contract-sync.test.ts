@@ -5,6 +5,8 @@ import {
   ClientEvents,
   CloseCode,
   ERROR_CODES,
+  parseClientEvent,
+  parseServerEvent,
   SERVER_EVENT_TYPES,
   ServerEvents,
 } from '../src/index.js';
@@ -95,5 +97,26 @@ describe('API_CONTRACT.md', () => {
 
   it('keeps a section for the server limits', () => {
     expect(section('Server limits')).toContain('server configuration');
+  });
+
+  it('shows in its example session only frames of the protocol, and refusals as the parser makes them', () => {
+    const lines = [...contract.matchAll(/^([→←]) (\{.*\})$/gm)].map(([, arrow, text]) => ({ arrow, text: text! }));
+    expect(lines.length).toBeGreaterThan(20);
+    const parseLevel: string[] = ['invalid_json', 'invalid_frame', 'unknown_type', 'invalid_payload', 'content_empty', 'content_too_long'];
+    lines.forEach(({ arrow, text }, i) => {
+      if (arrow === '←') {
+        const result = parseServerEvent(text, { strict: true });
+        expect(result.ok ? 'ok' : result.error, text).toBe('ok');
+        return;
+      }
+      const answer = lines.slice(i + 1).find((line) => line.arrow === '←');
+      const refusal = answer && (JSON.parse(answer.text) as { type: string; payload: { code?: string } });
+      const result = parseClientEvent(text);
+      if (refusal?.type === 'error' && parseLevel.includes(refusal.payload.code!)) {
+        expect(result.ok ? 'ok' : { ...result.error, id: undefined }, text).toEqual({ ...refusal.payload, id: undefined });
+      } else {
+        expect(result.ok ? 'ok' : result.error, text).toBe('ok');
+      }
+    });
   });
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CLIENT_EVENT_TYPES, ErrorCode, parseClientEvent, parseServerEvent, SERVER_EVENT_TYPES } from '../src/index.js';
 
-const parsers = [parseClientEvent, parseServerEvent];
+const parsers = [parseClientEvent, (text: string) => parseServerEvent(text), (text: string) => parseServerEvent(text, { strict: true })];
 const DEPTH = 100_000;
 
 function codeOf(text: string): string | undefined {
@@ -37,7 +37,16 @@ describe('hostile frames', () => {
     expect(codeOf(`{"type":"send_message","payload":{"conversation_id":1,"client_id":"c","content":${arrays}}}`)).toBe(
       ErrorCode.InvalidPayload,
     );
-    expect(parseServerEvent(`{"type":"caught_up","payload":{"messages":${arrays},"has_more":false}}`).ok).toBe(false);
+    expect(parseServerEvent(`{"type":"caught_up","payload":{"changes":${arrays},"has_more":false,"cursor":0}}`).ok).toBe(false);
+  });
+
+  it('accepts deeply nested JSON in an undeclared field of a server frame without walking into it, unless strict', () => {
+    const objects = '{"a":'.repeat(DEPTH) + '1' + '}'.repeat(DEPTH);
+    expect(parseServerEvent(`{"type":"pong","payload":{"deep":${objects}},"deeper":${objects}}`).ok).toBe(true);
+    expect(parseServerEvent(`{"type":"pong","payload":{"deep":${objects}}}`, { strict: true })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.InvalidPayload, path: '/payload' },
+    });
   });
 
   it('keeps the echoed type short when the type is huge', () => {
@@ -54,6 +63,22 @@ describe('hostile frames', () => {
     expect(codeOf('{"type":"ping","payload":{"__proto__":{"polluted":true}}}')).toBe(ErrorCode.InvalidPayload);
     expect(codeOf('{"type":"ping","payload":{},"__proto__":{"polluted":true}}')).toBe(ErrorCode.InvalidPayload);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('keeps a __proto__ key of a server frame as a plain field, tolerant, and refuses it when strict', () => {
+    const text = '{"type":"pong","payload":{"__proto__":{"polluted":true}},"__proto__":{"polluted":true}}';
+    const result = parseServerEvent(text);
+    expect(result.ok).toBe(true);
+    expect(result.ok && Object.getPrototypeOf(result.event.payload)).toBe(Object.prototype);
+    expect(result.ok && Object.hasOwn(result.event, '__proto__')).toBe(true);
+    expect(parseServerEvent(text, { strict: true })).toMatchObject({ ok: false, error: { code: ErrorCode.InvalidPayload } });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('refuses a huge unknown type from a server with unknown_type, echoing it short', () => {
+    const result = parseServerEvent(JSON.stringify({ type: 'x'.repeat(100_000), payload: {} }));
+    expect(result).toMatchObject({ ok: false, error: { code: ErrorCode.UnknownType } });
+    expect(!result.ok && result.error.message.length).toBeLessThan(100);
   });
 
   it('never throws on any text', () => {

@@ -26,13 +26,17 @@ async function sh(command: string, args: string[], cwd: string): Promise<string>
 
 const consumer = `
 import {
+  CHANGE_EVENT_TYPES,
   CloseCode,
+  ErrorCode as Codes,
   FATAL_CLOSE_CODES,
   MAX_CONTENT_LENGTH,
+  PROTOCOL_VERSION,
   clientEvent,
   parseClientEvent,
   parseServerEvent,
   serverEvent,
+  type ChangeEventType,
   type ClientEventOf,
   type ErrorCode,
   type Message,
@@ -43,14 +47,15 @@ import schema from '@hearth/protocol/schema.json' with { type: 'json' };
 
 function describeEvent(event: ServerEvent): string {
   switch (event.type) {
-    case 'auth_ok': return 'auth_ok ' + event.payload.user.nickname;
+    case 'auth_ok': return 'auth_ok ' + event.payload.user.nickname + ' cursor ' + event.payload.cursor + ' v' + (event.payload.protocol_version ?? 1);
     case 'auth_error': return 'auth_error ' + event.payload.code;
-    case 'message': return 'message ' + event.payload.id + ' ' + event.payload.content;
-    case 'user_online': return 'user_online ' + event.payload.users.map((u) => u.id).join(',');
-    case 'user_offline': return 'user_offline ' + event.payload.user_ids.join(',');
+    case 'message': return 'message ' + event.payload.id + ' ' + event.payload.content + ' seq ' + event.seq + ' prev ' + event.prev + ' ' + event.stream;
+    case 'user_online': return 'user_online ' + event.payload.user.id;
+    case 'user_offline': return 'user_offline ' + event.payload.user_id;
     case 'conversation_created': return 'conversation_created ' + event.payload.conversation.type;
+    case 'user_joined': return 'user_joined ' + event.payload.user.nickname + ' ' + event.stream;
     case 'history': return 'history ' + event.payload.messages.length;
-    case 'caught_up': return 'caught_up ' + event.payload.has_more;
+    case 'caught_up': return 'caught_up ' + event.payload.changes.map((c) => c.type + '@' + c.seq).join(',') + ' ' + event.payload.has_more + ' ' + event.payload.cursor;
     case 'invite_created': return 'invite_created ' + event.payload.url;
     case 'error': return 'error ' + event.payload.code;
     case 'pong': return 'pong';
@@ -73,15 +78,36 @@ console.log('refused ' + code);
 
 const message: Message = { id: 7, conversation_id: 1, user_id: 2, content: 'hello', client_id: 'c', created_at: 0 };
 const payload: ServerPayload<'history'> = { conversation_id: 1, messages: [message], has_more: false };
-for (const built of [serverEvent('message', message, 'r2'), serverEvent('history', payload)]) {
-  const parsed = parseServerEvent(JSON.stringify(built));
+const live = { ...serverEvent('message', message, 'r2'), seq: 9, prev: 4, stream: 'c1' };
+const joined = { ...serverEvent('user_joined', { user: { id: 3, nickname: 'Dana' } }), seq: 10, prev: 0, stream: 'all' };
+const page = serverEvent('caught_up', { changes: [live, joined], has_more: false, cursor: 10 });
+const welcome = serverEvent('auth_ok', { user: { id: 2, nickname: 'Bob' }, conversations: [], online_users: [], users: [], last_message_id: 7, cursor: 10, protocol_version: PROTOCOL_VERSION });
+for (const built of [welcome, live, joined, serverEvent('history', payload), page, serverEvent('user_offline', { user_id: 2 })]) {
+  const parsed = parseServerEvent(JSON.stringify(built), { strict: true });
   console.log(parsed.ok ? describeEvent(parsed.event) : 'server refused ' + parsed.error.code);
 }
 
-// @ts-expect-error user_offline carries user_ids
-serverEvent('user_offline', { user_id: 2 });
+// A newer server's frame: an undeclared field is kept, an unknown type is skipped, not treated as broken.
+const grown = parseServerEvent('{"type":"user_online","payload":{"user":{"id":4,"nickname":"Eve","avatar":"e.png"}},"trace":"t"}');
+if (grown.ok && grown.event.type === 'user_online') console.log(describeEvent(grown.event) + ' kept ' + JSON.stringify(grown.event.payload.user));
+else console.log('grown frame refused');
+const strict = parseServerEvent('{"type":"pong","payload":{"at":1}}', { strict: true });
+console.log('strict ' + (strict.ok ? 'accepted' : strict.error.code + ' ' + strict.error.path));
+const newer = parseServerEvent('{"type":"reaction_added","payload":{},"seq":11,"prev":9,"stream":"c1"}');
+console.log('newer ' + (!newer.ok && newer.error.code === Codes.UnknownType ? 'skipped' : 'not skipped'));
+
+const changeType: ChangeEventType = CHANGE_EVENT_TYPES[0];
+// @ts-expect-error user_offline carries one user_id, not a list
+serverEvent('user_offline', { user_ids: [2] });
+// @ts-expect-error user_online carries one user, not a list
+serverEvent('user_online', { users: [{ id: 2, nickname: 'Bob' }] });
+// @ts-expect-error caught_up carries changes and a cursor, not messages
+serverEvent('caught_up', { messages: [message], has_more: false });
+// @ts-expect-error presence is not a change
+const presence: ChangeEventType = 'user_online';
+console.log('changes ' + CHANGE_EVENT_TYPES.join(',') + ' ' + changeType + ' ' + String(presence));
 console.log('ping ' + JSON.stringify(clientEvent('ping', {}, 'p')));
-console.log('limits ' + MAX_CONTENT_LENGTH + ' ' + FATAL_CLOSE_CODES.includes(CloseCode.AuthFailed));
+console.log('limits ' + MAX_CONTENT_LENGTH + ' ' + FATAL_CLOSE_CODES.includes(CloseCode.AuthFailed) + ' v' + PROTOCOL_VERSION);
 console.log('schema ' + ('ServerEvent' in schema.$defs));
 `;
 
@@ -127,10 +153,18 @@ describe('the packed package', () => {
     expect(output.trim().split('\n')).toEqual([
       'client send_message "hi" r1',
       'refused invalid_json',
-      'message 7 hello',
+      'auth_ok Bob cursor 10 v2',
+      'message 7 hello seq 9 prev 4 c1',
+      'user_joined Dana all',
       'history 1',
+      'caught_up message@9,user_joined@10 false 10',
+      'user_offline 2',
+      'user_online 4 kept {"id":4,"nickname":"Eve","avatar":"e.png"}',
+      'strict invalid_payload /payload',
+      'newer skipped',
+      'changes message,conversation_created,user_joined message user_online',
       'ping {"type":"ping","payload":{},"id":"p"}',
-      'limits 4000 true',
+      'limits 4000 true v2',
       'schema true',
     ]);
   });

@@ -1,19 +1,24 @@
-import type {
-  ClientEventOf,
-  ClientEventType,
-  Conversation,
-  Message,
-  ServerEventOf,
-  ServerEventType,
-  User,
+import {
+  PROTOCOL_VERSION,
+  type ChangeEventType,
+  type ClientEventOf,
+  type ClientEventType,
+  type Conversation,
+  type Message,
+  type ServerEventOf,
+  type ServerEventType,
+  type User,
 } from '../src/index.js';
 
 // Mapped over the event types, so an event added to the protocol without a sample here fails to compile.
 type ClientSamples = { [T in ClientEventType]: ClientEventOf<T> };
 type ServerSamples = { [T in ServerEventType]: ServerEventOf<T> };
+/** A change as it is sent, live or in a `caught_up` page: its event with the log's numbers and no request id. */
+type ChangeSamples = { [T in ChangeEventType]: ServerEventOf<T> & { seq: number; prev: number; stream: string } };
 
 export const alice: User = { id: 1, nickname: 'Alice' };
 export const bob: User = { id: 2, nickname: 'Bob' };
+export const dana: User = { id: 3, nickname: 'Dana' };
 
 export const lobby: Conversation = { id: 1, type: 'lobby', members: [], created_at: 1767225600 };
 export const dm: Conversation = { id: 5, type: 'dm', members: [alice, bob], created_at: 1767312030 };
@@ -38,19 +43,43 @@ export const clientSamples: ClientSamples = {
   ping: { type: 'ping', payload: {}, id: 'p' },
 };
 
+/**
+ * One change of each type, numbered as the log would number them: a lobby message (stream `c1`, the lobby's previous
+ * change was 51), the DM's creation (the first change of stream `c5`), and Dana joining (a server-wide change).
+ */
+export const changeSamples: ChangeSamples = {
+  message: { type: 'message', payload: hello, seq: 57, prev: 51, stream: 'c1' },
+  conversation_created: { type: 'conversation_created', payload: { conversation: dm }, seq: 58, prev: 0, stream: 'c5' },
+  user_joined: { type: 'user_joined', payload: { user: dana }, seq: 59, prev: 12, stream: 'all' },
+};
+
 export const serverSamples: ServerSamples = {
   auth_ok: {
     type: 'auth_ok',
-    payload: { user: alice, conversations: [lobby, dm], online_users: [alice], users: [alice, bob], last_message_id: 41 },
+    payload: {
+      user: alice,
+      conversations: [lobby, dm],
+      online_users: [alice],
+      users: [alice, bob],
+      last_message_id: 41,
+      cursor: 56,
+      protocol_version: PROTOCOL_VERSION,
+    },
     id: '1',
   },
   auth_error: { type: 'auth_error', payload: { message: 'This token is not valid', code: 'invalid_token' } },
-  message: { type: 'message', payload: hello, id: '2' },
-  user_online: { type: 'user_online', payload: { users: [bob] } },
-  user_offline: { type: 'user_offline', payload: { user_ids: [2] } },
-  conversation_created: { type: 'conversation_created', payload: { conversation: dm }, id: '5' },
+  // The sender's acknowledgement: the change frame everyone else gets, plus the request id.
+  message: { ...changeSamples.message, id: '2' },
+  user_online: { type: 'user_online', payload: { user: bob } },
+  user_offline: { type: 'user_offline', payload: { user_id: 2 } },
+  conversation_created: { ...changeSamples.conversation_created, id: '5' },
+  user_joined: changeSamples.user_joined,
   history: { type: 'history', payload: { conversation_id: 1, messages: [hello], has_more: true }, id: '6' },
-  caught_up: { type: 'caught_up', payload: { messages: [hello], has_more: false } },
+  caught_up: {
+    type: 'caught_up',
+    payload: { changes: Object.values(changeSamples), has_more: false, cursor: 60 },
+    id: 'c',
+  },
   invite_created: { type: 'invite_created', payload: { code: 'pX3v9QeT2mWkL7bRz4sYaQ', url: 'https://chat.example/join/pX3v9QeT2mWkL7bRz4sYaQ' } },
   error: {
     type: 'error',

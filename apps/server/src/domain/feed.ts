@@ -29,7 +29,8 @@ export class Feed {
 
   /**
    * The changes after a cursor that the actor may see, oldest first: at most `limit`, and no more once the page
-   * passes its byte budget (a page always holds at least one change, so a client always gets further).
+   * passes its byte budget in UTF-8 (a page always holds at least one change, so a client always gets further).
+   * `cursor` is the last change read for this page, so a change whose subject is gone is passed over, not lost.
    */
   async catchUp(actor: User, input: ClientPayload<'catch_up'>): Promise<Result<ServerPayload<'caught_up'>>> {
     const { horizon, head } = await this.store.logBounds();
@@ -40,17 +41,16 @@ export class Feed {
     const rows = await this.store.changesFor(actor.id, input.after, head, limit + 1);
     const changes: ServerPayload<'caught_up'>['changes'] = [];
     let bytes = 0;
-    let last = input.after;
-    for (const row of rows) {
-      if (changes.length === limit || (changes.length > 0 && bytes >= this.maxPageBytes)) {
-        return ok({ changes, has_more: true, cursor: last });
-      }
-      last = row.seq;
+    let cursor = input.after;
+    for (const row of rows.slice(0, limit)) {
+      if (changes.length > 0 && bytes >= this.maxPageBytes) return ok({ changes, has_more: true, cursor });
+      cursor = row.seq;
       const change = describeLogged(row, this.directory);
       if (change === undefined) continue;
-      bytes += JSON.stringify(change).length;
+      bytes += Buffer.byteLength(JSON.stringify(change));
       changes.push(change);
     }
+    if (rows.length > limit) return ok({ changes, has_more: true, cursor });
     // Nothing more up to the head: the next catch-up starts there, not at the last change this user could see.
     return ok({ changes, has_more: false, cursor: head });
   }

@@ -27,7 +27,7 @@ export class PresenceNews {
     this.timer ??= setTimeout(() => this.flush(), this.windowMs).unref();
   }
 
-  /** Tells what has changed now; called before any other event goes out, so news never arrives late. */
+  /** Tells what has changed now; called before any change goes out, so a newcomer's news comes before their messages. */
   flush(): void {
     if (this.timer === null) return;
     clearTimeout(this.timer);

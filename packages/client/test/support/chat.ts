@@ -58,8 +58,8 @@ export class TestChat {
   }
 
   /** Redeems a fresh invite. */
-  join(nickname: string): Promise<{ user: User; token: string }> {
-    return redeemInvite(this.server.createInvite(), nickname);
+  async join(nickname: string): Promise<{ user: User; token: string }> {
+    return redeemInvite(await this.server.createInvite(), nickname);
   }
 
   /** A client of this server over `ws`, closed when the test ends. */
@@ -91,18 +91,8 @@ export function lobbyOf(client: ChatClient): number {
   return lobby.id;
 }
 
-/** Waits until `probe` returns something other than undefined or false, and returns it. */
-export async function until<T>(probe: () => T | undefined | false, what = 'the condition', timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await pause(10);
-  }
-}
-
-export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+// The waiting helpers live apart so that tests against a stub server need not load the real one.
+export { pause, until } from './wait.js';
 
 /** Alice, signed in through a flaky network at `url`, recording every message delivered to her. */
 export async function aliceBehind(chat: TestChat, url: string) {

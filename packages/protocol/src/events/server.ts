@@ -1,9 +1,10 @@
 import Type, { type Static } from 'typebox';
 import { ERROR_CODES } from '../codes.js';
-import { byType, list, ChangeFrame, changeEvent, event, payload, Seq } from '../envelope.js';
+import { byType, list, ChangeFrame, changeEvent, event, OPEN, payload, Seq } from '../envelope.js';
 import { Conversation, Id, Message, User } from '../models.js';
 
-const Code = Type.Enum(ERROR_CODES);
+/** Open: a later version may add codes; a client treats a code it does not know as a plain failure. */
+const Code = Type.Enum(ERROR_CODES, { [OPEN]: true });
 
 export const AuthOk = event(
   'auth_ok',
