@@ -12,6 +12,8 @@ let ben: Awaited<ReturnType<typeof bot>>;
 /** Ann's socket passes through here, so the test can cut it, and speak to her page as a newer server would. */
 const network = {
   offline: false,
+  /** Every frame the server sent Ann's page. */
+  heard: [] as string[],
   links: new Set<{ page: WebSocketRoute; server: WebSocketRoute }>(),
   cut() {
     for (const link of this.links) {
@@ -34,7 +36,10 @@ beforeAll(async () => {
     if (network.offline) return page.close();
     const link = { page, server: page.connectToServer() };
     page.onMessage((frame) => link.server.send(frame));
-    link.server.onMessage((frame) => page.send(frame));
+    link.server.onMessage((frame) => {
+      network.heard.push(String(frame));
+      page.send(frame);
+    });
     network.links.add(link);
   });
   await join(ann.page, await server.invite(), 'Ann');
@@ -56,14 +61,15 @@ describe('what the server changes under an open page', () => {
     network.offline = true;
     network.cut();
     await expect.poll(() => state()).toBe('reconnecting');
-    for (let i = 1; i <= 20; i++) await ben.client.sendMessage(ben.lobbyId, `While Ann was away ${i}`);
+    for (let i = 1; i <= 20; i++) await ben.client.sendMessage(ben.lobbyId, `While Ann was away (${i})`);
     await new Promise((resolve) => setTimeout(resolve, 400));
 
     network.offline = false;
     await expect.poll(() => state(), { timeout: 30_000 }).toBe('online');
-    for (const text of ['Before Ann left', 'While Ann was away 1', 'While Ann was away 20']) {
+    for (const text of ['Before Ann left', 'While Ann was away (1)', 'While Ann was away (20)']) {
       await expect.poll(() => message(ann.page, text).count(), { message: text }).toBe(1);
     }
+    expect(network.heard.some((frame) => frame.includes('"code":"resync_required"'))).toBe(true);
     await ben.client.sendMessage(ben.lobbyId, 'After Ann came back');
     await expect.poll(() => message(ann.page, 'After Ann came back').count()).toBe(1);
     await screenshot(ann.page, 'desktop-after-resync');
