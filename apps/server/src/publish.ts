@@ -2,7 +2,7 @@ import type { Change } from './domain/changes.js';
 import type { Directory } from './domain/directory.js';
 import type { Logger } from './log.js';
 import type { Connection } from './ws/connection.js';
-import { encode, type Frame } from './ws/frame.js';
+import { textFrame, type Frame } from './ws/frame.js';
 import type { Presence } from './ws/presence.js';
 import { PresenceNews } from './ws/presence-news.js';
 
@@ -47,11 +47,12 @@ export class Publisher {
     this.directory.apply(change);
     // A newcomer's first message must not reach anyone before the news that they are here.
     this.news.flush();
-    const frame = encode(change);
+    const json = JSON.stringify(change);
+    const frame = textFrame(json);
     const except = origin?.conn;
     if (change.stream === 'all') this.toEveryone(frame, except);
     else this.toConversation(Number(change.stream.slice(1)), frame, except);
-    if (origin !== undefined) origin.conn.sendRaw(origin.requestId === undefined ? frame : encode({ ...change, id: origin.requestId }));
+    if (origin !== undefined) origin.conn.sendRaw(origin.requestId === undefined ? frame : textFrame(withId(json, origin.requestId)));
   }
 
   /** To every member of a conversation (for the lobby: everyone); to nobody if the conversation is unknown. */
@@ -72,4 +73,9 @@ export class Publisher {
   private toEveryone(frame: Frame, except?: Connection): void {
     for (const conns of this.presence.all()) for (const conn of conns) if (conn !== except) conn.sendRaw(frame);
   }
+}
+
+/** The reply to the request that made a change: its frame with the request's id, spliced in rather than serialised again. */
+function withId(json: string, requestId: string): string {
+  return `${json.slice(0, -1)},"id":${JSON.stringify(requestId)}}`;
 }

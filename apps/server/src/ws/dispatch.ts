@@ -1,7 +1,7 @@
 import { ErrorCode, type ClientEvent, type ClientEventOf } from '@hearth/protocol';
 import { inviteUrl, type Context } from '../context.js';
 import type { Opened } from '../domain/conversations.js';
-import type { Result } from '../domain/result.js';
+import type { Refusal, Result } from '../domain/result.js';
 import type { Connection } from './connection.js';
 import type { QueuedSend } from './send-queue.js';
 
@@ -35,19 +35,29 @@ export function dispatch(ctx: Context, conn: Connection, event: ClientEvent): Pr
  * Sends that arrived back to back on one connection. A refusal needs only the in-memory directory; what passes is
  * stored with everyone else's sends of this turn, and every reply still leaves in the order the sends came.
  */
-export async function dispatchSends(ctx: Context, conn: Connection, events: ClientEventOf<'send_message'>[]): Promise<void> {
-  let valid: QueuedSend[] = [];
-  for (const event of events) {
+export function dispatchSends(ctx: Context, conn: Connection, events: ClientEventOf<'send_message'>[]): Promise<void> {
+  const valid: QueuedSend[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
     const result = ctx.messages.check(conn.user!, event.payload);
-    if (result.ok) {
-      valid.push({ send: result.value, conn, requestId: event.id });
-      continue;
-    }
-    if (valid.length > 0) await ctx.sendQueue.submit(valid);
-    valid = [];
-    conn.fail(result.error.code, result.error.message, event.id);
+    if (result.ok) valid.push({ send: result.value, conn, requestId: event.id });
+    else return refuseAfter(ctx, conn, valid, event, result.error, events.slice(i + 1));
   }
-  if (valid.length > 0) await ctx.sendQueue.submit(valid);
+  return ctx.sendQueue.submit(valid);
+}
+
+/** A refused send is answered once the sends before it are, then the rest go on. */
+async function refuseAfter(
+  ctx: Context,
+  conn: Connection,
+  before: QueuedSend[],
+  refused: ClientEventOf<'send_message'>,
+  error: Refusal,
+  rest: ClientEventOf<'send_message'>[],
+): Promise<void> {
+  if (before.length > 0) await ctx.sendQueue.submit(before);
+  conn.fail(error.code, error.message, refused.id);
+  if (rest.length > 0) await dispatchSends(ctx, conn, rest);
 }
 
 const onCreateDm: Handler<'create_dm'> = async (ctx, conn, event) => {

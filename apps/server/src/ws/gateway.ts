@@ -58,7 +58,7 @@ export class Gateway {
     const conn = new Connection(ws, stream, address, this.ctx.config);
     const requests = new RequestQueue({
       one: (inbound) => this.handle(conn, inbound),
-      sends: async (sends) => (conn.user === null ? this.refuseAuth(conn, ErrorCode.AuthRequired, CloseCode.AuthRequired) : dispatchSends(this.ctx, conn, sends)),
+      sends: (sends) => (conn.user === null ? this.refuseAuth(conn, ErrorCode.AuthRequired, CloseCode.AuthRequired) : dispatchSends(this.ctx, conn, sends)),
       failed: (inbound, error) => this.failed(conn, inbound, error),
       closing: () => !conn.open,
     });

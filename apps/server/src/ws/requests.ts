@@ -11,7 +11,7 @@ export interface InboundHandlers {
   /** Handles one frame; the next starts only once its promise settles. */
   one(inbound: Inbound): Promise<void> | void;
   /** Handles sends that were waiting back to back, together, so they are stored in one transaction. */
-  sends(sends: Send[]): Promise<void>;
+  sends(sends: Send[]): Promise<void> | void;
   /** A handler threw: each request it held gets an internal error. */
   failed(inbound: Inbound, error: unknown): void;
   /** The connection is closing: what is still queued is dropped, not run. */

@@ -10,26 +10,29 @@ const TRIM_CHUNK = 5_000;
 /** The numbered change log in SQLite: appending inside a caller's transaction, reading for catch-up, trimming. */
 export class ChangeLog {
   private readonly insert;
+  private readonly lastInStream;
   private readonly visible;
   private readonly oldest;
   private readonly newest;
   private readonly deleteThrough;
   private head: number;
   private horizon: number;
+  /**
+   * The newest seq of each stream, read from the log on first use and kept here, so an append costs one insert.
+   * Only this process appends to the log; a failed transaction makes it forget, as its seqs are handed out again.
+   */
+  private readonly streamTips = new Map<number | null, number>();
 
   constructor(private readonly db: Db) {
     const p = sql.placeholder;
-    this.insert = db
-      .insert(changes)
-      .values({
-        kind: p('kind'),
-        conversationId: p('conversationId'),
-        subjectId: p('subjectId'),
-        // The stream's previous change, read inside the same write transaction, so it cannot race another append.
-        prevSeq: sql`(SELECT coalesce(max(${changes.seq}), 0) FROM ${changes} WHERE ${changes.conversationId} IS ${p('conversationId')})`,
-        createdAt: p('createdAt'),
-      })
-      .returning({ seq: changes.seq, prev: changes.prevSeq })
+    // better-sqlite3's own statement: on the message path, its row id is all an append needs back.
+    this.insert = db.$client.prepare<[string, number | null, number, number, number]>(
+      'INSERT INTO changes (kind, conversation_id, subject_id, prev_seq, created_at) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.lastInStream = db
+      .select({ seq: sql<number>`coalesce(max(${changes.seq}), 0)` })
+      .from(changes)
+      .where(sql`${changes.conversationId} IS ${p('conversationId')}`)
       .prepare();
     const mine = db
       .select({ id: conversationMembers.conversationId })
@@ -68,8 +71,15 @@ export class ChangeLog {
 
   /** Appends a change; call inside the transaction that makes the change. */
   append(kind: ChangeKind, conversationId: number | null, subjectId: number, createdAt: number): ChangeRecord {
-    const { seq, prev } = this.insert.get({ kind, conversationId, subjectId, createdAt })!;
+    const prev = this.streamTips.get(conversationId) ?? this.lastInStream.get({ conversationId })!.seq;
+    const seq = Number(this.insert.run(kind, conversationId, subjectId, prev, createdAt).lastInsertRowid);
+    this.streamTips.set(conversationId, seq);
     return { seq, prev, kind, conversationId, subjectId };
+  }
+
+  /** A transaction that appended changes rolled back: the tips it moved are read from the log again. */
+  rolledBack(): void {
+    this.streamTips.clear();
   }
 
   /** Moves the head once the transaction holding changes up to `seq` has committed. */

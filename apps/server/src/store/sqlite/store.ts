@@ -70,17 +70,17 @@ export class SqliteStore implements Store {
   }
 
   async redeemInvite(redeem: Redeem): Promise<RedeemOutcome> {
-    const outcome = this.accounts.redeem(redeem);
+    const outcome = this.writing(() => this.accounts.redeem(redeem));
     if (outcome.ok) this.log.committed(outcome.change.seq);
     return outcome;
   }
 
   async createConversation(conversation: NewConversation): Promise<CreatedConversation> {
-    return this.committed(this.conversations.create(conversation));
+    return this.committed(this.writing(() => this.conversations.create(conversation)));
   }
 
   async appendMessages(batch: readonly NewMessage[]): Promise<AppendedMessage[]> {
-    const appended = this.appendInOneTransaction(batch);
+    const appended = this.writing(() => this.appendInOneTransaction(batch));
     for (const { message, change } of appended) {
       // Moved only once committed: a rolled-back id is handed out again.
       if (change === undefined) continue;
@@ -121,6 +121,16 @@ export class SqliteStore implements Store {
       if (message === undefined) return { message: this.messages.stored(input.userId, input.clientId) };
       return { message, change: this.log.append('message', message.conversation_id, message.id, message.created_at) };
     });
+  }
+
+  /** Runs a write transaction; if it rolls back, the change log forgets what it appended. */
+  private writing<T>(transaction: () => T): T {
+    try {
+      return transaction();
+    } catch (error) {
+      this.log.rolledBack();
+      throw error;
+    }
   }
 
   private committed<T extends { change?: ChangeRecord }>(outcome: T): T {
