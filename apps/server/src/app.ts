@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { nicknameKey } from '@hearth/protocol';
 import type { AddressInfo } from 'node:net';
 import { defaults, type Config, type ServerOptions } from './config.js';
 import { inviteUrl, type Context } from './context.js';
@@ -13,6 +14,7 @@ import { clientAddressBehind } from './http/client-address.js';
 import { createRouter } from './http/router.js';
 import { createLogger } from './log.js';
 import { Publisher } from './publish.js';
+import { UserLimits } from './rate-limit.js';
 import { SqliteStore } from './store/sqlite/store.js';
 import { Gateway } from './ws/gateway.js';
 import { Presence } from './ws/presence.js';
@@ -41,10 +43,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const store = SqliteStore.open(config.dbPath, config.synchronous);
   const directory = new Directory();
   directory.lobbyId = await store.ensureLobby(nowSeconds());
+  // Nicknames are unique by their key; when the rule that makes keys changes, stored keys follow it.
+  const rekeyed = await store.rekeyNicknames(nicknameKey);
+  if (rekeyed > 0) log.info({ rekeyed }, 'nickname keys updated');
   directory.load(await store.loadDirectory());
   const presence = new Presence();
   const messages = new Messages(store, directory);
-  const publisher = new Publisher(presence, directory, log, config.presenceNewsMs, (await store.logBounds()).head);
+  const start = { head: (await store.logBounds()).head, newestMessageId: await store.newestMessageId() };
+  const publisher = new Publisher(presence, directory, log, config.presenceNewsMs, start);
   const feed = new Feed(store, directory);
   const ctx: Context = {
     config,
@@ -60,6 +66,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     presence,
     publisher,
     sendQueue: new SendQueue(messages, publisher, log),
+    userLimits: new UserLimits(config),
   };
   const retention = { maxAgeDays: config.changeLogMaxAgeDays, maxRows: config.changeLogMaxRows };
   const trim = () => feed.trim(retention).catch((error: unknown) => log.error({ err: error }, 'trimming the change log failed'));
@@ -71,7 +78,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   ctx.publicUrl = (config.publicUrl || `http://localhost:${port}`).replace(/\/+$/, '');
   const gateway = new Gateway(ctx);
   http.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
-  const prune = setInterval(() => router.invites.limiter.prune(), 60_000).unref();
+  const prune = setInterval(() => {
+    router.invites.limiter.prune();
+    ctx.userLimits.prune();
+  }, 60_000).unref();
   const trimmer = setInterval(trim, config.changeLogTrimIntervalMs).unref();
 
   const firstInvite = directory.users.size === 0 ? await ctx.invites.firstInvite() : null;

@@ -11,7 +11,7 @@ export const ErrorCode = {
   UnknownType: 'unknown_type',
   /** The payload does not match the event's schema; `path` points at the field. */
   InvalidPayload: 'invalid_payload',
-  /** `send_message` content is empty once trimmed. */
+  /** `send_message` content shows nothing once trimmed: only whitespace or invisible characters. */
   ContentEmpty: 'content_empty',
   /** `send_message` content is longer than MAX_CONTENT_LENGTH. */
   ContentTooLong: 'content_too_long',

@@ -58,6 +58,9 @@ describe('checkNickname', () => {
     ['a Hangul filler that looks blank', 'a\u3164b'],
     ['a blank Braille pattern', 'a\u2800b'],
     ['a zero-width joiner at the end of an emoji', '👩\u200d'],
+    ['a combining grapheme joiner', 'a\u034fb'],
+    ['a Hangul filler alone', '\u3164'],
+    ['a half-width Hangul filler', 'a\uffa0b'],
   ])('refuses %s', (_, raw) => {
     expect(refused(raw)).toEqual({
       ok: false,
@@ -67,10 +70,77 @@ describe('checkNickname', () => {
   });
 });
 
+describe('text that is not Unicode', () => {
+  it.each([
+    ['a lone high surrogate', 'a\ud800b'],
+    ['a lone low surrogate', 'a\udc00b'],
+    ['a low surrogate before a high one', '\udc00\ud800'],
+    ['a high surrogate at the end', 'Alice\ud83d'],
+  ])('refuses %s, which has no UTF-8 form, before any other rule', (_, raw) => {
+    expect(refused(raw)).toEqual({ ok: false, code: ErrorCode.InvalidNickname, message: 'A nickname must be valid Unicode text' });
+  });
+
+  it('accepts a well-formed surrogate pair, which is one character', () => {
+    expect(accepted('\ud83d\ude00 Ada')).toEqual({ ok: true, nickname: '😀 Ada' });
+  });
+});
+
+describe('characters whose look is not defined', () => {
+  it.each([
+    ['a private-use character', 'a\ue000'],
+    ['the private-use character some fonts draw as a logo', '\uf8ffx'],
+    ['a supplementary private-use character', 'x\u{F0000}'],
+    ['an unassigned code point', 'a\u0378'],
+    ['a noncharacter', 'a\uffff'],
+  ])('refuses %s', (_, raw) => {
+    expect(refused(raw)).toEqual({
+      ok: false,
+      code: ErrorCode.InvalidNickname,
+      message: 'A nickname cannot contain private-use or unassigned characters',
+    });
+  });
+});
+
+describe('scripts', () => {
+  it.each([
+    ['a Cyrillic а among Latin letters', 'Ev\u0430'],
+    ['a Cyrillic і among Latin letters', 'N\u0456kita'],
+    ['a Greek ο among Latin letters', 'B\u03bfb'],
+    ['a Latin first name and a Cyrillic surname', 'Ivan \u0418\u0432\u0430\u043d\u043e\u0432'],
+    ['Armenian and Latin', '\u0570ello'],
+    ['Cyrillic and Greek', '\u0410\u03b1'],
+  ])('refuses %s, the usual way to spell a look-alike', (_, raw) => {
+    expect(refused(raw)).toEqual({
+      ok: false,
+      code: ErrorCode.InvalidNickname,
+      message: 'A nickname cannot mix letters of different scripts, such as Latin and Cyrillic',
+    });
+  });
+
+  it.each([
+    ['Latin with accents', 'Jürgen Ødegård'],
+    ['Cyrillic', 'Иван Иванов'],
+    ['Greek', 'Δημήτρης'],
+    ['Arabic', 'سارة'],
+    ['Hebrew', 'דנה'],
+    ['Japanese, mixing Han, Hiragana and Katakana', '山田たろう・カナ'],
+    ['Korean with a Han character', '김철수 金'],
+    ['Chinese with Bopomofo', '小明ㄅ'],
+    ['Latin with Han', 'Tom 王'],
+    ['letters with digits, punctuation and emoji, which belong to every script', 'Анна-2 🎉'],
+  ])('accepts %s', (_, raw) => {
+    expect(accepted(raw)).toEqual({ ok: true, nickname: raw });
+  });
+});
+
 describe('emoji sequences', () => {
   it('accepts emoji joined with a zero-width joiner, which are one picture, not hidden characters', () => {
     expect(checkNickname('dev 👩‍💻')).toEqual({ ok: true, nickname: 'dev 👩‍💻' });
     expect(checkNickname('🏳️‍🌈')).toEqual({ ok: true, nickname: '🏳️‍🌈' });
+  });
+
+  it('accepts a variation selector, which picks how the character before it is drawn', () => {
+    expect(checkNickname('\u2764\ufe0e Ada')).toEqual({ ok: true, nickname: '\u2764\ufe0e Ada' });
   });
 });
 
@@ -83,6 +153,29 @@ describe('nicknameKey', () => {
   it('folds compatibility forms such as full-width letters and ligatures', () => {
     expect(nicknameKey('Ａｌｉｃｅ')).toBe('alice');
     expect(nicknameKey('ﬁnn')).toBe(nicknameKey('Finn'));
+  });
+
+  it.each([
+    ['a Cyrillic а for a Latin a', 'Alice', '\u0430lice'],
+    ['a Cyrillic А for a Latin A', 'Alice', '\u0410lice'],
+    ['a Cyrillic і for a Latin i', 'nikita', 'n\u0456kita'],
+    ['a Greek ο for a Latin o', 'bob', 'b\u03bfb'],
+    ['a whole name in Cyrillic look-alikes', 'pace', '\u0440\u0430\u0441\u0435'],
+    ['a digit zero for a letter o', 'Bob', 'B0B'],
+    ['a digit one for a small L', 'bill', 'bi11'],
+    ['rn for m', 'Emma', 'Ernrna'],
+    ['mathematical letters for plain ones', 'Alice', '𝐀𝐥𝐢𝐜𝐞'],
+    ['a decomposed accent for a composed one', 'Ren\u00e9', 'Rene\u0301'],
+    ['a variation selector more', '\u2764 Ada', '\u2764\ufe0f Ada'],
+    ['emoji without the joiner between them', '👩‍💻', '👩💻'],
+  ])('makes look-alikes clash: %s', (_, name, lookalike) => {
+    expect(nicknameKey(lookalike)).toBe(nicknameKey(name));
+  });
+
+  it('gives a name without look-alike characters the key it had before skeletons: NFKC, then lower case', () => {
+    for (const name of ['Alice', 'Ada Lovelace', 'Ren\u00e9', 'Zoë', '山田たろう', 'dev 🎉']) {
+      expect(nicknameKey(name)).toBe(name.normalize('NFKC').toLowerCase());
+    }
   });
 
   it('keeps different names apart', () => {

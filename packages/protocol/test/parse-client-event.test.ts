@@ -111,6 +111,54 @@ describe('parseClientEvent', () => {
     });
   });
 
+  it.each([
+    ['zero-width spaces', '\u200b\u200b\u200b'],
+    ['word joiners and byte order marks', '\u2060\ufeff\u2060'],
+    ['a Hangul filler between spaces', ' \u3164 '],
+    ['bidi overrides', '\u202e\u202d\u2066'],
+    ['invisible characters and line breaks', '\u200b\n\u200c\n\u200d'],
+  ])('refuses content made only of %s, which shows as an empty message, with content_empty', (_, content) => {
+    expect(refusal(send({ content }))).toEqual({
+      code: ErrorCode.ContentEmpty,
+      message: 'Message content is empty',
+      path: '/payload/content',
+      id: 'r1',
+    });
+  });
+
+  it('accepts content with one visible character among invisible ones', () => {
+    expect(parseClientEvent(send({ content: '\u200bx\u200b' })).ok).toBe(true);
+  });
+
+  it.each([
+    ['a lone high surrogate', 'hi \ud800'],
+    ['a lone low surrogate', '\udc00 hi'],
+    ['only a lone surrogate', '\ud83d'],
+  ])('refuses content with %s as invalid_payload at /payload/content', (_, content) => {
+    // JSON.stringify writes a lone surrogate as a \uXXXX escape, as a hostile client would.
+    expect(refusal(send({ content }))).toEqual({
+      code: ErrorCode.InvalidPayload,
+      message: '/payload/content: must be Unicode text, without lone UTF-16 surrogates',
+      path: '/payload/content',
+      id: 'r1',
+    });
+  });
+
+  it('refuses a lone surrogate in any other string field, pointing at it', () => {
+    expect(refusal(send({ content: 'hi', client_id: 'c\udfff' }))).toMatchObject({ code: ErrorCode.InvalidPayload, path: '/payload/client_id', id: 'r1' });
+    expect(refusal(frame({ type: 'auth', payload: { token: 't\ud800' } }))).toMatchObject({ code: ErrorCode.InvalidPayload, path: '/payload/token' });
+  });
+
+  it('refuses a request id with a lone surrogate without echoing it', () => {
+    const error = refusal(frame({ type: 'ping', payload: {}, id: 'r\ud800' }));
+    expect(error).toEqual({ code: ErrorCode.InvalidPayload, message: '/id: must be Unicode text, without lone UTF-16 surrogates', path: '/id' });
+  });
+
+  it('accepts content with surrogate pairs written as escapes', () => {
+    const result = parseClientEvent('{"type":"send_message","payload":{"conversation_id":1,"client_id":"c","content":"\\ud83d\\ude00"}}');
+    expect(result.ok && result.event.type === 'send_message' && result.event.payload.content).toBe('😀');
+  });
+
   it('trims send_message content and keeps the whitespace inside it', () => {
     const result = parseClientEvent(send({ content: ' \n  two\n lines \t ' }));
     expect(result).toEqual({

@@ -14,6 +14,11 @@ export interface Store {
   /** The lobby's id, creating the lobby on first start. */
   ensureLobby(createdAt: number): Promise<number>;
   userByTokenHash(tokenHash: string): Promise<User | undefined>;
+  /**
+   * Stores each user's nickname key as `keyOf` makes it now, where that differs, so uniqueness follows the current
+   * rule. A user whose new key another user already holds keeps the old one. Returns how many keys changed.
+   */
+  rekeyNicknames(keyOf: (nickname: string) => string): Promise<number>;
 
   createInvite(code: string, createdBy: number | null, createdAt: number): Promise<void>;
   inviteStatus(code: string): Promise<InviteStatus>;
@@ -27,7 +32,9 @@ export interface Store {
 
   /**
    * Stores messages in one transaction, each once per (sender, client_id), and appends a `message` change for each
-   * new one. Resolves once committed; if it rejects, none of them is stored.
+   * new one. Resolves once committed, with one outcome per message in order: a message the database refuses on its
+   * own (its conversation or sender is gone) fails alone, storing and logging nothing, while the rest are stored. If
+   * it rejects (the database itself failed), none of them is stored.
    */
   appendMessages(messages: readonly NewMessage[]): Promise<AppendedMessage[]>;
   /** Up to `limit` messages of a conversation with an id below `before`, newest first. */
@@ -111,11 +118,18 @@ export interface NewMessage {
   createdAt: number;
 }
 
-export interface AppendedMessage {
-  message: Message;
-  /** Absent when a retry found the message already stored under its client_id. */
-  change?: ChangeRecord;
-}
+/** One message's outcome: stored (or found stored), or `refused` by the database on its own, storing nothing. */
+export type AppendedMessage =
+  | {
+      message: Message;
+      /** Absent when a retry found the message already stored under its client_id. */
+      change?: ChangeRecord;
+      refused?: undefined;
+    }
+  | { refused: AppendRefusal; message?: undefined; change?: undefined };
+
+/** Why the database refused one message of a batch. */
+export type AppendRefusal = 'conversation_missing' | 'sender_missing' | 'constraint';
 
 export interface LogBounds {
   /** Changes up to this seq have been trimmed: a cursor below it cannot be caught up. */

@@ -1,5 +1,5 @@
 import type { User } from '@hearth/protocol';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from './open.js';
 import { conversationMembers, invites, users } from './schema.js';
 import type { ChangeLog } from './change-log.js';
@@ -16,6 +16,9 @@ export class Accounts {
   private readonly joinLobby;
   private readonly unusedSeed;
   private readonly redeemInOneTransaction;
+  private readonly allKeys;
+  private readonly setKey;
+  private readonly rekeyInOneTransaction;
 
   constructor(
     db: Db,
@@ -51,6 +54,29 @@ export class Accounts {
       .values({ conversationId: p('lobbyId'), userId: p('userId'), joinedAt: p('createdAt') })
       .prepare();
     this.redeemInOneTransaction = db.$client.transaction((r: Redeem) => this.redeemNow(r));
+    this.allKeys = db.select({ id: users.id, nickname: users.nickname, key: users.nicknameKey }).from(users).orderBy(asc(users.id)).prepare();
+    this.setKey = db.update(users).set({ nicknameKey: sql`${p('key')}` }).where(eq(users.id, p('id'))).prepare();
+    this.rekeyInOneTransaction = db.$client.transaction((keyOf: (nickname: string) => string) => this.rekeyNow(keyOf));
+  }
+
+  /** Re-keys nicknames in one transaction, oldest users first, so an older holder keeps a key two names now share. */
+  rekeyNicknames(keyOf: (nickname: string) => string): number {
+    return this.rekeyInOneTransaction(keyOf);
+  }
+
+  private rekeyNow(keyOf: (nickname: string) => string): number {
+    const rows = this.allKeys.all();
+    const taken = new Set(rows.map((row) => row.key));
+    let changed = 0;
+    for (const row of rows) {
+      const key = keyOf(row.nickname);
+      if (key === row.key || taken.has(key)) continue;
+      this.setKey.run({ id: row.id, key });
+      taken.delete(row.key);
+      taken.add(key);
+      changed += 1;
+    }
+    return changed;
   }
 
   userByTokenHash(hash: string): User | undefined {
