@@ -8,6 +8,7 @@ import type { Messages } from './domain/messages.js';
 import type { Users } from './domain/users.js';
 import type { Logger } from './log.js';
 import type { Publisher } from './publish.js';
+import type { UserLimits } from './rate-limit.js';
 import type { Presence } from './ws/presence.js';
 import type { SendQueue } from './ws/send-queue.js';
 
@@ -26,6 +27,7 @@ export interface Context {
   presence: Presence;
   publisher: Publisher;
   sendQueue: SendQueue;
+  userLimits: UserLimits;
 }
 
 /** The link that opens the web app's join page for an invite. */

@@ -22,15 +22,18 @@ export class Publisher {
   readonly news: PresenceNews;
   /** The newest change published: a client signing in now hears every later one live. */
   private published = 0;
+  /** The newest message published, for `auth_ok.last_message_id`. */
+  private newestMessage: number;
 
   constructor(
     private readonly presence: Presence,
     private readonly directory: Directory,
     private readonly log: Logger,
     presenceNewsMs: number,
-    head: number,
+    start: { head: number; newestMessageId: number },
   ) {
-    this.published = head;
+    this.published = start.head;
+    this.newestMessage = start.newestMessageId;
     this.news = new PresenceNews(presence, (frames) => this.toEveryone(frames), presenceNewsMs);
   }
 
@@ -39,11 +42,17 @@ export class Publisher {
     return this.published;
   }
 
+  /** The id of the newest message published (0 if none): protocol 1 clients' cursor. */
+  get newestMessageId(): number {
+    return this.newestMessage;
+  }
+
   publish(change: Change, origin?: Origin): void {
     // Changes are stored one transaction at a time and published as each commits, so seqs only rise here; were
     // one to come late, clients would take it for a duplicate, so it is worth an error in the log.
     if (change.seq <= this.published) this.log.error({ seq: change.seq, published: this.published }, 'change published out of order');
     this.published = Math.max(this.published, change.seq);
+    if (change.type === 'message') this.newestMessage = Math.max(this.newestMessage, change.payload.id);
     this.directory.apply(change);
     // A newcomer's first message must not reach anyone before the news that they are here.
     this.news.flush();

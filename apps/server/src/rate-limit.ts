@@ -23,22 +23,28 @@ export class TokenBucket {
     return { ok: false, retryAfterMs: Math.ceil(((1 - this.tokens) / this.rate) * 1000) };
   }
 
+  /** Takes tokens for work already done, going into debt if need be: later requests wait until it is paid off. */
+  charge(tokens: number, now = Date.now()): void {
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.updatedAt) / 1000) * this.rate) - tokens;
+    this.updatedAt = now;
+  }
+
   /** True once the bucket has refilled, so a keyed limiter can forget it. */
   isFull(now = Date.now()): boolean {
     return this.tokens + ((now - this.updatedAt) / 1000) * this.rate >= this.burst;
   }
 }
 
-/** One bucket per key (a client address), forgetting full buckets so the map cannot grow without bound. */
-export class KeyedLimiter {
-  private readonly buckets = new Map<string, TokenBucket>();
+/** One bucket per key (a client address, a user id), forgetting full buckets so the map cannot grow without bound. */
+export class KeyedLimiter<K = string> {
+  private readonly buckets = new Map<K, TokenBucket>();
 
   constructor(
     private readonly rate: number,
     private readonly burst: number,
   ) {}
 
-  take(key: string): ReturnType<TokenBucket['take']> {
+  take(key: K): ReturnType<TokenBucket['take']> {
     let bucket = this.buckets.get(key);
     if (bucket === undefined) this.buckets.set(key, (bucket = new TokenBucket(this.rate, this.burst)));
     return bucket.take();
@@ -46,5 +52,29 @@ export class KeyedLimiter {
 
   prune(): void {
     for (const [key, bucket] of this.buckets) if (bucket.isFull()) this.buckets.delete(key);
+  }
+}
+
+/**
+ * Limits that follow a user across all their connections (tabs, devices, bots): a user with twelve connections may
+ * not send or invite twelve times as fast as one.
+ */
+export class UserLimits {
+  readonly sends: KeyedLimiter<number>;
+  readonly invites: KeyedLimiter<number>;
+
+  constructor(config: {
+    sendsPerSecondPerUser: number;
+    sendBurstPerUser: number;
+    invitesPerMinutePerUser: number;
+    inviteBurstPerUser: number;
+  }) {
+    this.sends = new KeyedLimiter(config.sendsPerSecondPerUser, config.sendBurstPerUser);
+    this.invites = new KeyedLimiter(config.invitesPerMinutePerUser / 60, config.inviteBurstPerUser);
+  }
+
+  prune(): void {
+    this.sends.prune();
+    this.invites.prune();
   }
 }

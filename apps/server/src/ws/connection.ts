@@ -5,6 +5,12 @@ import { TokenBucket } from '../rate-limit.js';
 import type { Config } from '../config.js';
 import { encode, type Frame } from './frame.js';
 
+/**
+ * Reply bytes that cost one more request token: a reply is paid for by its size, so a small request for a large
+ * page (catch-up, history) cannot make the server serialise and buffer megabytes at the rate of pings.
+ */
+const REPLY_BYTES_PER_TOKEN = 16 * 1024;
+
 /** One WebSocket and what the server knows about it. */
 export class Connection {
   user: User | null = null;
@@ -48,7 +54,27 @@ export class Connection {
   }
 
   reply<T extends ServerEventType>(type: T, payload: ServerPayload<T>, id?: string): void {
-    this.send(serverEvent(type, payload, id));
+    const frame = encode(serverEvent(type, payload, id));
+    if (frame.length >= REPLY_BYTES_PER_TOKEN) this.bucket.charge(Math.floor(frame.length / REPLY_BYTES_PER_TOKEN));
+    this.sendRaw(frame);
+  }
+
+  /** Bytes written to this connection that it has not read yet. */
+  get unread(): number {
+    return this.socket.bufferedAmount;
+  }
+
+  /** Resolves once the socket has taken what was written (or closed). */
+  drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.stream.off('drain', done);
+        this.stream.off('close', done);
+        resolve();
+      };
+      this.stream.on('drain', done);
+      this.stream.on('close', done);
+    });
   }
 
   fail(code: ErrorCode, message: string, id?: string, extra?: { path?: string; retry_after_ms?: number }): void {

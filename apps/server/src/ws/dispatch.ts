@@ -2,6 +2,7 @@ import { ErrorCode, type ClientEvent, type ClientEventOf } from '@hearth/protoco
 import { inviteUrl, type Context } from '../context.js';
 import type { Opened } from '../domain/conversations.js';
 import type { Refusal, Result } from '../domain/result.js';
+import type { KeyedLimiter } from '../rate-limit.js';
 import type { Connection } from './connection.js';
 import type { QueuedSend } from './send-queue.js';
 
@@ -39,7 +40,8 @@ export function dispatchSends(ctx: Context, conn: Connection, events: ClientEven
   const valid: QueuedSend[] = [];
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!;
-    const result = ctx.messages.check(conn.user!, event.payload);
+    const limited = limitedBy(ctx.userLimits.sends, conn.user!.id);
+    const result = limited ?? ctx.messages.check(conn.user!, event.payload);
     if (result.ok) valid.push({ send: result.value, conn, requestId: event.id });
     else return refuseAfter(ctx, conn, valid, event, result.error, events.slice(i + 1));
   }
@@ -52,11 +54,11 @@ async function refuseAfter(
   conn: Connection,
   before: QueuedSend[],
   refused: ClientEventOf<'send_message'>,
-  error: Refusal,
+  error: Refusal & { retryAfterMs?: number },
   rest: ClientEventOf<'send_message'>[],
 ): Promise<void> {
   if (before.length > 0) await ctx.sendQueue.submit(before);
-  conn.fail(error.code, error.message, refused.id);
+  conn.fail(error.code, error.message, refused.id, error.retryAfterMs === undefined ? undefined : { retry_after_ms: error.retryAfterMs });
   if (rest.length > 0) await dispatchSends(ctx, conn, rest);
 }
 
@@ -89,9 +91,18 @@ const onCatchUp: Handler<'catch_up'> = async (ctx, conn, event) => {
 };
 
 const onCreateInvite: Handler<'create_invite'> = async (ctx, conn, event) => {
+  const limited = limitedBy(ctx.userLimits.invites, conn.user!.id);
+  if (limited !== undefined) return conn.fail(limited.error.code, limited.error.message, event.id, { retry_after_ms: limited.error.retryAfterMs });
   const code = await ctx.invites.create(conn.user!.id);
   conn.reply('invite_created', { code, url: inviteUrl(ctx, code) }, event.id);
 };
+
+/** A refusal when the user has used up a limit that holds across all their connections. */
+function limitedBy(limiter: KeyedLimiter<number>, userId: number): { ok: false; error: Refusal & { retryAfterMs: number } } | undefined {
+  const verdict = limiter.take(userId);
+  if (verdict.ok) return undefined;
+  return { ok: false, error: { code: ErrorCode.RateLimited, message: 'Too many requests from this user; slow down', retryAfterMs: verdict.retryAfterMs } };
+}
 
 function assertNever(value: never): never {
   throw new Error(`Unhandled event ${JSON.stringify(value)}`);

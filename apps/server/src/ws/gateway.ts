@@ -3,23 +3,28 @@ import type { Duplex } from 'node:stream';
 import { CloseCode, ErrorCode, parseClientEvent, PROTOCOL_VERSION, WS_PATH, type ClientEventOf } from '@hearth/protocol';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Context } from '../context.js';
+import { Admission } from './admission.js';
 import { Connection } from './connection.js';
 import { dispatch, dispatchSends } from './dispatch.js';
-import { RequestQueue, type Inbound } from './requests.js';
+import { RequestQueue, type Inbound, type InboundHandlers } from './requests.js';
 import { Welcome } from './welcome.js';
 
 /** Accepts WebSocket upgrades, authenticates connections and feeds their frames to the dispatcher. */
 export class Gateway {
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<Connection>();
-  private unauthenticated = 0;
+  private readonly admission: Admission;
   private readonly heartbeat: NodeJS.Timeout;
-  private readonly allowedOrigins: Set<string>;
   private readonly welcome: Welcome;
+  private readonly handlers: InboundHandlers = {
+    one: (conn, inbound) => this.handle(conn, inbound),
+    sends: (conn, sends) => (conn.user === null ? this.refuseAuth(conn, ErrorCode.AuthRequired, CloseCode.AuthRequired) : dispatchSends(this.ctx, conn, sends)),
+    failed: (conn, inbound, error) => this.failed(conn, inbound, error),
+  };
 
   constructor(private readonly ctx: Context) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: ctx.config.maxFrameBytes, perMessageDeflate: false });
-    this.allowedOrigins = new Set([new URL(ctx.publicUrl).origin, ...ctx.config.allowedOrigins.map((o) => new URL(o).origin)]);
+    this.admission = new Admission(ctx.config, ctx.publicUrl);
     this.heartbeat = setInterval(() => this.sweep(), ctx.config.heartbeatMs);
     this.heartbeat.unref();
     this.welcome = new Welcome(ctx.directory, ctx.publisher.news);
@@ -29,9 +34,11 @@ export class Gateway {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = req.url?.split('?')[0];
     if (path !== WS_PATH) return rejectUpgrade(socket, 404, 'Not Found');
-    if (!this.originAllowed(req)) return rejectUpgrade(socket, 403, 'Forbidden');
-    if (this.unauthenticated >= this.ctx.config.maxUnauthenticated) return rejectUpgrade(socket, 503, 'Service Unavailable');
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket, this.ctx.clientAddress(req)));
+    const address = this.ctx.clientAddress(req);
+    const refusal = this.admission.refusal(req, address);
+    if (refusal !== undefined) return rejectUpgrade(socket, refusal.status, refusal.text);
+    this.admission.opened(address);
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket, address));
   }
 
   /** Closes every connection with "going away". */
@@ -42,28 +49,10 @@ export class Gateway {
     this.wss.close();
   }
 
-  // Browsers always send Origin; another site's page must not open a socket here. Bots send none and are allowed.
-  private originAllowed(req: IncomingMessage): boolean {
-    const origin = req.headers.origin;
-    if (origin === undefined) return true;
-    if (this.allowedOrigins.has(origin)) return true;
-    try {
-      return new URL(origin).host === req.headers.host;
-    } catch {
-      return false;
-    }
-  }
-
   private accept(ws: WebSocket, stream: Duplex, address: string): void {
     const conn = new Connection(ws, stream, address, this.ctx.config);
-    const requests = new RequestQueue({
-      one: (inbound) => this.handle(conn, inbound),
-      sends: (sends) => (conn.user === null ? this.refuseAuth(conn, ErrorCode.AuthRequired, CloseCode.AuthRequired) : dispatchSends(this.ctx, conn, sends)),
-      failed: (inbound, error) => this.failed(conn, inbound, error),
-      closing: () => !conn.open,
-    });
+    const requests = new RequestQueue(conn, this.handlers);
     this.connections.add(conn);
-    this.unauthenticated += 1;
     conn.authTimer = setTimeout(() => this.refuseAuth(conn, ErrorCode.AuthTimeout, CloseCode.AuthTimeout), this.ctx.config.authTimeoutMs);
     ws.on('message', (data, isBinary) => this.onFrame(conn, requests, data, isBinary));
     ws.on('pong', () => (conn.alive = true));
@@ -73,6 +62,8 @@ export class Gateway {
 
   /** Reads a frame and queues it behind the connection's earlier ones; only the rate limit is decided at once. */
   private onFrame(conn: Connection, requests: RequestQueue, data: RawData, isBinary: boolean): void {
+    // Once the server has decided to close a connection, what it still sends costs nothing more.
+    if (!conn.open) return;
     const parsed: Inbound = isBinary
       ? { ok: false, error: { code: ErrorCode.InvalidFrame, message: 'Frames must be text' } }
       : parseClientEvent(data.toString());
@@ -122,24 +113,22 @@ export class Gateway {
   }
 
   private async authenticate(conn: Connection, event: ClientEventOf<'auth'>): Promise<void> {
-    const { users, presence, conversations, messages, publisher, config } = this.ctx;
+    const { users, presence, conversations, publisher, config } = this.ctx;
     const user = await users.authenticate(event.payload.token);
     if (!conn.open) return;
     if (user === undefined) return this.refuseAuth(conn, ErrorCode.InvalidToken, CloseCode.AuthFailed, event.id);
     if (presence.countOf(user.id) >= config.maxConnectionsPerUser) {
       return this.refuseAuth(conn, ErrorCode.TooManyConnections, CloseCode.TooManyConnections, event.id);
     }
-    const lastMessageId = await messages.newestId();
-    if (!conn.open) return;
     clearTimeout(conn.authTimer);
-    this.unauthenticated -= 1;
+    this.admission.settled(conn.address);
     conn.user = user;
     const cameOnline = presence.add(conn);
     // Everything below is as of the newest published change; every later one reaches this connection live.
     const welcome = {
       user,
       conversations: conversations.listFor(user.id),
-      last_message_id: lastMessageId,
+      last_message_id: publisher.newestMessageId,
       cursor: publisher.cursor,
       protocol_version: PROTOCOL_VERSION,
     };
@@ -162,7 +151,7 @@ export class Gateway {
     this.connections.delete(conn);
     clearTimeout(conn.authTimer);
     if (conn.user === null) {
-      this.unauthenticated -= 1;
+      this.admission.settled(conn.address);
       return;
     }
     if (this.ctx.presence.remove(conn)) this.ctx.publisher.news.changed(conn.user);

@@ -1,4 +1,5 @@
 import type { ClientEvent, ClientEventOf, ErrorCode } from '@hearth/protocol';
+import type { Connection } from './connection.js';
 
 export type Send = ClientEventOf<'send_message'>;
 
@@ -7,16 +8,20 @@ export type Inbound =
   | { ok: true; event: ClientEvent }
   | { ok: false; error: { code: ErrorCode; message: string; id?: string; path?: string; retry_after_ms?: number } };
 
+/** How a connection's frames are handled: one set for every connection, told which one each time. */
 export interface InboundHandlers {
   /** Handles one frame; the next starts only once its promise settles. */
-  one(inbound: Inbound): Promise<void> | void;
+  one(conn: Connection, inbound: Inbound): Promise<void> | void;
   /** Handles sends that were waiting back to back, together, so they are stored in one transaction. */
-  sends(sends: Send[]): Promise<void> | void;
+  sends(conn: Connection, sends: Send[]): Promise<void> | void;
   /** A handler threw: each request it held gets an internal error. */
-  failed(inbound: Inbound, error: unknown): void;
-  /** The connection is closing: what is still queued is dropped, not run. */
-  closing(): boolean;
+  failed(conn: Connection, inbound: Inbound, error: unknown): void;
 }
+
+/** Frames a connection may have waiting; past this the server stops reading its socket until the queue drains. */
+const MAX_WAITING = 256;
+/** Bytes a connection may leave unread before its next request waits for it to read them. */
+const UNREAD_BEFORE_WAITING = 1024 * 1024;
 
 const isSend = (inbound: Inbound): inbound is { ok: true; event: Send } => inbound.ok && inbound.event.type === 'send_message';
 
@@ -29,10 +34,15 @@ export class RequestQueue {
   private readonly waiting: Inbound[] = [];
   private running = false;
 
-  constructor(private readonly handlers: InboundHandlers) {}
+  constructor(
+    private readonly conn: Connection,
+    private readonly handlers: InboundHandlers,
+  ) {}
 
   push(inbound: Inbound): void {
     this.waiting.push(inbound);
+    // Backpressure on what comes in: a client sending faster than it is served waits on its own writes.
+    if (this.waiting.length === MAX_WAITING) this.conn.socket.pause();
     if (this.running) return;
     this.running = true;
     // Started once the frames read in this turn are queued, so a burst from one read is one batch.
@@ -41,15 +51,22 @@ export class RequestQueue {
 
   private async drain(): Promise<void> {
     while (this.waiting.length > 0) {
-      if (this.handlers.closing()) {
+      // A connection the server has decided to close gets no more work done for it.
+      if (!this.conn.open) {
         this.waiting.length = 0;
         break;
       }
+      // A connection that does not read what it asked for gets nothing more done until it does.
+      if (this.conn.unread > UNREAD_BEFORE_WAITING) {
+        await this.conn.drained();
+        continue;
+      }
       const batch = isSend(this.waiting[0]!) ? this.takeSends() : this.waiting.splice(0, 1);
+      if (this.conn.socket.isPaused && this.waiting.length < MAX_WAITING / 2) this.conn.socket.resume();
       try {
         await this.handle(batch);
       } catch (error) {
-        for (const inbound of batch) this.handlers.failed(inbound, error);
+        for (const inbound of batch) this.handlers.failed(this.conn, inbound, error);
       }
     }
     this.running = false;
@@ -57,8 +74,8 @@ export class RequestQueue {
 
   private handle(batch: Inbound[]): Promise<void> | void {
     const [first] = batch;
-    if (isSend(first!)) return this.handlers.sends(batch.map((inbound) => (inbound as { event: Send }).event));
-    return this.handlers.one(first!);
+    if (isSend(first!)) return this.handlers.sends(this.conn, batch.map((inbound) => (inbound as { event: Send }).event));
+    return this.handlers.one(this.conn, first!);
   }
 
   private takeSends(): Inbound[] {

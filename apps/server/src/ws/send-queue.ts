@@ -59,15 +59,23 @@ export class SendQueue {
     if (sent === undefined) return;
     // Acknowledged only now that the transaction holding them has committed.
     for (let i = 0; i < batch.length; i++) {
-      const { conn, requestId } = batch[i]!;
-      const { message, change } = sent[i]!;
-      if (change !== undefined) this.publisher.publish(change, { conn, requestId });
+      const { conn, requestId, send } = batch[i]!;
+      const outcome = sent[i]!;
+      if (!outcome.ok) {
+        // Refused by the database on its own (its sender or conversation row is gone); the others were stored.
+        const { code, message } = outcome.error;
+        this.log.warn({ userId: send.actor.id, conversationId: send.input.conversation_id, code }, 'a message could not be stored');
+        conn.fail(code, message, requestId);
+      } else if (outcome.change !== undefined) this.publisher.publish(outcome.change, { conn, requestId });
       // A retry is not a new change: it was published when first stored, so only the sender hears it again.
-      else conn.reply('message', message, requestId);
+      else conn.reply('message', outcome.message, requestId);
     }
   }
 
-  /** Stores a batch, or tells every sender in it that it failed: a failed transaction stores none of them. */
+  /**
+   * Stores a batch, or tells every sender in it that it failed: a failed transaction stores none of them. (A send
+   * the database refuses by itself does not fail the transaction; `commit` answers it.)
+   */
   private async store(batch: QueuedSend[]): Promise<Sent[] | undefined> {
     try {
       return await this.messages.append(batch.map((q) => q.send));

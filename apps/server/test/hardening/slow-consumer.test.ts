@@ -24,6 +24,8 @@ const options = {
   maxBufferedBytes: MAX_BUFFERED,
   requestsPerSecond: 100_000,
   requestBurst: 100_000,
+  sendsPerSecondPerUser: 100_000,
+  sendBurstPerUser: 100_000,
 };
 const child = spawn(process.execPath, ['--expose-gc', SERVE, JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'inherit'] });
 afterAll(() => {

@@ -24,6 +24,10 @@ const TEST_DEFAULTS: ServerOptions = {
   requestBurst: 100_000,
   redeemsPerMinute: 100_000,
   redeemBurst: 100_000,
+  sendsPerSecondPerUser: 100_000,
+  sendBurstPerUser: 100_000,
+  invitesPerMinutePerUser: 100_000,
+  inviteBurstPerUser: 100_000,
 };
 
 /** A real server on an ephemeral port over a temporary SQLite file. */

@@ -17,6 +17,10 @@ const TEST_OPTIONS: ServerOptions = {
   requestBurst: 10_000,
   redeemsPerMinute: 10_000,
   redeemBurst: 10_000,
+  sendsPerSecondPerUser: 10_000,
+  sendBurstPerUser: 10_000,
+  invitesPerMinutePerUser: 10_000,
+  inviteBurstPerUser: 10_000,
 };
 
 /** A real server over a temporary SQLite file that can be stopped and started again on the same port and file. */

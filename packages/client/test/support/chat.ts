@@ -13,6 +13,10 @@ const SERVER_OPTIONS: ServerOptions = {
   logLevel: 'silent',
   requestsPerSecond: 100_000,
   requestBurst: 100_000,
+  sendsPerSecondPerUser: 100_000,
+  sendBurstPerUser: 100_000,
+  invitesPerMinutePerUser: 100_000,
+  inviteBurstPerUser: 100_000,
   redeemsPerMinute: 100_000,
   redeemBurst: 100_000,
 };

@@ -19,7 +19,8 @@ export function killLeftovers(): void {
 
 /** Starts the built server on a database file, as an operator would, and waits until it listens. */
 export async function runServer(dbPath: string): Promise<Running> {
-  const proc = spawnServer(['--port', '0', '--db', dbPath]);
+  // Senders here test durability, not limits: they may send faster than one person does.
+  const proc = spawnServer(['--port', '0', '--db', dbPath, '--sends-per-second-per-user', '1000', '--send-burst-per-user', '1000']);
   started.add(proc);
   const [, port] = await proc.waitFor(/running at http:\/\/localhost:(\d+)/);
   const url = `http://127.0.0.1:${port}`;
