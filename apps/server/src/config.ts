@@ -39,9 +39,20 @@ export const defaults = {
   maxConnectionsPerUser: 12,
   /** Connections that have not authenticated yet, server-wide. */
   maxUnauthenticated: 256,
+  /** Connections that have not authenticated yet from one client address: its share of the pool above. */
+  maxUnauthenticatedPerAddress: 16,
+  /** Messages one user may send per second on average, and in one burst, across all their connections. */
+  sendsPerSecondPerUser: 10,
+  sendBurstPerUser: 30,
+  /** Invites one user may make per minute on average, and in one burst, across all their connections. */
+  invitesPerMinutePerUser: 10,
+  inviteBurstPerUser: 10,
   /** Invite redemptions per client address: per minute on average, and in one burst. */
   redeemsPerMinute: 6,
   redeemBurst: 6,
+  /** Invite status checks (`GET /api/invites/<code>`) per client address: per minute on average, and in one burst. */
+  inviteChecksPerMinute: 30,
+  inviteCheckBurst: 20,
   /** Bytes queued to one connection before it counts as a slow consumer and is dropped (it can reconnect and catch up). */
   maxBufferedBytes: 4 * 1024 * 1024,
   /** Changes older than this are trimmed from the change log; a client away longer reloads instead of catching up. */

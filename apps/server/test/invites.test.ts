@@ -75,10 +75,11 @@ describe('joining through an invite', () => {
 
   it('answers a body that is not JSON or not the right shape with a coded error', async () => {
     const code = codeOf(await server.createInvite());
-    const notJson = await fetch(`${server.url}/api/invites/${code}`, { method: 'POST', body: 'nickname=x' });
+    const json = { 'Content-Type': 'application/json' };
+    const notJson = await fetch(`${server.url}/api/invites/${code}`, { method: 'POST', headers: json, body: 'nickname=x' });
     expect(notJson.status).toBe(400);
     expect(((await notJson.json()) as any).error.code).toBe('invalid_json');
-    const wrong = await fetch(`${server.url}/api/invites/${code}`, { method: 'POST', body: '{"nick":1}' });
+    const wrong = await fetch(`${server.url}/api/invites/${code}`, { method: 'POST', headers: json, body: '{"nick":1}' });
     expect(((await wrong.json()) as any).error.code).toBe('invalid_payload');
   });
 });
@@ -90,7 +91,11 @@ describe('invite redemption rate limit', () => {
       const statuses: number[] = [];
       let retryAfter: string | null = null;
       for (let i = 0; i < 4; i++) {
-        const res = await fetch(`${limited.url}/api/invites/guess${i}`, { method: 'POST', body: '{"nickname":"x"}' });
+        const res = await fetch(`${limited.url}/api/invites/guess${i}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: '{"nickname":"x"}',
+        });
         statuses.push(res.status);
         if (res.status === 429) retryAfter = res.headers.get('retry-after');
       }

@@ -121,8 +121,9 @@ describe('sends that arrive together', () => {
     const a = await Peer.signIn(server.wsUrl, alice.token);
     const b = await Peer.signIn(server.wsUrl, bob.token);
     const db = new Database(server.dbPath);
-    // A real SQLite failure in the middle of the batch, after the first row was inserted.
-    db.exec(`CREATE TRIGGER refuse_boom BEFORE INSERT ON messages WHEN NEW.content = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END`);
+    // A real SQLite failure in the middle of the batch, after the first row was inserted, that ends the transaction
+    // (a row refused with the transaction still open fails alone: test/hardening/batch.test.ts).
+    db.exec(`CREATE TRIGGER refuse_boom BEFORE INSERT ON messages WHEN NEW.content = 'boom' BEGIN SELECT RAISE(ROLLBACK, 'boom'); END`);
     const sends = [
       { conversation_id: lobbyId, content: 'before', client_id: 'failed-1' },
       { conversation_id: lobbyId, content: 'boom', client_id: 'failed-2' },

@@ -1,8 +1,8 @@
 import { ErrorCode, HISTORY_PAGE_DEFAULT, type ClientPayload, type Message, type User } from '@hearth/protocol';
-import type { Store } from '../store/store.js';
+import type { AppendRefusal, Store } from '../store/store.js';
 import { stamped, type Change } from './changes.js';
 import type { Directory } from './directory.js';
-import { ok, refuse, type Result } from './result.js';
+import { ok, refuse, type Refusal, type Result } from './result.js';
 import { nowSeconds } from './tokens.js';
 
 export interface Page {
@@ -16,14 +16,28 @@ export interface PendingSend {
   input: ClientPayload<'send_message'>;
 }
 
-export interface Sent {
-  message: Message;
-  /** The change to publish; absent when a retry found the message already stored under its client_id. */
-  change?: Change;
-}
+/** One send's outcome: stored, or refused by itself while the rest of its batch was stored. */
+export type Sent =
+  | {
+      ok: true;
+      message: Message;
+      /** The change to publish; absent when a retry found the message already stored under its client_id. */
+      change?: Change;
+    }
+  | { ok: false; error: Refusal };
 
 /** Outsiders learn nothing: a conversation one is not in looks exactly like one that does not exist. */
 const notFound = () => refuse(ErrorCode.ConversationNotFound, 'No such conversation');
+
+/**
+ * A send the database refused although its checks against the directory passed: a row was deleted from under the
+ * server. A conversation that is gone is one that does not exist; anything else is the server's failure.
+ */
+const REFUSED: Record<AppendRefusal, Refusal> = {
+  conversation_missing: { code: ErrorCode.ConversationNotFound, message: 'No such conversation' },
+  sender_missing: { code: ErrorCode.InternalError, message: 'The server could not store this message: its sender no longer exists' },
+  constraint: { code: ErrorCode.InternalError, message: 'The server could not store this message' },
+};
 
 export class Messages {
   constructor(
@@ -38,8 +52,9 @@ export class Messages {
   }
 
   /**
-   * Stores sends in one transaction, each once per (sender, client_id), and returns them in order. It resolves once
-   * committed, so an acknowledged message is in the database; if it rejects, nothing of the batch is stored.
+   * Stores sends in one transaction, each once per (sender, client_id), and returns their outcomes in order. It
+   * resolves once committed, so an acknowledged message is in the database; a send the database refuses fails by
+   * itself. If it rejects, nothing of the batch is stored.
    */
   async append(sends: readonly PendingSend[]): Promise<Sent[]> {
     const createdAt = nowSeconds();
@@ -52,9 +67,11 @@ export class Messages {
         createdAt,
       })),
     );
-    return appended.map(({ message, change }) =>
-      change === undefined ? { message } : { message, change: stamped(change, 'message', message) },
-    );
+    return appended.map((outcome): Sent => {
+      if (outcome.refused !== undefined) return { ok: false, error: REFUSED[outcome.refused] };
+      const { message, change } = outcome;
+      return change === undefined ? { ok: true, message } : { ok: true, message, change: stamped(change, 'message', message) };
+    });
   }
 
   /** A page of a conversation's messages before a message id, oldest first. */

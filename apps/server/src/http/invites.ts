@@ -1,28 +1,49 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode, RedeemInviteRequest, type InviteStatus, type RedeemInviteResponse } from '@hearth/protocol';
 import { Compile } from 'typebox/compile';
+import type { Config } from '../config.js';
 import type { Context } from '../context.js';
 import { KeyedLimiter } from '../rate-limit.js';
-import { sendError, sendJson } from './respond.js';
+import { sendError, sendJson, sendRateLimited } from './respond.js';
 
 const MAX_BODY_BYTES = 4096;
 const redeemRequest = Compile(RedeemInviteRequest);
 
+/** The invite API's limits per client address, each its own bucket, forgotten together once refilled. */
+export class InviteLimits {
+  readonly redeems: KeyedLimiter;
+  readonly checks: KeyedLimiter;
+
+  constructor(config: Config) {
+    this.redeems = new KeyedLimiter(config.redeemsPerMinute / 60, config.redeemBurst);
+    this.checks = new KeyedLimiter(config.inviteChecksPerMinute / 60, config.inviteCheckBurst);
+  }
+
+  prune(): void {
+    this.redeems.prune();
+    this.checks.prune();
+  }
+}
+
 /** `GET /api/invites/<code>` tells whether an invite is usable; `POST` with `{ nickname }` redeems it. */
 export class InviteRoutes {
-  readonly limiter: KeyedLimiter;
+  readonly limiter: InviteLimits;
 
   constructor(private readonly ctx: Context) {
-    this.limiter = new KeyedLimiter(ctx.config.redeemsPerMinute / 60, ctx.config.redeemBurst);
+    this.limiter = new InviteLimits(ctx.config);
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, code: string): Promise<void> {
-    if (req.method === 'GET') return this.status(res, code);
+    if (req.method === 'GET') return this.status(req, res, code);
     if (req.method === 'POST') return this.redeem(req, res, code);
     res.writeHead(405, { Allow: 'GET, POST' }).end();
   }
 
-  private async status(res: ServerResponse, code: string): Promise<void> {
+  // Limited per address on its own budget: the answer tells a guess that hits from one that misses, so unlimited
+  // it would let one host try codes as fast as it can ask. The join page asks once per visit.
+  private async status(req: IncomingMessage, res: ServerResponse, code: string): Promise<void> {
+    const verdict = this.limiter.checks.take(this.ctx.clientAddress(req));
+    if (!verdict.ok) return sendRateLimited(res, verdict.retryAfterMs, 'Too many invite checks; try again shortly');
     const status = await this.ctx.invites.status(code);
     if (status === 'missing') return sendError(res, ErrorCode.InviteNotFound, 'This invite does not exist');
     if (status === 'used') return sendError(res, ErrorCode.InviteUsed, 'This invite has already been used');
@@ -31,11 +52,14 @@ export class InviteRoutes {
 
   // Limited per address so nobody can walk the code space or mass-create accounts from one host.
   private async redeem(req: IncomingMessage, res: ServerResponse, code: string): Promise<void> {
-    const verdict = this.limiter.take(this.ctx.clientAddress(req));
-    if (!verdict.ok) {
-      const seconds = String(Math.ceil(verdict.retryAfterMs / 1000));
-      return sendError(res, ErrorCode.RateLimited, 'Too many attempts; try again shortly', { 'Retry-After': seconds });
+    // A cross-site HTML form can post urlencoded, multipart or text/plain bodies without asking; application/json
+    // from another origin needs a CORS preflight this server never grants. So only JSON, said so, may redeem. Checked
+    // first: such a post cannot succeed, so it looks at no invite and spends none of the address's attempts.
+    if (!isJson(req)) {
+      return sendError(res, ErrorCode.InvalidPayload, 'The body must be sent as Content-Type: application/json', { status: 415 });
     }
+    const verdict = this.limiter.redeems.take(this.ctx.clientAddress(req));
+    if (!verdict.ok) return sendRateLimited(res, verdict.retryAfterMs, 'Too many attempts; try again shortly');
     const body = await readJson(req);
     if (body === undefined) return sendError(res, ErrorCode.InvalidJson, 'The body must be JSON');
     if (!redeemRequest.Check(body)) return sendError(res, ErrorCode.InvalidPayload, 'The body must be { "nickname": string }');
@@ -45,6 +69,12 @@ export class InviteRoutes {
     this.ctx.log.info({ userId: result.value.user.id, nickname: result.value.user.nickname }, 'user joined');
     sendJson(res, 201, { user: result.value.user, token: result.value.token } satisfies RedeemInviteResponse);
   }
+}
+
+/** `application/json`, with or without parameters (`; charset=utf-8`), in any case. */
+function isJson(req: IncomingMessage): boolean {
+  const type = req.headers['content-type'] ?? '';
+  return type.split(';', 1)[0]!.trim().toLowerCase() === 'application/json';
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {

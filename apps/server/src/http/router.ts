@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { ErrorCode } from '@hearth/protocol';
 import type { Context } from '../context.js';
 import { InviteRoutes } from './invites.js';
-import { safeDecode, sendError, sendJson } from './respond.js';
+import { safeDecode, sendError, sendJson, setSecurityHeaders } from './respond.js';
 import { serveStatic } from './static.js';
 
 const INVITE_ROUTE = /^\/api\/invites\/([^/]{1,128})$/;
@@ -12,22 +12,35 @@ const INVITE_ROUTE = /^\/api\/invites\/([^/]{1,128})$/;
 export function createRouter(ctx: Context) {
   const invites = new InviteRoutes(ctx);
   const webDir = resolve(ctx.config.webDir);
+
+  /** A request that threw is answered with a coded 500 (headers still unsent) or cut off; the server goes on. */
+  function failed(res: ServerResponse, error: unknown): void {
+    ctx.log.error({ err: error }, 'HTTP request failed');
+    if (!res.headersSent) sendError(res, ErrorCode.InternalError, 'The server could not handle this request');
+    else res.destroy();
+  }
+
+  function route(req: IncomingMessage, res: ServerResponse): void {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const invite = INVITE_ROUTE.exec(path);
+    if (invite !== null) {
+      invites.handle(req, res, safeDecode(invite[1]!)).catch((error: unknown) => failed(res, error));
+      return;
+    }
+    if (path.startsWith('/api/')) return void res.writeHead(404).end();
+    if (path === '/healthz') return sendJson(res, 200, { ok: true });
+    serveStatic(webDir, req, res);
+  }
+
   return {
     invites,
     handle(req: IncomingMessage, res: ServerResponse): void {
-      const path = (req.url ?? '/').split('?')[0]!;
-      const invite = INVITE_ROUTE.exec(path);
-      if (invite !== null) {
-        invites.handle(req, res, safeDecode(invite[1]!)).catch((error: unknown) => {
-          ctx.log.error({ err: error }, 'invite request failed');
-          if (!res.headersSent) sendError(res, ErrorCode.InternalError, 'The server could not handle this request');
-        });
-        return;
+      setSecurityHeaders(res);
+      try {
+        route(req, res);
+      } catch (error) {
+        failed(res, error);
       }
-      if (path.startsWith('/api/')) return void res.writeHead(404).end();
-      if (path === '/healthz') return sendJson(res, 200, { ok: true });
-      serveStatic(webDir, req, res);
     },
   };
 }
-

@@ -2,7 +2,7 @@ import type { Message } from '@hearth/protocol';
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from './open.js';
 import { messages } from './schema.js';
-import type { NewMessage } from '../store.js';
+import type { AppendRefusal, NewMessage } from '../store.js';
 
 /** A message's columns under their wire names, so rows are Messages without a mapping step. */
 export const messageColumns = {
@@ -20,6 +20,7 @@ export class MessageRows {
   private readonly byClientId;
   private readonly before;
   private readonly newestRow;
+  private readonly parents;
 
   constructor(db: Db) {
     const p = sql.placeholder;
@@ -48,9 +49,15 @@ export class MessageRows {
       .limit(p('limit'))
       .prepare();
     this.newestRow = db.select({ id: sql<number>`coalesce(max(${messages.id}), 0)` }).from(messages).prepare();
+    this.parents = db.$client.prepare<[number, number], { conversation: number; sender: number }>(
+      'SELECT EXISTS (SELECT 1 FROM conversations WHERE id = ?) AS conversation, EXISTS (SELECT 1 FROM users WHERE id = ?) AS sender',
+    );
   }
 
-  /** Inserts a message, or returns undefined when its (sender, client_id) is already stored. */
+  /**
+   * Inserts a message, or returns undefined when its (sender, client_id) is already stored. A row the database
+   * refuses throws SQLITE_CONSTRAINT_*, and SQLite backs out that one statement only: the transaction goes on.
+   */
   insert(message: NewMessage): Message | undefined {
     return this.insertRow.get({ ...message });
   }
@@ -58,6 +65,14 @@ export class MessageRows {
   /** The message stored under a sender's client_id; inside a transaction it sees that transaction's own rows. */
   stored(userId: number, clientId: string): Message {
     return this.byClientId.get({ userId, clientId })!;
+  }
+
+  /** Why an insert was refused: a foreign-key error does not say which row it missed, so look. Off the hot path. */
+  whyRefused(message: NewMessage): AppendRefusal {
+    const { conversation, sender } = this.parents.get(message.conversationId, message.userId)!;
+    if (conversation === 0) return 'conversation_missing';
+    if (sender === 0) return 'sender_missing';
+    return 'constraint';
   }
 
   newestBefore(conversationId: number, before: number, limit: number): Message[] {

@@ -57,6 +57,10 @@ export class SqliteStore implements Store {
     return this.accounts.userByTokenHash(tokenHash);
   }
 
+  async rekeyNicknames(keyOf: (nickname: string) => string): Promise<number> {
+    return this.accounts.rekeyNicknames(keyOf);
+  }
+
   async createInvite(code: string, createdBy: number | null, createdAt: number): Promise<void> {
     this.accounts.createInvite(code, createdBy, createdAt);
   }
@@ -81,11 +85,11 @@ export class SqliteStore implements Store {
 
   async appendMessages(batch: readonly NewMessage[]): Promise<AppendedMessage[]> {
     const appended = this.writing(() => this.appendInOneTransaction(batch));
-    for (const { message, change } of appended) {
+    for (const outcome of appended) {
       // Moved only once committed: a rolled-back id is handed out again.
-      if (change === undefined) continue;
-      this.newestMessage = message.id;
-      this.log.committed(change.seq);
+      if (outcome.change === undefined) continue;
+      this.newestMessage = outcome.message.id;
+      this.log.committed(outcome.change.seq);
     }
     return appended;
   }
@@ -115,12 +119,27 @@ export class SqliteStore implements Store {
   }
 
   private appendNow(batch: readonly NewMessage[]): AppendedMessage[] {
-    return batch.map((input) => {
-      const message = this.messages.insert(input);
-      // A retry, perhaps of a send earlier in this same batch: its row is visible inside the transaction.
-      if (message === undefined) return { message: this.messages.stored(input.userId, input.clientId) };
-      return { message, change: this.log.append('message', message.conversation_id, message.id, message.created_at) };
-    });
+    return batch.map((input) => this.appendOne(input));
+  }
+
+  /**
+   * One message of a batch. A row the database refuses (its sender or conversation deleted from under the server)
+   * fails alone: SQLite backs out only the refused statement and the transaction goes on, so the others commit and
+   * no savepoint per row is needed. Its change is appended only once its row is in, so a refused row moves no
+   * stream tip. Any other failure, or a refusal that ended the transaction (RAISE(ROLLBACK)), throws, and the whole
+   * batch rolls back as before: going on would store the rest outside any transaction.
+   */
+  private appendOne(input: NewMessage): AppendedMessage {
+    let message: Message | undefined;
+    try {
+      message = this.messages.insert(input);
+    } catch (error) {
+      if (!isConstraintError(error) || !this.db.$client.inTransaction) throw error;
+      return { refused: this.messages.whyRefused(input) };
+    }
+    // A retry, perhaps of a send earlier in this same batch: its row is visible inside the transaction.
+    if (message === undefined) return { message: this.messages.stored(input.userId, input.clientId) };
+    return { message, change: this.log.append('message', message.conversation_id, message.id, message.created_at) };
   }
 
   /** Runs a write transaction; if it rolls back, the change log forgets what it appended. */
@@ -137,4 +156,10 @@ export class SqliteStore implements Store {
     if (outcome.change !== undefined) this.log.committed(outcome.change.seq);
     return outcome;
   }
+}
+
+/** SQLITE_CONSTRAINT and its extended codes (SQLITE_CONSTRAINT_FOREIGNKEY, …): the row, not the database, is at fault. */
+function isConstraintError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT');
 }
