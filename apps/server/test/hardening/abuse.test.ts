@@ -52,6 +52,24 @@ describe('one address cannot lock everyone out of signing in', () => {
   });
 });
 
+describe('the WebSocket origin check with a public URL', () => {
+  it('accepts the public URL’s origin, and refuses a page that sets Host to match its own origin (DNS rebinding)', async () => {
+    server = await startTestServer({ publicUrl: 'http://chat.example.test' });
+    const status = (headers: Record<string, string>) =>
+      new Promise<number>((resolve, reject) => {
+        const socket = new WebSocket(server!.wsUrl, { headers });
+        socket.once('open', () => {
+          socket.close();
+          resolve(101);
+        });
+        socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        socket.once('error', reject);
+      });
+    expect(await status({ Origin: 'http://rebound.test', Host: 'rebound.test' })).toBe(403);
+    expect(await status({ Origin: 'http://chat.example.test' })).toBe(101);
+  });
+});
+
 describe('limits per user, across connections', () => {
   it('holds the send rate per user, not per connection, over 12 connections', async () => {
     server = await startTestServer({ sendsPerSecondPerUser: 5, sendBurstPerUser: 10 });
