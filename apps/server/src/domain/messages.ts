@@ -83,9 +83,4 @@ export class Messages {
     if (has_more) rows.pop();
     return ok({ messages: rows.reverse(), has_more });
   }
-
-  /** The newest message id on the server, for clients of protocol 1. */
-  newestId(): Promise<number> {
-    return this.store.newestMessageId();
-  }
 }
