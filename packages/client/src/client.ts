@@ -161,9 +161,10 @@ export class ChatClient {
   }
 
   /**
-   * Sends a message: now if online, else once reconnected and caught up; a connection lost before the
-   * acknowledgement is retried with the same client_id, and a send refused as too fast waits and goes again. Resolves with the stored message; rejects with the
-   * server's code, or `timeout` when an online server did not answer. To retry a rejected send without
+   * Sends a message: now if online, else once reconnected and caught up. A send whose acknowledgement did not come
+   * (the connection dropped, or no reply in time, which makes the client reconnect) is sent again with the same
+   * client_id, so it is stored once; one refused as too fast waits and goes again. Resolves with the stored
+   * message; rejects only with the server's code for a refusal, or `closed`. To retry a rejected send without
    * storing it twice, pass its `clientId` again.
    */
   sendMessage(conversationId: number, content: string, { clientId = newClientId() }: { clientId?: string } = {}): Promise<Message> {
@@ -234,6 +235,12 @@ export class ChatClient {
       },
       reject: (error) => {
         if (error.code === ClientErrorCode.Disconnected) return this.outbox.retry(message);
+        // No reply in time: the send may well have arrived, so it is never failed for that. The link is taken for
+        // dead; once reconnected and caught up, the same client_id goes again and is stored at most once.
+        if (error.code === ClientErrorCode.Timeout) {
+          this.outbox.retry(message);
+          return this.link.restart();
+        }
         if (error.code === ErrorCode.RateLimited) return this.resendLater(message, error.retry_after_ms);
         this.outbox.fail(message, error);
         this.flushIfOnline();

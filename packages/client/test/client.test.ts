@@ -111,6 +111,41 @@ describe('ChatClient requests', () => {
   });
 });
 
+describe('a send that gets no reply in time', () => {
+  it('is never failed: the client reconnects and the send is stored and delivered once', async () => {
+    const network = await FlakyNetwork.start(chat.server.port);
+    const { token } = await chat.join('alice');
+    const client = chat.client(token, { url: network.wsUrl, requestTimeoutMs: 300, heartbeatMs: 60_000 });
+    const heard: string[] = [];
+    client.on('message', ({ payload }) => heard.push(payload.content));
+    await client.connect();
+    const lobby = client.session!.conversations.find((c) => c.type === 'lobby')!.id;
+
+    network.stall();
+    let outcome: string | undefined;
+    const sent = client.sendMessage(lobby, 'sent into a dead link').then(
+      (message) => (outcome = `stored ${message.id}`),
+      (error: { code: string }) => (outcome = `failed ${error.code}`),
+    );
+    const states: ClientState[] = [];
+    client.onStateChange((state) => states.push(state));
+    expect(client.pending.map((m) => m.content)).toEqual(['sent into a dead link']);
+    await sent;
+
+    expect(outcome).toMatch(/^stored \d+$/);
+    expect(states).toContain('reconnecting');
+    expect(client.pending).toEqual([]);
+    expect(heard.filter((content) => content === 'sent into a dead link')).toHaveLength(1);
+    const { token: bobToken } = await chat.join('bob');
+    const bob = chat.client(bobToken);
+    await bob.connect();
+    const history = await bob.loadHistory(lobby);
+    expect(history.messages.filter((m) => m.content === 'sent into a dead link')).toHaveLength(1);
+    bob.close();
+    await network.close();
+  });
+});
+
 describe('ChatClient frames', () => {
   it('reports a frame that does not fit the protocol and does not dispatch it, and skips one of an unknown type', async () => {
     const network = await FlakyNetwork.start(chat.server.port);
