@@ -1,6 +1,6 @@
 import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectConnected, join, launchBrowser, message, messages, person, say, screenshot } from './support/browser.js';
+import { DESKTOP, expectConnected, join, launchBrowser, message, messages, person, PHONE, say, screenshot } from './support/browser.js';
 import { TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -103,5 +103,28 @@ describe('losing the connection', () => {
     await expectConnected(ann.page);
     await expect.poll(() => message(ann.page, 'Sent across a restart').count()).toBe(1);
     expect([...ann.errors, ...ben.errors]).toEqual([]);
+  });
+});
+
+describe('the browser losing its network', () => {
+  it('shows it within seconds, and is back within 3 s of the network returning', async () => {
+    await expect.poll(() => state(ann.page), { timeout: 30_000 }).toBe('online');
+    const lost = Date.now();
+    await ann.context.setOffline(true);
+    await expect.poll(() => state(ann.page), { timeout: 10_000 }).not.toBe('online');
+    const noticedMs = Date.now() - lost;
+    await expect.poll(() => ann.page.getByRole('button', { name: 'Reconnect now' }).count()).toBe(1);
+    await ann.page.waitForTimeout(1_500);
+    await screenshot(ann.page, 'desktop-network-lost');
+    await ann.page.setViewportSize(PHONE);
+    await screenshot(ann.page, 'phone-network-lost');
+    await ann.page.setViewportSize(DESKTOP);
+
+    const back = Date.now();
+    await ann.context.setOffline(false);
+    await expect.poll(() => state(ann.page), { timeout: 3_000 }).toBe('online');
+    console.log(`offline noticed in ${noticedMs} ms; back online in ${Date.now() - back} ms`);
+    await say(ann.page, 'Back from the tunnel');
+    await expect.poll(() => message(ben.page, 'Back from the tunnel').count()).toBe(1);
   });
 });

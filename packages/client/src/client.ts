@@ -155,6 +155,22 @@ export class ChatClient {
     return this.ready ?? Promise.reject(closedError());
   }
 
+  /**
+   * The network is back (a browser's `online` event) or the person asked: reconnect at once instead of after the
+   * backoff delay, or, if connected, check the connection now.
+   */
+  reconnectNow(): void {
+    if (this.currentState !== 'closed' && this.currentState !== 'idle') this.link.reconnectNow();
+  }
+
+  /**
+   * The network is gone (a browser's `offline` event): drop the connection now rather than wait for the heartbeat
+   * to notice, and keep trying with backoff. Unacknowledged sends stay in the outbox.
+   */
+  connectionLost(): void {
+    if (this.currentState !== 'closed' && this.currentState !== 'idle') this.link.restart();
+  }
+
   /** Disconnects for good. Requests and unacknowledged sends reject with `closed`. */
   close(): void {
     if (this.currentState !== 'closed') this.shutDown(closedError());

@@ -34,6 +34,11 @@ export class Heartbeat {
     this.pulse();
   }
 
+  /** Pings now rather than at the next beat: the caller has reason to doubt the connection. */
+  checkNow(): void {
+    if (this.interval !== undefined) this.beat();
+  }
+
   private beat(): void {
     this.options.ping();
     this.expect();

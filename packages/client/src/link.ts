@@ -102,6 +102,19 @@ export class Link {
     this.retryTimer = setTimeout(() => this.start(), this.backoff.next());
   }
 
+  /**
+   * Skips the backoff wait: a connection that is signed in is checked with a ping at once (a dead one is dropped
+   * once the request timeout passes); otherwise a new connection is opened now.
+   */
+  reconnectNow(): void {
+    if (this.stopped) return;
+    this.backoff.reset();
+    if (this.authenticated) return this.heartbeat.checkNow();
+    clearTimeout(this.retryTimer);
+    this.detach(new ChatError(ClientErrorCode.Disconnected, 'The connection dropped before the reply'));
+    this.start();
+  }
+
   /** Disconnects for good; waiting requests fail with the error. */
   stop(error: ChatError): void {
     this.stopped = true;

@@ -26,8 +26,14 @@ export function joinWithInvite(code: string, nickname: string): Promise<RedeemIn
   return redeemInvite(location.origin, nickname, code);
 }
 
+/**
+ * A person notices a dead link in seconds, so the page pings often: a silent connection is dropped within the
+ * heartbeat plus the reply timeout, under ten seconds. The browser's own online and offline events come sooner.
+ */
+const LINK_CHECK = { heartbeatMs: 4_000, requestTimeoutMs: 5_000 };
+
 export function openChat(token: string): ChatClient {
-  return new ChatClient({ url: wsUrlFor(location.origin), token });
+  return new ChatClient({ url: wsUrlFor(location.origin), token, ...LINK_CHECK });
 }
 
 export { ChatError };

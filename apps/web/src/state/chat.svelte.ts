@@ -51,6 +51,8 @@ export class ChatState {
       this.outgoing.watch(),
     );
     document.addEventListener('visibilitychange', this.visibilityChanged);
+    window.addEventListener('online', this.networkBack);
+    window.addEventListener('offline', this.networkGone);
     this.client.connect().catch((error: ChatError) => this.stopped || this.onRefused(error));
   }
 
@@ -59,6 +61,8 @@ export class ChatState {
     this.outgoing.stop();
     for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
     document.removeEventListener('visibilitychange', this.visibilityChanged);
+    window.removeEventListener('online', this.networkBack);
+    window.removeEventListener('offline', this.networkGone);
     this.client.close();
   }
 
@@ -186,6 +190,15 @@ export class ChatState {
     this.connection = state;
     if (state === 'online' && this.activeId !== null) this.histories.loadNewest(this.activeId);
   }
+
+  /** Skips the wait before the next attempt to reconnect ("Reconnect now"). */
+  reconnectNow(): void {
+    this.client.reconnectNow();
+  }
+
+  private readonly networkBack = (): void => this.client.reconnectNow();
+
+  private readonly networkGone = (): void => this.client.connectionLost();
 
   private readonly visibilityChanged = (): void => {
     this.visible = document.visibilityState === 'visible';
