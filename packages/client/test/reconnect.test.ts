@@ -113,4 +113,31 @@ describe('reconnecting', () => {
     expect(states).toEqual(['reconnecting', 'authenticating', 'online']);
     await expect(alice.ping()).resolves.toBeUndefined();
   });
+
+  it('reconnects at once when told the network is back, without waiting out the backoff', async () => {
+    const { token } = await chat.join('alice');
+    const alice = chat.client(token, { url: network.wsUrl, reconnect: { minDelayMs: 20_000, maxDelayMs: 20_000 } });
+    await alice.connect();
+    network.cut();
+    await until(() => alice.state === 'reconnecting', 'alice to notice');
+    await pause(50);
+    network.heal();
+    const asked = Date.now();
+    alice.reconnectNow();
+    await until(() => alice.state === 'online', 'alice to be back');
+    expect(Date.now() - asked).toBeLessThan(2_000);
+    alice.close();
+  });
+
+  it('drops its connection at once when told the network is gone, then comes back by itself', async () => {
+    const { token } = await chat.join('alice');
+    const alice = chat.client(token, { url: network.wsUrl, reconnect: { minDelayMs: 10, maxDelayMs: 50 } });
+    await alice.connect();
+    const states: ClientState[] = [];
+    alice.onStateChange((state) => states.push(state));
+    alice.connectionLost();
+    expect(states[0]).toBe('reconnecting');
+    await until(() => alice.state === 'online', 'alice to be back');
+    alice.close();
+  });
 });
