@@ -114,6 +114,8 @@ describe('the browser losing its network', () => {
     await expect.poll(() => state(ann.page), { timeout: 10_000 }).not.toBe('online');
     const noticedMs = Date.now() - lost;
     await expect.poll(() => ann.page.getByRole('button', { name: 'Reconnect now' }).count()).toBe(1);
+    // Who is online cannot be known while offline: nobody is shown as online.
+    expect(await ann.page.locator('.dot.online').count()).toBe(0);
     await ann.page.waitForTimeout(1_500);
     await screenshot(ann.page, 'desktop-network-lost');
     await ann.page.setViewportSize(PHONE);
@@ -124,6 +126,7 @@ describe('the browser losing its network', () => {
     await ann.context.setOffline(false);
     await expect.poll(() => state(ann.page), { timeout: 3_000 }).toBe('online');
     console.log(`offline noticed in ${noticedMs} ms; back online in ${Date.now() - back} ms`);
+    await expect.poll(() => ann.page.locator('.dot.online').count()).toBeGreaterThan(0);
     await say(ann.page, 'Back from the tunnel');
     await expect.poll(() => message(ben.page, 'Back from the tunnel').count()).toBe(1);
   });

@@ -188,6 +188,7 @@ export class ChatState {
 
   private connectionChanged(state: ClientState): void {
     this.connection = state;
+    this.people.connected = state === 'online';
     if (state === 'online' && this.activeId !== null) this.histories.loadNewest(this.activeId);
   }
 

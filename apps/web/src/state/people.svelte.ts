@@ -6,12 +6,22 @@ import { byName } from '../lib/names.js';
 export class People {
   readonly users = new SvelteMap<number, User>();
   readonly online = new SvelteSet<number>();
+  /** False while this page is not connected: who is online is unknown then, so nobody is shown as online. */
+  connected = $state(false);
+
+  isOnline(id: number): boolean {
+    return this.connected && this.online.has(id);
+  }
+
+  get onlineCount(): number {
+    return this.connected ? this.online.size : 0;
+  }
 
   /** Everyone but `me`: online people first, then by name. */
   others(me: number): User[] {
     return [...this.users.values()]
       .filter((user) => user.id !== me)
-      .sort((a, b) => Number(this.online.has(b.id)) - Number(this.online.has(a.id)) || byName(a, b));
+      .sort((a, b) => Number(this.isOnline(b.id)) - Number(this.isOnline(a.id)) || byName(a, b));
   }
 
   nickname(id: number): string {
