@@ -11,11 +11,12 @@ export interface Joined {
   change: Change;
 }
 
-const REFUSALS = {
-  invite_missing: [ErrorCode.InviteNotFound, 'This invite does not exist'],
-  invite_used: [ErrorCode.InviteUsed, 'This invite has already been used'],
-  nickname_taken: [ErrorCode.NicknameTaken, 'The nickname is taken'],
-} as const;
+/** Why the store refused a redemption, told to people. */
+function refusalOf(reason: 'invite_missing' | 'invite_used' | 'nickname_taken', nickname: string): Result<never> {
+  if (reason === 'invite_missing') return refuse(ErrorCode.InviteNotFound, 'This invite does not exist');
+  if (reason === 'invite_used') return refuse(ErrorCode.InviteUsed, 'This invite has already been used');
+  return refuse(ErrorCode.NicknameTaken, `The nickname "${nickname}" is taken`);
+}
 
 export class Invites {
   constructor(
@@ -52,10 +53,7 @@ export class Invites {
       lobbyId: this.directory.lobbyId,
       createdAt: nowSeconds(),
     });
-    if (!outcome.ok) {
-      const [refusal, message] = REFUSALS[outcome.reason];
-      return refuse(refusal, outcome.reason === 'nickname_taken' ? `The nickname "${checked.nickname}" is taken` : message);
-    }
+    if (!outcome.ok) return refusalOf(outcome.reason, checked.nickname);
     return ok({ user: outcome.user, token, change: stamped(outcome.change, 'user_joined', { user: outcome.user }) });
   }
 }
