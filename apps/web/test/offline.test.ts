@@ -82,6 +82,7 @@ describe('losing the connection', () => {
     network.cut();
     await expect.poll(() => messages(ann.page, 'pending').count(), { timeout: 30_000 }).toBe(0);
     expect(await message(ann.page, 'Reply lost on the way').count()).toBe(1);
+    expect(await messages(ann.page, 'failed').count()).toBe(0);
 
     await ben.page.reload();
     await expectConnected(ben.page);

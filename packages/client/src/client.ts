@@ -1,5 +1,6 @@
 import {
   ErrorCode,
+  MAX_TOKEN_LENGTH,
   PROTOCOL_VERSION,
   type ClientPayload,
   type RequestType,
@@ -48,6 +49,10 @@ export class ChatClient {
     if (WebSocket === undefined) throw new TypeError('No WebSocket here: pass options.WebSocket (the `ws` package on Node)');
     if (options.cursor !== undefined && !(Number.isSafeInteger(options.cursor) && options.cursor >= 0)) {
       throw new TypeError(`options.cursor must be a non-negative integer, not ${String(options.cursor)}`);
+    }
+    // The server would refuse such a token as a malformed frame, and the client would try again for ever.
+    if (typeof options.token !== 'string' || options.token.length === 0 || options.token.length > MAX_TOKEN_LENGTH) {
+      throw new TypeError(`options.token must be a string of 1 to ${MAX_TOKEN_LENGTH} characters`);
     }
     this.feed = new ChangeFeed(options.cursor, {
       deliver: (event) => this.subscriptions.emit(event),

@@ -1,4 +1,4 @@
-import type { Message, ParseError, ServerEventOf } from '@hearth/protocol';
+import { MAX_TOKEN_LENGTH, type Message, type ParseError, type ServerEventOf } from '@hearth/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChatError, type ClientState } from '../src/index.js';
 import { lobbyOf, pause, TestChat, until } from './support/chat.js';
@@ -25,6 +25,13 @@ describe('ChatClient requests', () => {
     expect(client.session?.user).toEqual(user);
     expect(client.session?.conversations[0]?.type).toBe('lobby');
     expect(client.session?.online_users.map((u) => u.id)).toContain(user.id);
+  });
+
+  it('refuses at once a token no server could accept, instead of reconnecting with it for ever', () => {
+    for (const token of ['', 'x'.repeat(MAX_TOKEN_LENGTH + 1)]) {
+      expect(() => chat.client(token)).toThrow(TypeError);
+    }
+    expect(() => chat.client('x'.repeat(MAX_TOKEN_LENGTH))).not.toThrow();
   });
 
   it('resolves concurrent requests each with its own reply', async () => {

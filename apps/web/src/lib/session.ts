@@ -1,4 +1,5 @@
-import type { User } from '@hearth/protocol';
+import { MAX_TOKEN_LENGTH, type User } from '@hearth/protocol';
+import { forgetKept } from './kept.js';
 
 /** Who this browser is signed in as: the token from redeeming an invite, and the user it belongs to. */
 export interface StoredSession {
@@ -9,12 +10,18 @@ export interface StoredSession {
 export const SESSION_KEY = 'hearth.session';
 const ACTIVE_KEY = 'hearth.conversation';
 
-export function loadSession(): StoredSession | null {
+/**
+ * The stored sign-in; `malformed` when something is stored that no server could accept (an empty or over-long
+ * token, a damaged entry), which the page says plainly instead of trying to connect with it forever.
+ */
+export function loadSession(): StoredSession | 'malformed' | null {
+  const stored = localStorage.getItem(SESSION_KEY);
+  if (stored === null) return null;
   try {
-    const value: unknown = JSON.parse(localStorage.getItem(SESSION_KEY) ?? 'null');
-    return isSession(value) ? value : null;
+    const value: unknown = JSON.parse(stored);
+    return isSession(value) ? value : 'malformed';
   } catch {
-    return null;
+    return 'malformed';
   }
 }
 
@@ -22,7 +29,16 @@ export function saveSession(session: StoredSession): void {
   localStorage.setItem(SESSION_KEY, JSON.stringify(session));
 }
 
+/** Keeps what the server says about the user, unless this browser has signed in or out meanwhile. */
+export function updateSessionUser(token: string, user: User): void {
+  const current = loadSession();
+  if (current !== null && current !== 'malformed' && current.token === token) saveSession({ token, user });
+}
+
+/** Forgets the sign-in and, for the user it was, every unsent message and draft. */
 export function clearSession(): void {
+  const current = loadSession();
+  if (current !== null && current !== 'malformed') forgetKept(current.user.id);
   localStorage.removeItem(SESSION_KEY);
   localStorage.removeItem(ACTIVE_KEY);
 }
@@ -30,7 +46,13 @@ export function clearSession(): void {
 function isSession(value: unknown): value is StoredSession {
   if (typeof value !== 'object' || value === null) return false;
   const { token, user } = value as Partial<StoredSession>;
-  return typeof token === 'string' && typeof user?.id === 'number' && typeof user.nickname === 'string';
+  return (
+    typeof token === 'string' &&
+    token.length > 0 &&
+    token.length <= MAX_TOKEN_LENGTH &&
+    Number.isSafeInteger(user?.id) &&
+    typeof user?.nickname === 'string'
+  );
 }
 
 /** The conversation that was open last, so a reload comes back to it. */

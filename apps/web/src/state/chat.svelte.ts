@@ -2,7 +2,8 @@ import type { ChatClient, ChatError, ClientState, Unsubscribe } from '@hearth/cl
 import { SERVER_EVENT_TYPES, type Conversation, type ServerEvent, type User } from '@hearth/protocol';
 import { openChat } from '../lib/api.js';
 import { conversationTitle, dmPartner } from '../lib/names.js';
-import { rememberConversation, rememberedConversation, type StoredSession } from '../lib/session.js';
+import { KeptDrafts, KeptSends } from '../lib/kept.js';
+import { rememberConversation, rememberedConversation, updateSessionUser, type StoredSession } from '../lib/session.js';
 import type { ConversationLog } from './conversation-log.svelte.js';
 import { Histories } from './histories.svelte.js';
 import { Outgoing } from './outgoing.svelte.js';
@@ -11,7 +12,8 @@ import { Unread } from './unread.svelte.js';
 
 /** The signed-in chat: one connection, and everything the server has told it, kept current by `apply`. */
 export class ChatState {
-  readonly me: User;
+  /** Who this is, as the server last said; the stored session's copy until it has. */
+  me: User;
   readonly people = new People();
   readonly unread = new Unread();
   readonly outgoing: Outgoing;
@@ -26,8 +28,9 @@ export class ChatState {
   readonly active = $derived(this.conversations.find((c) => c.id === this.activeId));
 
   private readonly client: ChatClient;
+  private readonly token: string;
   private readonly histories: Histories;
-  private readonly drafts = new Map<number, string>();
+  private readonly drafts: KeptDrafts;
   private readonly unsubscribes: Unsubscribe[] = [];
   private visible = document.visibilityState === 'visible';
   private stopped = false;
@@ -37,9 +40,11 @@ export class ChatState {
     /** The server refused the token: this browser is no longer signed in. */
     private readonly onRefused: (error: ChatError) => void,
   ) {
-    this.me = session.user;
+    this.me = $state.raw(session.user);
+    this.token = session.token;
     this.client = openChat(session.token);
-    this.outgoing = new Outgoing(this.client);
+    this.outgoing = new Outgoing(this.client, new KeptSends(session.user.id));
+    this.drafts = new KeptDrafts(session.user.id);
     this.histories = new Histories(this.client, () => this.connection === 'online');
   }
 
@@ -50,6 +55,7 @@ export class ChatState {
       this.client.onResync(() => this.resync()),
       this.outgoing.watch(),
     );
+    this.outgoing.restore();
     document.addEventListener('visibilitychange', this.visibilityChanged);
     window.addEventListener('online', this.networkBack);
     window.addEventListener('offline', this.networkGone);
@@ -70,6 +76,7 @@ export class ChatState {
   apply(event: ServerEvent): void {
     switch (event.type) {
       case 'auth_ok':
+        this.signedIn(event.payload.user);
         this.people.reset(event.payload.users, event.payload.online_users);
         this.conversations = event.payload.conversations;
         this.ready = true;
@@ -135,12 +142,11 @@ export class ChatState {
   }
 
   draft(conversationId: number): string {
-    return this.drafts.get(conversationId) ?? '';
+    return this.drafts.get(conversationId);
   }
 
   saveDraft(conversationId: number, text: string): void {
-    if (text === '') this.drafts.delete(conversationId);
-    else this.drafts.set(conversationId, text);
+    this.drafts.set(conversationId, text);
   }
 
   /** Opens the DM with a person, creating it if needed. */
@@ -171,6 +177,12 @@ export class ChatState {
   private addConversation(conversation: Conversation): void {
     if (this.conversations.some((c) => c.id === conversation.id)) return;
     this.conversations = [...this.conversations, conversation];
+  }
+
+  /** The server's word on who this is wins over what the browser kept, e.g. a nickname changed elsewhere. */
+  private signedIn(user: User): void {
+    this.me = user;
+    updateSessionUser(this.token, user);
   }
 
   /** After a sign-in: the conversation already open, else the one open last time, else the lobby. */

@@ -1,50 +1,73 @@
 import type { ChatClient, ChatError, PendingMessage, Unsubscribe } from '@hearth/client';
 import { newClientId } from '@hearth/client';
+import type { KeptSend, KeptSends } from '../lib/kept.js';
 
 /** A send the server refused; it can be tried again with the same client_id, so it is never stored twice. */
-export interface FailedSend {
-  client_id: string;
-  conversation_id: number;
-  content: string;
-  reason: string;
-  /** Milliseconds since the epoch. */
-  failed_at: number;
-}
+export type FailedSend = Required<KeptSend>;
 
-/** Messages on their way: waiting in the client's outbox for an acknowledgement, or refused. */
+/**
+ * Messages on their way: waiting in the client's outbox for an acknowledgement, or refused. Each is kept in the
+ * browser until it is stored or discarded, so sends written before a reload or a closed tab go out afterwards,
+ * with the client_id they were first given.
+ */
 export class Outgoing {
   pending = $state.raw<readonly PendingMessage[]>([]);
   failed = $state.raw<FailedSend[]>([]);
   private stopped = false;
 
-  constructor(private readonly client: ChatClient) {}
+  constructor(
+    private readonly client: ChatClient,
+    private readonly kept: KeptSends,
+  ) {}
 
   watch(): Unsubscribe {
     return this.client.onOutboxChange((pending) => (this.pending = pending));
   }
 
+  /** Picks up where an earlier page stopped: its waiting sends go out again, its refused ones are shown again. */
+  restore(): void {
+    for (const send of this.kept.all()) {
+      if (isFailed(send)) this.failed = [...this.failed, send];
+      else this.send(send.conversation_id, send.content, send.client_id);
+    }
+  }
+
   /** Sends now, or once reconnected; until the server stores it the message shows as pending. */
   send(conversationId: number, content: string, clientId = newClientId()): void {
-    const refused = (error: ChatError) =>
-      this.refused({ client_id: clientId, conversation_id: conversationId, content, reason: error.message, failed_at: Date.now() });
-    this.client.sendMessage(conversationId, content, { clientId }).catch(refused);
+    this.kept.put({ client_id: clientId, conversation_id: conversationId, content });
+    this.client.sendMessage(conversationId, content, { clientId }).then(
+      () => this.kept.remove(clientId),
+      (error: ChatError) =>
+        this.refused({ client_id: clientId, conversation_id: conversationId, content, reason: error.message, failed_at: Date.now() }),
+    );
   }
 
   retry(failed: FailedSend): void {
-    this.discard(failed);
+    this.forget(failed);
     this.send(failed.conversation_id, failed.content, failed.client_id);
   }
 
   discard(failed: FailedSend): void {
-    this.failed = this.failed.filter((f) => f !== failed);
+    this.forget(failed);
+    this.kept.remove(failed.client_id);
   }
 
-  /** Sends cut short by signing out are not failures worth showing. */
+  /** Sends cut short by closing the connection (signing out, another tab signing in) are not refusals. */
   stop(): void {
     this.stopped = true;
   }
 
-  private refused(failed: FailedSend): void {
-    if (!this.stopped) this.failed = [...this.failed, failed];
+  private forget(failed: FailedSend): void {
+    this.failed = this.failed.filter((f) => f !== failed);
   }
+
+  private refused(failed: FailedSend): void {
+    if (this.stopped) return;
+    this.kept.put(failed);
+    this.failed = [...this.failed, failed];
+  }
+}
+
+function isFailed(send: KeptSend): send is FailedSend {
+  return typeof send.reason === 'string' && typeof send.failed_at === 'number';
 }
