@@ -1,9 +1,5 @@
-import { HttpError, invitePath, JOIN_PATH, RedeemInviteResponse, WS_PATH } from '@hearth/protocol';
-import { Compile } from 'typebox/compile';
+import { invitePath, isHttpError, isRedeemInviteResponse, JOIN_PATH, WS_PATH, type RedeemInviteResponse } from '@hearth/protocol';
 import { ChatError, ClientErrorCode } from './errors.js';
-
-const redeemed = Compile(RedeemInviteResponse);
-const refused = Compile(HttpError);
 
 /** An invite link taken apart. */
 export interface InviteLink {
@@ -44,8 +40,8 @@ export async function redeemInvite(inviteUrlOrBaseUrl: string, nickname: string,
   }
   const response = await post(`${link.baseUrl.replace(/\/+$/, '')}${invitePath(link.code)}`, { nickname });
   const body: unknown = await response.json().catch(() => undefined);
-  if (response.status === 201 && redeemed.Check(body)) return body;
-  if (refused.Check(body)) throw new ChatError(body.error.code, body.error.message, retryAfter(response));
+  if (response.status === 201 && isRedeemInviteResponse(body)) return body;
+  if (isHttpError(body)) throw new ChatError(body.error.code, body.error.message, retryAfter(response));
   throw new ChatError(ClientErrorCode.BadResponse, `Unexpected answer from the server (HTTP ${response.status})`);
 }
 

@@ -81,3 +81,15 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 /** Close codes after which reconnecting with the same token is pointless. */
 export const FATAL_CLOSE_CODES: readonly number[] = [CloseCode.AuthFailed, CloseCode.PolicyViolation];
+
+/** The HTTP status that goes with each error code an HTTP endpoint can answer. */
+export const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+  [ErrorCode.InvalidJson]: 400,
+  [ErrorCode.InvalidPayload]: 400,
+  [ErrorCode.InvalidNickname]: 400,
+  [ErrorCode.InviteNotFound]: 404,
+  [ErrorCode.InviteUsed]: 410,
+  [ErrorCode.NicknameTaken]: 409,
+  [ErrorCode.RateLimited]: 429,
+  [ErrorCode.InternalError]: 500,
+};

@@ -10,6 +10,7 @@ export const Envelope = Type.Object({
   payload: Type.Object({}),
   id: Type.Optional(RequestId),
 });
+export type Envelope = Static<typeof Envelope>;
 
 /** Declares one event: its literal `type`, its payload schema, and the optional request id. */
 export function event<const T extends string, P extends TSchema>(type: T, payload: P) {

@@ -1,11 +1,17 @@
 export * from './codes.js';
 export * from './limits.js';
+export * from './endpoints.js';
 export * from './models.js';
 export * from './envelope.js';
 export * from './events/client.js';
 export * from './events/server.js';
+export * from './events/types.js';
 export * from './events/replies.js';
-export * from './parse.js';
+export * from './tolerant.js';
+export type { ParseError, ParseResult } from './parse/result.js';
+export { parseClientEvent } from './parse/client.js';
+export { parseServerEvent } from './parse/server.js';
+export { isHttpError, isRedeemInviteResponse } from './generated/http.js';
 export * from './frames.js';
 export * from './nickname.js';
 export * from './http.js';

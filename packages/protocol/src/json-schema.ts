@@ -1,6 +1,6 @@
 import { ClientEvent, ClientEvents } from './events/client.js';
 import { ServerEvent, ServerEvents } from './events/server.js';
-import { tolerant } from './parse.js';
+import { tolerant } from './tolerant.js';
 import { HttpError, InviteStatus, RedeemInviteRequest, RedeemInviteResponse } from './http.js';
 import { Conversation, Message, User } from './models.js';
 

@@ -61,4 +61,3 @@ export type ClientEvent = Static<typeof ClientEvent>;
 export type ClientEventType = ClientEvent['type'];
 export type ClientEventOf<T extends ClientEventType> = Extract<ClientEvent, { type: T }>;
 export type ClientPayload<T extends ClientEventType> = ClientEventOf<T>['payload'];
-export const CLIENT_EVENT_TYPES = Object.keys(ClientEvents) as ClientEventType[];

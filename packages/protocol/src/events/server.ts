@@ -92,9 +92,3 @@ export type ServerEvent = Static<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];
 export type ServerEventOf<T extends ServerEventType> = Extract<ServerEvent, { type: T }>;
 export type ServerPayload<T extends ServerEventType> = ServerEventOf<T>['payload'];
-export const SERVER_EVENT_TYPES = Object.keys(ServerEvents) as ServerEventType[];
-
-/** The events that record a change and so carry `seq`, `prev` and `stream`. */
-export const CHANGE_EVENT_TYPES = ['message', 'conversation_created', 'user_joined'] as const satisfies readonly ServerEventType[];
-export type ChangeEventType = (typeof CHANGE_EVENT_TYPES)[number];
-export type ChangeEvent = ServerEventOf<ChangeEventType>;

@@ -1,0 +1,9 @@
+/** The WebSocket endpoint, on the same port as the web app. */
+export const WS_PATH = '/ws';
+/** The web app's page for an invite: `${publicUrl}${JOIN_PATH}${code}`. */
+export const JOIN_PATH = '/join/';
+
+/** `GET` tells whether an invite can be redeemed; `POST` redeems it. */
+export function invitePath(code: string): string {
+  return `/api/invites/${encodeURIComponent(code)}`;
+}

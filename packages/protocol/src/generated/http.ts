@@ -1,0 +1,16 @@
+// @ts-nocheck
+// The checks are TypeBox’s generated JavaScript; the declared types of the exports are what callers see.
+// Generated from src/http.ts by scripts/validators.ts. Do not edit: run `npm run generate -w @hearth/protocol`.
+import type { HttpError, RedeemInviteResponse } from '../http.js';
+
+/** Whether a body is a redeemed invite, accepting fields the protocol does not declare. */
+export const isRedeemInviteResponse: (value: unknown) => value is RedeemInviteResponse = /* @__PURE__ */ (() => {
+  const check_0 = ((value) => ((typeof value === "object" && value !== null && !(Array.isArray(value))) && (("user" in value && "token" in value) && (((typeof value.user === "object" && value.user !== null && !(Array.isArray(value.user))) && (("id" in value.user && "nickname" in value.user) && ((Number.isInteger(value.user.id) && (!((Number.isFinite(value.user.id) || typeof value.user.id === "bigint")) || (value.user.id >= 1 && value.user.id <= 9007199254740991))) && typeof value.user.nickname === "string"))) && typeof value.token === "string"))));
+  return (value) => check_0(value);
+})();
+
+/** Whether a body is an HTTP error, accepting codes and fields the protocol does not declare. */
+export const isHttpError: (value: unknown) => value is HttpError = /* @__PURE__ */ (() => {
+  const check_0 = ((value) => ((typeof value === "object" && value !== null && !(Array.isArray(value))) && ("error" in value && ((typeof value.error === "object" && value.error !== null && !(Array.isArray(value.error))) && (("code" in value.error && "message" in value.error) && (typeof value.error.code === "string" && typeof value.error.message === "string"))))));
+  return (value) => check_0(value);
+})();
