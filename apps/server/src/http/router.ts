@@ -4,14 +4,14 @@ import { ErrorCode } from '@hearth/protocol';
 import type { Context } from '../context.js';
 import { InviteRoutes } from './invites.js';
 import { safeDecode, sendError, sendJson, setSecurityHeaders } from './respond.js';
-import { serveStatic } from './static.js';
+import { createStaticServer } from './static.js';
 
 const INVITE_ROUTE = /^\/api\/invites\/([^/]{1,128})$/;
 
 /** Routes plain HTTP requests: the invite API, a health check, and the web app. */
 export function createRouter(ctx: Context) {
   const invites = new InviteRoutes(ctx);
-  const webDir = resolve(ctx.config.webDir);
+  const serveStatic = createStaticServer(resolve(ctx.config.webDir));
 
   /** A request that threw is answered with a coded 500 (headers still unsent) or cut off; the server goes on. */
   function failed(res: ServerResponse, error: unknown): void {
@@ -29,7 +29,7 @@ export function createRouter(ctx: Context) {
     }
     if (path.startsWith('/api/')) return void res.writeHead(404).end();
     if (path === '/healthz') return sendJson(res, 200, { ok: true });
-    serveStatic(webDir, req, res);
+    serveStatic(req, res);
   }
 
   return {
