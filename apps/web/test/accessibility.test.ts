@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join, launchBrowser, person, PHONE } from './support/browser.js';
+import { TestServer } from './support/server.js';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/**
+ * Runs axe-core in the page and returns its serious and critical findings, described for a failure message. It is
+ * evaluated through the browser's debugging protocol, which the page's CSP (script-src 'self') does not govern.
+ */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: Violation[] }> } }).axe;
+    return (await axe.run()).violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}) at ${n.target.join(' ')}: ${v.help}. ${n.failureSummary ?? ''}`));
+}
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([TestServer.start(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.destroy();
+});
+
+describe('axe-core finds nothing serious', () => {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    it(`on the join page and the no-invite page, ${colorScheme}`, async () => {
+      const { page, context } = await person(browser, { colorScheme });
+      await page.goto(await server.invite());
+      await page.getByLabel('Nickname').waitFor();
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.goto(server.url);
+      await page.getByRole('heading', { name: 'You need an invite to join' }).waitFor();
+      expect(await seriousViolations(page)).toEqual([]);
+      await context.close();
+    });
+
+    it(`on the chat page and its dialogs, ${colorScheme}, at desktop and phone width`, async () => {
+      const { page, context } = await person(browser, { colorScheme });
+      await join(page, await server.invite(), `Ada ${colorScheme}`);
+      expect(await seriousViolations(page)).toEqual([]);
+
+      for (const [button, dialog] of [
+        ['Invite', 'Invite someone'],
+        ['New group', 'New group'],
+      ] as const) {
+        await page.getByRole('button', { name: button, exact: true }).click();
+        await page.getByRole('dialog').waitFor();
+        expect(await seriousViolations(page), `${dialog} dialog`).toEqual([]);
+        await page.keyboard.press('Escape');
+        await page.getByRole('dialog').waitFor({ state: 'detached' });
+      }
+
+      await page.setViewportSize(PHONE);
+      expect(await seriousViolations(page)).toEqual([]);
+      await context.close();
+    });
+  }
+});
