@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bot } from './support/bot.js';
 import { join, launchBrowser, person, PHONE } from './support/browser.js';
 import { TestServer } from './support/server.js';
 
@@ -59,9 +60,16 @@ describe('axe-core finds nothing serious', () => {
       await join(page, await server.invite(), `Ada ${colorScheme}`);
       expect(await seriousViolations(page)).toEqual([]);
 
+      const others = await Promise.all([bot(server, `Bo ${colorScheme}`), bot(server, `Cy ${colorScheme}`)]);
+      await page.getByRole('button', { name: 'New group', exact: true }).click();
+      for (const { nickname } of others) await page.getByRole('dialog').getByLabel(nickname).check();
+      await page.getByRole('dialog').getByRole('button', { name: 'Create group of 3' }).click();
+      await page.getByRole('button', { name: '3 members' }).waitFor();
+
       for (const [button, dialog] of [
         ['Invite', 'Invite someone'],
         ['New group', 'New group'],
+        ['3 members', 'Group members'],
       ] as const) {
         await page.getByRole('button', { name: button, exact: true }).click();
         await page.getByRole('dialog').waitFor();
@@ -72,6 +80,7 @@ describe('axe-core finds nothing serious', () => {
 
       await page.setViewportSize(PHONE);
       expect(await seriousViolations(page)).toEqual([]);
+      for (const { client } of others) client.close();
       await context.close();
     });
   }

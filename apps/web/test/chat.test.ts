@@ -129,10 +129,29 @@ describe('two people chatting', () => {
     await screenshot(ann.page, 'desktop-group');
   });
 
+  it('a group’s member count opens who is in it, and a member can be messaged from there', async () => {
+    await ann.page.getByRole('button', { name: '3 members' }).click();
+    const dialog = ann.page.getByRole('dialog', { name: '3 members' });
+    await expect.poll(() => dialog.locator('li').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-user')))).toEqual([
+      'Ann',
+      'Ben',
+      'Cat',
+    ]);
+    expect(await dialog.locator('li[data-user="Ann"]').textContent()).toContain('(you)');
+    expect(await dialog.locator('li[data-user="Ann"] button').count()).toBe(0);
+    await screenshot(ann.page, 'desktop-group-members');
+    await dialog.getByRole('button', { name: 'Message Cat' }).click();
+    await expect.poll(() => heading(ann.page).textContent()).toBe('Cat');
+    await sidebarItem(ann.page, 'Ben, Cat').click();
+    await expect.poll(() => heading(ann.page).textContent()).toBe('Ben, Cat');
+  });
+
   it('on a phone the sidebar is a drawer, and the group opens from it', async () => {
-    await expect.poll(() => cat.page.getByRole('button', { name: /Open conversations/ }).getAttribute('aria-label')).toBe(
-      'Open conversations (unread messages)',
-    );
+    const menu = cat.page.getByRole('button', { name: /Open conversations/ });
+    await expect.poll(() => menu.getAttribute('aria-label')).toBe('Open conversations (2 unread messages)');
+    expect(await menu.locator('.menu-badge').textContent()).toBe('2');
+    const badge = await menu.locator('.menu-badge').boundingBox();
+    expect(badge?.width).toBeGreaterThanOrEqual(16);
     await screenshot(cat.page, 'phone-lobby');
     await cat.page.getByRole('button', { name: /Open conversations/ }).click();
     await expect.poll(() => sidebarItem(cat.page, 'Ann, Ben').isVisible()).toBe(true);

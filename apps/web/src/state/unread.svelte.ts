@@ -18,8 +18,8 @@ export class Unread {
     if (this.counts.has(conversationId)) this.counts.delete(conversationId);
   }
 
-  /** Any conversation but the given one has unread messages. */
-  elsewhere(conversationId: number | null): boolean {
-    return [...this.counts.keys()].some((id) => id !== conversationId);
+  /** Unread messages in every conversation but the given one. */
+  elsewhere(conversationId: number | null): number {
+    return this.total - (conversationId === null ? 0 : this.of(conversationId));
   }
 }
