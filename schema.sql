@@ -50,7 +50,13 @@ CREATE TABLE messages (
   content         text NOT NULL,                -- plain text, trimmed, at most 4000 characters
   -- Extension: the sender's idempotency key from send_message; a retry finds the stored row.
   client_id       text NOT NULL,
-  created_at      integer NOT NULL
+  created_at      integer NOT NULL,
+  -- Extension: editing, deleting, replying, mentions and reactions.
+  edited_at       integer,
+  deleted_at      integer,                      -- taken back: content is '' and erased from the file
+  reply_to_id     integer REFERENCES messages(id),  -- the message this one answers, same conversation
+  mentions        text,                         -- JSON array of mentioned user ids; null when none
+  reactions       text                          -- JSON array of { emoji, user_ids }; null when none
 );
 CREATE INDEX messages_conversation_created_idx ON messages (conversation_id, created_at);
 -- History pages walk message ids, since timestamps in seconds are not unique.
@@ -62,7 +68,7 @@ CREATE UNIQUE INDEX messages_user_client_idx ON messages (user_id, client_id);
 -- they record (subject_id: a message, conversation or user id) rather than copying it. Old rows may be trimmed.
 CREATE TABLE changes (
   seq             integer PRIMARY KEY AUTOINCREMENT NOT NULL,
-  kind            text NOT NULL,                -- 'message' | 'conversation_created' | 'user_joined'
+  kind            text NOT NULL,                -- 'message' | 'message_updated' | 'conversation_created' | 'user_joined'
   conversation_id integer REFERENCES conversations(id),  -- whose members may see it; null: everyone
   subject_id      integer NOT NULL,
   prev_seq        integer NOT NULL,             -- the change before it with the same conversation_id, 0 if none

@@ -8,6 +8,7 @@ import { Directory } from './domain/directory.js';
 import { Feed } from './domain/feed.js';
 import { Invites } from './domain/invites.js';
 import { Messages } from './domain/messages.js';
+import { MessageChanges } from './domain/message-changes.js';
 import { nowSeconds } from './domain/tokens.js';
 import { Users } from './domain/users.js';
 import { clientAddressBehind } from './http/client-address.js';
@@ -62,6 +63,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     invites: new Invites(store, directory),
     conversations: new Conversations(store, directory),
     messages,
+    messageChanges: new MessageChanges(store, directory),
     feed,
     presence,
     publisher,

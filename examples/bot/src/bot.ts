@@ -25,7 +25,10 @@ export function roll(spec: string): string {
   return `🎲 ${dice}d${sides}: ${rolls.join(' + ')} = ${rolls.reduce((sum, n) => sum + n, 0)}`;
 }
 
-/** Answers commands in every conversation the bot is in, and says hello in the lobby to people coming online. */
+/**
+ * Answers commands in every conversation the bot is in, each as a reply to the command, and marks a roll with 🎲 so
+ * it shows who asked; says hello in the lobby to people coming online.
+ */
 export function runBot(client: ChatClient): void {
   const greetedAt = new Map<number, number>();
   const say = (conversationId: number, content: string) =>
@@ -34,7 +37,9 @@ export function runBot(client: ChatClient): void {
   client.on('message', function replyToCommand({ payload: message }) {
     if (message.user_id === client.session?.user.id) return;
     const reply = answer(message.content);
-    if (reply !== undefined) void say(message.conversation_id, reply);
+    if (reply === undefined) return;
+    if (reply.startsWith('🎲')) client.react(message.id, '🎲').catch((error: Error) => console.error(`[bot] no reaction: ${error.message}`));
+    client.reply(message, reply).catch((error: Error) => console.error(`[bot] not sent: ${error.message}`));
   });
 
   client.on('user_online', function greet({ payload: { user } }) {

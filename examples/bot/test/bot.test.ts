@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChatClient, redeemInvite } from '@hearth/client';
+import type { Message } from '@hearth/protocol';
 import { startServer, type RunningServer } from '@hearth/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -18,7 +19,7 @@ describe('the dice bot', () => {
     const { token } = await redeemInvite(await server.createInvite(), nickname);
     const client = new ChatClient({ url: server.wsUrl, token, WebSocket });
     clients.push(client);
-    const heard: { conversation_id: number; user_id: number; content: string }[] = [];
+    const heard: Message[] = [];
     client.on('message', ({ payload }) => heard.push(payload));
     await client.connect();
     const lobby = client.session!.conversations.find((c) => c.type === 'lobby')!.id;
@@ -57,9 +58,15 @@ describe('the dice bot', () => {
     const greeting = await bob.botSays(bob.lobby);
     bob.heard.length = 0;
 
-    await bob.client.sendMessage(bob.lobby, '!roll 2d6');
+    const rolled = new Promise<Message>((resolve) =>
+      bob.client.on('message_updated', ({ payload }) => payload.message.reactions?.length && resolve(payload.message)),
+    );
+    const asked = await bob.client.sendMessage(bob.lobby, '!roll 2d6');
 
-    const reply = (await bob.botSays(bob.lobby)).content;
+    const said = await bob.botSays(bob.lobby);
+    const reply = said.content;
+    expect(said.reply_to).toBe(asked.id);
+    expect(await rolled).toMatchObject({ id: asked.id, reactions: [{ emoji: '🎲', user_ids: [bot.session!.user.id] }] });
     const [, a, b, total] = /^🎲 2d6: (\d) \+ (\d) = (\d+)$/u.exec(reply) ?? [];
     expect(greeting.content).toContain('bob');
     expect([a, b].map(Number).every((n) => n >= 1 && n <= 6)).toBe(true);

@@ -188,13 +188,48 @@ export class ChatClient {
    * message; rejects only with the server's code for a refusal, or `closed`. To retry a rejected send without
    * storing it twice, pass its `clientId` again.
    */
-  sendMessage(conversationId: number, content: string, { clientId = newClientId() }: { clientId?: string } = {}): Promise<Message> {
-    const message: PendingMessage = { client_id: clientId, conversation_id: conversationId, content, queued_at: Date.now() };
+  sendMessage(
+    conversationId: number,
+    content: string,
+    { clientId = newClientId(), replyTo }: { clientId?: string; replyTo?: number } = {},
+  ): Promise<Message> {
+    const message: PendingMessage = {
+      client_id: clientId,
+      conversation_id: conversationId,
+      content,
+      ...(replyTo === undefined ? {} : { reply_to: replyTo }),
+      queued_at: Date.now(),
+    };
     const refusal = this.currentState === 'closed' ? closedError() : refusalOf('send_message', wire(message));
     if (refusal !== undefined) return Promise.reject(refusal);
     const stored = this.outbox.add(message);
     this.flushIfOnline();
     return stored;
+  }
+
+  /** Sends a message that answers another, in its conversation; as `sendMessage` otherwise. */
+  reply(to: Pick<Message, 'id' | 'conversation_id'>, content: string, options: { clientId?: string } = {}): Promise<Message> {
+    return this.sendMessage(to.conversation_id, content, { ...options, replyTo: to.id });
+  }
+
+  /** Replaces the content of one's own message; resolves with the message as it now is. */
+  async editMessage(messageId: number, content: string): Promise<Message> {
+    return (await this.request('edit_message', { message_id: messageId, content })).message;
+  }
+
+  /** Takes back one's own message: it stays in place, deleted, its content gone. */
+  async deleteMessage(messageId: number): Promise<Message> {
+    return (await this.request('delete_message', { message_id: messageId })).message;
+  }
+
+  /** Puts an emoji on a message; doing it twice changes nothing. */
+  async react(messageId: number, emoji: string): Promise<Message> {
+    return (await this.request('add_reaction', { message_id: messageId, emoji })).message;
+  }
+
+  /** Takes back one's own reaction; taking back one never made changes nothing. */
+  async unreact(messageId: number, emoji: string): Promise<Message> {
+    return (await this.request('remove_reaction', { message_id: messageId, emoji })).message;
   }
 
   /** Opens the DM with a user, or returns the existing one. */
@@ -206,8 +241,11 @@ export class ChatClient {
     return (await this.request('create_group', { user_ids: userIds })).conversation;
   }
 
-  /** A page of a conversation's messages before `before` (the newest page without it), oldest first. */
-  loadHistory(conversationId: number, page: { before?: number; limit?: number } = {}): Promise<ServerPayload<'history'>> {
+  /**
+   * A page of a conversation's messages, oldest first: before `before`, or `around` a message (with `has_newer`), or
+   * the newest page.
+   */
+  loadHistory(conversationId: number, page: { before?: number; around?: number; limit?: number } = {}): Promise<ServerPayload<'history'>> {
     return this.request('load_history', { conversation_id: conversationId, ...page });
   }
 
@@ -310,6 +348,6 @@ function closedError(): ChatError {
   return new ChatError(ClientErrorCode.Closed, 'The client was closed');
 }
 
-function wire({ conversation_id, content, client_id }: PendingMessage): ClientPayload<'send_message'> {
-  return { conversation_id, content, client_id };
+function wire({ conversation_id, content, client_id, reply_to }: PendingMessage): ClientPayload<'send_message'> {
+  return reply_to === undefined ? { conversation_id, content, client_id } : { conversation_id, content, client_id, reply_to };
 }

@@ -8,6 +8,8 @@ export interface PendingMessage {
   readonly client_id: string;
   readonly conversation_id: number;
   readonly content: string;
+  /** The message it answers. */
+  readonly reply_to?: number;
   /** When it was sent, in milliseconds since the epoch. */
   readonly queued_at: number;
 }

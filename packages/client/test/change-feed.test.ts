@@ -76,6 +76,7 @@ describe('the change feed', () => {
       { type: 'conversation_created', payload: { conversation: dm }, seq: 1, prev: 0, stream: `c${DM}` },
       messageChange(2, 1, DM),
       { type: 'user_joined', payload: { user: carol }, seq: 3, prev: 0, stream: 'all' },
+      { type: 'message_updated', payload: { message: { ...messageChange(2, 1, DM).payload, reactions: [{ emoji: '👍', user_ids: [1] }] } }, seq: 4, prev: 2, stream: `c${DM}` },
     ];
     await startStub({ log: changes.slice(0, 2) });
     const { client } = clientOfStub({ cursor: 0 });
@@ -84,10 +85,11 @@ describe('the change feed', () => {
     await client.connect();
 
     stub.publish(changes[2]!);
+    stub.publish(changes[3]!);
     for (const change of changes) stub.push(change);
     await client.ping();
 
-    expect(seen).toEqual(['conversation_created 1', 'message 2', 'user_joined 3']);
+    expect(seen).toEqual(['conversation_created 1', 'message 2', 'user_joined 3', 'message_updated 4']);
     expect(new Set(changes.map((c) => c.type))).toEqual(new Set(CHANGE_EVENT_TYPES));
   });
 

@@ -11,10 +11,22 @@ export const ErrorCode = {
   UnknownType: 'unknown_type',
   /** The payload does not match the event's schema; `path` points at the field. */
   InvalidPayload: 'invalid_payload',
-  /** `send_message` content shows nothing once trimmed: only whitespace or invisible characters. */
+  /** `send_message` or `edit_message` content shows nothing once trimmed: only whitespace or invisible characters. */
   ContentEmpty: 'content_empty',
-  /** `send_message` content is longer than MAX_CONTENT_LENGTH. */
+  /** `send_message` or `edit_message` content is longer than MAX_CONTENT_LENGTH. */
   ContentTooLong: 'content_too_long',
+  /** The message does not exist, or is in a conversation the user is not a member of. */
+  MessageNotFound: 'message_not_found',
+  /** Editing or deleting a message someone else sent. */
+  NotYourMessage: 'not_your_message',
+  /** Editing, reacting to or replying to a message that was deleted. */
+  MessageDeleted: 'message_deleted',
+  /** `reply_to` names a message in another conversation, or none. */
+  InvalidReply: 'invalid_reply',
+  /** The message already has MAX_REACTIONS_PER_MESSAGE different emoji. */
+  TooManyReactions: 'too_many_reactions',
+  /** A reaction that is not one emoji. */
+  InvalidEmoji: 'invalid_emoji',
   /** A request other than `auth` arrived before authentication. */
   AuthRequired: 'auth_required',
   /** The token is unknown. */

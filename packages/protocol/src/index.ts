@@ -14,5 +14,7 @@ export { parseServerEvent } from './parse/server.js';
 export { isHttpError, isRedeemInviteResponse } from './generated/http.js';
 export * from './frames.js';
 export * from './nickname.js';
+export * from './mentions.js';
+export { isEmoji } from './text.js';
 export * from './http.js';
 export * from './json-schema.js';

@@ -11,6 +11,14 @@ export const CATCH_UP_PAGE_DEFAULT = 200;
 export const CATCH_UP_PAGE_MAX = 500;
 /** A `catch_up` page stops once its changes pass this many bytes of JSON (always holding at least one change). */
 export const CATCH_UP_PAGE_MAX_BYTES = 256 * 1024;
+/** Different emoji on one message; adding another is refused with `too_many_reactions`. */
+export const MAX_REACTIONS_PER_MESSAGE = 20;
+/** Longest reaction, in UTF-16 code units: room for the longest emoji sequences (families, flags of regions). */
+export const MAX_EMOJI_LENGTH = 32;
+/** Characters of the original message a reply's `quote` carries. */
+export const QUOTE_EXCERPT_LENGTH = 140;
+/** Users a message's `mentions` lists at most; further mention tokens stay in the text only. */
+export const MAX_MENTIONS = 50;
 /** Members of a group, the creator included. */
 export const MAX_GROUP_MEMBERS = 32;
 /** Nickname length in characters after trimming. */

@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { OPEN } from './envelope.js';
+import { MAX_EMOJI_LENGTH, MAX_MENTIONS, MAX_REACTIONS_PER_MESSAGE } from './limits.js';
 
 /** A positive database id. */
 export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
@@ -28,15 +29,51 @@ export const Conversation = Type.Object(
 );
 export type Conversation = Static<typeof Conversation>;
 
+/** One emoji on a message and who put it there, in the order they did. */
+export const Reaction = Type.Object(
+  { emoji: Type.String({ minLength: 1, maxLength: MAX_EMOJI_LENGTH }), user_ids: Type.Array(Id, { minItems: 1 }) },
+  { additionalProperties: false },
+);
+export type Reaction = Static<typeof Reaction>;
+
+/** The start of the message a reply answers, as it is when the reply is read. */
+export const Quote = Type.Object(
+  {
+    user_id: Id,
+    /** The first characters of the original's content; empty when it was deleted. */
+    excerpt: Type.String(),
+    deleted: Type.Optional(Type.Literal(true)),
+  },
+  { additionalProperties: false },
+);
+export type Quote = Static<typeof Quote>;
+
+/**
+ * A message as it is now. The optional fields appear only when they say something: a message never edited has no
+ * `edited_at`, one without reactions no `reactions`.
+ */
 export const Message = Type.Object(
   {
     id: Id,
     conversation_id: Id,
     user_id: Id,
+    /** As typed, trimmed; mentions are `<@user id>` tokens. Empty once deleted. */
     content: Type.String(),
     /** The sender's idempotency key from `send_message`. */
     client_id: Type.String(),
     created_at: Timestamp,
+    /** When the content was last edited. */
+    edited_at: Type.Optional(Timestamp),
+    /** The sender took it back: the content is gone, the message stays in place. */
+    deleted: Type.Optional(Type.Literal(true)),
+    /** The message this one answers, in the same conversation. */
+    reply_to: Type.Optional(Id),
+    /** The start of the message it answers; present whenever `reply_to` is. */
+    quote: Type.Optional(Quote),
+    /** Members mentioned in the content, each once, in order of first mention. */
+    mentions: Type.Optional(Type.Array(Id, { maxItems: MAX_MENTIONS })),
+    /** Each emoji once, in the order it was first used. */
+    reactions: Type.Optional(Type.Array(Reaction, { maxItems: MAX_REACTIONS_PER_MESSAGE })),
   },
   { additionalProperties: false },
 );

@@ -36,6 +36,18 @@ function holdsLoneSurrogate(value: unknown, keys: string[]): boolean {
   return false;
 }
 
+// What makes a grapheme an emoji: a pictograph, a regional-indicator letter (two make a flag), or a keycap.
+const EMOJI = /[\p{Extended_Pictographic}\p{Regional_Indicator}\u20e3]/u;
+let graphemes: Intl.Segmenter | undefined;
+
+/** Whether text is exactly one emoji: one grapheme cluster (skin tones, joined families and flags included). */
+export function isEmoji(text: string): boolean {
+  if (!EMOJI.test(text) || hasLoneSurrogate(text)) return false;
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  const iterator = graphemes.segment(text)[Symbol.iterator]();
+  return iterator.next().done === false && iterator.next().done === true;
+}
+
 /** Whether text would show nothing: it is empty, or made only of white space and invisible characters. */
 export function isBlank(text: string): boolean {
   return !VISIBLE.test(text);

@@ -45,7 +45,7 @@ describe('protocolJsonSchema', () => {
       { type: 'pong', payload: { at: 1 } },
       { type: 'user_online', payload: { user: grownUser, since: 1 } },
       { ...serverSamples.conversation_created, payload: { conversation: { ...dm, members: [alice, grownUser], topic: 'x' } } },
-      { ...changeSamples.message, payload: { ...hello, edited_at: 1 } },
+      { ...changeSamples.message, payload: { ...hello, pinned_at: 1 } },
       { ...serverSamples.auth_ok, payload: { ...serverSamples.auth_ok.payload, users: [alice, grownUser], motd: 'hi' } },
     ];
     const union = Compile(schema.$defs.ServerEvent!);

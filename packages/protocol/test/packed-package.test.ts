@@ -50,6 +50,7 @@ function describeEvent(event: ServerEvent): string {
     case 'auth_ok': return 'auth_ok ' + event.payload.user.nickname + ' cursor ' + event.payload.cursor + ' v' + (event.payload.protocol_version ?? 1);
     case 'auth_error': return 'auth_error ' + event.payload.code;
     case 'message': return 'message ' + event.payload.id + ' ' + event.payload.content + ' seq ' + event.seq + ' prev ' + event.prev + ' ' + event.stream;
+    case 'message_updated': return 'message_updated ' + event.payload.message.id + ' ' + (event.payload.message.reactions ?? []).map((r) => r.emoji).join('');
     case 'user_online': return 'user_online ' + event.payload.user.id;
     case 'user_offline': return 'user_offline ' + event.payload.user_id;
     case 'conversation_created': return 'conversation_created ' + event.payload.conversation.type;
@@ -93,7 +94,7 @@ if (grown.ok && grown.event.type === 'user_online') console.log(describeEvent(gr
 else console.log('grown frame refused');
 const strict = parseServerEvent('{"type":"pong","payload":{"at":1}}', { strict: true });
 console.log('strict ' + (strict.ok ? 'accepted' : strict.error.code + ' ' + strict.error.path));
-const newer = parseServerEvent('{"type":"reaction_added","payload":{},"seq":11,"prev":9,"stream":"c1"}');
+const newer = parseServerEvent('{"type":"message_pinned","payload":{},"seq":11,"prev":9,"stream":"c1"}');
 console.log('newer ' + (!newer.ok && newer.error.code === Codes.UnknownType ? 'skipped' : 'not skipped'));
 
 const changeType: ChangeEventType = CHANGE_EVENT_TYPES[0];
@@ -162,7 +163,7 @@ describe('the packed package', () => {
       'user_online 4 kept {"id":4,"nickname":"Eve","avatar":"e.png"}',
       'strict invalid_payload /payload',
       'newer skipped',
-      'changes message,conversation_created,user_joined message user_online',
+      'changes message,message_updated,conversation_created,user_joined message user_online',
       'ping {"type":"ping","payload":{},"id":"p"}',
       'limits 4000 true v2',
       'schema true',

@@ -93,7 +93,7 @@ describe('parseServerEvent', () => {
 
   // Error codes and conversation types are open lists: a later server may add to them.
   it.each([
-    ['an error code added later', { type: 'error', payload: { message: 'x', code: 'message_not_found' } }, '/payload/code'],
+    ['an error code added later', { type: 'error', payload: { message: 'x', code: 'not_an_admin' } }, '/payload/code'],
     ['a conversation type added later', { type: 'conversation_created', payload: { conversation: { ...lobby, type: 'room' } } }, '/payload/conversation/type'],
     ['an auth_error code added later', { type: 'auth_error', payload: { message: 'x', code: 'account_deactivated' } }, '/payload/code'],
   ])('accepts %s, which strict parsing refuses with invalid_payload and the path', (_, value, path) => {
@@ -141,8 +141,8 @@ const grown: [string, Record<string, unknown>, string][] = [
     '/payload/conversation/members/1',
   ],
   ['a field in a conversation', { type: 'conversation_created', payload: { conversation: { ...dm, topic: 'lunch' } } }, '/payload/conversation'],
-  ['a field in a live message', { ...changeSamples.message, payload: { ...hello, edited_at: 1767312100 } }, '/payload'],
-  ['a field in a message of a history page', { ...serverSamples.history, payload: { ...serverSamples.history.payload, messages: [{ ...hello, reply_to: 40 }] } }, '/payload/messages/0'],
+  ['a field in a live message', { ...changeSamples.message, payload: { ...hello, pinned_at: 1767312100 } }, '/payload'],
+  ['a field in a message of a history page', { ...serverSamples.history, payload: { ...serverSamples.history.payload, messages: [{ ...hello, pinned_by: 3 }] } }, '/payload/messages/0'],
   ['a field in presence news', { type: 'user_online', payload: { user: { ...bob, device: 'phone' }, since: 1767312000 } }, '/payload/user'],
   ['a field in an error', { ...serverSamples.error, payload: { ...serverSamples.error.payload, docs: 'https://chat.example/errors' } }, '/payload'],
 ];
@@ -175,7 +175,7 @@ describe('tolerance of undeclared fields', () => {
 
   it('checks only the numbers of a catch-up change, even strictly: each change is parsed again as a frame of its own', () => {
     const unknown = { type: 'reaction_added', payload: { message_id: 42 }, seq: 61, prev: 57, stream: 'c1' };
-    const grownChange = { ...changeSamples.message, payload: { ...hello, edited_at: 1 } };
+    const grownChange = { ...changeSamples.message, payload: { ...hello, pinned_at: 1 } };
     const page = { type: 'caught_up', payload: { changes: [changeSamples.message, unknown, grownChange], has_more: false, cursor: 61 } };
     expect(parseServerEvent(frame(page), { strict: true })).toEqual({ ok: true, event: page });
     expect(refusal(frame(unknown), { strict: true }).code).toBe(ErrorCode.UnknownType);

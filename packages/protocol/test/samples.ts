@@ -32,9 +32,31 @@ export const hello: Message = {
   created_at: 1767312000,
 };
 
+/** A reply to `hello` that mentions Bob, was edited, and has reactions: every optional field of a message. */
+export const reply: Message = {
+  id: 43,
+  conversation_id: 1,
+  user_id: 2,
+  content: 'welcome <@3>, good to have you',
+  client_id: 'c-43',
+  created_at: 1767312010,
+  edited_at: 1767312020,
+  reply_to: 42,
+  quote: { user_id: 1, excerpt: 'hello everyone' },
+  mentions: [3],
+  reactions: [
+    { emoji: '👍', user_ids: [1, 3] },
+    { emoji: '🏳️‍🌈', user_ids: [3] },
+  ],
+};
+
 export const clientSamples: ClientSamples = {
   auth: { type: 'auth', payload: { token: 'q8Jx0cV1rT3nW5yB7dF9hK2mP4sU6wA8zC0eG2iL4oN' }, id: '1' },
   send_message: { type: 'send_message', payload: { conversation_id: 1, content: 'hi', client_id: 'c-1' }, id: '2' },
+  edit_message: { type: 'edit_message', payload: { message_id: 42, content: 'hello everyone!' }, id: 'e' },
+  delete_message: { type: 'delete_message', payload: { message_id: 42 }, id: 'd' },
+  add_reaction: { type: 'add_reaction', payload: { message_id: 42, emoji: '👍🏽' }, id: 'r' },
+  remove_reaction: { type: 'remove_reaction', payload: { message_id: 42, emoji: '👍🏽' }, id: 'u' },
   create_dm: { type: 'create_dm', payload: { user_id: 2 } },
   create_group: { type: 'create_group', payload: { user_ids: [2, 3] }, id: 'g' },
   load_history: { type: 'load_history', payload: { conversation_id: 1, before: 40, limit: 100 } },
@@ -51,6 +73,7 @@ export const changeSamples: ChangeSamples = {
   message: { type: 'message', payload: hello, seq: 57, prev: 51, stream: 'c1' },
   conversation_created: { type: 'conversation_created', payload: { conversation: dm }, seq: 58, prev: 0, stream: 'c5' },
   user_joined: { type: 'user_joined', payload: { user: dana }, seq: 59, prev: 12, stream: 'all' },
+  message_updated: { type: 'message_updated', payload: { message: reply }, seq: 60, prev: 57, stream: 'c1' },
 };
 
 export const serverSamples: ServerSamples = {
@@ -70,14 +93,15 @@ export const serverSamples: ServerSamples = {
   auth_error: { type: 'auth_error', payload: { message: 'This token is not valid', code: 'invalid_token' } },
   // The sender's acknowledgement: the change frame everyone else gets, plus the request id.
   message: { ...changeSamples.message, id: '2' },
+  message_updated: { ...changeSamples.message_updated, id: 'e' },
   user_online: { type: 'user_online', payload: { user: bob } },
   user_offline: { type: 'user_offline', payload: { user_id: 2 } },
   conversation_created: { ...changeSamples.conversation_created, id: '5' },
   user_joined: changeSamples.user_joined,
-  history: { type: 'history', payload: { conversation_id: 1, messages: [hello], has_more: true }, id: '6' },
+  history: { type: 'history', payload: { conversation_id: 1, messages: [hello, reply], has_more: true, has_newer: false }, id: '6' },
   caught_up: {
     type: 'caught_up',
-    payload: { changes: Object.values(changeSamples), has_more: false, cursor: 60 },
+    payload: { changes: Object.values(changeSamples), has_more: false, cursor: 61 },
     id: 'c',
   },
   invite_created: { type: 'invite_created', payload: { code: 'pX3v9QeT2mWkL7bRz4sYaQ', url: 'https://chat.example/join/pX3v9QeT2mWkL7bRz4sYaQ' } },

@@ -20,6 +20,8 @@ export function describeLogged(change: LoggedChange, directory: Directory): Chan
   switch (change.kind) {
     case 'message':
       return change.message === undefined ? undefined : stamped(change, 'message', change.message);
+    case 'message_updated':
+      return change.message === undefined ? undefined : stamped(change, 'message_updated', { message: change.message });
     case 'conversation_created': {
       const entry = directory.conversations.get(change.subjectId);
       return entry === undefined ? undefined : stamped(change, 'conversation_created', { conversation: directory.describe(entry) });

@@ -39,6 +39,7 @@ export class Directory {
         return;
       }
       case 'message':
+      case 'message_updated':
         return;
     }
   }

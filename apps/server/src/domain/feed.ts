@@ -6,7 +6,7 @@ import {
   type ServerPayload,
   type User,
 } from '@hearth/protocol';
-import type { Store } from '../store/store.js';
+import type { LoggedChange, Store } from '../store/store.js';
 import { describeLogged } from './changes.js';
 import type { Directory } from './directory.js';
 import { ok, refuse, type Result } from './result.js';
@@ -17,6 +17,22 @@ export interface Retention {
   maxAgeDays: number;
   /** At most this many changes are kept. */
   maxRows: number;
+}
+
+/**
+ * The `message_updated` changes of a page that a later one of the same message follows: every change tells the
+ * message as it is now, so only the last says anything.
+ */
+function supersededUpdates(rows: readonly LoggedChange[]): Set<number> {
+  const last = new Map<number, number>();
+  const superseded = new Set<number>();
+  for (const row of rows) {
+    if (row.kind !== 'message_updated') continue;
+    const before = last.get(row.subjectId);
+    if (before !== undefined) superseded.add(before);
+    last.set(row.subjectId, row.seq);
+  }
+  return superseded;
 }
 
 /** The change log as users read it: catch-up pages of what each may see, and trimming of what nobody needs. */
@@ -42,9 +58,12 @@ export class Feed {
     const changes: ServerPayload<'caught_up'>['changes'] = [];
     let bytes = 0;
     let cursor = input.after;
-    for (const row of rows.slice(0, limit)) {
+    const page = rows.slice(0, limit);
+    const superseded = supersededUpdates(page);
+    for (const row of page) {
       if (changes.length > 0 && bytes >= this.maxPageBytes) return ok({ changes, has_more: true, cursor });
       cursor = row.seq;
+      if (superseded.has(row.seq)) continue;
       const change = describeLogged(row, this.directory);
       if (change === undefined) continue;
       bytes += Buffer.byteLength(JSON.stringify(change));

@@ -1,4 +1,5 @@
 import { ErrorCode, HISTORY_PAGE_DEFAULT, type ClientPayload, type Message, type User } from '@hearth/protocol';
+import { mentionsIn } from './mentions.js';
 import type { AppendRefusal, Store } from '../store/store.js';
 import { stamped, type Change } from './changes.js';
 import type { Directory } from './directory.js';
@@ -8,12 +9,15 @@ import { nowSeconds } from './tokens.js';
 export interface Page {
   messages: Message[];
   has_more: boolean;
+  has_newer?: boolean;
 }
 
 /** A send that passed its checks, waiting to be stored. */
 export interface PendingSend {
   actor: User;
   input: ClientPayload<'send_message'>;
+  /** The members the content mentions. */
+  mentions: number[];
 }
 
 /** One send's outcome: stored, or refused by itself while the rest of its batch was stored. */
@@ -37,6 +41,8 @@ const REFUSED: Record<AppendRefusal, Refusal> = {
   conversation_missing: { code: ErrorCode.ConversationNotFound, message: 'No such conversation' },
   sender_missing: { code: ErrorCode.InternalError, message: 'The server could not store this message: its sender no longer exists' },
   constraint: { code: ErrorCode.InternalError, message: 'The server could not store this message' },
+  reply_missing: { code: ErrorCode.InvalidReply, message: 'A reply must answer a message of the same conversation' },
+  reply_deleted: { code: ErrorCode.MessageDeleted, message: 'That message was deleted and cannot be answered' },
 };
 
 export class Messages {
@@ -48,7 +54,7 @@ export class Messages {
   /** Checks a send against the in-memory directory only, so a refusal is answered at once; `append` writes what passes. */
   check(actor: User, input: ClientPayload<'send_message'>): Result<PendingSend> {
     if (!this.directory.isMember(actor.id, input.conversation_id)) return notFound();
-    return ok({ actor, input });
+    return ok({ actor, input, mentions: mentionsIn(input.content, input.conversation_id, this.directory) });
   }
 
   /**
@@ -59,12 +65,14 @@ export class Messages {
   async append(sends: readonly PendingSend[]): Promise<Sent[]> {
     const createdAt = nowSeconds();
     const appended = await this.store.appendMessages(
-      sends.map(({ actor, input }) => ({
+      sends.map(({ actor, input, mentions }) => ({
         conversationId: input.conversation_id,
         userId: actor.id,
         content: input.content,
         clientId: input.client_id,
         createdAt,
+        replyTo: input.reply_to,
+        mentions,
       })),
     );
     return appended.map((outcome): Sent => {
@@ -74,13 +82,27 @@ export class Messages {
     });
   }
 
-  /** A page of a conversation's messages before a message id, oldest first. */
+  /** A page of a conversation's messages before a message id, or around one, oldest first. */
   async history(actor: User, input: ClientPayload<'load_history'>): Promise<Result<Page>> {
     if (!this.directory.isMember(actor.id, input.conversation_id)) return notFound();
     const limit = input.limit ?? HISTORY_PAGE_DEFAULT;
+    if (input.around !== undefined) return this.around(input.conversation_id, input.around, limit);
     const rows = await this.store.messagesBefore(input.conversation_id, input.before ?? Number.MAX_SAFE_INTEGER, limit + 1);
     const has_more = rows.length > limit;
     if (has_more) rows.pop();
     return ok({ messages: rows.reverse(), has_more });
+  }
+
+  /** The page holding a message: up to half the limit before it, it, and the rest after. */
+  private async around(conversationId: number, messageId: number, limit: number): Promise<Result<Page>> {
+    const older = Math.floor((limit - 1) / 2);
+    const upTo = await this.store.messagesBefore(conversationId, messageId + 1, older + 2);
+    if (upTo[0]?.id !== messageId) return refuse(ErrorCode.MessageNotFound, 'No such message in this conversation');
+    const has_more = upTo.length > older + 1;
+    const before = upTo.slice(0, older + 1).reverse();
+    const newer = limit - before.length;
+    const after = await this.store.messagesAfter(conversationId, messageId, newer + 1);
+    const has_newer = after.length > newer;
+    return ok({ messages: [...before, ...after.slice(0, newer)], has_more, has_newer });
   }
 }

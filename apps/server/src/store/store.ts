@@ -1,4 +1,4 @@
-import type { ChangeEventType, ConversationType, Message, User } from '@hearth/protocol';
+import type { ChangeEventType, ConversationType, Message, Reaction, User } from '@hearth/protocol';
 
 /**
  * Everything the server keeps, behind one asynchronous interface. The domain reaches the database only through
@@ -39,6 +39,14 @@ export interface Store {
   appendMessages(messages: readonly NewMessage[]): Promise<AppendedMessage[]>;
   /** Up to `limit` messages of a conversation with an id below `before`, newest first. */
   messagesBefore(conversationId: number, before: number, limit: number): Promise<Message[]>;
+  /** Up to `limit` messages of a conversation with an id above `after`, oldest first. */
+  messagesAfter(conversationId: number, after: number, limit: number): Promise<Message[]>;
+  /**
+   * Changes one message in one transaction: reads it, lets `decide` say what it becomes, writes that and appends a
+   * `message_updated` change. Content a deletion clears is erased from the file, not only unlinked. `missing` when
+   * there is no such message; a refusal or `unchanged` writes nothing.
+   */
+  updateMessage<R>(messageId: number, decide: (message: Message) => MessageDecision<R>, at: number): Promise<MessageUpdate<R>>;
   /** The newest message id (0 if none). */
   newestMessageId(): Promise<number>;
 
@@ -116,7 +124,32 @@ export interface NewMessage {
   content: string;
   clientId: string;
   createdAt: number;
+  /** The message it answers; it must be in the same conversation and not deleted. */
+  replyTo?: number;
+  mentions?: readonly number[];
 }
+
+/** What a message may become: its changeable fields, whole. */
+export interface MessageState {
+  content: string;
+  editedAt?: number;
+  /** Once set it stays set. */
+  deletedAt?: number;
+  mentions?: readonly number[];
+  reactions?: readonly Reaction[];
+}
+
+/** What `updateMessage`'s caller decides, given the message as stored. */
+export type MessageDecision<R> = { state: MessageState } | { refused: R } | 'unchanged';
+
+export type MessageUpdate<R> =
+  | {
+      message: Message;
+      /** Absent when the decision was `unchanged`. */
+      change?: ChangeRecord;
+    }
+  | { refused: R }
+  | 'missing';
 
 /** One message's outcome: stored (or found stored), or `refused` by the database on its own, storing nothing. */
 export type AppendedMessage =
@@ -129,7 +162,7 @@ export type AppendedMessage =
   | { refused: AppendRefusal; message?: undefined; change?: undefined };
 
 /** Why the database refused one message of a batch. */
-export type AppendRefusal = 'conversation_missing' | 'sender_missing' | 'constraint';
+export type AppendRefusal = 'conversation_missing' | 'sender_missing' | 'constraint' | 'reply_missing' | 'reply_deleted';
 
 export interface LogBounds {
   /** Changes up to this seq have been trimmed: a cursor below it cannot be caught up. */

@@ -1,6 +1,7 @@
 import { ErrorCode, type ClientEvent, type ClientEventOf } from '@hearth/protocol';
 import { inviteUrl, type Context } from '../context.js';
 import type { Opened } from '../domain/conversations.js';
+import type { Changed } from '../domain/message-changes.js';
 import type { Refusal, Result } from '../domain/result.js';
 import type { KeyedLimiter } from '../rate-limit.js';
 import type { Connection } from './connection.js';
@@ -15,6 +16,14 @@ export function dispatch(ctx: Context, conn: Connection, event: ClientEvent): Pr
       return conn.fail(ErrorCode.AlreadyAuthenticated, 'This connection is already authenticated', event.id);
     case 'send_message':
       return dispatchSends(ctx, conn, [event]);
+    case 'edit_message':
+      return changeMessage(ctx, conn, event.id, () => ctx.messageChanges.edit(conn.user!, event.payload.message_id, event.payload.content));
+    case 'delete_message':
+      return changeMessage(ctx, conn, event.id, () => ctx.messageChanges.delete(conn.user!, event.payload.message_id));
+    case 'add_reaction':
+      return changeMessage(ctx, conn, event.id, () => ctx.messageChanges.react(conn.user!, event.payload.message_id, event.payload.emoji));
+    case 'remove_reaction':
+      return changeMessage(ctx, conn, event.id, () => ctx.messageChanges.unreact(conn.user!, event.payload.message_id, event.payload.emoji));
     case 'create_dm':
       return onCreateDm(ctx, conn, event);
     case 'create_group':
@@ -60,6 +69,20 @@ async function refuseAfter(
   if (before.length > 0) await ctx.sendQueue.submit(before);
   conn.fail(error.code, error.message, refused.id, error.retryAfterMs === undefined ? undefined : { retry_after_ms: error.retryAfterMs });
   if (rest.length > 0) await dispatchSends(ctx, conn, rest);
+}
+
+/**
+ * An edit, deletion or reaction: counted against the user's send limit, published to the conversation's members
+ * with the requester hearing it as the reply, or only replied when it changed nothing.
+ */
+async function changeMessage(ctx: Context, conn: Connection, id: string | undefined, act: () => Promise<Result<Changed>>): Promise<void> {
+  const limited = limitedBy(ctx.userLimits.sends, conn.user!.id);
+  if (limited !== undefined) return conn.fail(limited.error.code, limited.error.message, id, { retry_after_ms: limited.error.retryAfterMs });
+  const result = await act();
+  if (!result.ok) return conn.fail(result.error.code, result.error.message, id);
+  const { message, change } = result.value;
+  if (change === undefined) conn.reply('message_updated', { message }, id);
+  else ctx.publisher.publish(change, { conn, requestId: id });
 }
 
 const onCreateDm: Handler<'create_dm'> = async (ctx, conn, event) => {

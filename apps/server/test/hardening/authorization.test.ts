@@ -8,10 +8,20 @@ type Member = { user: { id: number; nickname: string }; token: string };
 let server: TestServer;
 let alice: Member, bob: Member, carol: Member, dave: Member;
 let lobbyId: number, dmId: number, groupId: number;
+/** Alice's message in each conversation, by conversation id. */
+const secrets = new Map<number, number>();
 const missingId = 987_654;
 
-/** One of each request type with a payload that would be accepted from a member. */
-const everyRequest = (conversationId: number): Array<[string, unknown]> => [
+/** The requests about one message, with payloads that would be accepted from its sender. */
+const messageRequests = (messageId: number): Array<[string, unknown]> => [
+  ['add_reaction', { message_id: messageId, emoji: '👍' }],
+  ['remove_reaction', { message_id: messageId, emoji: '👍' }],
+  ['edit_message', { message_id: messageId, content: 'edited' }],
+  ['delete_message', { message_id: messageId }],
+];
+
+/** One of each request type with a payload that would be accepted from a member (and the message's sender). */
+const everyRequest = (conversationId: number, messageId = missingId): Array<[string, unknown]> => [
   ['send_message', { conversation_id: conversationId, content: 'let me in', client_id: `x-${conversationId}` }],
   ['load_history', { conversation_id: conversationId }],
   ['create_dm', { user_id: 1 }],
@@ -19,6 +29,7 @@ const everyRequest = (conversationId: number): Array<[string, unknown]> => [
   ['create_invite', {}],
   ['catch_up', { after: 0 }],
   ['ping', {}],
+  ...messageRequests(messageId),
 ];
 
 function count(table: string): number {
@@ -26,6 +37,13 @@ function count(table: string): number {
   const { n } = db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number };
   db.close();
   return n;
+}
+
+function rows(table: string): Record<string, unknown>[] {
+  const db = new Database(server.dbPath, { readonly: true });
+  const all = db.prepare(`SELECT * FROM ${table} ORDER BY id`).all() as Record<string, unknown>[];
+  db.close();
+  return all;
 }
 
 const withoutId = (e: ServerEvent) => ({ type: e.type, payload: e.payload });
@@ -40,7 +58,11 @@ beforeAll(async () => {
   if (dm.type !== 'conversation_created' || group.type !== 'conversation_created') throw new Error('setup failed');
   dmId = dm.payload.conversation.id;
   groupId = group.payload.conversation.id;
-  for (const id of [lobbyId, dmId, groupId]) await a.request('send_message', { conversation_id: id, content: `secret in ${id}`, client_id: `s${id}` });
+  for (const id of [lobbyId, dmId, groupId]) {
+    const sent = await a.request('send_message', { conversation_id: id, content: `secret in ${id}`, client_id: `s${id}` });
+    if (sent.type !== 'message') throw new Error('setup failed');
+    secrets.set(id, sent.payload.id);
+  }
   await a.close();
 });
 afterAll(() => server.destroy());
@@ -111,6 +133,29 @@ describe('a member who is not in the DM or the group', () => {
     await Promise.all([b.close(), c.close()]);
   });
 
+  it('gets message_not_found for every request about a message in them, exactly as for a message that does not exist', async () => {
+    const c = await Peer.signIn(server.wsUrl, carol.token);
+    const a = await Peer.signIn(server.wsUrl, alice.token);
+    const rowsBefore = rows('messages');
+    for (const [type, payload] of messageRequests(missingId)) {
+      const replies = [];
+      for (const id of [secrets.get(dmId)!, secrets.get(groupId)!, missingId]) {
+        replies.push(withoutId(await c.request(type, { ...(payload as object), message_id: id })));
+      }
+      expect(replies[0], type).toMatchObject({ type: 'error', payload: { code: 'message_not_found' } });
+      expect(replies[1], type).toEqual(replies[0]);
+      expect(replies[2], type).toEqual(replies[0]);
+    }
+    const around = await c.request('load_history', { conversation_id: dmId, around: secrets.get(dmId)! });
+    expect(around.type === 'error' && around.payload.code).toBe('conversation_not_found');
+    const reply = await c.request('send_message', { conversation_id: lobbyId, content: 'x', client_id: 'cross', reply_to: secrets.get(dmId)! });
+    expect(reply.type === 'error' && reply.payload.code).toBe('invalid_reply');
+    await settle();
+    expect(rows('messages')).toEqual(rowsBefore);
+    expect(a.seen('message_updated')).toEqual([]);
+    await Promise.all([a.close(), c.close()]);
+  });
+
   it('catch_up returns only messages from conversations the user is in', async () => {
     const c = await Peer.signIn(server.wsUrl, carol.token);
     const caught = messagesIn((await catchUp(c, 0)).changes);
@@ -158,15 +203,32 @@ describe('a member who is not in the DM or the group', () => {
 });
 
 describe('members', () => {
-  it('can use every request type in their own conversations', async () => {
+  it('can use every request type in their own conversations, on their own messages', async () => {
     const b = await Peer.signIn(server.wsUrl, bob.token);
     const expected = ['message', 'history', 'conversation_created', 'conversation_created', 'invite_created', 'caught_up', 'pong'];
     for (const conversationId of [dmId, groupId]) {
-      const requests = everyRequest(conversationId);
+      const own = await b.request('send_message', { conversation_id: conversationId, content: 'mine', client_id: `own-${conversationId}` });
+      if (own.type !== 'message') throw new Error(own.type);
       const replies = [];
-      for (const [type, payload] of requests) replies.push((await b.request(type, payload)).type);
-      expect(replies).toEqual(expected);
+      for (const [type, payload] of everyRequest(conversationId, own.payload.id)) replies.push((await b.request(type, payload)).type);
+      expect(replies).toEqual([...expected, 'message_updated', 'message_updated', 'message_updated', 'message_updated']);
     }
+    await b.close();
+  });
+
+  it('may react to others’ messages but not edit or delete them, which stay as they were', async () => {
+    const b = await Peer.signIn(server.wsUrl, bob.token);
+    const secret = secrets.get(groupId)!;
+    const before = rows('messages').find((row) => row.id === secret);
+    const replies = [];
+    for (const [type, payload] of messageRequests(secret)) replies.push(withoutId(await b.request(type, payload)));
+    expect(replies.map((r) => (r.type === 'error' ? (r.payload as { code: string }).code : r.type))).toEqual([
+      'message_updated',
+      'message_updated',
+      'not_your_message',
+      'not_your_message',
+    ]);
+    expect(rows('messages').find((row) => row.id === secret)).toEqual(before);
     await b.close();
   });
 });

@@ -89,6 +89,9 @@ export class ChatState {
         if (message.user_id !== this.me.id && !inView) this.unread.bump(message.conversation_id);
         return;
       }
+      case 'message_updated':
+        this.log(event.payload.message.conversation_id).update(event.payload.message);
+        return;
       case 'user_online':
         this.people.arrive(event.payload.user);
         return;

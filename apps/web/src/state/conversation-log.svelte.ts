@@ -29,6 +29,15 @@ export class ConversationLog {
     this.messages = [...messages, message].sort(byId);
   }
 
+  /** Replaces a message held with how it now is (edited, deleted, reacted to); one not held is left to history. */
+  update(message: Message): void {
+    const index = this.messages.findIndex((m) => m.id === message.id);
+    if (index === -1) return;
+    const messages = [...this.messages];
+    messages[index] = message;
+    this.messages = messages;
+  }
+
   /** Merges a history page; `hasMore` comes from the page that reaches furthest back. */
   addPage(page: Message[], hasMore: boolean): void {
     const oldest = this.oldestId;

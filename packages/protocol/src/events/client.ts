@@ -5,6 +5,7 @@ import {
   HISTORY_PAGE_MAX,
   MAX_CLIENT_ID_LENGTH,
   MAX_CONTENT_LENGTH,
+  MAX_EMOJI_LENGTH,
   MAX_GROUP_MEMBERS,
   MAX_TOKEN_LENGTH,
 } from '../limits.js';
@@ -19,8 +20,23 @@ export const SendMessage = event(
     content: Type.String({ maxLength: MAX_CONTENT_LENGTH }),
     /** Idempotency key: a retry with the same key returns the stored message instead of storing another. */
     client_id: Type.String({ minLength: 1, maxLength: MAX_CLIENT_ID_LENGTH }),
+    /** The message this one answers, in the same conversation. */
+    reply_to: Type.Optional(Id),
   }),
 );
+
+export const EditMessage = event(
+  'edit_message',
+  payload({ message_id: Id, content: Type.String({ maxLength: MAX_CONTENT_LENGTH }) }),
+);
+
+export const DeleteMessage = event('delete_message', payload({ message_id: Id }));
+
+const Emoji = Type.String({ minLength: 1, maxLength: MAX_EMOJI_LENGTH });
+
+export const AddReaction = event('add_reaction', payload({ message_id: Id, emoji: Emoji }));
+
+export const RemoveReaction = event('remove_reaction', payload({ message_id: Id, emoji: Emoji }));
 
 export const CreateDm = event('create_dm', payload({ user_id: Id }));
 
@@ -35,6 +51,8 @@ export const LoadHistory = event(
     conversation_id: Id,
     /** Return messages with an id lower than this; newest page when left out. */
     before: Type.Optional(Id),
+    /** Instead of `before`: the page around this message, which it holds, with `has_newer`. */
+    around: Type.Optional(Id),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: HISTORY_PAGE_MAX })),
   }),
 );
@@ -52,7 +70,7 @@ export const CreateInvite = event('create_invite', payload({}));
 
 export const Ping = event('ping', payload({}));
 
-const events = list(Auth, SendMessage, CreateDm, CreateGroup, LoadHistory, CatchUp, CreateInvite, Ping);
+const events = list(Auth, SendMessage, EditMessage, DeleteMessage, AddReaction, RemoveReaction, CreateDm, CreateGroup, LoadHistory, CatchUp, CreateInvite, Ping);
 
 /** Every client → server event, keyed by its type. */
 export const ClientEvents = byType(events);

@@ -7,6 +7,10 @@ import type { ServerEventType } from './server.js';
  */
 export const REPLY_TYPE = {
   send_message: 'message',
+  edit_message: 'message_updated',
+  delete_message: 'message_updated',
+  add_reaction: 'message_updated',
+  remove_reaction: 'message_updated',
   create_dm: 'conversation_created',
   create_group: 'conversation_created',
   load_history: 'history',

@@ -28,6 +28,9 @@ export const AuthError = event('auth_error', payload({ message: Type.String(), c
 
 export const MessageEvent = changeEvent('message', Message);
 
+/** A message was edited, deleted or reacted to: the message as it is now. */
+export const MessageUpdated = changeEvent('message_updated', payload({ message: Message }));
+
 /** A user's first connection opened. */
 export const UserOnline = event('user_online', payload({ user: User }));
 
@@ -41,7 +44,14 @@ export const UserJoined = changeEvent('user_joined', payload({ user: User }));
 
 export const History = event(
   'history',
-  payload({ conversation_id: Id, messages: Type.Array(Message), has_more: Type.Boolean() }),
+  payload({
+    conversation_id: Id,
+    messages: Type.Array(Message),
+    /** Older messages remain. */
+    has_more: Type.Boolean(),
+    /** For a page `around` a message: newer messages remain after it. */
+    has_newer: Type.Optional(Type.Boolean()),
+  }),
 );
 
 export const CaughtUp = event(
@@ -75,6 +85,7 @@ export const Pong = event('pong', payload({}));
 const events = list(AuthOk,
   AuthError,
   MessageEvent,
+  MessageUpdated,
   UserOnline,
   UserOffline,
   ConversationCreated,

@@ -1,7 +1,7 @@
 import { ErrorCode } from '../codes.js';
 import type { ClientEvent } from '../events/client.js';
 import { clientEventChecks } from '../generated/client-events.js';
-import { isBlank, loneSurrogatePath } from '../text.js';
+import { isBlank, isEmoji, loneSurrogatePath } from '../text.js';
 import { decode } from './frame.js';
 import { refuse, type ParseResult } from './result.js';
 
@@ -13,8 +13,23 @@ export function parseClientEvent(text: string): ParseResult<ClientEvent> {
   if (!result.ok) return result;
   const illFormed = checkText(result.event);
   if (illFormed !== undefined) return illFormed;
-  if (result.event.type === 'send_message') return checkContent(result.event);
-  return result;
+  const { event } = result;
+  switch (event.type) {
+    case 'send_message':
+    case 'edit_message':
+      return checkContent(event);
+    case 'add_reaction':
+    case 'remove_reaction':
+      return isEmoji(event.payload.emoji)
+        ? result
+        : refuse(ErrorCode.InvalidEmoji, 'A reaction is one emoji', event.id, '/payload/emoji');
+    case 'load_history':
+      return event.payload.before !== undefined && event.payload.around !== undefined
+        ? refuse(ErrorCode.InvalidPayload, '/payload/around: give either before or around, not both', event.id, '/payload/around')
+        : result;
+    default:
+      return result;
+  }
 }
 
 /**
@@ -33,7 +48,7 @@ function checkText(event: ClientEvent): ParseResult<never> | undefined {
  * Content is stored trimmed, so emptiness is judged after trimming; content made only of invisible characters
  * (zero-width spaces, word joiners, Hangul fillers) shows as an empty message, so it counts as empty too.
  */
-function checkContent(event: Extract<ClientEvent, { type: 'send_message' }>): ParseResult<ClientEvent> {
+function checkContent(event: Extract<ClientEvent, { type: 'send_message' | 'edit_message' }>): ParseResult<ClientEvent> {
   const content = event.payload.content.trim();
   if (isBlank(content)) {
     return refuse(ErrorCode.ContentEmpty, 'Message content is empty', event.id, '/payload/content');

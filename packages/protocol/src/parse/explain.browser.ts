@@ -18,7 +18,8 @@ export function explain(against: Against, frame: Envelope): ParseResult<never> {
 }
 
 function contentTooLong(frame: Envelope): boolean {
-  const content = frame.type === 'send_message' ? (frame.payload as { content?: unknown }).content : undefined;
+  const hasContent = frame.type === 'send_message' || frame.type === 'edit_message';
+  const content = hasContent ? (frame.payload as { content?: unknown }).content : undefined;
   if (typeof content !== 'string' || content.length <= MAX_CONTENT_LENGTH) return false;
   let codePoints = 0;
   for (const _ of content) codePoints += 1;

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from './open.js';
 import { changes, conversationMembers, messages } from './schema.js';
 import type { ChangeKind, ChangeRecord, LogBounds, LoggedChange } from '../store.js';
-import { messageColumns } from './messages.js';
+import { messageColumns, originalJoin, toMessage, type MessageRow } from './messages.js';
 
 /** Rows deleted per statement when trimming, so a long trim never holds the write lock for long. */
 const TRIM_CHUNK = 5_000;
@@ -48,7 +48,8 @@ export class ChangeLog {
         message: messageColumns,
       })
       .from(changes)
-      .leftJoin(messages, and(eq(changes.kind, 'message'), eq(messages.id, changes.subjectId)))
+      .leftJoin(messages, and(inArray(changes.kind, ['message', 'message_updated']), eq(messages.id, changes.subjectId)))
+      .leftJoin(...originalJoin)
       .where(
         and(
           gt(changes.seq, p('after')),
@@ -93,7 +94,7 @@ export class ChangeLog {
 
   changesFor(userId: number, after: number, upTo: number, limit: number): LoggedChange[] {
     return this.visible.all({ userId, after, upTo, limit }).map(({ message, ...change }) =>
-      message === null ? change : { ...change, message },
+      message === null || message.id === null ? change : { ...change, message: toMessage(message as MessageRow) },
     );
   }
 

@@ -17,6 +17,8 @@ export function openDatabase(path: string, synchronous: 'NORMAL' | 'FULL' = 'FUL
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`synchronous = ${synchronous}`);
   sqlite.pragma('foreign_keys = ON');
+  // A deleted message's text must not linger in free space in the file.
+  sqlite.pragma('secure_delete = ON');
   // A second process (the invite command) may hold the write lock briefly.
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle({ client: sqlite, schema });

@@ -62,12 +62,25 @@ export const messages = sqliteTable(
     /** The sender's idempotency key: a retried send finds the stored row instead of inserting another. */
     clientId: text('client_id').notNull(),
     createdAt: integer('created_at').notNull(),
+    editedAt: integer('edited_at'),
+    /** Set when the sender took the message back; the content is then '' and erased from the file. */
+    deletedAt: integer('deleted_at'),
+    /** The message this one answers, in the same conversation. */
+    replyToId: integer('reply_to_id'),
+    /** JSON array of the user ids the content mentions; null when none. */
+    mentions: text('mentions'),
+    /**
+     * JSON array of `{ emoji, user_ids }` as the wire carries it; null when none. Read with every message and written
+     * rarely, so it is kept as the summary on the row rather than assembled from a table on every read.
+     */
+    reactions: text('reactions'),
   },
   (t) => [
     index('messages_conversation_created_idx').on(t.conversationId, t.createdAt),
     // History pages walk ids (timestamps are not unique), newest first.
     index('messages_conversation_id_idx').on(t.conversationId, t.id),
     uniqueIndex('messages_user_client_idx').on(t.userId, t.clientId),
+    foreignKey({ columns: [t.replyToId], foreignColumns: [t.id] }),
   ],
 );
 
@@ -81,8 +94,8 @@ export const changes = sqliteTable(
   'changes',
   {
     seq: integer('seq').primaryKey({ autoIncrement: true }),
-    /** The event type that tells it: message, conversation_created, user_joined. */
-    kind: text('kind', { enum: ['message', 'conversation_created', 'user_joined'] }).notNull(),
+    /** The event type that tells it: message, message_updated, conversation_created, user_joined. */
+    kind: text('kind', { enum: ['message', 'message_updated', 'conversation_created', 'user_joined'] }).notNull(),
     /** Whose members may see it; null for a change everyone may see. */
     conversationId: integer('conversation_id').references(() => conversations.id),
     /** The message, conversation or user it is about. */

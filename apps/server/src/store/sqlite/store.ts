@@ -1,6 +1,9 @@
 import type { Message, User } from '@hearth/protocol';
 import type {
   AppendedMessage,
+  AppendRefusal,
+  MessageDecision,
+  MessageUpdate,
   ChangeRecord,
   CreatedConversation,
   DirectorySnapshot,
@@ -29,6 +32,7 @@ export class SqliteStore implements Store {
   private readonly messages: MessageRows;
   private readonly log: ChangeLog;
   private readonly appendInOneTransaction;
+  private readonly updateInOneTransaction;
   /** The newest stored message id, kept here so signing in costs no scan of a long history. */
   private newestMessage: number;
 
@@ -38,6 +42,9 @@ export class SqliteStore implements Store {
     this.conversations = new ConversationRows(db, this.log);
     this.messages = new MessageRows(db);
     this.appendInOneTransaction = db.$client.transaction((batch: readonly NewMessage[]) => this.appendNow(batch));
+    this.updateInOneTransaction = db.$client.transaction(
+      (id: number, decide: (message: Message) => MessageDecision<unknown>, at: number) => this.updateNow(id, decide, at),
+    );
     this.newestMessage = this.messages.newestId();
   }
 
@@ -98,6 +105,20 @@ export class SqliteStore implements Store {
     return this.messages.newestBefore(conversationId, before, limit);
   }
 
+  async messagesAfter(conversationId: number, after: number, limit: number): Promise<Message[]> {
+    return this.messages.oldestAfter(conversationId, after, limit);
+  }
+
+  async updateMessage<R>(messageId: number, decide: (message: Message) => MessageDecision<R>, at: number): Promise<MessageUpdate<R>> {
+    const outcome = this.writing(() => this.updateInOneTransaction(messageId, decide, at)) as MessageUpdate<R>;
+    if (typeof outcome === 'object' && 'change' in outcome && outcome.change !== undefined) {
+      this.log.committed(outcome.change.seq);
+      // secure_delete zeroed the old content in the database pages; the write-ahead log still holds copies of them.
+      if (outcome.message.deleted === true) this.db.$client.pragma('wal_checkpoint(TRUNCATE)');
+    }
+    return outcome;
+  }
+
   async newestMessageId(): Promise<number> {
     return this.newestMessage;
   }
@@ -118,6 +139,17 @@ export class SqliteStore implements Store {
     this.db.$client.close();
   }
 
+  private updateNow(id: number, decide: (message: Message) => MessageDecision<unknown>, at: number): MessageUpdate<unknown> {
+    const current = this.messages.get(id);
+    if (current === undefined) return 'missing';
+    const decision = decide(current);
+    if (decision === 'unchanged') return { message: current };
+    if ('refused' in decision) return decision;
+    this.messages.write(id, decision.state);
+    const message = this.messages.get(id)!;
+    return { message, change: this.log.append('message_updated', message.conversation_id, id, at) };
+  }
+
   private appendNow(batch: readonly NewMessage[]): AppendedMessage[] {
     return batch.map((input) => this.appendOne(input));
   }
@@ -130,16 +162,21 @@ export class SqliteStore implements Store {
    * batch rolls back as before: going on would store the rest outside any transaction.
    */
   private appendOne(input: NewMessage): AppendedMessage {
-    let message: Message | undefined;
+    let inserted: Message | AppendRefusal | undefined;
     try {
-      message = this.messages.insert(input);
+      inserted = this.messages.insert(input);
     } catch (error) {
       if (!isConstraintError(error) || !this.db.$client.inTransaction) throw error;
       return { refused: this.messages.whyRefused(input) };
     }
-    // A retry, perhaps of a send earlier in this same batch: its row is visible inside the transaction.
-    if (message === undefined) return { message: this.messages.stored(input.userId, input.clientId) };
-    return { message, change: this.log.append('message', message.conversation_id, message.id, message.created_at) };
+    // A retry, perhaps of a send earlier in this same batch: its row is visible inside the transaction. A retry
+    // is answered with what was stored even when its reply target has been deleted since.
+    if (inserted === undefined || typeof inserted === 'string') {
+      const stored = this.messages.stored(input.userId, input.clientId);
+      if (stored !== undefined) return { message: stored };
+      return { refused: inserted ?? 'constraint' };
+    }
+    return { message: inserted, change: this.log.append('message', inserted.conversation_id, inserted.id, inserted.created_at) };
   }
 
   /** Runs a write transaction; if it rolls back, the change log forgets what it appended. */

@@ -1,0 +1,96 @@
+import { ErrorCode, MAX_REACTIONS_PER_MESSAGE, type Message, type Reaction, type User } from '@hearth/protocol';
+import type { MessageDecision, MessageState, Store } from '../store/store.js';
+import { stamped, type Change } from './changes.js';
+import type { Directory } from './directory.js';
+import { mentionsIn } from './mentions.js';
+import { ok, refuse, type Refusal, type Result } from './result.js';
+import { nowSeconds } from './tokens.js';
+
+/** A message after an action: with the change to publish, or without when the action changed nothing. */
+export interface Changed {
+  message: Message;
+  change?: Change;
+}
+
+const refused = (code: Refusal['code'], message: string): { refused: Refusal } => ({ refused: { code, message } });
+const NOT_FOUND = refused(ErrorCode.MessageNotFound, 'No such message');
+const DELETED = refused(ErrorCode.MessageDeleted, 'That message was deleted');
+
+/** Who may edit or take back a message: its sender. Admins deleting any message will be one rule more here. */
+function mayChange(actor: User, message: Message): boolean {
+  return message.user_id === actor.id;
+}
+
+/** What is done to messages once sent: editing, deleting, reactions. Each is one transaction and one change. */
+export class MessageChanges {
+  constructor(
+    private readonly store: Store,
+    private readonly directory: Directory,
+  ) {}
+
+  edit(actor: User, messageId: number, content: string): Promise<Result<Changed>> {
+    return this.change(actor, messageId, (message) => {
+      if (!mayChange(actor, message)) return refused(ErrorCode.NotYourMessage, 'Only its sender can edit a message');
+      if (message.deleted) return DELETED;
+      if (message.content === content) return 'unchanged';
+      const mentions = mentionsIn(content, message.conversation_id, this.directory);
+      return { state: { ...stateOf(message), content, editedAt: nowSeconds(), mentions } };
+    });
+  }
+
+  /** Clears the content, mentions and reactions; the message stays in place, marked deleted. */
+  delete(actor: User, messageId: number): Promise<Result<Changed>> {
+    return this.change(actor, messageId, (message) => {
+      if (!mayChange(actor, message)) return refused(ErrorCode.NotYourMessage, 'Only its sender can delete a message');
+      if (message.deleted) return 'unchanged';
+      return { state: { content: '', editedAt: message.edited_at, deletedAt: nowSeconds() } };
+    });
+  }
+
+  react(actor: User, messageId: number, emoji: string): Promise<Result<Changed>> {
+    return this.change(actor, messageId, (message) => {
+      if (message.deleted) return DELETED;
+      const reactions = message.reactions ?? [];
+      const same = reactions.find((r) => r.emoji === emoji);
+      if (same?.user_ids.includes(actor.id)) return 'unchanged';
+      if (same === undefined && reactions.length >= MAX_REACTIONS_PER_MESSAGE) {
+        return refused(ErrorCode.TooManyReactions, `A message can have at most ${MAX_REACTIONS_PER_MESSAGE} different reactions`);
+      }
+      const next = same === undefined
+        ? [...reactions, { emoji, user_ids: [actor.id] }]
+        : reactions.map((r) => (r === same ? { emoji, user_ids: [...r.user_ids, actor.id] } : r));
+      return { state: { ...stateOf(message), reactions: next } };
+    });
+  }
+
+  unreact(actor: User, messageId: number, emoji: string): Promise<Result<Changed>> {
+    return this.change(actor, messageId, (message) => {
+      const reactions = message.reactions ?? [];
+      const same = reactions.find((r) => r.emoji === emoji);
+      if (same === undefined || !same.user_ids.includes(actor.id)) return 'unchanged';
+      const next = reactions
+        .map((r): Reaction => (r === same ? { emoji, user_ids: r.user_ids.filter((id) => id !== actor.id) } : r))
+        .filter((r) => r.user_ids.length > 0);
+      return { state: { ...stateOf(message), reactions: next } };
+    });
+  }
+
+  /** Runs a decision on the stored message, for members of its conversation only. */
+  private async change(actor: User, messageId: number, decide: (message: Message) => MessageDecision<Refusal>): Promise<Result<Changed>> {
+    const outcome = await this.store.updateMessage(
+      messageId,
+      // Outsiders learn nothing: a message they cannot read looks exactly like one that does not exist.
+      (message) => (this.directory.isMember(actor.id, message.conversation_id) ? decide(message) : NOT_FOUND),
+      nowSeconds(),
+    );
+    if (outcome === 'missing') return refuse(NOT_FOUND.refused.code, NOT_FOUND.refused.message);
+    if ('refused' in outcome) return { ok: false, error: outcome.refused };
+    const { message, change } = outcome;
+    return ok(change === undefined ? { message } : { message, change: stamped(change, 'message_updated', { message }) });
+  }
+}
+
+/** The changeable fields of a message as it is. */
+function stateOf(message: Message): MessageState {
+  return { content: message.content, editedAt: message.edited_at, mentions: message.mentions, reactions: message.reactions };
+}
