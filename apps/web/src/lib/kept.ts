@@ -10,6 +10,8 @@ export interface KeptSend {
   client_id: string;
   conversation_id: number;
   content: string;
+  /** The message it answers. */
+  reply_to?: number;
   /** Why the server refused it, and when (milliseconds since the epoch); both absent while it is on its way. */
   reason?: string;
   failed_at?: number;
@@ -86,6 +88,9 @@ function update(key: string, change: (stored: Stored) => Stored): void {
 function isKeptSend(value: unknown): value is KeptSend {
   const send = value as Partial<KeptSend> | null;
   return (
-    typeof send?.client_id === 'string' && typeof send.conversation_id === 'number' && typeof send.content === 'string'
+    typeof send?.client_id === 'string' &&
+    typeof send.conversation_id === 'number' &&
+    typeof send.content === 'string' &&
+    (send.reply_to === undefined || typeof send.reply_to === 'number')
   );
 }

@@ -6,6 +6,7 @@ import { KeptDrafts, KeptSends } from '../lib/kept.js';
 import { rememberConversation, rememberedConversation, updateSessionUser, type StoredSession } from '../lib/session.js';
 import type { ConversationLog } from './conversation-log.svelte.js';
 import { Histories } from './histories.svelte.js';
+import { MessageActions } from './message-actions.svelte.js';
 import { Outgoing } from './outgoing.svelte.js';
 import { People } from './people.svelte.js';
 import { Unread } from './unread.svelte.js';
@@ -17,6 +18,7 @@ export class ChatState {
   readonly people = new People();
   readonly unread = new Unread();
   readonly outgoing: Outgoing;
+  readonly actions: MessageActions;
   connection = $state<ClientState>('idle');
   /** The server has answered the sign-in at least once, so conversations and people are known. */
   ready = $state(false);
@@ -46,6 +48,7 @@ export class ChatState {
     this.outgoing = new Outgoing(this.client, new KeptSends(session.user.id));
     this.drafts = new KeptDrafts(session.user.id);
     this.histories = new Histories(this.client, () => this.connection === 'online');
+    this.actions = new MessageActions(this.client, this.histories, (notice) => (this.notice = notice));
   }
 
   start(): void {

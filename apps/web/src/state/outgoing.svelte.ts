@@ -3,7 +3,7 @@ import { newClientId } from '@hearth/client';
 import type { KeptSend, KeptSends } from '../lib/kept.js';
 
 /** A send the server refused; it can be tried again with the same client_id, so it is never stored twice. */
-export type FailedSend = Required<KeptSend>;
+export type FailedSend = KeptSend & Required<Pick<KeptSend, 'reason' | 'failed_at'>>;
 
 /**
  * Messages on their way: waiting in the client's outbox for an acknowledgement, or refused. Each is kept in the
@@ -28,23 +28,23 @@ export class Outgoing {
   restore(): void {
     for (const send of this.kept.all()) {
       if (isFailed(send)) this.failed = [...this.failed, send];
-      else this.send(send.conversation_id, send.content, send.client_id);
+      else this.send(send.conversation_id, send.content, { clientId: send.client_id, replyTo: send.reply_to });
     }
   }
 
   /** Sends now, or once reconnected; until the server stores it the message shows as pending. */
-  send(conversationId: number, content: string, clientId = newClientId()): void {
-    this.kept.put({ client_id: clientId, conversation_id: conversationId, content });
-    this.client.sendMessage(conversationId, content, { clientId }).then(
+  send(conversationId: number, content: string, { clientId = newClientId(), replyTo }: { clientId?: string; replyTo?: number } = {}): void {
+    const kept: KeptSend = { client_id: clientId, conversation_id: conversationId, content, ...(replyTo === undefined ? {} : { reply_to: replyTo }) };
+    this.kept.put(kept);
+    this.client.sendMessage(conversationId, content, { clientId, replyTo }).then(
       () => this.kept.remove(clientId),
-      (error: ChatError) =>
-        this.refused({ client_id: clientId, conversation_id: conversationId, content, reason: error.message, failed_at: Date.now() }),
+      (error: ChatError) => this.refused({ ...kept, reason: error.message, failed_at: Date.now() }),
     );
   }
 
   retry(failed: FailedSend): void {
     this.forget(failed);
-    this.send(failed.conversation_id, failed.content, failed.client_id);
+    this.send(failed.conversation_id, failed.content, { clientId: failed.client_id, replyTo: failed.reply_to });
   }
 
   discard(failed: FailedSend): void {

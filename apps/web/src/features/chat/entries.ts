@@ -4,7 +4,7 @@ import type { Entry } from '../../lib/rows.js';
 import type { FailedSend } from '../../state/outgoing.svelte.js';
 
 /** One line of the message pane: stored, still on its way, or refused. */
-export type PaneEntry = Entry & { content: string } & (
+export type PaneEntry = Entry & { content: string; replyTo?: number } & (
     | { status: 'sent'; message: Message }
     | { status: 'pending' }
     | { status: 'failed'; failed: FailedSend }
@@ -17,12 +17,12 @@ export function paneEntries(
   me: User,
 ): PaneEntry[] {
   return [
-    ...messages.map((message) => ({ ...base(`m${message.id}`, message.user_id, message.created_at, message.content), status: 'sent' as const, message })),
-    ...pending.map((p) => ({ ...base(`p${p.client_id}`, me.id, Math.floor(p.queued_at / 1000), p.content), status: 'pending' as const })),
-    ...failed.map((f) => ({ ...base(`f${f.client_id}`, me.id, Math.floor(f.failed_at / 1000), f.content), status: 'failed' as const, failed: f })),
+    ...messages.map((m) => ({ ...base(`m${m.id}`, m.user_id, m.created_at, m.content, m.reply_to), status: 'sent' as const, message: m })),
+    ...pending.map((p) => ({ ...base(`p${p.client_id}`, me.id, Math.floor(p.queued_at / 1000), p.content, p.reply_to), status: 'pending' as const })),
+    ...failed.map((f) => ({ ...base(`f${f.client_id}`, me.id, Math.floor(f.failed_at / 1000), f.content, f.reply_to), status: 'failed' as const, failed: f })),
   ];
 }
 
-function base(key: string, user_id: number, created_at: number, content: string) {
-  return { key, user_id, created_at, content };
+function base(key: string, user_id: number, created_at: number, content: string, replyTo: number | undefined) {
+  return replyTo === undefined ? { key, user_id, created_at, content } : { key, user_id, created_at, content, replyTo };
 }

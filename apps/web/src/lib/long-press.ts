@@ -1,0 +1,63 @@
+import type { Action } from 'svelte/action';
+
+/** How long a touch must rest before it counts as a long press, as on the phones people use. */
+const HOLD_MS = 500;
+/** A finger that moves this far is scrolling, not pressing. */
+const SLOP_PX = 10;
+
+/**
+ * Calls back when a touch rests on the element, and swallows the click that would follow, so a long press on a
+ * button does not also press it. Mice and keyboards are left alone: they have hover, focus and menus.
+ */
+export const longPress: Action<HTMLElement, () => void> = (node, onpress) => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let start: { x: number; y: number } | undefined;
+  let pressed = false;
+  let callback = onpress;
+
+  const cancel = () => {
+    clearTimeout(timer);
+    timer = undefined;
+  };
+  const down = (event: PointerEvent) => {
+    if (event.pointerType !== 'touch') return;
+    pressed = false;
+    start = { x: event.clientX, y: event.clientY };
+    timer = setTimeout(() => {
+      pressed = true;
+      callback();
+    }, HOLD_MS);
+  };
+  const move = (event: PointerEvent) => {
+    if (start && Math.hypot(event.clientX - start.x, event.clientY - start.y) > SLOP_PX) cancel();
+  };
+  const click = (event: MouseEvent) => {
+    if (!pressed) return;
+    pressed = false;
+    event.preventDefault();
+    event.stopPropagation();
+  };
+  // The phone's own menu (copy, select) would cover ours.
+  const contextmenu = (event: Event) => timer !== undefined || pressed ? event.preventDefault() : undefined;
+
+  node.addEventListener('pointerdown', down);
+  node.addEventListener('pointermove', move);
+  node.addEventListener('pointerup', cancel);
+  node.addEventListener('pointercancel', cancel);
+  node.addEventListener('click', click, true);
+  node.addEventListener('contextmenu', contextmenu);
+  return {
+    update(next) {
+      callback = next;
+    },
+    destroy() {
+      cancel();
+      node.removeEventListener('pointerdown', down);
+      node.removeEventListener('pointermove', move);
+      node.removeEventListener('pointerup', cancel);
+      node.removeEventListener('pointercancel', cancel);
+      node.removeEventListener('click', click, true);
+      node.removeEventListener('contextmenu', contextmenu);
+    },
+  };
+};
