@@ -133,6 +133,7 @@ describe('acting on messages', () => {
     const row = message(ann.page, 'Pancakes');
     await row.hover();
     await row.getByRole('toolbar').waitFor();
+    await screenshot(ann.page, 'desktop-message-toolbar', { hovering: true });
     expect(await seriousViolations(ann.page)).toEqual([]);
     await (await tool(ann.page, row, 'Delete')).click();
     await ann.page.getByRole('dialog').waitFor();

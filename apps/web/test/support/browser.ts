@@ -70,9 +70,9 @@ export function message(page: Page, text: string) {
 }
 
 /** Saves a screenshot for people to look at; the folder is not committed. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function screenshot(page: Page, name: string, { hovering = false } = {}): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  // Hover effects and the blinking caret would make the pictures differ from run to run.
-  await page.mouse.move(0, 0);
+  // Hover effects and the blinking caret would make the pictures differ from run to run, unless hover is the point.
+  if (!hovering) await page.mouse.move(0, 0);
   await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, caret: 'hide', animations: 'disabled' });
 }
