@@ -1,5 +1,5 @@
 import { mentionToken, type Message } from '@hearth/protocol';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './support/axe.js';
 import { bot } from './support/bot.js';
@@ -13,9 +13,27 @@ let ben: Awaited<ReturnType<typeof person>>;
 let cy: Awaited<ReturnType<typeof bot>>;
 const updates: Message[] = [];
 
+/** Ann's socket goes through this switch, so her connection alone can be cut while the others go on. */
+const annLink = {
+  offline: false,
+  open: new Set<WebSocketRoute>(),
+  cut() {
+    this.offline = true;
+    for (const socket of this.open) socket.close();
+    this.open.clear();
+  },
+};
+
 beforeAll(async () => {
   [server, browser] = await Promise.all([TestServer.start(), launchBrowser()]);
   ann = await person(browser);
+  await ann.context.routeWebSocket(/\/ws$/, (page) => {
+    if (annLink.offline) return page.close();
+    const server = page.connectToServer();
+    page.onMessage((frame) => server.send(frame));
+    server.onMessage((frame) => page.send(frame));
+    annLink.open.add(page);
+  });
   // Ben is on a phone: a touch screen with no hover, so actions come from a long press.
   const context = await browser.newContext({ viewport: PHONE, hasTouch: true, isMobile: true, timezoneId: 'UTC', locale: 'en-GB' });
   context.setDefaultTimeout(15_000);
@@ -144,6 +162,27 @@ describe('acting on messages', () => {
     expect(await seriousViolations(ben.page), 'message sheet').toEqual([]);
     await ben.page.keyboard.press('Escape');
     expect(await message(ann.page, 'Pancakes').count()).toBe(1);
+  });
+
+  it('edits, deletions and reactions made while away reach a page once it is back, through catch-up', async () => {
+    const kept = await cy.client.sendMessage(cy.lobbyId, 'Meet at the gate');
+    const dropped = await cy.client.sendMessage(cy.lobbyId, 'Bring umbrellas');
+    await expect.poll(() => message(ann.page, 'Bring umbrellas').count()).toBe(1);
+
+    annLink.cut();
+    await expect.poll(() => ann.page.locator('[data-state]').getAttribute('data-state')).not.toBe('online');
+    await cy.client.editMessage(kept.id, 'Meet at the north gate');
+    await cy.client.deleteMessage(dropped.id);
+    await cy.client.react(kept.id, '👍');
+    annLink.offline = false;
+    await ann.page.getByRole('button', { name: 'Reconnect now' }).click();
+    await expectConnected(ann.page);
+
+    await expect.poll(() => message(ann.page, 'Meet at the north gate').count()).toBe(1);
+    const row = message(ann.page, 'Meet at the north gate');
+    expect(await row.locator('.edited').textContent()).toBe('(edited)');
+    await expect.poll(() => count(row, '👍')).toBe('1');
+    expect(await message(ann.page, 'Bring umbrellas').count()).toBe(0);
   });
 
   it('nothing went wrong in any page', () => {
