@@ -1,8 +1,8 @@
-import { and, asc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { asc, lte, sql } from 'drizzle-orm';
 import type { Db } from './open.js';
-import { changes, conversationMembers, messages } from './schema.js';
+import { changes } from './schema.js';
 import type { ChangeKind, ChangeRecord, LogBounds, LoggedChange } from '../store.js';
-import { messageColumns, originalJoin, toMessage, type MessageRow } from './messages.js';
+import { MESSAGE_COLUMNS, QUOTE_JOIN, toMessage, type MessageRow } from './messages.js';
 
 /** Rows deleted per statement when trimming, so a long trim never holds the write lock for long. */
 const TRIM_CHUNK = 5_000;
@@ -34,33 +34,19 @@ export class ChangeLog {
       .from(changes)
       .where(sql`${changes.conversationId} IS ${p('conversationId')}`)
       .prepare();
-    const mine = db
-      .select({ id: conversationMembers.conversationId })
-      .from(conversationMembers)
-      .where(eq(conversationMembers.userId, p('userId')));
-    this.visible = db
-      .select({
-        seq: changes.seq,
-        prev: changes.prevSeq,
-        kind: changes.kind,
-        conversationId: changes.conversationId,
-        subjectId: changes.subjectId,
-        message: messageColumns,
-      })
-      .from(changes)
-      .leftJoin(messages, and(inArray(changes.kind, ['message', 'message_updated']), eq(messages.id, changes.subjectId)))
-      .leftJoin(...originalJoin)
-      .where(
-        and(
-          gt(changes.seq, p('after')),
-          lte(changes.seq, p('upTo')),
-          // Decided as the log is read: someone who has left a conversation sees none of its changes.
-          or(isNull(changes.conversationId), inArray(changes.conversationId, mine)),
-        ),
+    // Visibility is decided as the log is read: someone who has left a conversation sees none of its changes. A
+    // message change comes with its message, read as history pages read it.
+    this.visible = db.$client
+      .prepare<[number, number, number, number], [number, number, ChangeKind, number | null, number, ...MessageRow]>(
+        `SELECT c.seq, c.prev_seq, c.kind, c.conversation_id, c.subject_id, ${MESSAGE_COLUMNS}
+         FROM changes c
+         LEFT JOIN messages m ON c.kind IN ('message', 'message_updated') AND m.id = c.subject_id
+         ${QUOTE_JOIN}
+         WHERE c.seq > ? AND c.seq <= ?
+           AND (c.conversation_id IS NULL OR c.conversation_id IN (SELECT conversation_id FROM conversation_members WHERE user_id = ?))
+         ORDER BY c.seq LIMIT ?`,
       )
-      .orderBy(asc(changes.seq))
-      .limit(p('limit'))
-      .prepare();
+      .raw(true);
     this.oldest = db.select({ seq: changes.seq, createdAt: changes.createdAt }).from(changes).orderBy(asc(changes.seq)).limit(TRIM_CHUNK).prepare();
     this.newest = db.select({ seq: sql<number | null>`max(${changes.seq})` }).from(changes).prepare();
     this.deleteThrough = db.delete(changes).where(lte(changes.seq, p('seq'))).prepare();
@@ -93,9 +79,10 @@ export class ChangeLog {
   }
 
   changesFor(userId: number, after: number, upTo: number, limit: number): LoggedChange[] {
-    return this.visible.all({ userId, after, upTo, limit }).map(({ message, ...change }) =>
-      message === null || message.id === null ? change : { ...change, message: toMessage(message as MessageRow) },
-    );
+    return this.visible.all(after, upTo, userId, limit).map(([seq, prev, kind, conversationId, subjectId, ...message]) => {
+      const change = { seq, prev, kind, conversationId, subjectId };
+      return message[0] === null ? change : { ...change, message: toMessage(message) };
+    });
   }
 
   /** Deletes, a chunk at a time, the oldest changes made before `createdBefore` or beyond the newest `keepRows`. */

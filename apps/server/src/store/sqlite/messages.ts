@@ -1,64 +1,50 @@
 import { QUOTE_EXCERPT_LENGTH, type Message, type Quote, type Reaction } from '@hearth/protocol';
-import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
 import type { Db } from './open.js';
 import { messages } from './schema.js';
 import type { AppendRefusal, MessageState, NewMessage } from '../store.js';
 
-/** The message a reply answers, joined to read its quote. */
-const original = alias(messages, 'original');
+/**
+ * What is read of a message, as SQL over `messages m LEFT JOIN messages o` (the message it answers, for its quote).
+ * Reads take rows as arrays (better-sqlite3's raw mode): a history page is hot, and an array of columns costs less
+ * to make than an object with a key per column. `toMessage` reads the columns in this order.
+ */
+export const MESSAGE_COLUMNS = `m.id, m.conversation_id, m.user_id, m.content, m.client_id, m.created_at, m.edited_at, m.deleted_at,
+  m.reply_to_id, m.mentions, m.reactions, o.user_id, substr(o.content, 1, ${QUOTE_EXCERPT_LENGTH}), o.deleted_at`;
 
-/** What is read of a message: its own columns, and the start of the message it answers. */
-export const messageColumns = {
-  id: messages.id,
-  conversation_id: messages.conversationId,
-  user_id: messages.userId,
-  content: messages.content,
-  client_id: messages.clientId,
-  created_at: messages.createdAt,
-  edited_at: messages.editedAt,
-  deleted_at: messages.deletedAt,
-  reply_to: messages.replyToId,
-  mentions: messages.mentions,
-  reactions: messages.reactions,
-  quote_user_id: original.userId,
-  // substr counts characters, not bytes, in SQLite.
-  quote_excerpt: sql<string | null>`substr(${original.content}, 1, ${sql.raw(String(QUOTE_EXCERPT_LENGTH))})`,
-  quote_deleted_at: original.deletedAt,
-};
+/** The join `MESSAGE_COLUMNS` reads the quote through, after `messages m`. */
+export const QUOTE_JOIN = 'LEFT JOIN messages o ON o.id = m.reply_to_id';
 
-/** The join that goes with `messageColumns`. */
-export const originalJoin = [original, eq(original.id, messages.replyToId)] as const;
-
-export type MessageRow = {
-  id: number;
-  conversation_id: number;
-  user_id: number;
-  content: string;
-  client_id: string;
-  created_at: number;
-  edited_at: number | null;
-  deleted_at: number | null;
-  reply_to: number | null;
-  mentions: string | null;
-  reactions: string | null;
-  quote_user_id: number | null;
-  quote_excerpt: string | null;
-  quote_deleted_at: number | null;
-};
+/** A row of `MESSAGE_COLUMNS`. */
+export type MessageRow = [
+  id: number,
+  conversationId: number,
+  userId: number,
+  content: string,
+  clientId: string,
+  createdAt: number,
+  editedAt: number | null,
+  deletedAt: number | null,
+  replyTo: number | null,
+  mentions: string | null,
+  reactions: string | null,
+  quoteUserId: number | null,
+  quoteExcerpt: string | null,
+  quoteDeletedAt: number | null,
+];
 
 /** A row as the wire carries it: optional fields only when they say something. */
 export function toMessage(row: MessageRow): Message {
-  const { id, conversation_id, user_id, content, client_id, created_at } = row;
+  const [id, conversation_id, user_id, content, client_id, created_at, editedAt, deletedAt, replyTo, mentions, reactions] = row;
   const message: Message = { id, conversation_id, user_id, content, client_id, created_at };
-  if (row.edited_at !== null) message.edited_at = row.edited_at;
-  if (row.deleted_at !== null) message.deleted = true;
-  if (row.reply_to !== null) {
-    message.reply_to = row.reply_to;
-    if (row.quote_user_id !== null) message.quote = quoteOf(row.quote_user_id, row.quote_excerpt ?? '', row.quote_deleted_at);
+  if (editedAt !== null) message.edited_at = editedAt;
+  if (deletedAt !== null) message.deleted = true;
+  if (replyTo !== null) {
+    message.reply_to = replyTo;
+    if (row[11] !== null) message.quote = quoteOf(row[11], row[12] ?? '', row[13]);
   }
-  if (row.mentions !== null) message.mentions = JSON.parse(row.mentions) as number[];
-  if (row.reactions !== null) message.reactions = JSON.parse(row.reactions) as Reaction[];
+  if (mentions !== null) message.mentions = JSON.parse(mentions) as number[];
+  if (reactions !== null) message.reactions = JSON.parse(reactions) as Reaction[];
   return message;
 }
 
@@ -81,26 +67,16 @@ export class MessageRows {
   private readonly update;
 
   constructor(db: Db) {
-    const p = sql.placeholder;
     this.insertRow = db.$client.prepare<[number, number, string, string, number, number | null, string | null], { id: number }>(
       `INSERT INTO messages (conversation_id, user_id, content, client_id, created_at, reply_to_id, mentions)
        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, client_id) DO NOTHING RETURNING id`,
     );
-    const select = () => db.select(messageColumns).from(messages).leftJoin(...originalJoin);
-    this.byClientId = select()
-      .where(and(eq(messages.userId, p('userId')), eq(messages.clientId, p('clientId'))))
-      .prepare();
-    this.byId = select().where(eq(messages.id, p('id'))).prepare();
-    this.before = select()
-      .where(and(eq(messages.conversationId, p('conversationId')), lt(messages.id, p('before'))))
-      .orderBy(desc(messages.id))
-      .limit(p('limit'))
-      .prepare();
-    this.after = select()
-      .where(and(eq(messages.conversationId, p('conversationId')), gt(messages.id, p('after'))))
-      .orderBy(asc(messages.id))
-      .limit(p('limit'))
-      .prepare();
+    const read = <P extends unknown[]>(where: string) =>
+      db.$client.prepare<P, MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages m ${QUOTE_JOIN} ${where}`).raw(true);
+    this.byClientId = read<[number, string]>('WHERE m.user_id = ? AND m.client_id = ?');
+    this.byId = read<[number]>('WHERE m.id = ?');
+    this.before = read<[number, number, number]>('WHERE m.conversation_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?');
+    this.after = read<[number, number, number]>('WHERE m.conversation_id = ? AND m.id > ? ORDER BY m.id ASC LIMIT ?');
     this.newestRow = db.select({ id: sql<number>`coalesce(max(${messages.id}), 0)` }).from(messages).prepare();
     this.parents = db.$client.prepare<[number, number], { conversation: number; sender: number }>(
       'SELECT EXISTS (SELECT 1 FROM conversations WHERE id = ?) AS conversation, EXISTS (SELECT 1 FROM users WHERE id = ?) AS sender',
@@ -144,12 +120,12 @@ export class MessageRows {
 
   /** The message stored under a sender's client_id; inside a transaction it sees that transaction's own rows. */
   stored(userId: number, clientId: string): Message | undefined {
-    const row = this.byClientId.get({ userId, clientId });
+    const row = this.byClientId.get(userId, clientId);
     return row === undefined ? undefined : toMessage(row);
   }
 
   get(id: number): Message | undefined {
-    const row = this.byId.get({ id });
+    const row = this.byId.get(id);
     return row === undefined ? undefined : toMessage(row);
   }
 
@@ -167,11 +143,11 @@ export class MessageRows {
   }
 
   newestBefore(conversationId: number, before: number, limit: number): Message[] {
-    return this.before.all({ conversationId, before, limit }).map(toMessage);
+    return this.before.all(conversationId, before, limit).map(toMessage);
   }
 
   oldestAfter(conversationId: number, after: number, limit: number): Message[] {
-    return this.after.all({ conversationId, after, limit }).map(toMessage);
+    return this.after.all(conversationId, after, limit).map(toMessage);
   }
 
   newestId(): number {
