@@ -72,7 +72,8 @@ describe('what was typed survives a reload', () => {
     // Once stored it is forgotten by the browser: another reload sends nothing again.
     await ann.page.reload();
     await expectConnected(ann.page);
-    expect(await message(ann.page, 'Written before the reload').count()).toBe(1);
+    // History arrives after the sign-in.
+    await expect.poll(() => message(ann.page, 'Written before the reload').count()).toBe(1);
     expect(await composer(ann.page).inputValue()).toBe('A thought not yet sent');
     await ann.page.waitForTimeout(500);
     expect(received.get('Written before the reload')).toBe(1);
