@@ -43,6 +43,13 @@ const modules: Record<string, Module> = {
         type: 'Readonly<Record<ServerEventType, (value: unknown) => boolean>>',
         table: tolerantAll(ServerEvents),
       },
+    ],
+  },
+  // Apart, so that a bundle for browsers, where strict parsing has no use, can leave it out (see parse/strict.ts).
+  'strict-server-events.ts': {
+    source: 'src/events/server.ts',
+    types: [`import type { ServerEventType } from '../events/server.js';`],
+    exports: [
       {
         doc: 'Each server event’s check as declared, refusing undeclared fields: for tests of a server’s own output.',
         name: 'strictServerEventChecks',

@@ -5,8 +5,10 @@ import { explain as briefly } from '../src/parse/explain.browser.js';
 import type { explain } from '../src/parse/explain.js';
 import { frame } from './samples.js';
 
-// What a browser bundle does: package.json's `browser` field puts explain.browser.js in place of explain.js.
+// What a browser bundle does: package.json's `browser` field puts explain.browser.js in place of explain.js, and
+// strict.browser.js in place of strict.js.
 vi.mock('../src/parse/explain.js', () => import('../src/parse/explain.browser.js'));
+vi.mock('../src/parse/strict.js', () => import('../src/parse/strict.browser.js'));
 
 const send = (content: string) => frame({ type: 'send_message', payload: { conversation_id: 1, content, client_id: 'c' }, id: 'r1' });
 
@@ -19,7 +21,10 @@ describe('parsing in a browser bundle', () => {
   it('swaps in an explanation of the same shape, as package.json tells bundlers to', () => {
     expectTypeOf(briefly).toEqualTypeOf<typeof explain>();
     const { browser } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { browser: object };
-    expect(browser).toEqual({ './dist/parse/explain.js': './dist/parse/explain.browser.js' });
+    expect(browser).toEqual({
+      './dist/parse/explain.js': './dist/parse/explain.browser.js',
+      './dist/parse/strict.js': './dist/parse/strict.browser.js',
+    });
   });
 
   it('refuses content over MAX_CONTENT_LENGTH code points with content_too_long, as the server does', () => {
@@ -47,7 +52,10 @@ describe('parsing in a browser bundle', () => {
       code: ErrorCode.InvalidPayload,
       message: 'Frame does not match the protocol\'s "user_offline" event',
     });
-    expect(refusal(parseServerEvent('{"type":"pong","payload":{"at":1}}', { strict: true })).code).toBe(ErrorCode.InvalidPayload);
     expect(parseServerEvent('{"type":"pong","payload":{"at":1}}').ok).toBe(true);
+  });
+
+  it('leaves strict parsing out, refusing every frame as unknown_type, so its checks add nothing to a page', () => {
+    expect(refusal(parseServerEvent('{"type":"pong","payload":{}}', { strict: true })).code).toBe(ErrorCode.UnknownType);
   });
 });
