@@ -1,26 +1,21 @@
-/** A run of message text: plain, or a link that is safe to open. */
-export type Segment = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
+/** A link found in message text: what it shows, and where it goes. */
+export interface FoundLink {
+  text: string;
+  href: string;
+}
 
 // Candidates start with a scheme; anything else stays text, so `javascript:` and friends can never become links.
-const CANDIDATE = /\bhttps?:\/\/[^\s<>"]+/gi;
+const CANDIDATE = /^https?:\/\/[^\s<>"]+/i;
 // Punctuation that usually ends a sentence rather than a URL.
-const TRAILING = /[.,;:!?'")\]}]+$/;
+const TRAILING = /[.,;:!?'")\]}*_~]+$/;
 
-/** Splits message text into plain text and http(s) links. The result is rendered as text, never as HTML. */
-export function segment(text: string): Segment[] {
-  const segments: Segment[] = [];
-  let last = 0;
-  for (const match of text.matchAll(CANDIDATE)) {
-    const raw = trimTrailing(match[0]);
-    const href = safeHref(raw);
-    if (href === undefined) continue;
-    const start = match.index;
-    if (start > last) segments.push({ kind: 'text', text: text.slice(last, start) });
-    segments.push({ kind: 'link', text: raw, href });
-    last = start + raw.length;
-  }
-  if (last < text.length) segments.push({ kind: 'text', text: text.slice(last) });
-  return segments;
+/** The http(s) URL the text starts with, without the sentence punctuation after it; undefined if none. */
+export function linkAt(text: string): FoundLink | undefined {
+  const candidate = CANDIDATE.exec(text)?.[0];
+  if (candidate === undefined) return undefined;
+  const raw = trimTrailing(candidate);
+  const href = safeHref(raw);
+  return href === undefined ? undefined : { text: raw, href };
 }
 
 /** Keeps a closing bracket that has its opening one inside the URL, as in Wikipedia links. */
@@ -39,10 +34,12 @@ function count(text: string, char: string): number {
   return text.split(char).length - 1;
 }
 
-function safeHref(raw: string): string | undefined {
+/** Addresses that may become links: http, https and mailto; anything else (javascript:, data:, relative) stays text. */
+export function safeHref(target: unknown): string | undefined {
+  if (typeof target !== 'string') return undefined;
   try {
-    const url = new URL(raw);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+    const url = new URL(target);
+    return url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'mailto:' ? url.href : undefined;
   } catch {
     return undefined;
   }
