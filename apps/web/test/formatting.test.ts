@@ -1,6 +1,7 @@
 import { mentionToken } from '@hearth/protocol';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousViolations } from './support/axe.js';
 import { bot } from './support/bot.js';
 import { DESKTOP, join, launchBrowser, message, person, PHONE, say, screenshot } from './support/browser.js';
 import { TestServer } from './support/server.js';
@@ -23,6 +24,9 @@ afterAll(async () => {
   await server?.destroy();
 });
 
+// A line too long for the pane, so that the code block scrolls.
+const CODE = `const answer = 42; // ${'and on '.repeat(30)}\nconsole.log(answer);`;
+
 const HOSTILE = [
   '<script>window.__pwned = 1</script>',
   '<img src=x onerror="window.__pwned = 2">',
@@ -34,10 +38,13 @@ const HOSTILE = [
 ];
 
 describe('formatting', () => {
-  it('shows the markdown subset typed by one person to another, formatted', async () => {
+  it('shows the markdown subset typed by one person to another, formatted, legible and scrollable by keyboard', async () => {
     await say(ann.page, 'This is **bold**, *italic*, ~~gone~~ and `code` — see [the docs](https://example.org/docs)');
     const annId = (await ann.page.evaluate(() => JSON.parse(localStorage.getItem('hearth.session') ?? 'null')?.user?.id)) as number;
-    await cy.client.sendMessage(cy.lobbyId, `> quoted wisdom\n\n\`\`\`\nconst answer = 42;\nconsole.log(answer);\n\`\`\`\nthanks ${mentionToken(annId)}`);
+    await cy.client.sendMessage(
+      cy.lobbyId,
+      `> quoted wisdom, \`verbatim\`\n\n\`\`\`\n${CODE}\n\`\`\`\nthanks ${mentionToken(annId)}, from ${mentionToken(cy.userId)}: https://example.org/more`,
+    );
 
     const row = message(ann.page, 'This is bold');
     await expect.poll(() => row.locator('strong').textContent()).toBe('bold');
@@ -48,9 +55,11 @@ describe('formatting', () => {
     expect(await row.locator('a').getAttribute('rel')).toBe('noopener noreferrer');
 
     const fromCy = message(ann.page, 'quoted wisdom');
-    await expect.poll(() => fromCy.locator('blockquote').textContent()).toBe('quoted wisdom');
-    expect(await fromCy.locator('pre code').textContent()).toBe('const answer = 42;\nconsole.log(answer);');
+    await expect.poll(() => fromCy.locator('blockquote').textContent()).toBe('quoted wisdom, verbatim');
+    expect(await fromCy.locator('pre code').textContent()).toBe(CODE);
     expect(await fromCy.locator('.mention.me').textContent()).toBe('@Ann');
+    expect(await fromCy.locator('.mention:not(.me)').textContent()).toBe('@Cy');
+    expect(await seriousViolations(ann.page)).toEqual([]);
     await screenshot(ann.page, 'desktop-formatting');
   });
 
@@ -74,6 +83,7 @@ describe('formatting', () => {
     const width = await ann.page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(PHONE.width);
     await message(ann.page, 'quoted wisdom').scrollIntoViewIfNeeded();
+    expect(await seriousViolations(ann.page)).toEqual([]);
     await screenshot(ann.page, 'phone-formatting');
     await ann.page.setViewportSize(DESKTOP);
     expect(ann.errors).toEqual([]);
