@@ -20,6 +20,7 @@ import { SqliteStore } from './store/sqlite/store.js';
 import { Gateway } from './ws/gateway.js';
 import { Presence } from './ws/presence.js';
 import { SendQueue } from './ws/send-queue.js';
+import { TypingNotices } from './ws/typing.js';
 
 export interface RunningServer {
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:3000. */
@@ -69,6 +70,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     publisher,
     sendQueue: new SendQueue(messages, publisher, log),
     userLimits: new UserLimits(config),
+    typing: new TypingNotices(),
   };
   const retention = { maxAgeDays: config.changeLogMaxAgeDays, maxRows: config.changeLogMaxRows };
   const trim = () => feed.trim(retention).catch((error: unknown) => log.error({ err: error }, 'trimming the change log failed'));
@@ -83,6 +85,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const prune = setInterval(() => {
     router.invites.limiter.prune();
     ctx.userLimits.prune();
+    ctx.typing.prune();
   }, 60_000).unref();
   const trimmer = setInterval(trim, config.changeLogTrimIntervalMs).unref();
 

@@ -12,6 +12,7 @@ import type { Publisher } from './publish.js';
 import type { UserLimits } from './rate-limit.js';
 import type { Presence } from './ws/presence.js';
 import type { SendQueue } from './ws/send-queue.js';
+import type { TypingNotices } from './ws/typing.js';
 
 /** What the request handlers work with, built once at start. */
 export interface Context {
@@ -30,6 +31,7 @@ export interface Context {
   publisher: Publisher;
   sendQueue: SendQueue;
   userLimits: UserLimits;
+  typing: TypingNotices;
 }
 
 /** The link that opens the web app's join page for an invite. */

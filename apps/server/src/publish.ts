@@ -64,24 +64,37 @@ export class Publisher {
     if (origin !== undefined) origin.conn.sendRaw(origin.requestId === undefined ? frame : textFrame(withId(json, origin.requestId)));
   }
 
+  /** Someone is typing: their conversation's other members online hear it, and none of their own connections. */
+  typing(conversationId: number, userId: number): void {
+    const frame = textFrame(JSON.stringify({ type: 'user_typing', payload: { conversation_id: conversationId, user_id: userId } }));
+    this.toConversation(conversationId, frame, (conn) => conn.user?.id === userId);
+  }
+
   /** To every member of a conversation (for the lobby: everyone); to nobody if the conversation is unknown. */
-  private toConversation(conversationId: number, frame: Frame, except?: Connection): void {
+  private toConversation(conversationId: number, frame: Frame, except?: Except): void {
     const conversation = this.directory.conversations.get(conversationId);
     if (conversation === undefined) return void this.log.error({ conversationId }, 'change for an unknown conversation not delivered');
     if (conversation.type === 'lobby') this.toEveryone(frame, except);
     else this.toUsers(conversation.members, frame, except);
   }
 
-  private toUsers(userIds: Iterable<number>, frame: Frame, except?: Connection): void {
+  private toUsers(userIds: Iterable<number>, frame: Frame, except?: Except): void {
     for (const userId of userIds) {
       const conns = this.presence.connectionsOf(userId);
-      if (conns !== undefined) for (const conn of conns) if (conn !== except) conn.sendRaw(frame);
+      if (conns !== undefined) for (const conn of conns) if (!skips(except, conn)) conn.sendRaw(frame);
     }
   }
 
-  private toEveryone(frame: Frame, except?: Connection): void {
-    for (const conns of this.presence.all()) for (const conn of conns) if (conn !== except) conn.sendRaw(frame);
+  private toEveryone(frame: Frame, except?: Except): void {
+    for (const conns of this.presence.all()) for (const conn of conns) if (!skips(except, conn)) conn.sendRaw(frame);
   }
+}
+
+/** Who is left out of a delivery: one connection (the one the reply goes to), or those a test picks. */
+type Except = Connection | ((conn: Connection) => boolean);
+
+function skips(except: Except | undefined, conn: Connection): boolean {
+  return typeof except === 'function' ? except(conn) : conn === except;
 }
 
 /** The reply to the request that made a change: its frame with the request's id, spliced in rather than serialised again. */

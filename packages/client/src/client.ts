@@ -2,6 +2,7 @@ import {
   ErrorCode,
   MAX_TOKEN_LENGTH,
   PROTOCOL_VERSION,
+  TYPING_NOTICE_INTERVAL_MS,
   type ClientPayload,
   type RequestType,
   type Conversation,
@@ -38,6 +39,8 @@ export class ChatClient {
   private readonly stateChanged = new Signal<ClientState>();
   private readonly protocolErrors = new Signal<{ error: ParseError; frame: string }>();
   private readonly resyncs = new Signal<Session>();
+  /** When this client last said its user was typing, per conversation. */
+  private readonly typedAt = new Map<number, number>();
   private currentState: ClientState = 'idle';
   private currentSession: Session | undefined;
   private ready: Promise<void> | undefined;
@@ -230,6 +233,17 @@ export class ChatClient {
   /** Takes back one's own reaction; taking back one never made changes nothing. */
   async unreact(messageId: number, emoji: string): Promise<Message> {
     return (await this.request('remove_reaction', { message_id: messageId, emoji })).message;
+  }
+
+  /**
+   * Tells a conversation's other members online that this user is writing. Call it as often as the user types: it
+   * goes at most every TYPING_NOTICE_INTERVAL_MS per conversation, and not at all while offline.
+   */
+  typing(conversationId: number): void {
+    const now = Date.now();
+    if (now - (this.typedAt.get(conversationId) ?? -Infinity) < TYPING_NOTICE_INTERVAL_MS) return;
+    this.typedAt.set(conversationId, now);
+    this.link.notify('typing', { conversation_id: conversationId });
   }
 
   /** Opens the DM with a user, or returns the existing one. */

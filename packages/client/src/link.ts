@@ -89,6 +89,11 @@ export class Link {
     this.connection.send(JSON.stringify(clientEvent(type, payload, id)));
   }
 
+  /** Sends a notice that has no reply on the signed-in connection; without one it is dropped, as it would be stale. */
+  notify(type: 'typing', payload: ClientPayload<'typing'>): void {
+    if (this.connection !== undefined && this.authenticated) this.connection.send(JSON.stringify(clientEvent(type, payload)));
+  }
+
   /** The connection proved useful, so the next drop is retried from the shortest delay again. */
   healthy(): void {
     this.backoff.reset();

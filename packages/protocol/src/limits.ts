@@ -19,6 +19,10 @@ export const MAX_EMOJI_LENGTH = 32;
 export const QUOTE_EXCERPT_LENGTH = 140;
 /** Users a message's `mentions` lists at most; further mention tokens stay in the text only. */
 export const MAX_MENTIONS = 50;
+/** A client sends `typing` for a conversation at most this often while someone writes; the server drops more. */
+export const TYPING_NOTICE_INTERVAL_MS = 2_000;
+/** How long a client shows someone as typing after their last notice. */
+export const TYPING_SHOWN_MS = 6_000;
 /** Members of a group, the creator included. */
 export const MAX_GROUP_MEMBERS = 32;
 /** Nickname length in characters after trimming. */

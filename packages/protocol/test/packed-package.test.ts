@@ -60,6 +60,7 @@ function describeEvent(event: ServerEvent): string {
     case 'invite_created': return 'invite_created ' + event.payload.url;
     case 'error': return 'error ' + event.payload.code;
     case 'pong': return 'pong';
+    case 'user_typing': return 'user_typing ' + event.payload.user_id;
     default: {
       const unhandled: never = event;
       return unhandled;

@@ -63,6 +63,7 @@ export const clientSamples: ClientSamples = {
   catch_up: { type: 'catch_up', payload: { after: 0, limit: 500 }, id: 'c' },
   create_invite: { type: 'create_invite', payload: {} },
   ping: { type: 'ping', payload: {}, id: 'p' },
+  typing: { type: 'typing', payload: { conversation_id: 5 } },
 };
 
 /**
@@ -111,6 +112,7 @@ export const serverSamples: ServerSamples = {
     id: '9',
   },
   pong: { type: 'pong', payload: {}, id: 'p' },
+  user_typing: { type: 'user_typing', payload: { conversation_id: 5, user_id: 2 } },
 };
 
 /** A frame as the wire carries it. */

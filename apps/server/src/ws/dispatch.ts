@@ -36,6 +36,8 @@ export function dispatch(ctx: Context, conn: Connection, event: ClientEvent): Pr
       return onCreateInvite(ctx, conn, event);
     case 'ping':
       return conn.reply('pong', {}, event.id);
+    case 'typing':
+      return onTyping(ctx, conn, event);
     default:
       return assertNever(event);
   }
@@ -84,6 +86,15 @@ async function changeMessage(ctx: Context, conn: Connection, id: string | undefi
   if (change === undefined) conn.reply('message_updated', { message }, id);
   else ctx.publisher.publish(change, { conn, requestId: id });
 }
+
+/** Passed on to the conversation's other members online, at most once an interval; nothing is stored. */
+const onTyping: Handler<'typing'> = (ctx, conn, event) => {
+  const { conversation_id } = event.payload;
+  if (!ctx.directory.isMember(conn.user!.id, conversation_id)) {
+    return conn.fail(ErrorCode.ConversationNotFound, 'No such conversation', event.id);
+  }
+  if (ctx.typing.allow(conn.user!.id, conversation_id)) ctx.publisher.typing(conversation_id, conn.user!.id);
+};
 
 const onCreateDm: Handler<'create_dm'> = async (ctx, conn, event) => {
   announce(ctx, conn, event.id, await ctx.conversations.openDm(conn.user!, event.payload.user_id));

@@ -16,7 +16,7 @@ import { RawSocket } from './support/raw.js';
 
 const documentedCloses: number[] = Object.values(CloseCode);
 // Past sign-in, `auth` is refused with `already_authenticated`; every other request gets its usual reply.
-const replyTo: Record<ClientEventType, ServerEventType> = { ...REPLY_TYPE, auth: 'error' };
+const replyTo: Record<ClientEventType, ServerEventType> = { ...REPLY_TYPE, auth: 'error', typing: 'error' };
 
 describe('parsing hostile frames', () => {
   it('parseClientEvent never throws and refuses with a documented code whatever it is given', () => {
@@ -79,7 +79,15 @@ describe('a live server under a stream of hostile frames', () => {
         tried += 1;
         // What the server reads: a text frame is UTF-8, so lone surrogates arrive as U+FFFD.
         const expected = parseClientEvent(Buffer.from(text).toString());
-        const outcome = await socket.exchange(text);
+        // `typing` has no reply when it is accepted: a ping after it shows that nothing came back for it.
+        const silent = expected.ok && expected.event.type === 'typing';
+        if (silent) socket.send(text);
+        const outcome = await socket.exchange(silent ? JSON.stringify({ type: 'ping', payload: {}, id: 'after-typing' }) : text);
+        if (silent && 'frame' in outcome && JSON.parse(outcome.frame).id === 'after-typing') {
+          answers.set('typing passed on', (answers.get('typing passed on') ?? 0) + 1);
+          return;
+        }
+        if (silent && 'frame' in outcome) await socket.next();
         if ('closed' in outcome) {
           expect(documentedCloses).toContain(outcome.closed);
           ({ socket } = await RawSocket.signIn(server.wsUrl, alice.token));

@@ -8,6 +8,7 @@ import type { ConversationLog } from './conversation-log.svelte.js';
 import { Histories } from './histories.svelte.js';
 import { MessageActions } from './message-actions.svelte.js';
 import { Outgoing } from './outgoing.svelte.js';
+import { Typists } from './typists.svelte.js';
 import { People } from './people.svelte.js';
 import { Unread } from './unread.svelte.js';
 
@@ -17,6 +18,7 @@ export class ChatState {
   me: User;
   readonly people = new People();
   readonly unread = new Unread();
+  readonly typists = new Typists();
   readonly outgoing: Outgoing;
   readonly actions: MessageActions;
   connection = $state<ClientState>('idle');
@@ -68,6 +70,7 @@ export class ChatState {
   stop(): void {
     this.stopped = true;
     this.outgoing.stop();
+    this.typists.clear();
     for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
     document.removeEventListener('visibilitychange', this.visibilityChanged);
     window.removeEventListener('online', this.networkBack);
@@ -88,12 +91,16 @@ export class ChatState {
       case 'message': {
         const message = event.payload;
         this.log(message.conversation_id).add(message);
+        this.typists.stopped(message.conversation_id, message.user_id);
         const inView = message.conversation_id === this.activeId && this.visible;
         if (message.user_id !== this.me.id && !inView) this.unread.bump(message.conversation_id);
         return;
       }
       case 'message_updated':
         this.log(event.payload.message.conversation_id).update(event.payload.message);
+        return;
+      case 'user_typing':
+        this.typists.heard(event.payload.conversation_id, event.payload.user_id);
         return;
       case 'user_online':
         this.people.arrive(event.payload.user);
@@ -153,6 +160,11 @@ export class ChatState {
 
   saveDraft(conversationId: number, text: string): void {
     this.drafts.set(conversationId, text);
+  }
+
+  /** Tells the conversation's other members that this person is writing; the client sends it at most every 2 s. */
+  typing(conversationId: number): void {
+    this.client.typing(conversationId);
   }
 
   /** Opens the DM with a person, creating it if needed. */

@@ -70,7 +70,13 @@ export const CreateInvite = event('create_invite', payload({}));
 
 export const Ping = event('ping', payload({}));
 
-const events = list(Auth, SendMessage, EditMessage, DeleteMessage, AddReaction, RemoveReaction, CreateDm, CreateGroup, LoadHistory, CatchUp, CreateInvite, Ping);
+/**
+ * The user is writing in a conversation. No reply: the members online hear `user_typing`, nothing is stored, and
+ * notices past TYPING_NOTICE_INTERVAL_MS per conversation are dropped quietly.
+ */
+export const Typing = event('typing', payload({ conversation_id: Id }));
+
+const events = list(Auth, SendMessage, EditMessage, DeleteMessage, AddReaction, RemoveReaction, CreateDm, CreateGroup, LoadHistory, CatchUp, CreateInvite, Ping, Typing);
 
 /** Every client → server event, keyed by its type. */
 export const ClientEvents = byType(events);

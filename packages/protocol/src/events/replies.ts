@@ -3,7 +3,8 @@ import type { ServerEventType } from './server.js';
 
 /**
  * The event that answers each request once authenticated. An `error` frame with the request's id may answer any
- * of them; `auth` is answered by `auth_ok` or `auth_error` and only as a connection's first frame.
+ * of them; `auth` is answered by `auth_ok` or `auth_error` and only as a connection's first frame, and `typing`
+ * by nothing unless it is refused.
  */
 export const REPLY_TYPE = {
   send_message: 'message',
@@ -17,5 +18,5 @@ export const REPLY_TYPE = {
   catch_up: 'caught_up',
   create_invite: 'invite_created',
   ping: 'pong',
-} as const satisfies Record<Exclude<ClientEventType, 'auth'>, ServerEventType>;
+} as const satisfies Record<Exclude<ClientEventType, 'auth' | 'typing'>, ServerEventType>;
 export type RequestType = keyof typeof REPLY_TYPE;

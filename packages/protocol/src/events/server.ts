@@ -82,6 +82,12 @@ export const ErrorEvent = event(
 
 export const Pong = event('pong', payload({}));
 
+/**
+ * Someone is writing in a conversation: shown for TYPING_SHOWN_MS unless another notice, or their message, comes
+ * first. Not a change: it carries no `seq`, is sent only to members online, and never in a `caught_up` page.
+ */
+export const UserTyping = event('user_typing', payload({ conversation_id: Id, user_id: Id }));
+
 const events = list(AuthOk,
   AuthError,
   MessageEvent,
@@ -94,7 +100,8 @@ const events = list(AuthOk,
   CaughtUp,
   InviteCreated,
   ErrorEvent,
-  Pong);
+  Pong,
+  UserTyping);
 
 /** Every server → client event, keyed by its type. */
 export const ServerEvents = byType(events);

@@ -34,6 +34,11 @@ export class RawSocket {
     return { socket, authOk };
   }
 
+  /** Sends one text frame without waiting for anything. */
+  send(text: string): void {
+    this.ws.send(text, { binary: false });
+  }
+
   /** Sends one text frame and resolves with the next thing the server does. */
   exchange(text: string | Buffer, timeoutMs = 3000): Promise<Outcome> {
     this.ws.send(text, { binary: false });
