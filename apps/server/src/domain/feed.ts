@@ -19,6 +19,9 @@ export interface Retention {
   maxRows: number;
 }
 
+/** Rows read first for a catch-up page; later reads are sized by the bytes per change seen so far. */
+const FIRST_READ = 64;
+
 /**
  * The `message_updated` changes of a page that a later one of the same message follows: every change tells the
  * message as it is now, so only the last says anything.
@@ -54,24 +57,32 @@ export class Feed {
       return refuse(ErrorCode.ResyncRequired, 'This cursor is older than the changes the server keeps; reload and continue from auth_ok.cursor');
     }
     const limit = input.limit ?? CATCH_UP_PAGE_DEFAULT;
-    const rows = await this.store.changesFor(actor.id, input.after, head, limit + 1);
     const changes: ServerPayload<'caught_up'>['changes'] = [];
     let bytes = 0;
     let cursor = input.after;
-    const page = rows.slice(0, limit);
-    const superseded = supersededUpdates(page);
-    for (const row of page) {
-      if (changes.length > 0 && bytes >= this.maxPageBytes) return ok({ changes, has_more: true, cursor });
-      cursor = row.seq;
-      if (superseded.has(row.seq)) continue;
-      const change = describeLogged(row, this.directory);
-      if (change === undefined) continue;
-      bytes += Buffer.byteLength(JSON.stringify(change));
-      changes.push(change);
+    let read = 0;
+    // Rows are read a batch at a time, sized by what the page has left: large messages fill the byte budget in a few
+    // dozen rows, and reading the whole count of them would cost the server for nothing.
+    for (let want = Math.min(limit + 1, FIRST_READ); ; ) {
+      const rows = await this.store.changesFor(actor.id, cursor, head, want);
+      const superseded = supersededUpdates(rows);
+      for (const row of rows) {
+        if (read === limit || (changes.length > 0 && bytes >= this.maxPageBytes)) return ok({ changes, has_more: true, cursor });
+        read += 1;
+        cursor = row.seq;
+        if (superseded.has(row.seq)) continue;
+        const change = describeLogged(row, this.directory);
+        if (change === undefined) continue;
+        bytes += Buffer.byteLength(JSON.stringify(change));
+        changes.push(change);
+      }
+      // Nothing more up to the head: the next catch-up starts there, not at the last change this user could see.
+      if (rows.length < want) return ok({ changes, has_more: false, cursor: head });
+      const perChange = changes.length === 0 ? 0 : bytes / changes.length;
+      const fits = perChange === 0 ? Infinity : Math.ceil((this.maxPageBytes - bytes) / perChange);
+      // One row past what the page can take, to tell whether more remain.
+      want = Math.max(1, Math.min(limit - read, fits) + 1);
     }
-    if (rows.length > limit) return ok({ changes, has_more: true, cursor });
-    // Nothing more up to the head: the next catch-up starts there, not at the last change this user could see.
-    return ok({ changes, has_more: false, cursor: head });
   }
 
   /** Deletes changes older than the retention allows; a client whose cursor they passed is asked to resync. */
