@@ -18,10 +18,7 @@ beforeAll(async () => {
   [server, browser] = await Promise.all([TestServer.start(), launchBrowser()]);
   ann = await person(browser);
   // Dee is on a phone with a touch screen.
-  const context = await browser.newContext({ viewport: PHONE, hasTouch: true, isMobile: true, timezoneId: 'UTC', locale: 'en-GB' });
-  context.setDefaultTimeout(15_000);
-  dee = { context, page: await context.newPage(), errors: [] };
-  dee.page.on('pageerror', (error) => dee.errors.push(error));
+  dee = await person(browser, { viewport: PHONE, touch: true });
   await join(ann.page, await server.invite(), 'Ann');
   await join(dee.page, await server.invite(), 'Dee');
   ben = await bot(server, 'Ben');

@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './support/axe.js';
 import { bot } from './support/bot.js';
-import { DESKTOP, join, launchBrowser, message, person, PHONE, say, screenshot } from './support/browser.js';
+import { DESKTOP, join, launchBrowser, message, person, PHONE, say, screenshot, userIdOf } from './support/browser.js';
 import { TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -40,7 +40,7 @@ const HOSTILE = [
 describe('formatting', () => {
   it('shows the markdown subset typed by one person to another, formatted, legible and scrollable by keyboard', async () => {
     await say(ann.page, 'This is **bold**, *italic*, ~~gone~~ and `code` — see [the docs](https://example.org/docs)');
-    const annId = (await ann.page.evaluate(() => JSON.parse(localStorage.getItem('hearth.session') ?? 'null')?.user?.id)) as number;
+    const annId = await userIdOf(ann.page);
     await cy.client.sendMessage(
       cy.lobbyId,
       `> quoted wisdom, \`verbatim\`\n\n\`\`\`\n${CODE}\n\`\`\`\nthanks ${mentionToken(annId)}, from ${mentionToken(cy.userId)}: https://example.org/more`,

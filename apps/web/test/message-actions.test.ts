@@ -3,7 +3,7 @@ import type { Browser, Locator, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './support/axe.js';
 import { bot } from './support/bot.js';
-import { expectConnected, join, launchBrowser, message, person, PHONE, say, screenshot } from './support/browser.js';
+import { expectConnected, join, launchBrowser, message, person, PHONE, say, screenshot, userIdOf } from './support/browser.js';
 import { TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -35,10 +35,7 @@ beforeAll(async () => {
     annLink.open.add(page);
   });
   // Ben is on a phone: a touch screen with no hover, so actions come from a long press.
-  const context = await browser.newContext({ viewport: PHONE, hasTouch: true, isMobile: true, timezoneId: 'UTC', locale: 'en-GB' });
-  context.setDefaultTimeout(15_000);
-  ben = { context, page: await context.newPage(), errors: [] };
-  ben.page.on('pageerror', (error) => ben.errors.push(error));
+  ben = await person(browser, { viewport: PHONE, touch: true });
   await join(ann.page, await server.invite(), 'Ann');
   await join(ben.page, await server.invite(), 'Ben');
   cy = await bot(server, 'Cy');
@@ -140,7 +137,7 @@ describe('acting on messages', () => {
   });
 
   it('a message that mentions you stands out', async () => {
-    const annId = (await ann.page.evaluate(() => JSON.parse(localStorage.getItem('hearth.session') ?? 'null')?.user?.id)) as number;
+    const annId = await userIdOf(ann.page);
     await cy.client.sendMessage(cy.lobbyId, `${mentionToken(annId)} can you bring plates?`);
     const row = ann.page.locator('[role="log"] article.mentioned');
     await expect.poll(() => row.count()).toBe(1);

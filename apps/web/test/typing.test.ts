@@ -2,7 +2,7 @@ import { TYPING_SHOWN_MS } from '@hearth/protocol';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bot } from './support/bot.js';
-import { composer, join, launchBrowser, person, screenshot } from './support/browser.js';
+import { composer, join, launchBrowser, person, screenshot, userIdOf } from './support/browser.js';
 import { TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -46,7 +46,7 @@ describe('typing', () => {
 
   it('tells the others when this person types, without sending anything', async () => {
     typists.length = 0;
-    const annId = (await ann.page.evaluate(() => JSON.parse(localStorage.getItem('hearth.session') ?? 'null')?.user?.id)) as number;
+    const annId = await userIdOf(ann.page);
     await composer(ann.page).pressSequentially('Thinking about it');
     await expect.poll(() => typists.length).toBeGreaterThan(0);
     expect(new Set(typists)).toEqual(new Set([annId]));

@@ -68,8 +68,7 @@ describe('people', () => {
 
 describe('a phone', () => {
   it('Enter writes a new line and the send button sends; choosing a conversation puts focus in the composer', async () => {
-    const context = await browser.newContext({ viewport: PHONE, hasTouch: true, isMobile: true, timezoneId: 'UTC', locale: 'en-GB' });
-    const page = await context.newPage();
+    const { context, page } = await person(browser, { viewport: PHONE, touch: true });
     await join(page, await server.invite(), 'Pat');
     expect(await composer(page).getAttribute('enterkeyhint')).toBe('enter');
     await composer(page).fill('First line');

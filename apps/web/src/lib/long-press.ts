@@ -1,4 +1,5 @@
 import type { Action } from 'svelte/action';
+import { on } from 'svelte/events';
 
 /** How long a touch must rest before it counts as a long press, as on the phones people use. */
 const HOLD_MS = 500;
@@ -40,24 +41,21 @@ export const longPress: Action<HTMLElement, () => void> = (node, onpress) => {
   // The phone's own menu (copy, select) would cover ours.
   const contextmenu = (event: Event) => timer !== undefined || pressed ? event.preventDefault() : undefined;
 
-  node.addEventListener('pointerdown', down);
-  node.addEventListener('pointermove', move);
-  node.addEventListener('pointerup', cancel);
-  node.addEventListener('pointercancel', cancel);
-  node.addEventListener('click', click, true);
-  node.addEventListener('contextmenu', contextmenu);
+  const listening = [
+    on(node, 'pointerdown', down),
+    on(node, 'pointermove', move),
+    on(node, 'pointerup', cancel),
+    on(node, 'pointercancel', cancel),
+    on(node, 'click', click, { capture: true }),
+    on(node, 'contextmenu', contextmenu),
+  ];
   return {
     update(next) {
       callback = next;
     },
     destroy() {
       cancel();
-      node.removeEventListener('pointerdown', down);
-      node.removeEventListener('pointermove', move);
-      node.removeEventListener('pointerup', cancel);
-      node.removeEventListener('pointercancel', cancel);
-      node.removeEventListener('click', click, true);
-      node.removeEventListener('contextmenu', contextmenu);
+      for (const stop of listening) stop();
     },
   };
 };

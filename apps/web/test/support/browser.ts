@@ -25,15 +25,24 @@ export function launchBrowser(): Promise<Browser> {
 /** One person: their own browser context, so their own localStorage and connection. */
 export async function person(
   browser: Browser,
-  { viewport = DESKTOP, colorScheme = 'light' }: { viewport?: typeof DESKTOP; colorScheme?: 'light' | 'dark' } = {},
+  {
+    viewport = DESKTOP,
+    colorScheme = 'light',
+    touch = false,
+  }: { viewport?: typeof DESKTOP; colorScheme?: 'light' | 'dark'; /** A phone's touch screen, without hover. */ touch?: boolean } = {},
 ): Promise<{ context: BrowserContext; page: Page; errors: Error[] }> {
-  const context = await browser.newContext({ viewport, colorScheme, timezoneId: 'UTC', locale: 'en-GB' });
+  const context = await browser.newContext({ viewport, colorScheme, hasTouch: touch, isMobile: touch, timezoneId: 'UTC', locale: 'en-GB' });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   // Uncaught errors in the page fail the test that checks this list.
   const errors: Error[] = [];
   page.on('pageerror', (error) => errors.push(error));
   return { context, page, errors };
+}
+
+/** The signed-in user's id, as the page keeps it. */
+export function userIdOf(page: Page): Promise<number> {
+  return page.evaluate(() => (JSON.parse(localStorage.getItem('hearth.session') ?? 'null') as { user: { id: number } }).user.id);
 }
 
 /** Opens an invite link, picks a nickname and waits for the chat to be connected. */
