@@ -39,6 +39,12 @@ CREATE TABLE conversation_members (
   conversation_id integer NOT NULL REFERENCES conversations(id),
   user_id         integer NOT NULL REFERENCES users(id),
   joined_at       integer NOT NULL,
+  -- Extension: the member's own state, shared by their devices (read marker, notify level).
+  last_read_id    integer DEFAULT 0 NOT NULL,   -- the newest message they have seen here; only moves forward
+  notify          text,                         -- 'all' | 'mentions' | 'none'; null: the conversation type's default
+  state_seq       integer,                      -- the change that last set this state
+  state_unread    integer DEFAULT 0 NOT NULL,   -- unread counts as of state_seq
+  state_mentions  integer DEFAULT 0 NOT NULL,
   PRIMARY KEY (conversation_id, user_id)
 );
 CREATE INDEX conversation_members_user_idx ON conversation_members (user_id);
@@ -68,10 +74,12 @@ CREATE UNIQUE INDEX messages_user_client_idx ON messages (user_id, client_id);
 -- they record (subject_id: a message, conversation or user id) rather than copying it. Old rows may be trimmed.
 CREATE TABLE changes (
   seq             integer PRIMARY KEY AUTOINCREMENT NOT NULL,
-  kind            text NOT NULL,                -- 'message' | 'message_updated' | 'conversation_created' | 'user_joined'
+  kind            text NOT NULL,                -- 'message' | 'message_updated' | 'conversation_created' | 'user_joined' | 'member_state_updated'
   conversation_id integer REFERENCES conversations(id),  -- whose members may see it; null: everyone
   subject_id      integer NOT NULL,
-  prev_seq        integer NOT NULL,             -- the change before it with the same conversation_id, 0 if none
-  created_at      integer NOT NULL
+  prev_seq        integer NOT NULL,             -- the change before it in the same stream, 0 if none
+  created_at      integer NOT NULL,
+  user_id         integer REFERENCES users(id)  -- the one user who may see it (their own state); null: no such limit
 );
 CREATE INDEX changes_conversation_seq_idx ON changes (conversation_id, seq);
+CREATE INDEX changes_user_seq_idx ON changes (user_id, seq) WHERE user_id IS NOT NULL;

@@ -8,6 +8,7 @@ import { Directory } from './domain/directory.js';
 import { Feed } from './domain/feed.js';
 import { Invites } from './domain/invites.js';
 import { Messages } from './domain/messages.js';
+import { MemberStates } from './domain/member-states.js';
 import { MessageChanges } from './domain/message-changes.js';
 import { nowSeconds } from './domain/tokens.js';
 import { Users } from './domain/users.js';
@@ -65,6 +66,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     conversations: new Conversations(store, directory),
     messages,
     messageChanges: new MessageChanges(store, directory),
+    memberStates: new MemberStates(store, directory),
     feed,
     presence,
     publisher,

@@ -4,6 +4,7 @@ import type { Directory } from './domain/directory.js';
 import type { Feed } from './domain/feed.js';
 import type { ClientAddress } from './http/client-address.js';
 import type { Invites } from './domain/invites.js';
+import type { MemberStates } from './domain/member-states.js';
 import type { MessageChanges } from './domain/message-changes.js';
 import type { Messages } from './domain/messages.js';
 import type { Users } from './domain/users.js';
@@ -26,6 +27,7 @@ export interface Context {
   conversations: Conversations;
   messages: Messages;
   messageChanges: MessageChanges;
+  memberStates: MemberStates;
   feed: Feed;
   presence: Presence;
   publisher: Publisher;

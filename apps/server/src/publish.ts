@@ -60,6 +60,7 @@ export class Publisher {
     const frame = textFrame(json);
     const except = origin?.conn;
     if (change.stream === 'all') this.toEveryone(frame, except);
+    else if (change.stream.startsWith('u')) this.toUsers([Number(change.stream.slice(1))], frame, except);
     else this.toConversation(Number(change.stream.slice(1)), frame, except);
     if (origin !== undefined) origin.conn.sendRaw(origin.requestId === undefined ? frame : textFrame(withId(json, origin.requestId)));
   }

@@ -6,7 +6,9 @@ import {
   type ClientPayload,
   type RequestType,
   type Conversation,
+  type MemberState,
   type Message,
+  type NotifyLevel,
   type ParseError,
   type ServerEventOf,
   type ServerEventType,
@@ -19,6 +21,7 @@ import { Link } from './link.js';
 import { Signal, Subscriptions, type Unsubscribe } from './listeners.js';
 import { clientDefaults, type ChatClientOptions, type ClientState, type Session } from './options.js';
 import { Outbox, type PendingMessage } from './outbox.js';
+import { ReadStates } from './read-states.js';
 import { refusalOf, type ReplyPayload, type Settle } from './requests.js';
 
 /** How long to wait before sending again when the server refused a send as too fast without saying for how long. */
@@ -28,7 +31,7 @@ const RATE_LIMITED_RETRY_MS = 1_000;
  * A connection to a Hearth server that stays connected: it signs in, catches up on what it missed, retries
  * sends whose acknowledgement was lost, and reconnects with backoff until closed or refused for good.
  *
- * Changes (`message`, `conversation_created`, `user_joined`) are numbered by the server; the client delivers each
+ * Changes (`message`, `conversation_created`, `member_state_updated`, …) are numbered by the server; the client delivers each
  * one once, in the order it learns them, whether it came live or by catch-up, and fetches any it notices missing.
  */
 export class ChatClient {
@@ -36,6 +39,7 @@ export class ChatClient {
   private readonly outbox = new Outbox();
   private readonly feed: ChangeFeed;
   private readonly subscriptions = new Subscriptions();
+  private readonly readStates = new ReadStates();
   private readonly stateChanged = new Signal<ClientState>();
   private readonly protocolErrors = new Signal<{ error: ParseError; frame: string }>();
   private readonly resyncs = new Signal<Session>();
@@ -58,7 +62,11 @@ export class ChatClient {
       throw new TypeError(`options.token must be a string of 1 to ${MAX_TOKEN_LENGTH} characters`);
     }
     this.feed = new ChangeFeed(options.cursor, {
-      deliver: (event) => this.subscriptions.emit(event),
+      deliver: (event) => {
+        // Counted before subscribers hear it, so a subscriber reading `memberState` sees the event's effect.
+        this.readStates.apply(event);
+        this.subscriptions.emit(event);
+      },
       protocolError: (error, frame) => this.protocolErrors.emit({ error, frame }),
       requestCatchUp: (request, settle) => this.link.send('catch_up', request, settle),
       restart: () => this.link.restart(),
@@ -246,6 +254,30 @@ export class ChatClient {
     this.link.notify('typing', { conversation_id: conversationId });
   }
 
+  /**
+   * The user's state in a conversation: how far they have read, how many messages from others are unread (and how
+   * many of those mention them), and what notifies them. Kept up to date from the server's changes, including those
+   * made on the user's other devices; undefined before signing in or for a conversation not heard of.
+   */
+  memberState(conversationId: number): MemberState | undefined {
+    return this.readStates.get(conversationId);
+  }
+
+  /** Every conversation's state, as `memberState` gives it. */
+  memberStates(): MemberState[] {
+    return this.readStates.all();
+  }
+
+  /** Moves the read marker forward to a message the user has seen; every device of theirs learns it. */
+  async markRead(conversationId: number, messageId: number): Promise<MemberState> {
+    return (await this.request('mark_read', { conversation_id: conversationId, message_id: messageId })).state;
+  }
+
+  /** Chooses which messages of a conversation notify the user: all, mentions only, or none. */
+  async setNotify(conversationId: number, notify: NotifyLevel): Promise<MemberState> {
+    return (await this.request('set_notify', { conversation_id: conversationId, notify })).state;
+  }
+
   /** Opens the DM with a user, or returns the existing one. */
   async createDm(userId: number): Promise<Conversation> {
     return (await this.request('create_dm', { user_id: userId })).conversation;
@@ -273,6 +305,7 @@ export class ChatClient {
 
   private signedIn(event: ServerEventOf<'auth_ok'>): void {
     this.currentSession = event.payload;
+    this.readStates.signIn(event.payload);
     this.subscriptions.emit(event);
     const serverCursor = event.payload.cursor;
     if (serverCursor === undefined) {

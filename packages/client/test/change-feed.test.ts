@@ -77,6 +77,13 @@ describe('the change feed', () => {
       messageChange(2, 1, DM),
       { type: 'user_joined', payload: { user: carol }, seq: 3, prev: 0, stream: 'all' },
       { type: 'message_updated', payload: { message: { ...messageChange(2, 1, DM).payload, reactions: [{ emoji: '👍', user_ids: [1] }] } }, seq: 4, prev: 2, stream: `c${DM}` },
+      {
+        type: 'member_state_updated',
+        payload: { state: { conversation_id: DM, last_read_id: 2, unread: 0, mentions: 0, notify: 'all' } },
+        seq: 5,
+        prev: 0,
+        stream: `u${ALICE.id}`,
+      },
     ];
     await startStub({ log: changes.slice(0, 2) });
     const { client } = clientOfStub({ cursor: 0 });
@@ -86,10 +93,11 @@ describe('the change feed', () => {
 
     stub.publish(changes[2]!);
     stub.publish(changes[3]!);
+    stub.publish(changes[4]!);
     for (const change of changes) stub.push(change);
     await client.ping();
 
-    expect(seen).toEqual(['conversation_created 1', 'message 2', 'user_joined 3', 'message_updated 4']);
+    expect(seen).toEqual(['conversation_created 1', 'message 2', 'user_joined 3', 'message_updated 4', 'member_state_updated 5']);
     expect(new Set(changes.map((c) => c.type))).toEqual(new Set(CHANGE_EVENT_TYPES));
   });
 

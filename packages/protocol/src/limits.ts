@@ -23,6 +23,8 @@ export const MAX_MENTIONS = 50;
 export const TYPING_NOTICE_INTERVAL_MS = 2_000;
 /** How long a client shows someone as typing after their last notice. */
 export const TYPING_SHOWN_MS = 6_000;
+/** Unread messages are counted up to this many per conversation; a client shows more as "999+". */
+export const UNREAD_COUNT_MAX = 1_000;
 /** Members of a group, the creator included. */
 export const MAX_GROUP_MEMBERS = 32;
 /** Nickname length in characters after trimming. */

@@ -24,6 +24,8 @@ export const Conversation = Type.Object(
     /** Members of a DM or group; empty for the lobby, which everyone is in. */
     members: Type.Array(User),
     created_at: Timestamp,
+    /** The newest message's id, for ordering conversations by activity; absent while it has none. */
+    last_message_id: Type.Optional(Id),
   },
   { additionalProperties: false },
 );
@@ -78,3 +80,25 @@ export const Message = Type.Object(
   { additionalProperties: false },
 );
 export type Message = Static<typeof Message>;
+
+/** Which messages of a conversation raise a notification: every one, those mentioning the user, or none. */
+export const NotifyLevel = Type.Union([Type.Literal('all'), Type.Literal('mentions'), Type.Literal('none')], { [OPEN]: true });
+export type NotifyLevel = Static<typeof NotifyLevel>;
+
+/**
+ * The user's own state in one of their conversations, shared by all their devices: how far they have read, what is
+ * unread (others' messages after `last_read_id`, not deleted, counted up to UNREAD_COUNT_MAX), and what notifies them.
+ */
+export const MemberState = Type.Object(
+  {
+    conversation_id: Id,
+    /** The newest message the user has seen; 0 when none. Only ever moves forward. */
+    last_read_id: Type.Integer({ minimum: 0 }),
+    unread: Type.Integer({ minimum: 0 }),
+    /** Unread messages that mention the user. */
+    mentions: Type.Integer({ minimum: 0 }),
+    notify: NotifyLevel,
+  },
+  { additionalProperties: false },
+);
+export type MemberState = Static<typeof MemberState>;

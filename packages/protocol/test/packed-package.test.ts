@@ -61,6 +61,7 @@ function describeEvent(event: ServerEvent): string {
     case 'error': return 'error ' + event.payload.code;
     case 'pong': return 'pong';
     case 'user_typing': return 'user_typing ' + event.payload.user_id;
+    case 'member_state_updated': return 'member_state_updated ' + event.payload.state.unread + ' ' + event.stream;
     default: {
       const unhandled: never = event;
       return unhandled;
@@ -164,7 +165,7 @@ describe('the packed package', () => {
       'user_online 4 kept {"id":4,"nickname":"Eve","avatar":"e.png"}',
       'strict invalid_payload /payload',
       'newer skipped',
-      'changes message,message_updated,conversation_created,user_joined message user_online',
+      'changes message,message_updated,conversation_created,user_joined,member_state_updated message user_online',
       'ping {"type":"ping","payload":{},"id":"p"}',
       'limits 4000 true v2',
       'schema true',

@@ -4,6 +4,7 @@ import {
   type ClientEventOf,
   type ClientEventType,
   type Conversation,
+  type MemberState,
   type Message,
   type ServerEventOf,
   type ServerEventType,
@@ -21,7 +22,10 @@ export const bob: User = { id: 2, nickname: 'Bob' };
 export const dana: User = { id: 3, nickname: 'Dana' };
 
 export const lobby: Conversation = { id: 1, type: 'lobby', members: [], created_at: 1767225600 };
-export const dm: Conversation = { id: 5, type: 'dm', members: [alice, bob], created_at: 1767312030 };
+export const dm: Conversation = { id: 5, type: 'dm', members: [alice, bob], created_at: 1767312030, last_message_id: 40 };
+
+/** Alice has read the lobby up to 41; one later message from Bob mentions her. */
+export const lobbyState: MemberState = { conversation_id: 1, last_read_id: 41, unread: 1, mentions: 1, notify: 'mentions' };
 
 export const hello: Message = {
   id: 42,
@@ -64,6 +68,8 @@ export const clientSamples: ClientSamples = {
   create_invite: { type: 'create_invite', payload: {} },
   ping: { type: 'ping', payload: {}, id: 'p' },
   typing: { type: 'typing', payload: { conversation_id: 5 } },
+  mark_read: { type: 'mark_read', payload: { conversation_id: 1, message_id: 43 }, id: 'm' },
+  set_notify: { type: 'set_notify', payload: { conversation_id: 5, notify: 'mentions' }, id: 'n' },
 };
 
 /**
@@ -75,6 +81,13 @@ export const changeSamples: ChangeSamples = {
   conversation_created: { type: 'conversation_created', payload: { conversation: dm }, seq: 58, prev: 0, stream: 'c5' },
   user_joined: { type: 'user_joined', payload: { user: dana }, seq: 59, prev: 12, stream: 'all' },
   message_updated: { type: 'message_updated', payload: { message: reply }, seq: 60, prev: 57, stream: 'c1' },
+  member_state_updated: {
+    type: 'member_state_updated',
+    payload: { state: { ...lobbyState, last_read_id: 43, unread: 0, mentions: 0 } },
+    seq: 61,
+    prev: 33,
+    stream: 'u1',
+  },
 };
 
 export const serverSamples: ServerSamples = {
@@ -88,6 +101,7 @@ export const serverSamples: ServerSamples = {
       last_message_id: 41,
       cursor: 56,
       protocol_version: PROTOCOL_VERSION,
+      member_states: [lobbyState, { conversation_id: 5, last_read_id: 40, unread: 0, mentions: 0, notify: 'all' }],
     },
     id: '1',
   },
@@ -99,10 +113,11 @@ export const serverSamples: ServerSamples = {
   user_offline: { type: 'user_offline', payload: { user_id: 2 } },
   conversation_created: { ...changeSamples.conversation_created, id: '5' },
   user_joined: changeSamples.user_joined,
+  member_state_updated: { ...changeSamples.member_state_updated, id: 'm' },
   history: { type: 'history', payload: { conversation_id: 1, messages: [hello, reply], has_more: true, has_newer: false }, id: '6' },
   caught_up: {
     type: 'caught_up',
-    payload: { changes: Object.values(changeSamples), has_more: false, cursor: 61 },
+    payload: { changes: Object.values(changeSamples), has_more: false, cursor: 62 },
     id: 'c',
   },
   invite_created: { type: 'invite_created', payload: { code: 'pX3v9QeT2mWkL7bRz4sYaQ', url: 'https://chat.example/join/pX3v9QeT2mWkL7bRz4sYaQ' } },

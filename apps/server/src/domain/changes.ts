@@ -1,10 +1,12 @@
 import type { ChangeEvent, ChangeEventType, ServerEventOf } from '@hearth/protocol';
 import type { ChangeRecord, LoggedChange } from '../store/store.js';
 import type { Directory } from './directory.js';
+import { toMemberState } from './member-states.js';
 
-/** The stream a change belongs to: its conversation's, or everyone's. Clients tell gaps per stream. */
-export function streamOf(conversationId: number | null): string {
-  return conversationId === null ? 'all' : `c${conversationId}`;
+/** The stream a change belongs to: one user's own, its conversation's, or everyone's. Clients tell gaps per stream. */
+export function streamOf(record: Pick<ChangeRecord, 'conversationId' | 'userId'>): string {
+  if (record.userId !== undefined) return `u${record.userId}`;
+  return record.conversationId === null ? 'all' : `c${record.conversationId}`;
 }
 
 /** A change event with its numbers, as the publisher and catch-up send it. */
@@ -12,7 +14,7 @@ export type Change = ChangeEvent & { seq: number; prev: number; stream: string }
 
 /** A change as it is sent, live and in catch-up pages alike: its event with the log's numbers. */
 export function stamped<T extends ChangeEventType>(record: ChangeRecord, type: T, payload: ServerEventOf<T>['payload']): Change {
-  return { type, payload, seq: record.seq, prev: record.prev, stream: streamOf(record.conversationId) } as Change;
+  return { type, payload, seq: record.seq, prev: record.prev, stream: streamOf(record) } as Change;
 }
 
 /** Tells a logged change as it is now; undefined when what it names is gone. */
@@ -30,5 +32,7 @@ export function describeLogged(change: LoggedChange, directory: Directory): Chan
       const user = directory.users.get(change.subjectId);
       return user === undefined ? undefined : stamped(change, 'user_joined', { user });
     }
+    case 'member_state_updated':
+      return change.memberState === undefined ? undefined : stamped(change, 'member_state_updated', { state: toMemberState(change.memberState, directory) });
   }
 }

@@ -17,10 +17,18 @@ export class Conversations {
     private readonly directory: Directory,
   ) {}
 
-  /** The user's conversations, lobby first, each with its members. */
+  /**
+   * The user's conversations, lobby first, each with its members and its newest message as of now (a change tells a
+   * conversation as it was created; clients follow its activity from its messages).
+   */
   listFor(userId: number): Conversation[] {
     const list: Conversation[] = [];
-    for (const id of this.directory.conversationIdsOf(userId)) list.push(this.directory.describe(this.directory.conversations.get(id)!));
+    for (const id of this.directory.conversationIdsOf(userId)) {
+      const entry = this.directory.conversations.get(id)!;
+      const conversation = this.directory.describe(entry);
+      if (entry.lastMessageId > 0) conversation.last_message_id = entry.lastMessageId;
+      list.push(conversation);
+    }
     return list.sort((a, b) => (a.type === 'lobby' ? -1 : b.type === 'lobby' ? 1 : a.id - b.id));
   }
 

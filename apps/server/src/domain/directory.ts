@@ -7,6 +7,8 @@ export interface ConversationEntry {
   createdAt: number;
   /** Members of a DM or group. The lobby's members are everyone, so its set stays empty. */
   members: Set<number>;
+  /** The newest message published in it (0 while none): conversations are ordered by it, and read markers stop at it. */
+  lastMessageId: number;
 }
 
 /**
@@ -21,7 +23,9 @@ export class Directory {
 
   load(snapshot: DirectorySnapshot): void {
     for (const user of snapshot.users) this.users.set(user.id, user);
-    for (const c of snapshot.conversations) this.addConversation({ ...c, members: new Set() });
+    for (const c of snapshot.conversations) {
+      this.addConversation({ id: c.id, type: c.type, createdAt: c.createdAt, members: new Set(), lastMessageId: c.lastMessageId ?? 0 });
+    }
     for (const m of snapshot.members) this.addMember(m.conversationId, m.userId);
   }
 
@@ -34,12 +38,17 @@ export class Directory {
       case 'conversation_created': {
         const { id, type, created_at, members } = change.payload.conversation;
         if (this.conversations.has(id)) return;
-        this.addConversation({ id, type, createdAt: created_at, members: new Set() });
+        this.addConversation({ id, type, createdAt: created_at, members: new Set(), lastMessageId: 0 });
         for (const member of members) this.addMember(id, member.id);
         return;
       }
-      case 'message':
+      case 'message': {
+        const entry = this.conversations.get(change.payload.conversation_id);
+        if (entry !== undefined) entry.lastMessageId = Math.max(entry.lastMessageId, change.payload.id);
+        return;
+      }
       case 'message_updated':
+      case 'member_state_updated':
         return;
     }
   }

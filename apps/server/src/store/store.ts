@@ -1,4 +1,4 @@
-import type { ChangeEventType, ConversationType, Message, Reaction, User } from '@hearth/protocol';
+import type { ChangeEventType, ConversationType, Message, NotifyLevel, Reaction, User } from '@hearth/protocol';
 
 /**
  * Everything the server keeps, behind one asynchronous interface. The domain reaches the database only through
@@ -50,6 +50,20 @@ export interface Store {
   /** The newest message id (0 if none). */
   newestMessageId(): Promise<number>;
 
+  /** The user's state in each of their conversations, unread counted over messages with an id up to `upTo`. */
+  memberStates(userId: number, upTo: number): Promise<StoredMemberState[]>;
+  /**
+   * Changes one member's state in one transaction: reads it, lets `decide` say what it becomes, counts what is unread
+   * as of now, writes both and appends a `member_state_updated` change in the user's stream. `missing` when the user
+   * is not a member; `unchanged` writes nothing and returns the state as it is.
+   */
+  updateMemberState(
+    userId: number,
+    conversationId: number,
+    decide: (state: MemberSettings) => MemberSettings | 'unchanged',
+    at: number,
+  ): Promise<MemberStateUpdate>;
+
   /**
    * Changes with a seq in (after, upTo] that the user may see as of now (their conversations' changes and
    * everyone's), oldest first, at most `limit`; a message change comes with the message.
@@ -75,16 +89,34 @@ export interface ChangeRecord {
   conversationId: number | null;
   /** The message, conversation or user it is about. */
   subjectId: number;
+  /** The one user who may see it (their own state): its stream is theirs. */
+  userId?: number;
 }
 
-/** A change read back from the log, with the message it records when it records one. */
+/** A change read back from the log, with the message or member state it records, while that is still current. */
 export interface LoggedChange extends ChangeRecord {
   message?: Message;
+  memberState?: StoredMemberState;
 }
+
+/** What a member chooses about a conversation: how far they have read, and what notifies them (null: the default). */
+export interface MemberSettings {
+  lastReadId: number;
+  notify: NotifyLevel | null;
+}
+
+/** A member's settings with what is unread after their marker (others' messages, not deleted, up to UNREAD_COUNT_MAX). */
+export interface StoredMemberState extends MemberSettings {
+  conversationId: number;
+  unread: number;
+  mentions: number;
+}
+
+export type MemberStateUpdate = { state: StoredMemberState; change?: ChangeRecord } | 'missing';
 
 export interface DirectorySnapshot {
   users: User[];
-  conversations: { id: number; type: ConversationType; createdAt: number }[];
+  conversations: { id: number; type: ConversationType; createdAt: number; lastMessageId: number | null }[];
   members: { conversationId: number; userId: number }[];
 }
 

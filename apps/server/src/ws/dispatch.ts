@@ -1,6 +1,7 @@
 import { ErrorCode, type ClientEvent, type ClientEventOf } from '@hearth/protocol';
 import { inviteUrl, type Context } from '../context.js';
 import type { Opened } from '../domain/conversations.js';
+import type { StateChanged } from '../domain/member-states.js';
 import type { Changed } from '../domain/message-changes.js';
 import type { Refusal, Result } from '../domain/result.js';
 import type { KeyedLimiter } from '../rate-limit.js';
@@ -38,6 +39,10 @@ export function dispatch(ctx: Context, conn: Connection, event: ClientEvent): Pr
       return conn.reply('pong', {}, event.id);
     case 'typing':
       return onTyping(ctx, conn, event);
+    case 'mark_read':
+      return changeMemberState(ctx, conn, event.id, () => ctx.memberStates.markRead(conn.user!, event.payload.conversation_id, event.payload.message_id));
+    case 'set_notify':
+      return changeMemberState(ctx, conn, event.id, () => ctx.memberStates.setNotify(conn.user!, event.payload.conversation_id, event.payload.notify));
     default:
       return assertNever(event);
   }
@@ -84,6 +89,18 @@ async function changeMessage(ctx: Context, conn: Connection, id: string | undefi
   if (!result.ok) return conn.fail(result.error.code, result.error.message, id);
   const { message, change } = result.value;
   if (change === undefined) conn.reply('message_updated', { message }, id);
+  else ctx.publisher.publish(change, { conn, requestId: id });
+}
+
+/**
+ * A read marker or notify level: published to the user's own connections, the requester hearing it as the reply, or
+ * only replied when it changed nothing. Marking is frequent but cheap, so it has the connection's limit alone.
+ */
+async function changeMemberState(ctx: Context, conn: Connection, id: string | undefined, act: () => Promise<Result<StateChanged>>): Promise<void> {
+  const result = await act();
+  if (!result.ok) return conn.fail(result.error.code, result.error.message, id);
+  const { state, change } = result.value;
+  if (change === undefined) conn.reply('member_state_updated', { state }, id);
   else ctx.publisher.publish(change, { conn, requestId: id });
 }
 

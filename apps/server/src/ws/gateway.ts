@@ -113,10 +113,16 @@ export class Gateway {
   }
 
   private async authenticate(conn: Connection, event: ClientEventOf<'auth'>): Promise<void> {
-    const { users, presence, conversations, publisher, config } = this.ctx;
+    const { users, presence, conversations, publisher, config, memberStates } = this.ctx;
     const user = await users.authenticate(event.payload.token);
     if (!conn.open) return;
     if (user === undefined) return this.refuseAuth(conn, ErrorCode.InvalidToken, CloseCode.AuthFailed, event.id);
+    // Read before the states are counted: a change published meanwhile is after this cursor, and the catch-up that
+    // follows every sign-in brings it, so the welcome never claims more than it counted.
+    const cursor = publisher.cursor;
+    const lastMessageId = publisher.newestMessageId;
+    const states = await memberStates.forWelcome(user.id, lastMessageId);
+    if (!conn.open) return;
     if (presence.countOf(user.id) >= config.maxConnectionsPerUser) {
       return this.refuseAuth(conn, ErrorCode.TooManyConnections, CloseCode.TooManyConnections, event.id);
     }
@@ -124,13 +130,14 @@ export class Gateway {
     this.admission.settled(conn.address);
     conn.user = user;
     const cameOnline = presence.add(conn);
-    // Everything below is as of the newest published change; every later one reaches this connection live.
+    // Everything below is as of `cursor`; every later change reaches this connection live or by its catch-up.
     const welcome = {
       user,
       conversations: conversations.listFor(user.id),
-      last_message_id: publisher.newestMessageId,
-      cursor: publisher.cursor,
+      last_message_id: lastMessageId,
+      cursor,
       protocol_version: PROTOCOL_VERSION,
+      member_states: states,
     };
     conn.sendRaw(this.welcome.frame(welcome, event.id));
     if (cameOnline) publisher.news.changed(user);

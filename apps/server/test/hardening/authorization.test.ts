@@ -29,6 +29,8 @@ const everyRequest = (conversationId: number, messageId = missingId): Array<[str
   ['create_invite', {}],
   ['catch_up', { after: 0 }],
   ['ping', {}],
+  ['mark_read', { conversation_id: conversationId, message_id: messageId }],
+  ['set_notify', { conversation_id: conversationId, notify: 'none' }],
   ...messageRequests(messageId),
 ];
 
@@ -39,9 +41,9 @@ function count(table: string): number {
   return n;
 }
 
-function rows(table: string): Record<string, unknown>[] {
+function rows(table: string, orderBy = 'id'): Record<string, unknown>[] {
   const db = new Database(server.dbPath, { readonly: true });
-  const all = db.prepare(`SELECT * FROM ${table} ORDER BY id`).all() as Record<string, unknown>[];
+  const all = db.prepare(`SELECT * FROM ${table} ORDER BY ${orderBy}`).all() as Record<string, unknown>[];
   db.close();
   return all;
 }
@@ -111,11 +113,12 @@ describe('an outsider with a token that is not valid', () => {
 });
 
 describe('a member who is not in the DM or the group', () => {
-  it('gets conversation_not_found for sends and history, exactly as for an id that does not exist', async () => {
+  it('gets conversation_not_found for sends, history and read state, exactly as for an id that does not exist', async () => {
     const c = await Peer.signIn(server.wsUrl, carol.token);
     const b = await Peer.signIn(server.wsUrl, bob.token);
     const messagesBefore = count('messages');
-    for (const type of ['send_message', 'load_history'] as const) {
+    const membersBefore = rows('conversation_members', 'conversation_id, user_id');
+    for (const type of ['send_message', 'load_history', 'mark_read', 'set_notify'] as const) {
       const replies = [];
       for (const id of [dmId, groupId, missingId]) {
         const payload = everyRequest(id).find(([t]) => t === type)![1];
@@ -129,7 +132,9 @@ describe('a member who is not in the DM or the group', () => {
     expect(paged.type === 'error' && paged.payload.code).toBe('conversation_not_found');
     await settle();
     expect(count('messages')).toBe(messagesBefore);
+    expect(rows('conversation_members', 'conversation_id, user_id')).toEqual(membersBefore);
     expect(b.seen('message')).toEqual([]);
+    expect(b.seen('member_state_updated')).toEqual([]);
     await Promise.all([b.close(), c.close()]);
   });
 
@@ -205,7 +210,7 @@ describe('a member who is not in the DM or the group', () => {
 describe('members', () => {
   it('can use every request type in their own conversations, on their own messages', async () => {
     const b = await Peer.signIn(server.wsUrl, bob.token);
-    const expected = ['message', 'history', 'conversation_created', 'conversation_created', 'invite_created', 'caught_up', 'pong'];
+    const expected = ['message', 'history', 'conversation_created', 'conversation_created', 'invite_created', 'caught_up', 'pong', 'member_state_updated', 'member_state_updated'];
     for (const conversationId of [dmId, groupId]) {
       const own = await b.request('send_message', { conversation_id: conversationId, content: 'mine', client_id: `own-${conversationId}` });
       if (own.type !== 'message') throw new Error(own.type);

@@ -9,7 +9,7 @@ import {
   MAX_GROUP_MEMBERS,
   MAX_TOKEN_LENGTH,
 } from '../limits.js';
-import { Id } from '../models.js';
+import { Id, NotifyLevel } from '../models.js';
 
 export const Auth = event('auth', payload({ token: Type.String({ minLength: 1, maxLength: MAX_TOKEN_LENGTH }) }));
 
@@ -76,7 +76,32 @@ export const Ping = event('ping', payload({}));
  */
 export const Typing = event('typing', payload({ conversation_id: Id }));
 
-const events = list(Auth, SendMessage, EditMessage, DeleteMessage, AddReaction, RemoveReaction, CreateDm, CreateGroup, LoadHistory, CatchUp, CreateInvite, Ping, Typing);
+/**
+ * The user has seen a conversation up to a message. Moves their read marker forward (never back, never past the
+ * conversation's newest message); every device of theirs hears `member_state_updated`.
+ */
+export const MarkRead = event('mark_read', payload({ conversation_id: Id, message_id: Id }));
+
+/** Chooses which messages of a conversation notify the user. */
+export const SetNotify = event('set_notify', payload({ conversation_id: Id, notify: NotifyLevel }));
+
+const events = list(
+  Auth,
+  SendMessage,
+  EditMessage,
+  DeleteMessage,
+  AddReaction,
+  RemoveReaction,
+  CreateDm,
+  CreateGroup,
+  LoadHistory,
+  CatchUp,
+  CreateInvite,
+  Ping,
+  Typing,
+  MarkRead,
+  SetNotify,
+);
 
 /** Every client → server event, keyed by its type. */
 export const ClientEvents = byType(events);

@@ -18,5 +18,7 @@ export const REPLY_TYPE = {
   catch_up: 'caught_up',
   create_invite: 'invite_created',
   ping: 'pong',
+  mark_read: 'member_state_updated',
+  set_notify: 'member_state_updated',
 } as const satisfies Record<Exclude<ClientEventType, 'auth' | 'typing'>, ServerEventType>;
 export type RequestType = keyof typeof REPLY_TYPE;

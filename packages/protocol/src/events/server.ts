@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { ERROR_CODES } from '../codes.js';
 import { byType, list, ChangeFrame, changeEvent, event, OPEN, payload, Seq } from '../envelope.js';
-import { Conversation, Id, Message, User } from '../models.js';
+import { Conversation, Id, MemberState, Message, User } from '../models.js';
 
 /** Open: a later version may add codes; a client treats a code it does not know as a plain failure. */
 const Code = Type.Enum(ERROR_CODES, { [OPEN]: true });
@@ -21,6 +21,11 @@ export const AuthOk = event(
     cursor: Type.Optional(Seq),
     /** The protocol version the server speaks (`PROTOCOL_VERSION`). */
     protocol_version: Type.Optional(Type.Integer({ minimum: 1 })),
+    /**
+     * The user's state in each of their conversations, as of `cursor`: unread counts cover messages up to
+     * `last_message_id`. A client counts later messages itself and ignores `member_state_updated` up to `cursor`.
+     */
+    member_states: Type.Optional(Type.Array(MemberState)),
   }),
 );
 
@@ -38,6 +43,12 @@ export const UserOnline = event('user_online', payload({ user: User }));
 export const UserOffline = event('user_offline', payload({ user_id: Id }));
 
 export const ConversationCreated = changeEvent('conversation_created', payload({ conversation: Conversation }));
+
+/**
+ * The user's state in a conversation changed (read marker, notify level), on any of their devices. Its stream is the
+ * user's own (`u<user id>`); only their connections hear it. Counts cover the messages sent before it.
+ */
+export const MemberStateUpdated = changeEvent('member_state_updated', payload({ state: MemberState }));
 
 /** Someone redeemed an invite: a new user, already in the lobby. */
 export const UserJoined = changeEvent('user_joined', payload({ user: User }));
@@ -96,6 +107,7 @@ const events = list(AuthOk,
   UserOffline,
   ConversationCreated,
   UserJoined,
+  MemberStateUpdated,
   History,
   CaughtUp,
   InviteCreated,

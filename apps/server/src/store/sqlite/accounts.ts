@@ -51,7 +51,13 @@ export class Accounts {
       .prepare();
     this.joinLobby = db
       .insert(conversationMembers)
-      .values({ conversationId: p('lobbyId'), userId: p('userId'), joinedAt: p('createdAt') })
+      // A newcomer has read what came before them: the lobby's history is there to browse, not unread.
+      .values({
+        conversationId: p('lobbyId'),
+        userId: p('userId'),
+        joinedAt: p('createdAt'),
+        lastReadId: sql`(SELECT coalesce(max(id), 0) FROM messages WHERE conversation_id = ${p('lobbyId')})`,
+      })
       .prepare();
     this.redeemInOneTransaction = db.$client.transaction((r: Redeem) => this.redeemNow(r));
     this.allKeys = db.select({ id: users.id, nickname: users.nickname, key: users.nicknameKey }).from(users).orderBy(asc(users.id)).prepare();

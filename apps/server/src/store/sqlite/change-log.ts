@@ -1,7 +1,7 @@
 import { asc, lte, sql } from 'drizzle-orm';
 import type { Db } from './open.js';
 import { changes } from './schema.js';
-import type { ChangeKind, ChangeRecord, LogBounds, LoggedChange } from '../store.js';
+import type { ChangeKind, ChangeRecord, LogBounds, LoggedChange, StoredMemberState } from '../store.js';
 import { MESSAGE_COLUMNS, QUOTE_JOIN, toMessage, type MessageRow } from './messages.js';
 
 /** Rows deleted per statement when trimming, so a long trim never holds the write lock for long. */
@@ -10,7 +10,8 @@ const TRIM_CHUNK = 5_000;
 /** The numbered change log in SQLite: appending inside a caller's transaction, reading for catch-up, trimming. */
 export class ChangeLog {
   private readonly insert;
-  private readonly lastInStream;
+  private readonly lastInConversation;
+  private readonly lastOfUser;
   private readonly visible;
   private readonly oldest;
   private readonly newest;
@@ -18,31 +19,42 @@ export class ChangeLog {
   private head: number;
   private horizon: number;
   /**
-   * The newest seq of each stream, read from the log on first use and kept here, so an append costs one insert.
-   * Only this process appends to the log; a failed transaction makes it forget, as its seqs are handed out again.
+   * The newest seq of each stream (keyed as `streamKey` names it), read from the log on first use and kept here, so
+   * an append costs one insert. Only this process appends to the log; a failed transaction makes it forget, as its
+   * seqs are handed out again.
    */
-  private readonly streamTips = new Map<number | null, number>();
+  private readonly streamTips = new Map<string, number>();
 
   constructor(private readonly db: Db) {
     const p = sql.placeholder;
     // better-sqlite3's own statement: on the message path, its row id is all an append needs back.
-    this.insert = db.$client.prepare<[string, number | null, number, number, number]>(
-      'INSERT INTO changes (kind, conversation_id, subject_id, prev_seq, created_at) VALUES (?, ?, ?, ?, ?)',
+    this.insert = db.$client.prepare<[string, number | null, number | null, number, number, number]>(
+      'INSERT INTO changes (kind, conversation_id, user_id, subject_id, prev_seq, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    this.lastInStream = db
+    this.lastInConversation = db
       .select({ seq: sql<number>`coalesce(max(${changes.seq}), 0)` })
       .from(changes)
-      .where(sql`${changes.conversationId} IS ${p('conversationId')}`)
+      .where(sql`${changes.conversationId} IS ${p('conversationId')} AND ${changes.userId} IS NULL`)
       .prepare();
-    // Visibility is decided as the log is read: someone who has left a conversation sees none of its changes. A
-    // message change comes with its message, read as history pages read it.
+    this.lastOfUser = db
+      .select({ seq: sql<number>`coalesce(max(${changes.seq}), 0)` })
+      .from(changes)
+      .where(sql`${changes.userId} = ${p('userId')} AND ${changes.userId} IS NOT NULL`)
+      .prepare();
+    // Visibility is decided as the log is read: someone who has left a conversation sees none of its changes, and a
+    // member's own state is theirs alone. A message change comes with its message, read as history pages read it; a
+    // member state change with the state, unless a later change has set it since.
     this.visible = db.$client
-      .prepare<[number, number, number, number], [number, number, ChangeKind, number | null, number, ...MessageRow]>(
-        `SELECT c.seq, c.prev_seq, c.kind, c.conversation_id, c.subject_id, ${MESSAGE_COLUMNS}
+      .prepare<[number, number, number, number, number], VisibleRow>(
+        `SELECT c.seq, c.prev_seq, c.kind, c.conversation_id, c.user_id, c.subject_id,
+           s.last_read_id, s.notify, s.state_unread, s.state_mentions, ${MESSAGE_COLUMNS}
          FROM changes c
          LEFT JOIN messages m ON c.kind IN ('message', 'message_updated') AND m.id = c.subject_id
          ${QUOTE_JOIN}
+         LEFT JOIN conversation_members s ON c.kind = 'member_state_updated'
+           AND s.conversation_id = c.conversation_id AND s.user_id = c.user_id AND s.state_seq = c.seq
          WHERE c.seq > ? AND c.seq <= ?
+           AND (c.user_id IS NULL OR c.user_id = ?)
            AND (c.conversation_id IS NULL OR c.conversation_id IN (SELECT conversation_id FROM conversation_members WHERE user_id = ?))
          ORDER BY c.seq LIMIT ?`,
       )
@@ -56,12 +68,16 @@ export class ChangeLog {
     this.horizon = first === undefined ? this.head : first - 1;
   }
 
-  /** Appends a change; call inside the transaction that makes the change. */
-  append(kind: ChangeKind, conversationId: number | null, subjectId: number, createdAt: number): ChangeRecord {
-    const prev = this.streamTips.get(conversationId) ?? this.lastInStream.get({ conversationId })!.seq;
-    const seq = Number(this.insert.run(kind, conversationId, subjectId, prev, createdAt).lastInsertRowid);
-    this.streamTips.set(conversationId, seq);
-    return { seq, prev, kind, conversationId, subjectId };
+  /**
+   * Appends a change; call inside the transaction that makes the change. With `userId`, only that user may see it
+   * (while a member of `conversationId`), in their own stream.
+   */
+  append(kind: ChangeKind, conversationId: number | null, subjectId: number, createdAt: number, userId?: number): ChangeRecord {
+    const key = userId === undefined ? `c${conversationId}` : `u${userId}`;
+    const prev = this.streamTips.get(key) ?? (userId === undefined ? this.lastInConversation.get({ conversationId }) : this.lastOfUser.get({ userId }))!.seq;
+    const seq = Number(this.insert.run(kind, conversationId, userId ?? null, subjectId, prev, createdAt).lastInsertRowid);
+    this.streamTips.set(key, seq);
+    return userId === undefined ? { seq, prev, kind, conversationId, subjectId } : { seq, prev, kind, conversationId, subjectId, userId };
   }
 
   /** A transaction that appended changes rolled back: the tips it moved are read from the log again. */
@@ -79,9 +95,11 @@ export class ChangeLog {
   }
 
   changesFor(userId: number, after: number, upTo: number, limit: number): LoggedChange[] {
-    return this.visible.all(after, upTo, userId, limit).map(([seq, prev, kind, conversationId, subjectId, ...message]) => {
-      const change = { seq, prev, kind, conversationId, subjectId };
-      return message[0] === null ? change : { ...change, message: toMessage(message) };
+    return this.visible.all(after, upTo, userId, userId, limit).map(([seq, prev, kind, conversationId, ownerId, subjectId, read, notify, unread, mentions, ...message]) => {
+      const change: LoggedChange = ownerId === null ? { seq, prev, kind, conversationId, subjectId } : { seq, prev, kind, conversationId, subjectId, userId: ownerId };
+      if (message[0] !== null) change.message = toMessage(message);
+      else if (read !== null) change.memberState = { conversationId: conversationId!, lastReadId: read, notify, unread: unread!, mentions: mentions! };
+      return change;
     });
   }
 
@@ -102,3 +120,18 @@ export class ChangeLog {
     }
   }
 }
+
+/** A change as catch-up reads it: its numbers, the member state it sets (when current), then its message's columns. */
+type VisibleRow = [
+  seq: number,
+  prev: number,
+  kind: ChangeKind,
+  conversationId: number | null,
+  userId: number | null,
+  subjectId: number,
+  lastReadId: number | null,
+  notify: StoredMemberState['notify'],
+  unread: number | null,
+  mentions: number | null,
+  ...message: MessageRow,
+];

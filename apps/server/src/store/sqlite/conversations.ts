@@ -57,7 +57,13 @@ export class ConversationRows {
     return {
       users: this.db.select({ id: users.id, nickname: users.nickname }).from(users).orderBy(asc(users.id)).all(),
       conversations: this.db
-        .select({ id: conversations.id, type: conversations.type, createdAt: conversations.createdAt })
+        .select({
+          id: conversations.id,
+          type: conversations.type,
+          createdAt: conversations.createdAt,
+          // One index probe per conversation, where a GROUP BY over messages would read the whole index.
+          lastMessageId: sql<number | null>`(SELECT max(id) FROM messages WHERE conversation_id = ${conversations.id})`,
+        })
         .from(conversations)
         .orderBy(asc(conversations.id))
         .all(),

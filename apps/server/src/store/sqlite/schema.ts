@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { foreignKey, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 // Mirrors schema.sql at the repo root; test/store/schema-matches-sql.test.ts fails on any drift.
@@ -39,6 +40,17 @@ export const conversationMembers = sqliteTable(
     conversationId: integer('conversation_id').notNull(),
     userId: integer('user_id').notNull(),
     joinedAt: integer('joined_at').notNull(),
+    /** The newest message this member has seen here; 0 when none. Only ever moves forward. */
+    lastReadId: integer('last_read_id').notNull().default(0),
+    /** 'all' | 'mentions' | 'none'; null: the conversation type's default. */
+    notify: text('notify', { enum: ['all', 'mentions', 'none'] }),
+    /**
+     * The change that last set this member's state, and the unread counts it told (as of that change). Catch-up tells
+     * only the change whose seq is here: an older one of the same member is superseded.
+     */
+    stateSeq: integer('state_seq'),
+    stateUnread: integer('state_unread').notNull().default(0),
+    stateMentions: integer('state_mentions').notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.conversationId, t.userId] }),
@@ -95,14 +107,20 @@ export const changes = sqliteTable(
   {
     seq: integer('seq').primaryKey({ autoIncrement: true }),
     /** The event type that tells it: message, message_updated, conversation_created, user_joined. */
-    kind: text('kind', { enum: ['message', 'message_updated', 'conversation_created', 'user_joined'] }).notNull(),
+    kind: text('kind', { enum: ['message', 'message_updated', 'conversation_created', 'user_joined', 'member_state_updated'] }).notNull(),
     /** Whose members may see it; null for a change everyone may see. */
     conversationId: integer('conversation_id').references(() => conversations.id),
+    /** The one user who may see it (their own state), who must also be a member of `conversation_id`; null: no such limit. */
+    userId: integer('user_id').references(() => users.id),
     /** The message, conversation or user it is about. */
     subjectId: integer('subject_id').notNull(),
-    /** The seq of the change before it with the same conversation_id (0 if none), so clients can tell a gap. */
+    /** The seq of the change before it in the same stream (0 if none), so clients can tell a gap. */
     prevSeq: integer('prev_seq').notNull(),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('changes_conversation_seq_idx').on(t.conversationId, t.seq)],
+  (t) => [
+    index('changes_conversation_seq_idx').on(t.conversationId, t.seq),
+    // Partial: the message path, which never sets user_id, pays nothing for it.
+    index('changes_user_seq_idx').on(t.userId, t.seq).where(sql`user_id IS NOT NULL`),
+  ],
 );

@@ -10,15 +10,19 @@ import type {
   InviteStatus,
   LogBounds,
   LoggedChange,
+  MemberSettings,
+  MemberStateUpdate,
   NewConversation,
   NewMessage,
   Redeem,
   RedeemOutcome,
   Store,
+  StoredMemberState,
 } from '../store.js';
 import { Accounts } from './accounts.js';
 import { ChangeLog } from './change-log.js';
 import { ConversationRows } from './conversations.js';
+import { MemberStateRows } from './member-states.js';
 import { MessageRows } from './messages.js';
 import { openDatabase, type Db } from './open.js';
 
@@ -30,6 +34,7 @@ export class SqliteStore implements Store {
   private readonly accounts: Accounts;
   private readonly conversations: ConversationRows;
   private readonly messages: MessageRows;
+  private readonly memberRows: MemberStateRows;
   private readonly log: ChangeLog;
   private readonly appendInOneTransaction;
   private readonly updateInOneTransaction;
@@ -41,6 +46,7 @@ export class SqliteStore implements Store {
     this.accounts = new Accounts(db, this.log);
     this.conversations = new ConversationRows(db, this.log);
     this.messages = new MessageRows(db);
+    this.memberRows = new MemberStateRows(db, this.log);
     this.appendInOneTransaction = db.$client.transaction((batch: readonly NewMessage[]) => this.appendNow(batch));
     this.updateInOneTransaction = db.$client.transaction(
       (id: number, decide: (message: Message) => MessageDecision<unknown>, at: number) => this.updateNow(id, decide, at),
@@ -121,6 +127,20 @@ export class SqliteStore implements Store {
 
   async newestMessageId(): Promise<number> {
     return this.newestMessage;
+  }
+
+  async memberStates(userId: number, upTo: number): Promise<StoredMemberState[]> {
+    return this.memberRows.statesOf(userId, upTo);
+  }
+
+  async updateMemberState(
+    userId: number,
+    conversationId: number,
+    decide: (state: MemberSettings) => MemberSettings | 'unchanged',
+    at: number,
+  ): Promise<MemberStateUpdate> {
+    const outcome = this.writing(() => this.memberRows.update(userId, conversationId, decide, at));
+    return outcome === 'missing' ? outcome : this.committed(outcome);
   }
 
   async changesFor(userId: number, after: number, upTo: number, limit: number): Promise<LoggedChange[]> {
