@@ -114,6 +114,8 @@ export class ChatState {
       case 'conversation_created':
         this.addConversation(event.payload.conversation);
         return;
+      case 'member_state_updated':
+        return;
       case 'error':
         // Errors with an id reject the request that caused them, where they are shown.
         if (event.id === undefined) this.notice = event.payload.message;
