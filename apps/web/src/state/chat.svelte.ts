@@ -1,7 +1,9 @@
 import type { ChatClient, ChatError, ClientState, Unsubscribe } from '@hearth/client';
-import { SERVER_EVENT_TYPES, type Conversation, type ServerEvent, type User } from '@hearth/protocol';
+import { SERVER_EVENT_TYPES, type Conversation, type Message, type NotifyLevel, type ServerEvent, type User } from '@hearth/protocol';
+import { SvelteMap } from 'svelte/reactivity';
 import { openChat } from '../lib/api.js';
 import { conversationTitle, dmPartner } from '../lib/names.js';
+import { plainText } from '../lib/plain-text.js';
 import { KeptDrafts, KeptSends } from '../lib/kept.js';
 import { rememberConversation, rememberedConversation, updateSessionUser, type StoredSession } from '../lib/session.js';
 import type { ConversationLog } from './conversation-log.svelte.js';
@@ -9,7 +11,9 @@ import { Histories } from './histories.svelte.js';
 import { MessageActions } from './message-actions.svelte.js';
 import { Outgoing } from './outgoing.svelte.js';
 import { Typists } from './typists.svelte.js';
+import { Alerts } from './alerts.svelte.js';
 import { People } from './people.svelte.js';
+import { ReadMarker } from './read-marker.js';
 import { Unread } from './unread.svelte.js';
 
 /** The signed-in chat: one connection, and everything the server has told it, kept current by `apply`. */
@@ -19,6 +23,9 @@ export class ChatState {
   readonly people = new People();
   readonly unread = new Unread();
   readonly typists = new Typists();
+  readonly alerts = new Alerts();
+  /** This person has sent a message since the page opened: a good moment to offer notifications. */
+  takenPart = $state(false);
   readonly outgoing: Outgoing;
   readonly actions: MessageActions;
   connection = $state<ClientState>('idle');
@@ -28,6 +35,10 @@ export class ChatState {
   activeId = $state<number | null>(null);
   /** A problem worth a word to the user that belongs to no request. */
   notice = $state<string | null>(null);
+  /** Where the line "new since your last visit" goes: after this message, in this conversation. */
+  newSince = $state.raw<{ conversationId: number; after: number } | null>(null);
+  /** Each conversation's newest message id, for ordering by activity. */
+  private readonly activity = new SvelteMap<number, number>();
 
   readonly active = $derived(this.conversations.find((c) => c.id === this.activeId));
 
@@ -35,6 +46,7 @@ export class ChatState {
   private readonly token: string;
   private readonly histories: Histories;
   private readonly drafts: KeptDrafts;
+  private readonly marker: ReadMarker;
   private readonly unsubscribes: Unsubscribe[] = [];
   private visible = document.visibilityState === 'visible';
   private stopped = false;
@@ -51,6 +63,7 @@ export class ChatState {
     this.drafts = new KeptDrafts(session.user.id);
     this.histories = new Histories(this.client, () => this.connection === 'online');
     this.actions = new MessageActions(this.client, this.histories, (notice) => (this.notice = notice));
+    this.marker = new ReadMarker(this.client, () => this.connection === 'online');
   }
 
   start(): void {
@@ -69,6 +82,7 @@ export class ChatState {
 
   stop(): void {
     this.stopped = true;
+    this.marker.stop();
     this.outgoing.stop();
     this.typists.clear();
     for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
@@ -85,6 +99,9 @@ export class ChatState {
         this.signedIn(event.payload.user);
         this.people.reset(event.payload.users, event.payload.online_users);
         this.conversations = event.payload.conversations;
+        this.activity.clear();
+        for (const c of event.payload.conversations) this.activity.set(c.id, c.last_message_id ?? 0);
+        this.unread.reset(this.client.memberStates());
         this.ready = true;
         this.selectDefault();
         return;
@@ -92,10 +109,18 @@ export class ChatState {
         const message = event.payload;
         this.log(message.conversation_id).add(message);
         this.typists.stopped(message.conversation_id, message.user_id);
-        const inView = message.conversation_id === this.activeId && this.visible;
-        if (message.user_id !== this.me.id && !inView) this.unread.bump(message.conversation_id);
+        this.activity.set(message.conversation_id, Math.max(message.id, this.activity.get(message.conversation_id) ?? 0));
+        this.unread.set(this.client.memberState(message.conversation_id));
+        if (message.conversation_id === this.activeId) this.readActive();
+        if (message.user_id === this.me.id) this.takenPart = true;
+        // Only what arrives live: a catch-up after a reconnect tells of the past, and is shown as unread instead.
+        else if (this.connection === 'online') this.alert(message);
         return;
       }
+      case 'member_state_updated':
+        this.unread.set(this.client.memberState(event.payload.state.conversation_id));
+        return;
+
       case 'message_updated':
         this.log(event.payload.message.conversation_id).update(event.payload.message);
         return;
@@ -113,8 +138,7 @@ export class ChatState {
         return;
       case 'conversation_created':
         this.addConversation(event.payload.conversation);
-        return;
-      case 'member_state_updated':
+        this.unread.set(this.client.memberState(event.payload.conversation.id));
         return;
       case 'error':
         // Errors with an id reject the request that caused them, where they are shown.
@@ -124,6 +148,7 @@ export class ChatState {
       case 'history':
       case 'caught_up':
       case 'invite_created':
+      case 'search_results':
       case 'pong':
         // Answers to this client's own requests: handled where the request was made.
         return;
@@ -150,10 +175,48 @@ export class ChatState {
   }
 
   select(conversationId: number): void {
+    // Choosing the conversation already open is no arrival: what came while it was open was being read.
+    const switching = conversationId !== this.activeId;
+    if (switching) this.newSince = null;
     this.activeId = conversationId;
     rememberConversation(conversationId);
-    if (this.visible) this.unread.clear(conversationId);
-    this.histories.loadNewest(conversationId);
+    this.readActive(switching);
+    this.showNewest(conversationId);
+  }
+
+  private alert(message: Message): void {
+    const conversation = this.conversations.find((c) => c.id === message.conversation_id);
+    if (conversation === undefined) return;
+    const nickname = (id: number) => this.people.nickname(id);
+    const watching = this.visible && this.activeId === conversation.id;
+    this.alerts.arrived(
+      {
+        message,
+        title: conversation.type === 'dm' ? nickname(message.user_id) : this.title(conversation),
+        body: `${nickname(message.user_id)}: ${plainText(message.content, nickname)}`,
+        open: () => this.select(conversation.id),
+      },
+      this.me.id,
+      this.unread.state(conversation.id),
+      watching,
+    );
+  }
+
+  /** Newest activity first: the conversation with the most recent message. */
+  byActivity = (a: Conversation, b: Conversation): number => (this.activity.get(b.id) ?? 0) - (this.activity.get(a.id) ?? 0) || b.id - a.id;
+
+  /** Asks the browser to let this page notify; from a click only. */
+  async enableNotifications(): Promise<void> {
+    await this.alerts.ask();
+  }
+
+  /** Chooses which messages of a conversation notify this person, on all their devices. */
+  async setNotify(conversationId: number, notify: NotifyLevel): Promise<void> {
+    try {
+      this.unread.set(await this.client.setNotify(conversationId, notify));
+    } catch (error) {
+      this.notice = `Could not change notifications: ${(error as ChatError).message}`;
+    }
   }
 
   draft(conversationId: number): string {
@@ -215,13 +278,36 @@ export class ChatState {
   /** The server could not tell what changed while away: what is held may be stale, so it is fetched anew. */
   private resync(): void {
     this.histories.clear();
-    if (this.activeId !== null) this.histories.loadNewest(this.activeId);
+    if (this.activeId !== null) this.showNewest(this.activeId);
   }
 
   private connectionChanged(state: ClientState): void {
     this.connection = state;
     this.people.connected = state === 'online';
-    if (state === 'online' && this.activeId !== null) this.histories.loadNewest(this.activeId);
+    if (state === 'online' && this.activeId !== null) {
+      this.readActive(true);
+      this.showNewest(this.activeId);
+    }
+  }
+
+  /** Fetches the newest page if it is not held yet; once it is, what it shows has been seen. */
+  private showNewest(conversationId: number): void {
+    void this.histories.loadNewest(conversationId).then(() => conversationId === this.activeId && this.readActive());
+  }
+
+  /**
+   * The open conversation is being read while the page is visible: what it holds is seen, so the marker moves to its
+   * newest message. When the person `arrived` (opened it, came back to the page) to unread messages, the line "new
+   * since your last visit" goes before them.
+   */
+  private readActive(arrived = false): void {
+    const id = this.activeId;
+    this.unread.reading = this.visible ? id : null;
+    if (id === null || !this.visible) return;
+    const state = this.unread.state(id);
+    if (arrived && state !== undefined && state.unread > 0) this.newSince = { conversationId: id, after: state.last_read_id };
+    const newest = this.log(id).messages.at(-1);
+    if (newest !== undefined) this.marker.seen(id, newest.id);
   }
 
   /** Skips the wait before the next attempt to reconnect ("Reconnect now"). */
@@ -235,7 +321,7 @@ export class ChatState {
 
   private readonly visibilityChanged = (): void => {
     this.visible = document.visibilityState === 'visible';
-    if (this.visible && this.activeId !== null) this.unread.clear(this.activeId);
+    this.readActive(this.visible);
   };
 }
 

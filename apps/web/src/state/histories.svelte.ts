@@ -27,10 +27,10 @@ export class Histories {
   }
 
   /** Fetches the newest page, once, so that a conversation opens with what came before this session. */
-  loadNewest(conversationId: number): void {
+  async loadNewest(conversationId: number): Promise<void> {
     const log = this.log(conversationId);
     if (log.loaded || log.loading || !this.online()) return;
-    void this.fetchPage(log, conversationId, undefined);
+    await this.fetchPage(log, conversationId, undefined);
   }
 
   /** Fetches the page before the oldest message held, one request at a time. */
