@@ -69,6 +69,27 @@ CREATE INDEX messages_conversation_created_idx ON messages (conversation_id, cre
 CREATE INDEX messages_conversation_id_idx ON messages (conversation_id, id);
 CREATE UNIQUE INDEX messages_user_client_idx ON messages (user_id, client_id);
 
+-- Extension: full-text search. An external-content FTS5 index over messages: the text stays in `messages` alone, the
+-- index holds terms and message ids. Conversation and sender are indexed as words of their own columns, so filtering
+-- by them intersects lists inside the index; words also by their first 3 and 4 characters, for searching as one
+-- types. Triggers keep it in step; a deleted message's content is '', so its words drop out, and 'secure-delete'
+-- takes them out of the index pages at once.
+CREATE VIRTUAL TABLE messages_fts USING fts5(
+  content, conversation_id, user_id,
+  content='messages', content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='3 4'
+);
+INSERT INTO messages_fts(messages_fts, rank) VALUES ('secure-delete', 1);
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+  INSERT INTO messages_fts(rowid, content, conversation_id, user_id) VALUES (new.id, new.content, new.conversation_id, new.user_id);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+  INSERT INTO messages_fts(messages_fts, rowid, content, conversation_id, user_id) VALUES ('delete', old.id, old.content, old.conversation_id, old.user_id);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages BEGIN
+  INSERT INTO messages_fts(messages_fts, rowid, content, conversation_id, user_id) VALUES ('delete', old.id, old.content, old.conversation_id, old.user_id);
+  INSERT INTO messages_fts(rowid, content, conversation_id, user_id) VALUES (new.id, new.content, new.conversation_id, new.user_id);
+END;
+
 -- Extension: the change log. Every change a client must learn (a message, a conversation, a new user) is numbered
 -- here in the same transaction as the rows it records; `seq` is the cursor clients catch up from. Rows name what
 -- they record (subject_id: a message, conversation or user id) rather than copying it. Old rows may be trimmed.
@@ -83,3 +104,21 @@ CREATE TABLE changes (
 );
 CREATE INDEX changes_conversation_seq_idx ON changes (conversation_id, seq);
 CREATE INDEX changes_user_seq_idx ON changes (user_id, seq) WHERE user_id IS NOT NULL;
+
+-- Extension: values the server makes once and keeps (its Web Push VAPID keys).
+CREATE TABLE settings (
+  name  text PRIMARY KEY NOT NULL,
+  value text NOT NULL
+);
+
+-- Extension: where to send a user's Web Push notifications, one row per browser that subscribed.
+CREATE TABLE push_subscriptions (
+  id         integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+  user_id    integer NOT NULL REFERENCES users(id),
+  endpoint   text NOT NULL,                     -- the push service URL for this browser
+  p256dh     text NOT NULL,                     -- the browser's keys the payload is encrypted for (base64url)
+  auth       text NOT NULL,
+  created_at integer NOT NULL
+);
+CREATE UNIQUE INDEX push_subscriptions_endpoint_unique ON push_subscriptions (endpoint);
+CREATE INDEX push_subscriptions_user_idx ON push_subscriptions (user_id);

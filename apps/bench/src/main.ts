@@ -10,6 +10,7 @@ import type { Results, ScenarioResult } from './results.js';
 import { dms } from './scenarios/dms.js';
 import { fanout } from './scenarios/fanout.js';
 import { history } from './scenarios/history.js';
+import { search } from './scenarios/search.js';
 import { idle } from './scenarios/idle.js';
 import { storm } from './scenarios/storm.js';
 import { removeWorkDir } from './targets/hearth.js';
@@ -22,6 +23,7 @@ const RUNNERS: Record<ScenarioName, (targets: Target[], options: Options) => Pro
   idle,
   history,
   storm,
+  search,
 };
 
 const argv = process.argv.slice(2);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { TargetName } from './targets/target.js';
 
-export const SCENARIOS = ['fanout', 'dms', 'idle', 'history', 'storm'] as const;
+export const SCENARIOS = ['fanout', 'dms', 'idle', 'history', 'storm', 'search'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 export const TARGETS: TargetName[] = ['hearth', 'hearth-normal', 'ws', 'socketio'];
 
@@ -22,7 +22,10 @@ export interface Options {
   dms: { clients: number; /** Rate steps, in messages sent per second across all DMs. */ rates: number[] };
   /** Connecting stops at the deadline, so a server that takes too long shows how far it got. */
   idle: { connections: number; deadlineMs: number };
+  /** Stored messages in the conversation that history pages are read from, and that is searched. */
   history: { messages: number; pages: number };
+  /** Searches of each kind, one after another. */
+  search: { queries: number };
   storm: { connections: number };
   /** Connections opening at once, across all load generators; our server refuses more than 256 unauthenticated. */
   connectConcurrency: number;
@@ -38,6 +41,7 @@ const presets: Record<Options['preset'], Omit<Options, 'preset' | 'scenarios' | 
     dms: { clients: 6, rates: [60] },
     idle: { connections: 20, deadlineMs: 30_000 },
     history: { messages: 2_000, pages: 20 },
+    search: { queries: 5 },
     storm: { connections: 20 },
     connectConcurrency: 8,
   },
@@ -47,6 +51,7 @@ const presets: Record<Options['preset'], Omit<Options, 'preset' | 'scenarios' | 
     dms: { clients: 1_000, rates: [1_000, 2_500, 5_000, 10_000] },
     idle: { connections: 2_000, deadlineMs: 45_000 },
     history: { messages: 1_000_000, pages: 1_000 },
+    search: { queries: 40 },
     storm: { connections: 1_000 },
     connectConcurrency: 64,
   },
@@ -56,6 +61,7 @@ const presets: Record<Options['preset'], Omit<Options, 'preset' | 'scenarios' | 
     dms: { clients: 1_000, rates: [1_000, 2_500, 5_000, 7_500, 10_000, 15_000, 20_000] },
     idle: { connections: 10_000, deadlineMs: 180_000 },
     history: { messages: 1_000_000, pages: 5_000 },
+    search: { queries: 60 },
     storm: { connections: 2_000 },
     connectConcurrency: 64,
   },
@@ -74,8 +80,9 @@ Usage: npm run bench -- [options]
   --dm-rates LIST              DM steps in messages/s
   --idle N                     idle authenticated connections
   --idle-deadline-s N          stop connecting idle clients after N seconds
-  --history N                  stored messages in the history conversation
+  --history N                  stored messages in the history conversation (also the one searched)
   --pages N                    history pages read from each place
+  --queries N                  searches of each kind in the search scenario
   --storm N                    connections in the connect storm
   --step-ms N                  duration of each rate step
   --profile-server DIR         write a CPU profile of our server per scenario (node --cpu-prof)
@@ -110,6 +117,7 @@ export function parseOptions(argv: string[], defaultOut: string): Options | null
       'idle-deadline-s': { type: 'string' },
       history: { type: 'string' },
       pages: { type: 'string' },
+      queries: { type: 'string' },
       storm: { type: 'string' },
       'step-ms': { type: 'string' },
       'profile-server': { type: 'string' },
@@ -135,6 +143,7 @@ export function parseOptions(argv: string[], defaultOut: string): Options | null
   if (values['idle-deadline-s'] !== undefined) base.idle.deadlineMs = positive(values['idle-deadline-s']) * 1000;
   if (values.history !== undefined) base.history.messages = positive(values.history);
   if (values.pages !== undefined) base.history.pages = positive(values.pages);
+  if (values.queries !== undefined) base.search.queries = positive(values.queries);
   if (values.storm !== undefined) base.storm.connections = positive(values.storm);
   if (values['step-ms'] !== undefined) base.stepMs = positive(values['step-ms']);
   return {

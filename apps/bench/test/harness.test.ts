@@ -20,13 +20,14 @@ describe('the benchmark harness at a tiny size', () => {
     expect(results.machine.cpuCount).toBeGreaterThan(0);
     expect(results.machine.node).toBe(process.version);
     expect(results.command).toContain('--smoke');
-    expect(results.scenarios.map((s) => s.name)).toEqual(['fan-out 5', 'dms', 'idle', 'history', 'storm']);
+    expect(results.scenarios.map((s) => s.name)).toEqual(['fan-out 5', 'dms', 'idle', 'history', 'storm', 'search']);
     const expectedTargets: Record<string, string[]> = {
       'fan-out 5': ['hearth', 'ws', 'socketio'],
       dms: ['hearth', 'hearth-normal', 'ws', 'socketio'],
       idle: ['hearth', 'ws', 'socketio'],
       history: ['hearth'],
       storm: ['hearth', 'ws', 'socketio'],
+      search: ['hearth'],
     };
     for (const scenario of results.scenarios) {
       expect(scenario.figures.length, scenario.name).toBeGreaterThan(0);

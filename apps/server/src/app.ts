@@ -9,7 +9,11 @@ import { Feed } from './domain/feed.js';
 import { Invites } from './domain/invites.js';
 import { Messages } from './domain/messages.js';
 import { MemberStates } from './domain/member-states.js';
+import { PushNotifier } from './push/notifier.js';
+import { PushSubscriptions } from './push/subscriptions.js';
+import { vapidKeys } from './push/vapid.js';
 import { MessageChanges } from './domain/message-changes.js';
+import { Search } from './domain/search.js';
 import { nowSeconds } from './domain/tokens.js';
 import { Users } from './domain/users.js';
 import { clientAddressBehind } from './http/client-address.js';
@@ -55,6 +59,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const start = { head: (await store.logBounds()).head, newestMessageId: await store.newestMessageId() };
   const publisher = new Publisher(presence, directory, log, config.presenceNewsMs, start);
   const feed = new Feed(store, directory);
+  const keys = await vapidKeys(store);
+  const push = new PushSubscriptions(store, config.insecurePushHosts);
+  await push.load();
   const ctx: Context = {
     config,
     publicUrl: '',
@@ -67,6 +74,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     messages,
     messageChanges: new MessageChanges(store, directory),
     memberStates: new MemberStates(store, directory),
+    push,
+    pushKey: keys.publicKey,
+    search: new Search(store, directory),
     feed,
     presence,
     publisher,
@@ -82,6 +92,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const http = createServer((req, res) => router.handle(req, res));
   const port = await listen(http, config.port, config.host);
   ctx.publicUrl = (config.publicUrl || `http://localhost:${port}`).replace(/\/+$/, '');
+  // Push services want a way to reach whoever runs the server: an https page or a mail address.
+  const contact = config.pushContact || (ctx.publicUrl.startsWith('https:') ? ctx.publicUrl : `mailto:hearth@${new URL(ctx.publicUrl).hostname}`);
+  publisher.offline = new PushNotifier(store, directory, presence, push, keys, contact, log);
   const gateway = new Gateway(ctx);
   http.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
   const prune = setInterval(() => {

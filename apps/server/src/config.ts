@@ -47,6 +47,9 @@ export const defaults = {
   /** Invites one user may make per minute on average, and in one burst, across all their connections. */
   invitesPerMinutePerUser: 10,
   inviteBurstPerUser: 10,
+  /** Searches one user may make per second on average, and in one burst, across all their connections. */
+  searchesPerSecondPerUser: 5,
+  searchBurstPerUser: 20,
   /** Invite redemptions per client address: per minute on average, and in one burst. */
   redeemsPerMinute: 6,
   redeemBurst: 6,
@@ -61,6 +64,10 @@ export const defaults = {
   changeLogMaxRows: 1_000_000,
   /** How often the change log is trimmed. */
   changeLogTrimIntervalMs: 3_600_000,
+  /** How push services may reach the operator (a mailto: or https: address); default the public URL when it is https. */
+  pushContact: '',
+  /** Hosts whose push endpoints may be plain http or local (a push service on the local network, tests); others must be public https. */
+  insecurePushHosts: [] as string[],
   /** Presence changes are gathered this long, then told to everyone in one frame: long enough to batch a crowd signing in, short enough to feel live. */
   presenceNewsMs: 100,
 };
@@ -86,6 +93,8 @@ Options (environment variable in brackets):
   --public-url URL     address people open, used in invite links (HEARTH_PUBLIC_URL, default http://localhost:PORT)
   --allowed-origins L  comma-separated extra origins for WebSockets (HEARTH_ALLOWED_ORIGINS)
   --trusted-proxies L  comma-separated addresses of reverse proxies whose X-Forwarded-For is believed (HEARTH_TRUSTED_PROXIES)
+  --push-contact URL   mailto: or https: address push services may contact (HEARTH_PUSH_CONTACT, default the https public URL)
+  --insecure-push-hosts L  comma-separated hosts whose Web Push endpoints may be http or local (HEARTH_INSECURE_PUSH_HOSTS)
   --web-dir PATH       built web app (HEARTH_WEB_DIR, default apps/web/dist)
   --log-level LEVEL    pino log level (HEARTH_LOG_LEVEL, default ${defaults.logLevel})
   --synchronous MODE   NORMAL or FULL (HEARTH_SYNCHRONOUS, default ${defaults.synchronous})

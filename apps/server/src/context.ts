@@ -7,9 +7,11 @@ import type { Invites } from './domain/invites.js';
 import type { MemberStates } from './domain/member-states.js';
 import type { MessageChanges } from './domain/message-changes.js';
 import type { Messages } from './domain/messages.js';
+import type { Search } from './domain/search.js';
 import type { Users } from './domain/users.js';
 import type { Logger } from './log.js';
 import type { Publisher } from './publish.js';
+import type { PushSubscriptions } from './push/subscriptions.js';
 import type { UserLimits } from './rate-limit.js';
 import type { Presence } from './ws/presence.js';
 import type { SendQueue } from './ws/send-queue.js';
@@ -28,6 +30,10 @@ export interface Context {
   messages: Messages;
   messageChanges: MessageChanges;
   memberStates: MemberStates;
+  push: PushSubscriptions;
+  /** The server's VAPID public key, for `auth_ok.push_key`. */
+  pushKey: string;
+  search: Search;
   feed: Feed;
   presence: Presence;
   publisher: Publisher;

@@ -1,3 +1,4 @@
+import type { Message } from '@hearth/protocol';
 import type { Change } from './domain/changes.js';
 import type { Directory } from './domain/directory.js';
 import type { Logger } from './log.js';
@@ -24,6 +25,8 @@ export class Publisher {
   private published = 0;
   /** The newest message published, for `auth_ok.last_message_id`. */
   private newestMessage: number;
+  /** Told of each new message after it went out: Web Push reaches those with no connection open. */
+  offline: { messagePublished(message: Message): void } | undefined;
 
   constructor(
     private readonly presence: Presence,
@@ -63,6 +66,7 @@ export class Publisher {
     else if (change.stream.startsWith('u')) this.toUsers([Number(change.stream.slice(1))], frame, except);
     else this.toConversation(Number(change.stream.slice(1)), frame, except);
     if (origin !== undefined) origin.conn.sendRaw(origin.requestId === undefined ? frame : textFrame(withId(json, origin.requestId)));
+    if (change.type === 'message') this.offline?.messagePublished(change.payload);
   }
 
   /** Someone is typing: their conversation's other members online hear it, and none of their own connections. */

@@ -62,19 +62,25 @@ export class KeyedLimiter<K = string> {
 export class UserLimits {
   readonly sends: KeyedLimiter<number>;
   readonly invites: KeyedLimiter<number>;
+  /** A search reads far more than any other request: one user's many connections must not add up to a flood of them. */
+  readonly searches: KeyedLimiter<number>;
 
   constructor(config: {
     sendsPerSecondPerUser: number;
     sendBurstPerUser: number;
     invitesPerMinutePerUser: number;
     inviteBurstPerUser: number;
+    searchesPerSecondPerUser: number;
+    searchBurstPerUser: number;
   }) {
     this.sends = new KeyedLimiter(config.sendsPerSecondPerUser, config.sendBurstPerUser);
     this.invites = new KeyedLimiter(config.invitesPerMinutePerUser / 60, config.inviteBurstPerUser);
+    this.searches = new KeyedLimiter(config.searchesPerSecondPerUser, config.searchBurstPerUser);
   }
 
   prune(): void {
     this.sends.prune();
     this.invites.prune();
+    this.searches.prune();
   }
 }

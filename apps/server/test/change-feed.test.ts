@@ -78,7 +78,7 @@ describe('the change feed', () => {
 
     const back = await Peer.signIn(server.wsUrl, carol.token);
     // Signing in tells the conversation with its newest message, for ordering by activity.
-    expect(back.seen('auth_ok')[0]!.payload.conversations).toContainEqual({ ...group.payload.conversation, last_message_id: sent.at(-1)!.payload.id });
+    expect(back.seen('auth_ok')[0]!.payload.conversations).toContainEqual({ ...group.payload.conversation, last_message_id: messagesIn(sent as ChangeEvent[]).at(-1)!.id });
     const caught = await catchUp(back, cursor);
     expect(caught.changes.map((change) => change.type)).toEqual(['conversation_created', 'message', 'message', 'message']);
     expect(caught.changes[0]!.payload).toEqual({ conversation: group.payload.conversation });

@@ -36,7 +36,11 @@ function line(label, { raw, gzip, brotli }) {
  */
 function firstLoad() {
   const html = readFileSync(new URL('index.html', dist), 'utf8');
-  const pending = [...html.matchAll(/<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+\.js)"/g)].map(([, path]) => new URL(path.replace(/^\//, ''), dist));
+  return withImports([...html.matchAll(/<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+\.js)"/g)].map(([, path]) => new URL(path.replace(/^\//, ''), dist)));
+}
+
+/** Scripts and every module they import statically, transitively. */
+function withImports(pending) {
   const found = new Map();
   while (pending.length > 0) {
     const url = pending.pop();
@@ -58,6 +62,10 @@ const later = scripts.filter((url) => !loaded.some((first) => first.href === url
 const count = (urls) => `${urls.length} file${urls.length === 1 ? '' : 's'}`;
 const first = sizes(loaded);
 console.log(`${line('Bundle JS', first)} on first load, ${count(loaded)}`);
+// The chat is fetched once someone has a session (from the service worker's cache after the first time): a returning
+// visit without that cache loads the first-load scripts and the chat's.
+const chat = later.filter((url) => /\/ChatApp-[^/]+\.js$/.test(url.pathname));
+if (chat.length > 0) console.log(`${line('Chat JS', sizes([...new Map([...loaded, ...withImports(chat)].map((url) => [url.href, url])).values()]))} for the chat, first load included`);
 if (later.length > 0) console.log(`${line('Lazy JS', sizes(later))} on demand, ${count(later)}`);
 console.log(line('Bundle CSS', sizes(files.filter((url) => url.pathname.endsWith('.css')))));
 

@@ -157,6 +157,10 @@ describe('opening without a network', () => {
     expect(await ann.page.locator('footer').textContent()).toContain('Ann');
     expect(await composer(ann.page).isVisible()).toBe(true);
     expect(await kept(ann.page)).toContain('Written with no network');
+    // The conversations of the last sign-in are shown, with the message waiting to go, and the page says why.
+    await expect.poll(() => messages(ann.page, 'pending').count()).toBe(1);
+    expect(await message(ann.page, 'Written with no network').count()).toBe(1);
+    await ann.page.getByRole('status').filter({ hasText: 'Messages you send now will go out once you’re back' }).waitFor();
 
     await ann.page.waitForTimeout(500);
     await screenshot(ann.page, 'desktop-opened-offline');
@@ -168,7 +172,7 @@ describe('opening without a network', () => {
     expect((await ann.page.reload())?.fromServiceWorker()).toBe(true);
     await ann.page.getByRole('navigation', { name: 'Conversations' }).waitFor();
     expect(await state(ann.page)).toBe('connecting');
-    expect(await kept(ann.page)).toContain('Written with no network');
+    await expect.poll(() => messages(ann.page, 'pending').count()).toBe(1);
     expect(received.get('Written with no network')).toBeUndefined();
   });
 

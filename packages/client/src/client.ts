@@ -278,6 +278,18 @@ export class ChatClient {
     return (await this.request('set_notify', { conversation_id: conversationId, notify })).state;
   }
 
+  /**
+   * Has the server send Web Push notifications to a browser push subscription (`PushSubscription.toJSON()`, made with
+   * `session.push_key`) while none of this user's connections is open.
+   */
+  async subscribePush(subscription: ClientPayload<'subscribe_push'>): Promise<void> {
+    await this.request('subscribe_push', subscription);
+  }
+
+  async unsubscribePush(endpoint: string): Promise<void> {
+    await this.request('unsubscribe_push', { endpoint });
+  }
+
   /** Opens the DM with a user, or returns the existing one. */
   async createDm(userId: number): Promise<Conversation> {
     return (await this.request('create_dm', { user_id: userId })).conversation;
@@ -293,6 +305,18 @@ export class ChatClient {
    */
   loadHistory(conversationId: number, page: { before?: number; around?: number; limit?: number } = {}): Promise<ServerPayload<'history'>> {
     return this.request('load_history', { conversation_id: conversationId, ...page });
+  }
+
+  /**
+   * A page of the messages this user may read that match a query, newest first: every word, the last also as the
+   * start of longer words when followed by `*`. For the next page, pass `before` = the last id of this one.
+   */
+  search(
+    query: string,
+    filter: { conversationId?: number; userId?: number; before?: number; limit?: number } = {},
+  ): Promise<ServerPayload<'search_results'>> {
+    const { conversationId, userId, before, limit } = filter;
+    return this.request('search', { query, conversation_id: conversationId, user_id: userId, before, limit });
   }
 
   createInvite(): Promise<ServerPayload<'invite_created'>> {

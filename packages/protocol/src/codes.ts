@@ -27,6 +27,10 @@ export const ErrorCode = {
   TooManyReactions: 'too_many_reactions',
   /** A reaction that is not one emoji. */
   InvalidEmoji: 'invalid_emoji',
+  /** A push endpoint that is not an https URL of a push service. */
+  InvalidPushSubscription: 'invalid_push_subscription',
+  /** A `search` query holds no word to look for: only spaces, punctuation or symbols. */
+  InvalidQuery: 'invalid_query',
   /** A request other than `auth` arrived before authentication. */
   AuthRequired: 'auth_required',
   /** The token is unknown. */

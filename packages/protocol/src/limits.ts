@@ -11,6 +11,13 @@ export const CATCH_UP_PAGE_DEFAULT = 200;
 export const CATCH_UP_PAGE_MAX = 500;
 /** A `catch_up` page stops once its changes pass this many bytes of JSON (always holding at least one change). */
 export const CATCH_UP_PAGE_MAX_BYTES = 256 * 1024;
+/** Longest `search` query, in characters. */
+export const SEARCH_QUERY_MAX_LENGTH = 200;
+/** Messages per `search` page when `limit` is left out, and the largest `limit` allowed. */
+export const SEARCH_PAGE_DEFAULT = 20;
+export const SEARCH_PAGE_MAX = 50;
+/** The last word of a `search` query also matches longer words it begins once it has this many characters. */
+export const SEARCH_PREFIX_MIN_LENGTH = 3;
 /** Different emoji on one message; adding another is refused with `too_many_reactions`. */
 export const MAX_REACTIONS_PER_MESSAGE = 20;
 /** Longest reaction, in UTF-16 code units: room for the longest emoji sequences (families, flags of regions). */
@@ -23,6 +30,10 @@ export const MAX_MENTIONS = 50;
 export const TYPING_NOTICE_INTERVAL_MS = 2_000;
 /** How long a client shows someone as typing after their last notice. */
 export const TYPING_SHOWN_MS = 6_000;
+/** Longest Web Push endpoint URL accepted in `subscribe_push`. */
+export const MAX_PUSH_ENDPOINT_LENGTH = 1_024;
+/** Push subscriptions kept per user (their devices); subscribing another replaces the oldest. */
+export const MAX_PUSH_SUBSCRIPTIONS = 10;
 /** Unread messages are counted up to this many per conversation; a client shows more as "999+". */
 export const UNREAD_COUNT_MAX = 1_000;
 /** Members of a group, the creator included. */

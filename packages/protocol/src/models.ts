@@ -102,3 +102,13 @@ export const MemberState = Type.Object(
   { additionalProperties: false },
 );
 export type MemberState = Static<typeof MemberState>;
+
+/**
+ * What a Web Push message carries, encrypted for the device: the notification to show, and the conversation a click
+ * opens. Not a frame: the browser's service worker receives it from the push service.
+ */
+export const PushNotification = Type.Object(
+  { conversation_id: Id, message_id: Id, title: Type.String(), body: Type.String() },
+  { additionalProperties: false },
+);
+export type PushNotification = Static<typeof PushNotification>;

@@ -61,7 +61,9 @@ function describeEvent(event: ServerEvent): string {
     case 'error': return 'error ' + event.payload.code;
     case 'pong': return 'pong';
     case 'user_typing': return 'user_typing ' + event.payload.user_id;
+    case 'push_updated': return 'push_updated ' + event.payload.subscribed;
     case 'member_state_updated': return 'member_state_updated ' + event.payload.state.unread + ' ' + event.stream;
+    case 'search_results': return 'search_results ' + event.payload.query + ' ' + event.payload.messages.length;
     default: {
       const unhandled: never = event;
       return unhandled;

@@ -70,6 +70,16 @@ export const clientSamples: ClientSamples = {
   typing: { type: 'typing', payload: { conversation_id: 5 } },
   mark_read: { type: 'mark_read', payload: { conversation_id: 1, message_id: 43 }, id: 'm' },
   set_notify: { type: 'set_notify', payload: { conversation_id: 5, notify: 'mentions' }, id: 'n' },
+  subscribe_push: {
+    type: 'subscribe_push',
+    payload: {
+      endpoint: 'https://push.example/send/dGhpcyBpcyBhIHRlc3Q',
+      keys: { p256dh: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM', auth: 'tBHItJI5svbpez7KI4CCXg' },
+    },
+    id: 'w',
+  },
+  unsubscribe_push: { type: 'unsubscribe_push', payload: { endpoint: 'https://push.example/send/dGhpcyBpcyBhIHRlc3Q' }, id: 'x' },
+  search: { type: 'search', payload: { query: 'welcome', conversation_id: 1, user_id: 2, before: 60, limit: 50 }, id: 's' },
 };
 
 /**
@@ -102,6 +112,7 @@ export const serverSamples: ServerSamples = {
       cursor: 56,
       protocol_version: PROTOCOL_VERSION,
       member_states: [lobbyState, { conversation_id: 5, last_read_id: 40, unread: 0, mentions: 0, notify: 'all' }],
+      push_key: 'BDd3_hVL9fZi9Ybo2UUzA284WG5FZR30_95YeZJsiApwXKpNcF1rRPF3foIiBHXRdJI2Qhumhf6_LFTeZaNndIo',
     },
     id: '1',
   },
@@ -128,6 +139,8 @@ export const serverSamples: ServerSamples = {
   },
   pong: { type: 'pong', payload: {}, id: 'p' },
   user_typing: { type: 'user_typing', payload: { conversation_id: 5, user_id: 2 } },
+  push_updated: { type: 'push_updated', payload: { endpoint: 'https://push.example/send/dGhpcyBpcyBhIHRlc3Q', subscribed: true }, id: 'w' },
+  search_results: { type: 'search_results', payload: { query: 'welcome', messages: [reply], has_more: false }, id: 's' },
 };
 
 /** A frame as the wire carries it. */

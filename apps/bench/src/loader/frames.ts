@@ -14,6 +14,7 @@ export const Kind = {
   History: 3,
   Error: 4,
   Ping: 5,
+  Search: 6,
 } as const;
 export type Kind = (typeof Kind)[keyof typeof Kind];
 
@@ -30,6 +31,7 @@ export function classify(wire: Wire, frame: Buffer): Kind {
     const first = frame[JSON_TYPE_AT];
     if (first === B('m')) return frame.includes(REQUEST_ID) ? Kind.Ack : Kind.Delivery;
     if (first === B('h')) return Kind.History;
+    if (first === B('s')) return Kind.Search;
     if (first === B('e')) return Kind.Error;
     return Kind.Other;
   }
@@ -81,6 +83,17 @@ export function sendFrame(wire: Wire, conversationId: number, text: string, clie
   const payload = `{"conversation_id":${conversationId},"content":"${text}","client_id":"${clientId}"}`;
   if (wire === 'json') return `{"type":"send_message","payload":${payload},"id":"s${seq}"}`;
   return `42${seq}["send_message",${payload}]`;
+}
+
+/** A `search` request: its query and filters as our protocol has them. */
+export interface SearchPayload {
+  query: string;
+  conversation_id?: number;
+  user_id?: number;
+}
+
+export function searchFrame(payload: SearchPayload, seq: number): string {
+  return JSON.stringify({ type: 'search', payload, id: `q${seq}` });
 }
 
 export function historyFrame(conversationId: number, before: number | undefined, limit: number, seq: number): string {

@@ -1,12 +1,14 @@
 import { Histogram, nowMicros } from '../histogram.js';
 import { Connection, type Listener } from './connection.js';
-import { content, historyFrame, Kind, readStamp, sendFrame, type Stamp, type Wire } from './frames.js';
+import { content, historyFrame, Kind, readStamp, searchFrame, sendFrame, type Stamp, type Wire } from './frames.js';
 import type {
   ConnectRequest,
   ConnectResult,
   HistoryRequest,
   HistoryResult,
   RunRequest,
+  SearchRequest,
+  SearchResult,
   RunResult,
   StepStats,
 } from './messages.js';
@@ -127,6 +129,24 @@ export class Loader implements Listener {
     return { pages: request.pages.length, errors, messages, latency: latency.counts };
   }
 
+  /** Searches one after another from the first connection and times each round trip. */
+  async search(request: SearchRequest): Promise<SearchResult> {
+    const conn = this.connections[0]!;
+    const latency = new Histogram();
+    let errors = 0;
+    const found: number[] = [];
+    for (const query of request.queries) {
+      const reply = new Promise<{ kind: Kind; frame: Buffer }>((resolve) => (this.pending = (kind, frame) => resolve({ kind, frame })));
+      const started = nowMicros();
+      conn.send(searchFrame(query, ++this.sendSeq));
+      const { kind, frame } = await reply;
+      latency.record(nowMicros() - started);
+      if (kind !== Kind.Search) errors += 1;
+      found.push(kind === Kind.Search ? (JSON.parse(frame.toString()) as { payload: { messages: unknown[] } }).payload.messages.length : 0);
+    }
+    return { queries: request.queries.length, errors, found, latency: latency.counts };
+  }
+
   close(): { closed: number } {
     for (const conn of this.connections) conn.close();
     this.connections = [];
@@ -134,7 +154,7 @@ export class Loader implements Listener {
   }
 
   onFrame(_conn: Connection, kind: Kind, frame: Buffer): void {
-    if (this.pending !== null && (kind === Kind.History || kind === Kind.Error)) {
+    if (this.pending !== null && (kind === Kind.History || kind === Kind.Search || kind === Kind.Error)) {
       const pending = this.pending;
       this.pending = null;
       return pending(kind, frame);

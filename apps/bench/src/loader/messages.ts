@@ -1,6 +1,6 @@
 // What the coordinator asks of a load generator process over IPC, and what it answers.
 import type { Counts } from '../histogram.js';
-import type { Wire } from './frames.js';
+import type { SearchPayload, Wire } from './frames.js';
 
 export interface ConnectRequest {
   cmd: 'connect';
@@ -75,17 +75,32 @@ export interface HistoryResult {
   latency: Counts;
 }
 
+export interface SearchRequest {
+  cmd: 'search';
+  /** One request per entry, sent one after another. */
+  queries: SearchPayload[];
+}
+
+export interface SearchResult {
+  queries: number;
+  errors: number;
+  /** Messages found, per query, in order. */
+  found: number[];
+  latency: Counts;
+}
+
 export interface CloseRequest {
   cmd: 'close';
 }
 
-export type Request = ConnectRequest | RunRequest | StatsRequest | HistoryRequest | CloseRequest;
+export type Request = ConnectRequest | RunRequest | StatsRequest | HistoryRequest | SearchRequest | CloseRequest;
 
 export interface Results {
   connect: ConnectResult;
   run: RunResult;
   stats: StepStats;
   history: HistoryResult;
+  search: SearchResult;
   close: { closed: number };
 }
 

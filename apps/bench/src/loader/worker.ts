@@ -15,6 +15,8 @@ async function handle(request: Request): Promise<unknown> {
       return loader.stats(request.step);
     case 'history':
       return loader.history(request);
+    case 'search':
+      return loader.search(request);
     case 'close':
       return loader.close();
     default:

@@ -12,7 +12,7 @@ function populate(world: World): Populated {
     return baselineToken(i + 1, rooms);
   });
   const dmIds = world.dms ? Array.from({ length: Math.floor(world.users / 2) }, (_, k) => 2 + k) : [];
-  return { tokens, lobbyId: LOBBY, dmIds, firstMessageId: 0, lastMessageId: 0 };
+  return { tokens, userIds: tokens.map((_, i) => i + 1), lobbyId: LOBBY, dmIds, firstMessageId: 0, lastMessageId: 0 };
 }
 
 function baseline(name: 'ws' | 'socketio', label: string, script: string): Target {

@@ -3,13 +3,14 @@ import { rawWs, socketIo } from './baselines.js';
 import { hearth } from './hearth.js';
 import type { Target, TargetName } from './target.js';
 
-/** Which servers each scenario drives: the durability setting matters only where storing is the cost; history is ours alone. */
+/** Which servers each scenario drives: the durability setting matters only where storing is the cost; history and search are ours alone. */
 const USED_BY: Record<ScenarioName, TargetName[]> = {
   fanout: ['hearth', 'ws', 'socketio'],
   dms: ['hearth', 'hearth-normal', 'ws', 'socketio'],
   idle: ['hearth', 'ws', 'socketio'],
   history: ['hearth'],
   storm: ['hearth', 'ws', 'socketio'],
+  search: ['hearth'],
 };
 
 export function targetsFor(scenario: ScenarioName, options: Options): Target[] {

@@ -14,6 +14,8 @@ export interface World {
 export interface Populated {
   /** tokens[i] authenticates user i. */
   tokens: string[];
+  /** userIds[i] is user i's id. */
+  userIds: number[];
   lobbyId: number;
   /** dmIds[k] is the DM of users 2k and 2k+1. */
   dmIds: number[];

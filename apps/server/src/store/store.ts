@@ -1,4 +1,4 @@
-import type { ChangeEventType, ConversationType, Message, NotifyLevel, Reaction, User } from '@hearth/protocol';
+import type { ChangeEventType, ConversationType, Message, NotifyLevel, Reaction, SearchTerms, User } from '@hearth/protocol';
 
 /**
  * Everything the server keeps, behind one asynchronous interface. The domain reaches the database only through
@@ -49,6 +49,11 @@ export interface Store {
   updateMessage<R>(messageId: number, decide: (message: Message) => MessageDecision<R>, at: number): Promise<MessageUpdate<R>>;
   /** The newest message id (0 if none). */
   newestMessageId(): Promise<number>;
+  /**
+   * Up to `limit` messages with an id below `before`, newest first, that hold the search terms and that the user may
+   * read: those of conversations they are a member of. Only one conversation's, or one sender's, when the filter says.
+   */
+  searchMessages(userId: number, terms: SearchTerms, filter: SearchFilter): Promise<Message[]>;
 
   /** The user's state in each of their conversations, unread counted over messages with an id up to `upTo`. */
   memberStates(userId: number, upTo: number): Promise<StoredMemberState[]>;
@@ -64,6 +69,20 @@ export interface Store {
     at: number,
   ): Promise<MemberStateUpdate>;
 
+  /** A value the server keeps, made by `make` and stored the first time it is asked for. */
+  setting(name: string, make: () => string): Promise<string>;
+  /**
+   * Keeps a browser's push subscription for a user (an endpoint already kept moves to them, with its new keys), and
+   * forgets their oldest beyond `keep`.
+   */
+  savePushSubscription(subscription: PushSubscriptionRow, keep: number): Promise<void>;
+  /** Forgets a push subscription (only the user's own, when `userId` is given); whether there was one. */
+  deletePushSubscription(endpoint: string, userId?: number): Promise<boolean>;
+  /** Users with at least one push subscription. */
+  pushSubscribers(): Promise<number[]>;
+  /** The push subscriptions of these users who are members of the conversation, with their notify level there. */
+  pushTargets(conversationId: number, userIds: readonly number[]): Promise<PushTarget[]>;
+
   /**
    * Changes with a seq in (after, upTo] that the user may see as of now (their conversations' changes and
    * everyone's), oldest first, at most `limit`; a message change comes with the message.
@@ -78,6 +97,13 @@ export interface Store {
 }
 
 export type ChangeKind = ChangeEventType;
+
+export interface SearchFilter {
+  conversationId?: number;
+  senderId?: number;
+  before: number;
+  limit: number;
+}
 
 /** One change as the log records it. */
 export interface ChangeRecord {
@@ -110,6 +136,18 @@ export interface StoredMemberState extends MemberSettings {
   conversationId: number;
   unread: number;
   mentions: number;
+}
+
+export interface PushSubscriptionRow {
+  userId: number;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  createdAt: number;
+}
+
+export interface PushTarget extends Omit<PushSubscriptionRow, 'createdAt'> {
+  notify: NotifyLevel | null;
 }
 
 export type MemberStateUpdate = { state: StoredMemberState; change?: ChangeRecord } | 'missing';

@@ -41,8 +41,14 @@ export function dispatch(ctx: Context, conn: Connection, event: ClientEvent): Pr
       return onTyping(ctx, conn, event);
     case 'mark_read':
       return changeMemberState(ctx, conn, event.id, () => ctx.memberStates.markRead(conn.user!, event.payload.conversation_id, event.payload.message_id));
+    case 'subscribe_push':
+      return onSubscribePush(ctx, conn, event);
+    case 'unsubscribe_push':
+      return onUnsubscribePush(ctx, conn, event);
     case 'set_notify':
       return changeMemberState(ctx, conn, event.id, () => ctx.memberStates.setNotify(conn.user!, event.payload.conversation_id, event.payload.notify));
+    case 'search':
+      return onSearch(ctx, conn, event);
     default:
       return assertNever(event);
   }
@@ -104,6 +110,17 @@ async function changeMemberState(ctx: Context, conn: Connection, id: string | un
   else ctx.publisher.publish(change, { conn, requestId: id });
 }
 
+const onSubscribePush: Handler<'subscribe_push'> = async (ctx, conn, event) => {
+  const result = await ctx.push.subscribe(conn.user!, event.payload);
+  if (!result.ok) return conn.fail(result.error.code, result.error.message, event.id);
+  conn.reply('push_updated', { endpoint: event.payload.endpoint, subscribed: true }, event.id);
+};
+
+const onUnsubscribePush: Handler<'unsubscribe_push'> = async (ctx, conn, event) => {
+  await ctx.push.unsubscribe(conn.user!, event.payload.endpoint);
+  conn.reply('push_updated', { endpoint: event.payload.endpoint, subscribed: false }, event.id);
+};
+
 /** Passed on to the conversation's other members online, at most once an interval; nothing is stored. */
 const onTyping: Handler<'typing'> = (ctx, conn, event) => {
   const { conversation_id } = event.payload;
@@ -139,6 +156,15 @@ const onCatchUp: Handler<'catch_up'> = async (ctx, conn, event) => {
   const result = await ctx.feed.catchUp(conn.user!, event.payload);
   if (!result.ok) return conn.fail(result.error.code, result.error.message, event.id);
   conn.reply('caught_up', result.value, event.id);
+};
+
+/** Counted against the user's search budget before anything is read. */
+const onSearch: Handler<'search'> = async (ctx, conn, event) => {
+  const limited = limitedBy(ctx.userLimits.searches, conn.user!.id);
+  if (limited !== undefined) return conn.fail(limited.error.code, limited.error.message, event.id, { retry_after_ms: limited.error.retryAfterMs });
+  const result = await ctx.search.find(conn.user!, event.payload);
+  if (!result.ok) return conn.fail(result.error.code, result.error.message, event.id);
+  conn.reply('search_results', result.value, event.id);
 };
 
 const onCreateInvite: Handler<'create_invite'> = async (ctx, conn, event) => {

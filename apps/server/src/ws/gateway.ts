@@ -138,6 +138,7 @@ export class Gateway {
       cursor,
       protocol_version: PROTOCOL_VERSION,
       member_states: states,
+      push_key: this.ctx.pushKey,
     };
     conn.sendRaw(this.welcome.frame(welcome, event.id));
     if (cameOnline) publisher.news.changed(user);

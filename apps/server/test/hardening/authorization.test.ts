@@ -31,6 +31,8 @@ const everyRequest = (conversationId: number, messageId = missingId): Array<[str
   ['ping', {}],
   ['mark_read', { conversation_id: conversationId, message_id: messageId }],
   ['set_notify', { conversation_id: conversationId, notify: 'none' }],
+  ['search', { query: 'secret', conversation_id: conversationId }],
+  ['unsubscribe_push', { endpoint: 'https://push.example/never-subscribed' }],
   ...messageRequests(messageId),
 ];
 
@@ -113,12 +115,12 @@ describe('an outsider with a token that is not valid', () => {
 });
 
 describe('a member who is not in the DM or the group', () => {
-  it('gets conversation_not_found for sends, history and read state, exactly as for an id that does not exist', async () => {
+  it('gets conversation_not_found for sends, history, read state and search, exactly as for an id that does not exist', async () => {
     const c = await Peer.signIn(server.wsUrl, carol.token);
     const b = await Peer.signIn(server.wsUrl, bob.token);
     const messagesBefore = count('messages');
     const membersBefore = rows('conversation_members', 'conversation_id, user_id');
-    for (const type of ['send_message', 'load_history', 'mark_read', 'set_notify'] as const) {
+    for (const type of ['send_message', 'load_history', 'mark_read', 'set_notify', 'search'] as const) {
       const replies = [];
       for (const id of [dmId, groupId, missingId]) {
         const payload = everyRequest(id).find(([t]) => t === type)![1];
@@ -170,6 +172,15 @@ describe('a member who is not in the DM or the group', () => {
     await c.close();
   });
 
+  it('search finds only messages from conversations the user is in', async () => {
+    const c = await Peer.signIn(server.wsUrl, carol.token);
+    const [everywhere, fromAlice] = [await c.request('search', { query: 'secret' }), await c.request('search', { query: 'secret', user_id: alice.user.id })];
+    for (const reply of [everywhere, fromAlice]) {
+      expect(reply.type === 'search_results' && reply.payload.messages.map((m) => m.id)).toEqual([secrets.get(lobbyId)]);
+    }
+    await c.close();
+  });
+
   it('does not hear messages or conversations that are not theirs', async () => {
     const c = await Peer.signIn(server.wsUrl, carol.token);
     const a = await Peer.signIn(server.wsUrl, alice.token);
@@ -210,7 +221,10 @@ describe('a member who is not in the DM or the group', () => {
 describe('members', () => {
   it('can use every request type in their own conversations, on their own messages', async () => {
     const b = await Peer.signIn(server.wsUrl, bob.token);
-    const expected = ['message', 'history', 'conversation_created', 'conversation_created', 'invite_created', 'caught_up', 'pong', 'member_state_updated', 'member_state_updated'];
+    const expected = [
+      ...['message', 'history', 'conversation_created', 'conversation_created', 'invite_created', 'caught_up', 'pong'],
+      ...['member_state_updated', 'member_state_updated', 'search_results', 'push_updated'],
+    ];
     for (const conversationId of [dmId, groupId]) {
       const own = await b.request('send_message', { conversation_id: conversationId, content: 'mine', client_id: `own-${conversationId}` });
       if (own.type !== 'message') throw new Error(own.type);

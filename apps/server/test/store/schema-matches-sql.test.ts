@@ -8,9 +8,21 @@ import { openDatabase } from '../../src/store/sqlite/open.js';
 const dir = mkdtempSync(join(tmpdir(), 'hearth-schema-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Everything SQLite reports about a database's tables: columns, keys, foreign keys and indexes. */
+/** A statement as SQLite keeps it, without the quoting and layout that differ between how the two write it. */
+const normalized = (sql: string) => sql.replace(/`/g, '').replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')');
+
+/**
+ * Everything SQLite reports about a database's tables: columns, keys, foreign keys and indexes; for a virtual table
+ * also how it was declared and the options it keeps. The tables a virtual table keeps its data in (SQLite calls them
+ * shadow tables) are its own business and left out; every other table counts.
+ */
 function describeDatabase(db: Database.Database) {
-  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+  const listed = db.pragma('table_list') as { schema: string; name: string; type: string }[];
+  const tables = listed
+    .filter((t) => t.schema === 'main' && (t.type === 'table' || t.type === 'virtual') && !t.name.startsWith('sqlite_') && !t.name.startsWith('__drizzle'))
+    .map((t) => t.name)
+    .sort();
+  const virtual = new Set(listed.filter((t) => t.type === 'virtual').map((t) => t.name));
   return Object.fromEntries(
     tables.map((table) => [
       table,
@@ -34,20 +46,34 @@ function describeDatabase(db: Database.Database) {
             name: index.origin === 'c' ? index.name : '(constraint)',
           }))
           .sort((a, b) => a.columns.localeCompare(b.columns)),
+        ...(virtual.has(table)
+          ? {
+              declared: normalized((db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').get(table) as { sql: string }).sql),
+              options: db.prepare(`SELECT k, v FROM ${table}_config ORDER BY k`).all(),
+            }
+          : {}),
       },
     ]),
   );
 }
 
+/** Every trigger, by name, as declared. */
+function describeTriggers(db: Database.Database) {
+  const triggers = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").all() as { name: string; sql: string }[];
+  return Object.fromEntries(triggers.map((t) => [t.name, normalized(t.sql)]));
+}
+
 describe('the database schema', () => {
-  it('schema.sql and the Drizzle migrations create the same tables, columns, keys and indexes', () => {
+  it('schema.sql and the Drizzle migrations create the same tables, columns, keys, indexes and triggers', () => {
     const fromSql = new Database(join(dir, 'from-sql.db'));
     fromSql.exec(readFileSync(new URL('../../../../schema.sql', import.meta.url), 'utf8'));
     const fromDrizzle = openDatabase(join(dir, 'from-drizzle.db')).$client;
 
     const expected = describeDatabase(fromSql);
-    expect(Object.keys(expected)).toEqual(['changes', 'conversation_members', 'conversations', 'invites', 'messages', 'users']);
+    expect(Object.keys(expected)).toEqual(['changes', 'conversation_members', 'conversations', 'invites', 'messages', 'messages_fts', 'push_subscriptions', 'settings', 'users']);
     expect(describeDatabase(fromDrizzle)).toEqual(expected);
+    expect(Object.keys(describeTriggers(fromSql))).toEqual(['messages_fts_delete', 'messages_fts_insert', 'messages_fts_update']);
+    expect(describeTriggers(fromDrizzle)).toEqual(describeTriggers(fromSql));
     fromSql.close();
     fromDrizzle.close();
   });

@@ -28,6 +28,8 @@ const TEST_DEFAULTS: ServerOptions = {
   sendBurstPerUser: 100_000,
   invitesPerMinutePerUser: 100_000,
   inviteBurstPerUser: 100_000,
+  searchesPerSecondPerUser: 100_000,
+  searchBurstPerUser: 100_000,
 };
 
 /** A real server on an ephemeral port over a temporary SQLite file. */

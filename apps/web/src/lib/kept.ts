@@ -1,3 +1,5 @@
+import type { Conversation, User } from '@hearth/protocol';
+
 /**
  * What the person typed and has not seen stored: sends waiting for the server and each conversation's draft. It is
  * kept in localStorage, which is written at once, so a reload or a closed tab loses nothing; IndexedDB writes are
@@ -19,6 +21,7 @@ export interface KeptSend {
 
 const sendsKey = (userId: number) => `hearth.sends.${userId}`;
 const draftsKey = (userId: number) => `hearth.drafts.${userId}`;
+const shellKey = (userId: number) => `hearth.shell.${userId}`;
 
 export class KeptSends {
   private readonly key: string;
@@ -57,10 +60,34 @@ export class KeptDrafts {
   }
 }
 
+/** The conversations and people of the last sign-in: a page opened without a network shows them, and what waits to be sent. */
+export interface KeptShell {
+  conversations: Conversation[];
+  users: User[];
+}
+
+export class KeptShells {
+  private readonly key: string;
+
+  constructor(userId: number) {
+    this.key = shellKey(userId);
+  }
+
+  get(): KeptShell | undefined {
+    const { conversations, users } = read(this.key);
+    return Array.isArray(conversations) && Array.isArray(users) ? { conversations, users } : undefined;
+  }
+
+  set(shell: KeptShell): void {
+    update(this.key, () => ({ ...shell }));
+  }
+}
+
 /** Signing out, or a token refused for good, leaves nothing of the person's writing behind. */
 export function forgetKept(userId: number): void {
   localStorage.removeItem(sendsKey(userId));
   localStorage.removeItem(draftsKey(userId));
+  localStorage.removeItem(shellKey(userId));
 }
 
 type Stored = Record<string, unknown>;

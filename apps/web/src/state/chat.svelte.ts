@@ -4,7 +4,8 @@ import { SvelteMap } from 'svelte/reactivity';
 import { openChat } from '../lib/api.js';
 import { conversationTitle, dmPartner } from '../lib/names.js';
 import { plainText } from '../lib/plain-text.js';
-import { KeptDrafts, KeptSends } from '../lib/kept.js';
+import { conversationAsked, pushSubscription } from '../lib/push.js';
+import { KeptDrafts, KeptSends, KeptShells } from '../lib/kept.js';
 import { rememberConversation, rememberedConversation, updateSessionUser, type StoredSession } from '../lib/session.js';
 import type { ConversationLog } from './conversation-log.svelte.js';
 import { Histories } from './histories.svelte.js';
@@ -29,8 +30,12 @@ export class ChatState {
   readonly outgoing: Outgoing;
   readonly actions: MessageActions;
   connection = $state<ClientState>('idle');
-  /** The server has answered the sign-in at least once, so conversations and people are known. */
+  /** Conversations and people are known: the server has answered the sign-in, or the last one's were kept. */
   ready = $state(false);
+  /** The browser says it has a network. */
+  networkUp = $state(navigator.onLine);
+  /** This page has been connected at least once: not being connected now means the connection was lost. */
+  connectedOnce = $state(false);
   conversations = $state.raw<Conversation[]>([]);
   activeId = $state<number | null>(null);
   /** A problem worth a word to the user that belongs to no request. */
@@ -46,9 +51,12 @@ export class ChatState {
   private readonly token: string;
   private readonly histories: Histories;
   private readonly drafts: KeptDrafts;
+  private readonly shells: KeptShells;
   private readonly marker: ReadMarker;
   private readonly unsubscribes: Unsubscribe[] = [];
   private visible = document.visibilityState === 'visible';
+  /** The conversation a notification's click opened this page for. */
+  private asked = conversationAsked();
   private stopped = false;
 
   constructor(
@@ -61,6 +69,7 @@ export class ChatState {
     this.client = openChat(session.token);
     this.outgoing = new Outgoing(this.client, new KeptSends(session.user.id));
     this.drafts = new KeptDrafts(session.user.id);
+    this.shells = new KeptShells(session.user.id);
     this.histories = new Histories(this.client, () => this.connection === 'online');
     this.actions = new MessageActions(this.client, this.histories, (notice) => (this.notice = notice));
     this.marker = new ReadMarker(this.client, () => this.connection === 'online');
@@ -74,7 +83,9 @@ export class ChatState {
       this.outgoing.watch(),
     );
     this.outgoing.restore();
+    this.showKeptShell();
     document.addEventListener('visibilitychange', this.visibilityChanged);
+    navigator.serviceWorker?.addEventListener('message', this.workerSaid);
     window.addEventListener('online', this.networkBack);
     window.addEventListener('offline', this.networkGone);
     this.client.connect().catch((error: ChatError) => this.stopped || this.onRefused(error));
@@ -87,6 +98,7 @@ export class ChatState {
     this.typists.clear();
     for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
     document.removeEventListener('visibilitychange', this.visibilityChanged);
+    navigator.serviceWorker?.removeEventListener('message', this.workerSaid);
     window.removeEventListener('online', this.networkBack);
     window.removeEventListener('offline', this.networkGone);
     this.client.close();
@@ -98,12 +110,14 @@ export class ChatState {
       case 'auth_ok':
         this.signedIn(event.payload.user);
         this.people.reset(event.payload.users, event.payload.online_users);
+        this.shells.set({ conversations: event.payload.conversations, users: event.payload.users });
         this.conversations = event.payload.conversations;
         this.activity.clear();
         for (const c of event.payload.conversations) this.activity.set(c.id, c.last_message_id ?? 0);
         this.unread.reset(this.client.memberStates());
         this.ready = true;
         this.selectDefault();
+        void this.keepPushing();
         return;
       case 'message': {
         const message = event.payload;
@@ -146,6 +160,7 @@ export class ChatState {
         return;
       case 'auth_error':
       case 'history':
+      case 'push_updated':
       case 'caught_up':
       case 'invite_created':
       case 'search_results':
@@ -205,10 +220,25 @@ export class ChatState {
   /** Newest activity first: the conversation with the most recent message. */
   byActivity = (a: Conversation, b: Conversation): number => (this.activity.get(b.id) ?? 0) - (this.activity.get(a.id) ?? 0) || b.id - a.id;
 
-  /** Asks the browser to let this page notify; from a click only. */
+  /** Asks the browser to let this page notify; from a click only. Then the server may push to this browser too. */
   async enableNotifications(): Promise<void> {
     await this.alerts.ask();
+    await this.keepPushing();
   }
+
+  /** With notifications allowed, this browser's push subscription is (again) given to the server; it changes nothing twice. */
+  private async keepPushing(): Promise<void> {
+    const key = this.client.session?.push_key;
+    if (key === undefined || this.alerts.permission !== 'granted') return;
+    const subscription = await pushSubscription(key);
+    if (subscription !== undefined) await this.client.subscribePush(subscription).catch(() => undefined);
+  }
+
+  /** A notification was clicked while this page was open. */
+  private readonly workerSaid = (event: MessageEvent): void => {
+    const said = event.data as { type?: string; conversationId?: number } | null;
+    if (said?.type === 'open_conversation' && this.conversations.some((c) => c.id === said.conversationId)) this.select(said.conversationId!);
+  };
 
   /** Chooses which messages of a conversation notify this person, on all their devices. */
   async setNotify(conversationId: number, notify: NotifyLevel): Promise<void> {
@@ -252,6 +282,11 @@ export class ChatState {
     return (await this.client.createInvite()).url;
   }
 
+  /** A page of the messages this person may read that match a query, newest first. */
+  search(query: string, filter: Parameters<ChatClient['search']>[1]): ReturnType<ChatClient['search']> {
+    return this.client.search(query, filter);
+  }
+
   private selectCreated(conversation: Conversation): void {
     this.addConversation(conversation);
     this.select(conversation.id);
@@ -271,7 +306,9 @@ export class ChatState {
   /** After a sign-in: the conversation already open, else the one open last time, else the lobby. */
   private selectDefault(): void {
     const known = (id: number | null): id is number => id !== null && this.conversations.some((c) => c.id === id);
-    const id = [this.activeId, rememberedConversation()].find(known) ?? this.conversations[0]?.id;
+    const asked = this.asked;
+    this.asked = undefined;
+    const id = [asked ?? null, this.activeId, rememberedConversation()].find(known) ?? this.conversations[0]?.id;
     if (id !== undefined) this.select(id);
   }
 
@@ -284,6 +321,7 @@ export class ChatState {
   private connectionChanged(state: ClientState): void {
     this.connection = state;
     this.people.connected = state === 'online';
+    if (state === 'online') this.connectedOnce = true;
     if (state === 'online' && this.activeId !== null) {
       this.readActive(true);
       this.showNewest(this.activeId);
@@ -315,9 +353,25 @@ export class ChatState {
     this.client.reconnectNow();
   }
 
-  private readonly networkBack = (): void => this.client.reconnectNow();
+  /** Until the server answers, the last sign-in's conversations: a page opened offline shows them and what waits to go. */
+  private showKeptShell(): void {
+    const kept = this.shells.get();
+    if (kept === undefined) return;
+    this.people.reset(kept.users, []);
+    this.conversations = kept.conversations;
+    this.ready = true;
+    this.selectDefault();
+  }
 
-  private readonly networkGone = (): void => this.client.connectionLost();
+  private readonly networkBack = (): void => {
+    this.networkUp = true;
+    this.client.reconnectNow();
+  };
+
+  private readonly networkGone = (): void => {
+    this.networkUp = false;
+    this.client.connectionLost();
+  };
 
   private readonly visibilityChanged = (): void => {
     this.visible = document.visibilityState === 'visible';

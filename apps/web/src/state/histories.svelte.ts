@@ -6,6 +6,8 @@ export class Histories {
   private readonly logs = new Map<number, ConversationLog>();
   /** Bumped when every log is dropped, so views holding one fetch it again. */
   private generation = $state(0);
+  /** The page each log is fetching, for a caller that needs it to wait for it rather than ask again. */
+  private readonly fetching = new Map<ConversationLog, Promise<void>>();
 
   constructor(
     private readonly client: ChatClient,
@@ -26,9 +28,13 @@ export class Histories {
     this.generation += 1;
   }
 
-  /** Fetches the newest page, once, so that a conversation opens with what came before this session. */
+  /**
+   * Fetches the newest page, once, so that a conversation opens with what came before this session. While it is on
+   * its way, resolves when it has come.
+   */
   async loadNewest(conversationId: number): Promise<void> {
     const log = this.log(conversationId);
+    if (log.loading && !log.loaded) return this.fetching.get(log);
     if (log.loaded || log.loading || !this.online()) return;
     await this.fetchPage(log, conversationId, undefined);
   }
@@ -41,6 +47,13 @@ export class Histories {
   }
 
   private async fetchPage(log: ConversationLog, conversationId: number, before: number | undefined): Promise<void> {
+    const page = this.fetchNow(log, conversationId, before);
+    this.fetching.set(log, page);
+    await page;
+    this.fetching.delete(log);
+  }
+
+  private async fetchNow(log: ConversationLog, conversationId: number, before: number | undefined): Promise<void> {
     log.loading = true;
     try {
       const page = await this.client.loadHistory(conversationId, before === undefined ? {} : { before });

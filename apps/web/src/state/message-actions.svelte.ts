@@ -60,6 +60,8 @@ export class MessageActions {
    * one run without gaps, up to the newest message.
    */
   async jumpTo(conversationId: number, messageId: number): Promise<void> {
+    // Asked from elsewhere (a search result), the conversation may not hold even its newest page yet.
+    await this.histories.loadNewest(conversationId);
     const log = this.histories.log(conversationId);
     for (let pages = 0; (log.oldestId ?? Infinity) > messageId && log.hasMore; pages++) {
       if (pages === MAX_JUMP_PAGES) return this.tell('That message is too far back to show here.');

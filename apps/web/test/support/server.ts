@@ -21,6 +21,8 @@ const TEST_OPTIONS: ServerOptions = {
   sendBurstPerUser: 10_000,
   invitesPerMinutePerUser: 10_000,
   inviteBurstPerUser: 10_000,
+  searchesPerSecondPerUser: 10_000,
+  searchBurstPerUser: 10_000,
 };
 
 /** A real server over a temporary SQLite file that can be stopped and started again on the same port and file. */

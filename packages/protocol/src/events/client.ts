@@ -8,6 +8,9 @@ import {
   MAX_EMOJI_LENGTH,
   MAX_GROUP_MEMBERS,
   MAX_TOKEN_LENGTH,
+  SEARCH_PAGE_MAX,
+  MAX_PUSH_ENDPOINT_LENGTH,
+  SEARCH_QUERY_MAX_LENGTH,
 } from '../limits.js';
 import { Id, NotifyLevel } from '../models.js';
 
@@ -85,6 +88,42 @@ export const MarkRead = event('mark_read', payload({ conversation_id: Id, messag
 /** Chooses which messages of a conversation notify the user. */
 export const SetNotify = event('set_notify', payload({ conversation_id: Id, notify: NotifyLevel }));
 
+const PushEndpoint = Type.String({ minLength: 1, maxLength: MAX_PUSH_ENDPOINT_LENGTH });
+
+/**
+ * Asks for Web Push notifications on this device while none of the user's connections is open: the browser's push
+ * subscription (`PushSubscription.toJSON()`), made with `auth_ok.push_key`. Subscribing the same endpoint again
+ * changes nothing.
+ */
+export const SubscribePush = event(
+  'subscribe_push',
+  payload({
+    endpoint: PushEndpoint,
+    keys: payload({ p256dh: Type.String({ minLength: 1, maxLength: 200 }), auth: Type.String({ minLength: 1, maxLength: 100 }) }),
+  }),
+);
+
+/** Stops Web Push notifications to one of the user's push subscriptions. */
+export const UnsubscribePush = event('unsubscribe_push', payload({ endpoint: PushEndpoint }));
+
+/**
+ * Full-text search over the messages the user may read, newest first. Words are matched whole, ignoring case and
+ * accents, and all must appear; the last also matches words it begins (see API_CONTRACT.md, `search`).
+ */
+export const Search = event(
+  'search',
+  payload({
+    query: Type.String({ maxLength: SEARCH_QUERY_MAX_LENGTH }),
+    /** Only this conversation. */
+    conversation_id: Type.Optional(Id),
+    /** Only messages this user sent. */
+    user_id: Type.Optional(Id),
+    /** Only messages with an id lower than this: the last id of the page before. */
+    before: Type.Optional(Id),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: SEARCH_PAGE_MAX })),
+  }),
+);
+
 const events = list(
   Auth,
   SendMessage,
@@ -101,6 +140,9 @@ const events = list(
   Typing,
   MarkRead,
   SetNotify,
+  SubscribePush,
+  UnsubscribePush,
+  Search,
 );
 
 /** Every client → server event, keyed by its type. */

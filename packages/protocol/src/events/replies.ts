@@ -20,5 +20,8 @@ export const REPLY_TYPE = {
   ping: 'pong',
   mark_read: 'member_state_updated',
   set_notify: 'member_state_updated',
+  subscribe_push: 'push_updated',
+  unsubscribe_push: 'push_updated',
+  search: 'search_results',
 } as const satisfies Record<Exclude<ClientEventType, 'auth' | 'typing'>, ServerEventType>;
 export type RequestType = keyof typeof REPLY_TYPE;

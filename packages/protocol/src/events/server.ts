@@ -26,6 +26,8 @@ export const AuthOk = event(
      * `last_message_id`. A client counts later messages itself and ignores `member_state_updated` up to `cursor`.
      */
     member_states: Type.Optional(Type.Array(MemberState)),
+    /** The server's Web Push (VAPID) public key, base64url: the `applicationServerKey` for `subscribe_push`. */
+    push_key: Type.Optional(Type.String()),
   }),
 );
 
@@ -62,6 +64,21 @@ export const History = event(
     has_more: Type.Boolean(),
     /** For a page `around` a message: newer messages remain after it. */
     has_newer: Type.Optional(Type.Boolean()),
+  }),
+);
+
+/** Reply to `subscribe_push` and `unsubscribe_push`: whether this endpoint now gets the user's notifications. */
+export const PushUpdated = event('push_updated', payload({ endpoint: Type.String(), subscribed: Type.Boolean() }));
+
+/** Reply to `search`: one page of matching messages, newest first. */
+export const SearchResults = event(
+  'search_results',
+  payload({
+    /** The query as it was asked. */
+    query: Type.String(),
+    messages: Type.Array(Message),
+    /** Older matches remain: ask again with `before` set to the last id here. */
+    has_more: Type.Boolean(),
   }),
 );
 
@@ -113,7 +130,9 @@ const events = list(AuthOk,
   InviteCreated,
   ErrorEvent,
   Pong,
-  UserTyping);
+  UserTyping,
+  PushUpdated,
+  SearchResults);
 
 /** Every server → client event, keyed by its type. */
 export const ServerEvents = byType(events);

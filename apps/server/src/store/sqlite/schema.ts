@@ -124,3 +124,26 @@ export const changes = sqliteTable(
     index('changes_user_seq_idx').on(t.userId, t.seq).where(sql`user_id IS NOT NULL`),
   ],
 );
+
+/** Values the server makes once and keeps, such as its Web Push (VAPID) keys. */
+export const settings = sqliteTable('settings', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+});
+
+/** Where to send a user's Web Push notifications: one row per browser that subscribed. */
+export const pushSubscriptions = sqliteTable(
+  'push_subscriptions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    endpoint: text('endpoint').notNull().unique(),
+    /** The browser's keys the payload is encrypted for (base64url). */
+    p256dh: text('p256dh').notNull(),
+    auth: text('auth').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('push_subscriptions_user_idx').on(t.userId)],
+);

@@ -1,4 +1,4 @@
-import type { Message, User } from '@hearth/protocol';
+import type { Message, SearchTerms, User } from '@hearth/protocol';
 import type {
   AppendedMessage,
   AppendRefusal,
@@ -16,6 +16,9 @@ import type {
   NewMessage,
   Redeem,
   RedeemOutcome,
+  SearchFilter,
+  PushSubscriptionRow,
+  PushTarget,
   Store,
   StoredMemberState,
 } from '../store.js';
@@ -23,8 +26,10 @@ import { Accounts } from './accounts.js';
 import { ChangeLog } from './change-log.js';
 import { ConversationRows } from './conversations.js';
 import { MemberStateRows } from './member-states.js';
+import { PushRows } from './push.js';
 import { MessageRows } from './messages.js';
 import { openDatabase, type Db } from './open.js';
+import { SearchRows } from './search.js';
 
 /**
  * The Store over one SQLite file through better-sqlite3. Its calls run synchronously and return settled promises:
@@ -35,6 +40,8 @@ export class SqliteStore implements Store {
   private readonly conversations: ConversationRows;
   private readonly messages: MessageRows;
   private readonly memberRows: MemberStateRows;
+  private readonly push: PushRows;
+  private readonly searchRows: SearchRows;
   private readonly log: ChangeLog;
   private readonly appendInOneTransaction;
   private readonly updateInOneTransaction;
@@ -47,6 +54,8 @@ export class SqliteStore implements Store {
     this.conversations = new ConversationRows(db, this.log);
     this.messages = new MessageRows(db);
     this.memberRows = new MemberStateRows(db, this.log);
+    this.push = new PushRows(db);
+    this.searchRows = new SearchRows(db);
     this.appendInOneTransaction = db.$client.transaction((batch: readonly NewMessage[]) => this.appendNow(batch));
     this.updateInOneTransaction = db.$client.transaction(
       (id: number, decide: (message: Message) => MessageDecision<unknown>, at: number) => this.updateNow(id, decide, at),
@@ -129,6 +138,10 @@ export class SqliteStore implements Store {
     return this.newestMessage;
   }
 
+  async searchMessages(userId: number, terms: SearchTerms, filter: SearchFilter): Promise<Message[]> {
+    return this.searchRows.find(userId, terms, filter);
+  }
+
   async memberStates(userId: number, upTo: number): Promise<StoredMemberState[]> {
     return this.memberRows.statesOf(userId, upTo);
   }
@@ -141,6 +154,26 @@ export class SqliteStore implements Store {
   ): Promise<MemberStateUpdate> {
     const outcome = this.writing(() => this.memberRows.update(userId, conversationId, decide, at));
     return outcome === 'missing' ? outcome : this.committed(outcome);
+  }
+
+  async setting(name: string, make: () => string): Promise<string> {
+    return this.push.setting(name, make);
+  }
+
+  async savePushSubscription(subscription: PushSubscriptionRow, keep: number): Promise<void> {
+    this.db.$client.transaction(() => this.push.save(subscription, keep))();
+  }
+
+  async deletePushSubscription(endpoint: string, userId?: number): Promise<boolean> {
+    return this.push.delete(endpoint, userId);
+  }
+
+  async pushSubscribers(): Promise<number[]> {
+    return this.push.subscriberIds();
+  }
+
+  async pushTargets(conversationId: number, userIds: readonly number[]): Promise<PushTarget[]> {
+    return this.push.targets(conversationId, userIds);
   }
 
   async changesFor(userId: number, after: number, upTo: number, limit: number): Promise<LoggedChange[]> {

@@ -47,6 +47,11 @@ function validish(type: string): fc.Arbitrary<Record<string, unknown>> {
       return fc.record({ user_ids: field(fc.array(id, { maxLength: 70 })) }, required('user_ids'));
     case 'load_history':
       return fc.record({ conversation_id: field(id), before: field(id), limit: field(fc.integer({ min: 0, max: 150 })) }, required('conversation_id'));
+    case 'search':
+      return fc.record(
+        { query: field(oddString), conversation_id: field(id), user_id: field(id), before: field(id), limit: field(fc.integer({ min: 0, max: 60 })) },
+        required('query'),
+      );
     case 'catch_up':
       return fc.record({ after: field(fc.integer({ min: -5, max: 2 ** 53 })), limit: field(fc.integer({ min: 0, max: 600 })) }, required('after'));
     default:

@@ -1,0 +1,32 @@
+import { ErrorCode, SEARCH_PAGE_DEFAULT, searchTerms, type ClientPayload, type ServerPayload, type User } from '@hearth/protocol';
+import type { Store } from '../store/store.js';
+import type { Directory } from './directory.js';
+import { ok, refuse, type Result } from './result.js';
+
+/** Full-text search over the messages a user may read. */
+export class Search {
+  constructor(
+    private readonly store: Store,
+    private readonly directory: Directory,
+  ) {}
+
+  /** One page of matches, newest first; `has_more` when older ones remain. */
+  async find(actor: User, input: ClientPayload<'search'>): Promise<Result<ServerPayload<'search_results'>>> {
+    const terms = searchTerms(input.query);
+    if (terms.words.length === 0) return refuse(ErrorCode.InvalidQuery, 'Type a word to search for');
+    // Outsiders learn nothing: a conversation one is not in looks exactly like one that does not exist.
+    if (input.conversation_id !== undefined && !this.directory.isMember(actor.id, input.conversation_id)) {
+      return refuse(ErrorCode.ConversationNotFound, 'No such conversation');
+    }
+    const limit = input.limit ?? SEARCH_PAGE_DEFAULT;
+    const messages = await this.store.searchMessages(actor.id, terms, {
+      conversationId: input.conversation_id,
+      senderId: input.user_id,
+      before: input.before ?? Number.MAX_SAFE_INTEGER,
+      limit: limit + 1,
+    });
+    const has_more = messages.length > limit;
+    if (has_more) messages.pop();
+    return ok({ query: input.query, messages, has_more });
+  }
+}
