@@ -95,7 +95,7 @@ END;
 -- they record (subject_id: a message, conversation or user id) rather than copying it. Old rows may be trimmed.
 CREATE TABLE changes (
   seq             integer PRIMARY KEY AUTOINCREMENT NOT NULL,
-  kind            text NOT NULL,                -- 'message' | 'message_updated' | 'conversation_created' | 'user_joined' | 'member_state_updated'
+  kind            text NOT NULL,                -- 'message' | 'message_updated' | 'conversation_created' | 'user_joined' | 'member_state_updated' | 'user_updated'
   conversation_id integer REFERENCES conversations(id),  -- whose members may see it; null: everyone
   subject_id      integer NOT NULL,
   prev_seq        integer NOT NULL,             -- the change before it in the same stream, 0 if none

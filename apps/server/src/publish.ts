@@ -1,4 +1,4 @@
-import type { Message } from '@hearth/protocol';
+import type { Message, User } from '@hearth/protocol';
 import type { Change } from './domain/changes.js';
 import type { Directory } from './domain/directory.js';
 import type { Logger } from './log.js';
@@ -57,6 +57,7 @@ export class Publisher {
     this.published = Math.max(this.published, change.seq);
     if (change.type === 'message') this.newestMessage = Math.max(this.newestMessage, change.payload.id);
     this.directory.apply(change);
+    if (change.type === 'user_updated') this.renamed(change.payload.user);
     // A newcomer's first message must not reach anyone before the news that they are here.
     this.news.flush();
     const json = JSON.stringify(change);
@@ -67,6 +68,12 @@ export class Publisher {
     else this.toConversation(Number(change.stream.slice(1)), frame, except);
     if (origin !== undefined) origin.conn.sendRaw(origin.requestId === undefined ? frame : textFrame(withId(json, origin.requestId)));
     if (change.type === 'message') this.offline?.messagePublished(change.payload);
+  }
+
+  /** The user's connections and the presence news carry the user as they are now. */
+  private renamed(user: User): void {
+    for (const conn of this.presence.connectionsOf(user.id) ?? []) conn.user = user;
+    this.news.renamed(user);
   }
 
   /** Someone is typing: their conversation's other members online hear it, and none of their own connections. */

@@ -13,6 +13,7 @@ import {
   type ServerEventOf,
   type ServerEventType,
   type ServerPayload,
+  type User,
 } from '@hearth/protocol';
 import { ChatError, ClientErrorCode } from './errors.js';
 import { ChangeFeed } from './feed.js';
@@ -288,6 +289,11 @@ export class ChatClient {
 
   async unsubscribePush(endpoint: string): Promise<void> {
     await this.request('unsubscribe_push', { endpoint });
+  }
+
+  /** Changes this user's nickname (the rules of joining apply); everyone hears `user_updated`. */
+  async setNickname(nickname: string): Promise<User> {
+    return (await this.request('set_nickname', { nickname })).user;
   }
 
   /** Opens the DM with a user, or returns the existing one. */

@@ -61,6 +61,7 @@ function describeEvent(event: ServerEvent): string {
     case 'error': return 'error ' + event.payload.code;
     case 'pong': return 'pong';
     case 'user_typing': return 'user_typing ' + event.payload.user_id;
+    case 'user_updated': return 'user_updated ' + event.payload.user.nickname;
     case 'push_updated': return 'push_updated ' + event.payload.subscribed;
     case 'member_state_updated': return 'member_state_updated ' + event.payload.state.unread + ' ' + event.stream;
     case 'search_results': return 'search_results ' + event.payload.query + ' ' + event.payload.messages.length;
@@ -167,7 +168,7 @@ describe('the packed package', () => {
       'user_online 4 kept {"id":4,"nickname":"Eve","avatar":"e.png"}',
       'strict invalid_payload /payload',
       'newer skipped',
-      'changes message,message_updated,conversation_created,user_joined,member_state_updated message user_online',
+      'changes message,message_updated,conversation_created,user_joined,member_state_updated,user_updated message user_online',
       'ping {"type":"ping","payload":{},"id":"p"}',
       'limits 4000 true v2',
       'schema true',

@@ -78,6 +78,7 @@ export const clientSamples: ClientSamples = {
     },
     id: 'w',
   },
+  set_nickname: { type: 'set_nickname', payload: { nickname: 'Alicia' }, id: 'k' },
   unsubscribe_push: { type: 'unsubscribe_push', payload: { endpoint: 'https://push.example/send/dGhpcyBpcyBhIHRlc3Q' }, id: 'x' },
   search: { type: 'search', payload: { query: 'welcome', conversation_id: 1, user_id: 2, before: 60, limit: 50 }, id: 's' },
 };
@@ -98,6 +99,7 @@ export const changeSamples: ChangeSamples = {
     prev: 33,
     stream: 'u1',
   },
+  user_updated: { type: 'user_updated', payload: { user: { id: 1, nickname: 'Alicia' } }, seq: 62, prev: 59, stream: 'all' },
 };
 
 export const serverSamples: ServerSamples = {
@@ -125,10 +127,11 @@ export const serverSamples: ServerSamples = {
   conversation_created: { ...changeSamples.conversation_created, id: '5' },
   user_joined: changeSamples.user_joined,
   member_state_updated: { ...changeSamples.member_state_updated, id: 'm' },
+  user_updated: { ...changeSamples.user_updated, id: 'k' },
   history: { type: 'history', payload: { conversation_id: 1, messages: [hello, reply], has_more: true, has_newer: false }, id: '6' },
   caught_up: {
     type: 'caught_up',
-    payload: { changes: Object.values(changeSamples), has_more: false, cursor: 62 },
+    payload: { changes: Object.values(changeSamples), has_more: false, cursor: 63 },
     id: 'c',
   },
   invite_created: { type: 'invite_created', payload: { code: 'pX3v9QeT2mWkL7bRz4sYaQ', url: 'https://chat.example/join/pX3v9QeT2mWkL7bRz4sYaQ' } },

@@ -28,9 +28,10 @@ export function describeLogged(change: LoggedChange, directory: Directory): Chan
       const entry = directory.conversations.get(change.subjectId);
       return entry === undefined ? undefined : stamped(change, 'conversation_created', { conversation: directory.describe(entry) });
     }
-    case 'user_joined': {
+    case 'user_joined':
+    case 'user_updated': {
       const user = directory.users.get(change.subjectId);
-      return user === undefined ? undefined : stamped(change, 'user_joined', { user });
+      return user === undefined ? undefined : stamped(change, change.kind, { user });
     }
     case 'member_state_updated':
       return change.memberState === undefined ? undefined : stamped(change, 'member_state_updated', { state: toMemberState(change.memberState, directory) });

@@ -17,6 +17,8 @@ export interface ConversationEntry {
  */
 export class Directory {
   readonly users = new Map<number, User>();
+  /** Goes up whenever a user joins or is renamed, so what is built from the list of users knows to build it again. */
+  usersVersion = 0;
   readonly conversations = new Map<number, ConversationEntry>();
   private readonly byUser = new Map<number, Set<number>>();
   lobbyId = 0;
@@ -32,8 +34,13 @@ export class Directory {
   /** Brings the mirror up to date with a committed change. */
   apply(change: ChangeEvent): void {
     switch (change.type) {
+      case 'user_updated':
+        this.users.set(change.payload.user.id, change.payload.user);
+        this.usersVersion += 1;
+        return;
       case 'user_joined':
         this.users.set(change.payload.user.id, change.payload.user);
+        this.usersVersion += 1;
         return this.addMember(this.lobbyId, change.payload.user.id);
       case 'conversation_created': {
         const { id, type, created_at, members } = change.payload.conversation;

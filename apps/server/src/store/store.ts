@@ -24,6 +24,8 @@ export interface Store {
   inviteStatus(code: string): Promise<InviteStatus>;
   /** The code of an unused invite made at first start, if there is one. */
   unusedFirstInvite(): Promise<string | undefined>;
+  /** Gives a user another nickname and appends `user_updated`; refused when another user holds its key. */
+  renameUser(rename: Rename): Promise<RenameOutcome>;
   /** Claims the invite, creates the user and puts them in the lobby, all or nothing; appends `user_joined`. */
   redeemInvite(redeem: Redeem): Promise<RedeemOutcome>;
 
@@ -172,6 +174,17 @@ export interface Redeem {
 export type RedeemOutcome =
   | { ok: true; user: User; change: ChangeRecord }
   | { ok: false; reason: 'invite_missing' | 'invite_used' | 'nickname_taken' };
+
+export interface Rename {
+  userId: number;
+  nickname: string;
+  nicknameKey: string;
+  at: number;
+}
+
+export type RenameOutcome =
+  | { ok: true; user: User; /** Absent when the nickname was already this. */ change?: ChangeRecord }
+  | { ok: false; reason: 'nickname_taken' | 'missing' };
 
 export interface NewConversation {
   type: 'dm' | 'group';

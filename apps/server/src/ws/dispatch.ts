@@ -41,6 +41,8 @@ export function dispatch(ctx: Context, conn: Connection, event: ClientEvent): Pr
       return onTyping(ctx, conn, event);
     case 'mark_read':
       return changeMemberState(ctx, conn, event.id, () => ctx.memberStates.markRead(conn.user!, event.payload.conversation_id, event.payload.message_id));
+    case 'set_nickname':
+      return onSetNickname(ctx, conn, event);
     case 'subscribe_push':
       return onSubscribePush(ctx, conn, event);
     case 'unsubscribe_push':
@@ -109,6 +111,18 @@ async function changeMemberState(ctx: Context, conn: Connection, id: string | un
   if (change === undefined) conn.reply('member_state_updated', { state }, id);
   else ctx.publisher.publish(change, { conn, requestId: id });
 }
+
+/** Everyone hears the new name, the requester as the reply; an unchanged one is only replied. */
+const onSetNickname: Handler<'set_nickname'> = async (ctx, conn, event) => {
+  // Renames share the invite allowance: both are rare acts on the account, and each tells everyone.
+  const limited = limitedBy(ctx.userLimits.invites, conn.user!.id);
+  if (limited !== undefined) return conn.fail(limited.error.code, limited.error.message, event.id, { retry_after_ms: limited.error.retryAfterMs });
+  const result = await ctx.users.rename(conn.user!, event.payload.nickname);
+  if (!result.ok) return conn.fail(result.error.code, result.error.message, event.id);
+  const { user, change } = result.value;
+  if (change === undefined) conn.reply('user_updated', { user }, event.id);
+  else ctx.publisher.publish(change, { conn, requestId: event.id });
+};
 
 const onSubscribePush: Handler<'subscribe_push'> = async (ctx, conn, event) => {
   const result = await ctx.push.subscribe(conn.user!, event.payload);

@@ -27,6 +27,14 @@ export class PresenceNews {
     this.timer ??= setTimeout(() => this.flush(), this.windowMs).unref();
   }
 
+  /** Someone changed their nickname: the online list new sign-ins get names them as they are now. */
+  renamed(user: User): void {
+    if (this.touched.has(user.id)) this.touched.set(user.id, user);
+    if (!this.told.has(user.id)) return;
+    this.told.set(user.id, user);
+    this.toldJson = null;
+  }
+
   /** Tells what has changed now; called before any change goes out, so a newcomer's news comes before their messages. */
   flush(): void {
     if (this.timer === null) return;

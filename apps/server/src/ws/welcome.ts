@@ -11,7 +11,7 @@ export type WelcomePayload = Omit<ServerPayload<'auth_ok'>, 'users' | 'online_us
  * so their JSON is made once per change and spliced in, rather than serialised again for each sign-in.
  */
 export class Welcome {
-  private usersCount = -1;
+  private usersVersion = -1;
   private usersJson = '';
 
   constructor(
@@ -26,12 +26,10 @@ export class Welcome {
     return textFrame(`{"type":"auth_ok","payload":{${lists},${rest}${tail}`);
   }
 
-  // Users are only ever added, so the count says whether the list changed.
   private everyoneJson(): string {
-    const users = this.directory.users;
-    if (users.size !== this.usersCount) {
-      this.usersJson = JSON.stringify([...users.values()] satisfies User[]);
-      this.usersCount = users.size;
+    if (this.directory.usersVersion !== this.usersVersion) {
+      this.usersJson = JSON.stringify([...this.directory.users.values()] satisfies User[]);
+      this.usersVersion = this.directory.usersVersion;
     }
     return this.usersJson;
   }

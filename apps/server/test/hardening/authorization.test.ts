@@ -33,6 +33,8 @@ const everyRequest = (conversationId: number, messageId = missingId): Array<[str
   ['set_notify', { conversation_id: conversationId, notify: 'none' }],
   ['search', { query: 'secret', conversation_id: conversationId }],
   ['unsubscribe_push', { endpoint: 'https://push.example/never-subscribed' }],
+  // The member's own name again: a rename that changes nothing.
+  ['set_nickname', { nickname: 'bob' }],
   ...messageRequests(messageId),
 ];
 
@@ -223,7 +225,7 @@ describe('members', () => {
     const b = await Peer.signIn(server.wsUrl, bob.token);
     const expected = [
       ...['message', 'history', 'conversation_created', 'conversation_created', 'invite_created', 'caught_up', 'pong'],
-      ...['member_state_updated', 'member_state_updated', 'search_results', 'push_updated'],
+      ...['member_state_updated', 'member_state_updated', 'search_results', 'push_updated', 'user_updated'],
     ];
     for (const conversationId of [dmId, groupId]) {
       const own = await b.request('send_message', { conversation_id: conversationId, content: 'mine', client_id: `own-${conversationId}` });

@@ -150,6 +150,9 @@ export class ChatState {
       case 'user_joined':
         this.people.join(event.payload.user);
         return;
+      case 'user_updated':
+        this.renamed(event.payload.user);
+        return;
       case 'conversation_created':
         this.addConversation(event.payload.conversation);
         this.unread.set(this.client.memberState(event.payload.conversation.id));
@@ -219,6 +222,21 @@ export class ChatState {
 
   /** Newest activity first: the conversation with the most recent message. */
   byActivity = (a: Conversation, b: Conversation): number => (this.activity.get(b.id) ?? 0) - (this.activity.get(a.id) ?? 0) || b.id - a.id;
+
+  /** Changes this person's nickname; a refusal (taken, against the rules) is thrown for the form to show. */
+  async setNickname(nickname: string): Promise<void> {
+    this.renamed(await this.client.setNickname(nickname));
+  }
+
+  /** Someone's new name, wherever it shows: people, conversation titles and members, and this person's own. */
+  private renamed(user: User): void {
+    this.people.join(user);
+    if (user.id === this.me.id) this.signedIn(user);
+    const named = (c: Conversation) => c.members.some((m) => m.id === user.id);
+    if (this.conversations.some(named)) {
+      this.conversations = this.conversations.map((c) => (named(c) ? { ...c, members: c.members.map((m) => (m.id === user.id ? user : m)) } : c));
+    }
+  }
 
   /** Asks the browser to let this page notify; from a click only. Then the server may push to this browser too. */
   async enableNotifications(): Promise<void> {

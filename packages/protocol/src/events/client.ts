@@ -103,6 +103,12 @@ export const SubscribePush = event(
   }),
 );
 
+/**
+ * Changes the user's nickname, by the same rules as joining (see API_CONTRACT.md, "Nicknames"). Everyone hears
+ * `user_updated`; messages name their sender by id, so old ones show the new name.
+ */
+export const SetNickname = event('set_nickname', payload({ nickname: Type.String({ maxLength: 256 }) }));
+
 /** Stops Web Push notifications to one of the user's push subscriptions. */
 export const UnsubscribePush = event('unsubscribe_push', payload({ endpoint: PushEndpoint }));
 
@@ -142,6 +148,7 @@ const events = list(
   SetNotify,
   SubscribePush,
   UnsubscribePush,
+  SetNickname,
   Search,
 );
 

@@ -22,6 +22,7 @@ export const REPLY_TYPE = {
   set_notify: 'member_state_updated',
   subscribe_push: 'push_updated',
   unsubscribe_push: 'push_updated',
+  set_nickname: 'user_updated',
   search: 'search_results',
 } as const satisfies Record<Exclude<ClientEventType, 'auth' | 'typing'>, ServerEventType>;
 export type RequestType = keyof typeof REPLY_TYPE;

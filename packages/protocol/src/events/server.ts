@@ -52,6 +52,9 @@ export const ConversationCreated = changeEvent('conversation_created', payload({
  */
 export const MemberStateUpdated = changeEvent('member_state_updated', payload({ state: MemberState }));
 
+/** Someone changed their nickname: the user as they are now. A change told to everyone (stream `all`). */
+export const UserUpdated = changeEvent('user_updated', payload({ user: User }));
+
 /** Someone redeemed an invite: a new user, already in the lobby. */
 export const UserJoined = changeEvent('user_joined', payload({ user: User }));
 
@@ -132,7 +135,8 @@ const events = list(AuthOk,
   Pong,
   UserTyping,
   PushUpdated,
-  SearchResults);
+  SearchResults,
+  UserUpdated);
 
 /** Every server → client event, keyed by its type. */
 export const ServerEvents = byType(events);

@@ -3,7 +3,7 @@ import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from './open.js';
 import { conversationMembers, invites, users } from './schema.js';
 import type { ChangeLog } from './change-log.js';
-import type { InviteStatus, Redeem, RedeemOutcome } from '../store.js';
+import type { InviteStatus, Redeem, RedeemOutcome, Rename, RenameOutcome } from '../store.js';
 
 /** Users and invites in SQLite. */
 export class Accounts {
@@ -19,6 +19,9 @@ export class Accounts {
   private readonly allKeys;
   private readonly setKey;
   private readonly rekeyInOneTransaction;
+  private readonly byId;
+  private readonly rename_;
+  private readonly renameInOneTransaction;
 
   constructor(
     db: Db,
@@ -63,6 +66,13 @@ export class Accounts {
     this.allKeys = db.select({ id: users.id, nickname: users.nickname, key: users.nicknameKey }).from(users).orderBy(asc(users.id)).prepare();
     this.setKey = db.update(users).set({ nicknameKey: sql`${p('key')}` }).where(eq(users.id, p('id'))).prepare();
     this.rekeyInOneTransaction = db.$client.transaction((keyOf: (nickname: string) => string) => this.rekeyNow(keyOf));
+    this.byId = db.select({ id: users.id, nickname: users.nickname }).from(users).where(eq(users.id, p('id'))).prepare();
+    this.rename_ = db
+      .update(users)
+      .set({ nickname: sql`${p('nickname')}`, nicknameKey: sql`${p('key')}` })
+      .where(eq(users.id, p('id')))
+      .prepare();
+    this.renameInOneTransaction = db.$client.transaction((r: Rename) => this.renameNow(r));
   }
 
   /** Re-keys nicknames in one transaction, oldest users first, so an older holder keeps a key two names now share. */
@@ -101,6 +111,21 @@ export class Accounts {
 
   unusedFirstInvite(): string | undefined {
     return this.unusedSeed.get()?.code;
+  }
+
+  /** Another user holding the key refuses it; the user's own key (a change of case) does not. */
+  rename(rename: Rename): RenameOutcome {
+    return this.renameInOneTransaction.immediate(rename);
+  }
+
+  private renameNow(r: Rename): RenameOutcome {
+    const current = this.byId.get({ id: r.userId });
+    if (current === undefined) return { ok: false, reason: 'missing' };
+    if (current.nickname === r.nickname) return { ok: true, user: current };
+    const holder = this.nicknameTaken.get({ key: r.nicknameKey });
+    if (holder !== undefined && holder.id !== r.userId) return { ok: false, reason: 'nickname_taken' };
+    this.rename_.run({ id: r.userId, nickname: r.nickname, key: r.nicknameKey });
+    return { ok: true, user: { id: r.userId, nickname: r.nickname }, change: this.log.append('user_updated', null, r.userId, r.at) };
   }
 
   /** All or nothing: a refused nickname leaves the invite unused, and of two people racing for one code one wins. */

@@ -107,7 +107,7 @@ export const changes = sqliteTable(
   {
     seq: integer('seq').primaryKey({ autoIncrement: true }),
     /** The event type that tells it: message, message_updated, conversation_created, user_joined. */
-    kind: text('kind', { enum: ['message', 'message_updated', 'conversation_created', 'user_joined', 'member_state_updated'] }).notNull(),
+    kind: text('kind', { enum: ['message', 'message_updated', 'conversation_created', 'user_joined', 'member_state_updated', 'user_updated'] }).notNull(),
     /** Whose members may see it; null for a change everyone may see. */
     conversationId: integer('conversation_id').references(() => conversations.id),
     /** The one user who may see it (their own state), who must also be a member of `conversation_id`; null: no such limit. */

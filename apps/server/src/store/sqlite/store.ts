@@ -16,6 +16,8 @@ import type {
   NewMessage,
   Redeem,
   RedeemOutcome,
+  Rename,
+  RenameOutcome,
   SearchFilter,
   PushSubscriptionRow,
   PushTarget,
@@ -93,6 +95,11 @@ export class SqliteStore implements Store {
 
   async unusedFirstInvite(): Promise<string | undefined> {
     return this.accounts.unusedFirstInvite();
+  }
+
+  async renameUser(rename: Rename): Promise<RenameOutcome> {
+    const outcome = this.writing(() => this.accounts.rename(rename));
+    return outcome.ok ? this.committed(outcome) : outcome;
   }
 
   async redeemInvite(redeem: Redeem): Promise<RedeemOutcome> {

@@ -1,0 +1,24 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ChatError } from '../src/index.js';
+import { TestChat, until } from './support/chat.js';
+
+let chat: TestChat;
+beforeEach(async () => {
+  chat = await TestChat.start();
+});
+afterEach(async () => {
+  await chat.destroy();
+});
+
+describe('changing the nickname from the client', () => {
+  it('resolves with the renamed user, whom everyone hears of', async () => {
+    const { client: alice, user } = await chat.connect('alice');
+    const { client: bob } = await chat.connect('bob');
+    const heard: string[] = [];
+    bob.on('user_updated', ({ payload }) => heard.push(payload.user.nickname));
+    expect(await alice.setNickname('Alicia')).toEqual({ id: user.id, nickname: 'Alicia' });
+    await until(() => heard.length === 1, 'bob to hear it');
+    expect(heard).toEqual(['Alicia']);
+    await expect(alice.setNickname('BOB')).rejects.toMatchObject({ code: 'nickname_taken' } satisfies Partial<ChatError>);
+  });
+});
