@@ -84,6 +84,7 @@ describe('the change feed', () => {
         prev: 0,
         stream: `u${ALICE.id}`,
       },
+      { type: 'user_updated', payload: { user: { ...carol, nickname: 'caroline' } }, seq: 6, prev: 3, stream: 'all' },
     ];
     await startStub({ log: changes.slice(0, 2) });
     const { client } = clientOfStub({ cursor: 0 });
@@ -94,10 +95,11 @@ describe('the change feed', () => {
     stub.publish(changes[2]!);
     stub.publish(changes[3]!);
     stub.publish(changes[4]!);
+    stub.publish(changes[5]!);
     for (const change of changes) stub.push(change);
     await client.ping();
 
-    expect(seen).toEqual(['conversation_created 1', 'message 2', 'user_joined 3', 'message_updated 4', 'member_state_updated 5']);
+    expect(seen).toEqual(['conversation_created 1', 'message 2', 'user_joined 3', 'message_updated 4', 'member_state_updated 5', 'user_updated 6']);
     expect(new Set(changes.map((c) => c.type))).toEqual(new Set(CHANGE_EVENT_TYPES));
   });
 
