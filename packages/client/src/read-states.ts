@@ -1,4 +1,4 @@
-import { UNREAD_COUNT_MAX, type Conversation, type MemberState, type Message, type ServerEvent, type ServerEventOf } from '@hearth/protocol';
+import { defaultNotifyLevel, UNREAD_COUNT_MAX, type Conversation, type MemberState, type Message, type ServerEvent, type ServerEventOf } from '@hearth/protocol';
 import type { Session } from './options.js';
 
 /**
@@ -78,5 +78,5 @@ export class ReadStates {
 
 /** A conversation's state before the server has said anything about it: nothing read, nothing unread, the defaults. */
 function fresh(conversationId: number, type: Conversation['type'] | undefined): MemberState {
-  return { conversation_id: conversationId, last_read_id: 0, unread: 0, mentions: 0, notify: type === 'lobby' ? 'mentions' : 'all' };
+  return { conversation_id: conversationId, last_read_id: 0, unread: 0, mentions: 0, notify: defaultNotifyLevel(type) };
 }

@@ -15,6 +15,7 @@ export { isHttpError, isRedeemInviteResponse } from './generated/http.js';
 export * from './frames.js';
 export * from './nickname.js';
 export * from './mentions.js';
+export * from './notify.js';
 export * from './search.js';
 export { isEmoji } from './text.js';
 export * from './http.js';

@@ -1,4 +1,4 @@
-import { ErrorCode, type MemberState, type NotifyLevel, type User } from '@hearth/protocol';
+import { defaultNotifyLevel, ErrorCode, type MemberState, type NotifyLevel, type User } from '@hearth/protocol';
 import type { MemberSettings, Store, StoredMemberState } from '../store/store.js';
 import { stamped, type Change } from './changes.js';
 import type { Directory } from './directory.js';
@@ -13,7 +13,7 @@ export interface StateChanged {
 
 /** Until a member chooses, the lobby notifies of mentions only (everyone is in it) and DMs and groups of everything. */
 export function defaultNotify(directory: Directory, conversationId: number): NotifyLevel {
-  return directory.conversations.get(conversationId)?.type === 'lobby' ? 'mentions' : 'all';
+  return defaultNotifyLevel(directory.conversations.get(conversationId)?.type);
 }
 
 export function toMemberState(state: StoredMemberState, directory: Directory): MemberState {

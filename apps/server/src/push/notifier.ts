@@ -1,4 +1,4 @@
-import { MENTION_TOKEN, type Message, type PushNotification } from '@hearth/protocol';
+import { MENTION_TOKEN, notifies, type Message, type PushNotification } from '@hearth/protocol';
 import webpush from 'web-push';
 import type { Directory } from '../domain/directory.js';
 import { defaultNotify } from '../domain/member-states.js';
@@ -91,7 +91,3 @@ export class PushNotifier {
   }
 }
 
-function notifies(level: string, message: Message, userId: number): boolean {
-  if (level === 'none') return false;
-  return level === 'all' || message.mentions?.includes(userId) === true;
-}

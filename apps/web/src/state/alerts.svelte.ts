@@ -1,4 +1,4 @@
-import type { MemberState, Message } from '@hearth/protocol';
+import { notifies, type MemberState, type Message } from '@hearth/protocol';
 
 const SOUND_KEY = 'hearth.sound';
 const OFFER_DISMISSED_KEY = 'hearth.notify-offer-dismissed';
@@ -42,7 +42,7 @@ export class Alerts {
   /** A message arrived live; `watching` is whether the person has its conversation open on a visible page. */
   arrived(alert: Alert, me: number, state: MemberState | undefined, watching: boolean): void {
     const { message } = alert;
-    if (watching || message.user_id === me || !qualifies(message, me, state)) return;
+    if (watching || message.user_id === me || !notifies(state?.notify ?? 'all', message, me)) return;
     // Fetched only by those who turned the sound on.
     if (this.sound) void import('../lib/chime.js').then(({ chime }) => chime());
     if (this.permission !== 'granted' || document.visibilityState === 'visible') return;
@@ -57,11 +57,4 @@ export class Alerts {
       notification.close();
     };
   }
-}
-
-/** Whether a message notifies, by its conversation's level (the lobby's default is mentions, the others' all). */
-export function qualifies(message: Message, me: number, state: MemberState | undefined): boolean {
-  const level = state?.notify ?? 'all';
-  if (level === 'none') return false;
-  return level === 'all' || message.mentions?.includes(me) === true;
 }
