@@ -8,13 +8,39 @@ CREATE TABLE users (
   nickname     text NOT NULL,
   -- Extension: NFKC + lower-cased nickname, so nicknames are unique ignoring case.
   nickname_key text NOT NULL,
-  -- SHA-256 (hex) of the bearer token. The token itself is shown once, at redeem, and never stored.
-  token        text NOT NULL,
-  created_at   integer NOT NULL
+  created_at   integer NOT NULL,
+  -- Extension: roles and deactivation.
+  role           text,                        -- 'owner' (the first to join) | 'admin'; null for a member
+  deactivated_at integer                      -- when an admin deactivated the account; null while active
 );
 CREATE UNIQUE INDEX users_nickname_unique ON users (nickname);
 CREATE UNIQUE INDEX users_nickname_key_unique ON users (nickname_key);
-CREATE UNIQUE INDEX users_token_unique ON users (token);
+
+-- Extension: one row per signed-in device. Bearer tokens are kept as SHA-256 (hex); the token itself is shown once,
+-- when the device signs in, and never stored. Signing out deletes the row.
+CREATE TABLE sessions (
+  id           integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+  user_id      integer NOT NULL REFERENCES users(id),
+  token_hash   text NOT NULL,
+  label        text NOT NULL,                 -- how the device named itself, e.g. 'Firefox on Linux'
+  created_at   integer NOT NULL,
+  last_used_at integer NOT NULL
+);
+CREATE UNIQUE INDEX sessions_token_hash_unique ON sessions (token_hash);
+CREATE INDEX sessions_user_idx ON sessions (user_id);
+
+-- Extension: one-time links that sign a device in as a user (their next device, or account recovery).
+CREATE TABLE sign_in_links (
+  id         integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+  code_hash  text NOT NULL,                   -- SHA-256 (hex) of the code
+  user_id    integer NOT NULL REFERENCES users(id),
+  created_by integer REFERENCES users(id),    -- the user, an admin, or null for the operator's command
+  created_at integer NOT NULL,
+  expires_at integer NOT NULL,
+  used_at    integer
+);
+CREATE UNIQUE INDEX sign_in_links_code_hash_unique ON sign_in_links (code_hash);
+CREATE INDEX sign_in_links_user_idx ON sign_in_links (user_id);
 
 CREATE TABLE invites (
   id         integer PRIMARY KEY AUTOINCREMENT NOT NULL,
@@ -22,7 +48,12 @@ CREATE TABLE invites (
   created_by integer REFERENCES users(id),   -- null for the invite made on first start
   used_by    integer REFERENCES users(id),   -- null until redeemed
   created_at integer NOT NULL,
-  used_at    integer
+  used_at    integer,
+  -- Extension: expiry, uses and revocation.
+  expires_at integer,                         -- null: never expires
+  max_uses   integer,                         -- null: any number of uses
+  uses       integer DEFAULT 0 NOT NULL,
+  revoked_at integer
 );
 CREATE UNIQUE INDEX invites_code_idx ON invites (code);
 
@@ -31,7 +62,10 @@ CREATE TABLE conversations (
   type       text NOT NULL,                  -- 'lobby' | 'dm' | 'group'
   -- Extension: '<low user id>:<high user id>' for a DM, so two people share at most one DM; null otherwise.
   dm_key     text,
-  created_at integer NOT NULL
+  created_at integer NOT NULL,
+  -- Extension: a group's name and creator.
+  title      text,
+  created_by integer REFERENCES users(id)
 );
 CREATE UNIQUE INDEX conversations_dm_key_unique ON conversations (dm_key);
 
@@ -45,6 +79,8 @@ CREATE TABLE conversation_members (
   state_seq       integer,                      -- the change that last set this state
   state_unread    integer DEFAULT 0 NOT NULL,   -- unread counts as of state_seq
   state_mentions  integer DEFAULT 0 NOT NULL,
+  -- Extension: the change that added them to a group they did not create (0 otherwise); catch-up starts after it.
+  joined_seq      integer DEFAULT 0 NOT NULL,
   PRIMARY KEY (conversation_id, user_id)
 );
 CREATE INDEX conversation_members_user_idx ON conversation_members (user_id);
@@ -95,12 +131,12 @@ END;
 -- they record (subject_id: a message, conversation or user id) rather than copying it. Old rows may be trimmed.
 CREATE TABLE changes (
   seq             integer PRIMARY KEY AUTOINCREMENT NOT NULL,
-  kind            text NOT NULL,                -- 'message' | 'message_updated' | 'conversation_created' | 'user_joined' | 'member_state_updated' | 'user_updated'
+  kind            text NOT NULL,                -- 'message' | 'message_updated' | 'conversation_created' | 'user_joined' | 'member_state_updated' | 'user_updated' | 'conversation_updated'
   conversation_id integer REFERENCES conversations(id),  -- whose members may see it; null: everyone
   subject_id      integer NOT NULL,
   prev_seq        integer NOT NULL,             -- the change before it in the same stream, 0 if none
   created_at      integer NOT NULL,
-  user_id         integer REFERENCES users(id)  -- the one user who may see it (their own state); null: no such limit
+  user_id         integer REFERENCES users(id)  -- the one user who may see it (their own state, a group they joined or left); null: no such limit
 );
 CREATE INDEX changes_conversation_seq_idx ON changes (conversation_id, seq);
 CREATE INDEX changes_user_seq_idx ON changes (user_id, seq) WHERE user_id IS NOT NULL;

@@ -1,11 +1,13 @@
 import { createServer, type Server } from 'node:http';
-import { nicknameKey } from '@hearth/protocol';
+import { INVITE_TTL_DEFAULT_S, nicknameKey } from '@hearth/protocol';
 import type { AddressInfo } from 'node:net';
 import { defaults, type Config, type ServerOptions } from './config.js';
 import { inviteUrl, type Context } from './context.js';
+import { Admin } from './domain/admin.js';
 import { Conversations } from './domain/conversations.js';
 import { Directory } from './domain/directory.js';
 import { Feed } from './domain/feed.js';
+import { Groups } from './domain/groups.js';
 import { Invites } from './domain/invites.js';
 import { Messages } from './domain/messages.js';
 import { MemberStates } from './domain/member-states.js';
@@ -14,6 +16,7 @@ import { PushSubscriptions } from './push/subscriptions.js';
 import { vapidKeys } from './push/vapid.js';
 import { MessageChanges } from './domain/message-changes.js';
 import { Search } from './domain/search.js';
+import { Sessions } from './domain/sessions.js';
 import { nowSeconds } from './domain/tokens.js';
 import { Users } from './domain/users.js';
 import { clientAddressBehind } from './http/client-address.js';
@@ -24,6 +27,7 @@ import { UserLimits } from './rate-limit.js';
 import { SqliteStore } from './store/sqlite/store.js';
 import { Gateway } from './ws/gateway.js';
 import { Presence } from './ws/presence.js';
+import { SessionActivity } from './ws/session-activity.js';
 import { SendQueue } from './ws/send-queue.js';
 import { TypingNotices } from './ws/typing.js';
 
@@ -62,6 +66,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const keys = await vapidKeys(store);
   const push = new PushSubscriptions(store, config.insecurePushHosts);
   await push.load();
+  const invites = new Invites(store, directory);
+  await invites.load();
   const ctx: Context = {
     config,
     publicUrl: '',
@@ -69,8 +75,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     log,
     directory,
     users: new Users(store),
-    invites: new Invites(store, directory),
+    sessions: new Sessions(store, directory),
+    admin: new Admin(store, directory),
+    activity: new SessionActivity(store, presence, log),
+    invites,
     conversations: new Conversations(store, directory),
+    groups: new Groups(store, directory),
     messages,
     messageChanges: new MessageChanges(store, directory),
     memberStates: new MemberStates(store, directory),
@@ -103,6 +113,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ctx.typing.prune();
   }, 60_000).unref();
   const trimmer = setInterval(trim, config.changeLogTrimIntervalMs).unref();
+  const recordActivity = setInterval(() => ctx.activity.flush(), 60_000).unref();
 
   const firstInvite = directory.users.size === 0 ? await ctx.invites.firstInvite() : null;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -115,10 +126,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     port,
     publicUrl: ctx.publicUrl,
     firstInviteUrl: firstInvite === null ? null : inviteUrl(ctx, firstInvite),
-    createInvite: async () => inviteUrl(ctx, await ctx.invites.create(null)),
+    createInvite: async () => inviteUrl(ctx, (await ctx.invites.create(null, INVITE_TTL_DEFAULT_S, 1)).code),
     close: async () => {
       clearInterval(prune);
       clearInterval(trimmer);
+      clearInterval(recordActivity);
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       // Sends that arrived are stored and acknowledged while their sockets are still open to hear it. Frames still
       // waiting behind them are dropped with their connection; unacknowledged, they are retried by client_id.
@@ -127,6 +139,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       http.closeAllConnections();
       await closed;
       await ctx.sendQueue.flush();
+      await ctx.activity.flush();
       await store.close();
       log.info('stopped');
     },

@@ -1,13 +1,17 @@
+import { JOIN_PATH, SIGN_IN_PATH } from '@hearth/protocol';
 import type { Config } from './config.js';
+import type { Admin } from './domain/admin.js';
 import type { Conversations } from './domain/conversations.js';
 import type { Directory } from './domain/directory.js';
 import type { Feed } from './domain/feed.js';
+import type { Groups } from './domain/groups.js';
 import type { ClientAddress } from './http/client-address.js';
 import type { Invites } from './domain/invites.js';
 import type { MemberStates } from './domain/member-states.js';
 import type { MessageChanges } from './domain/message-changes.js';
 import type { Messages } from './domain/messages.js';
 import type { Search } from './domain/search.js';
+import type { Sessions } from './domain/sessions.js';
 import type { Users } from './domain/users.js';
 import type { Logger } from './log.js';
 import type { Publisher } from './publish.js';
@@ -15,6 +19,7 @@ import type { PushSubscriptions } from './push/subscriptions.js';
 import type { UserLimits } from './rate-limit.js';
 import type { Presence } from './ws/presence.js';
 import type { SendQueue } from './ws/send-queue.js';
+import type { SessionActivity } from './ws/session-activity.js';
 import type { TypingNotices } from './ws/typing.js';
 
 /** What the request handlers work with, built once at start. */
@@ -25,8 +30,12 @@ export interface Context {
   log: Logger;
   directory: Directory;
   users: Users;
+  sessions: Sessions;
+  admin: Admin;
+  activity: SessionActivity;
   invites: Invites;
   conversations: Conversations;
+  groups: Groups;
   messages: Messages;
   messageChanges: MessageChanges;
   memberStates: MemberStates;
@@ -44,5 +53,10 @@ export interface Context {
 
 /** The link that opens the web app's join page for an invite. */
 export function inviteUrl(ctx: Pick<Context, 'publicUrl'>, code: string): string {
-  return `${ctx.publicUrl}/join/${code}`;
+  return `${ctx.publicUrl}${JOIN_PATH}${code}`;
+}
+
+/** The link that signs a device in with a sign-in link's code. */
+export function signInUrl(ctx: Pick<Context, 'publicUrl'>, code: string): string {
+  return `${ctx.publicUrl}${SIGN_IN_PATH}${code}`;
 }

@@ -1,4 +1,5 @@
 // Operator command: prints a fresh invite link, e.g. when the first one is lost. Safe while the server runs.
+import { INVITE_TTL_DEFAULT_S } from '@hearth/protocol';
 import { configFromArgs, defaults } from './config.js';
 import { inviteUrl } from './context.js';
 import { Directory } from './domain/directory.js';
@@ -9,7 +10,7 @@ const options = configFromArgs(process.argv.slice(2), process.env);
 if (options !== null) {
   const config = { ...defaults, ...options };
   const store = SqliteStore.open(config.dbPath, config.synchronous);
-  const code = await new Invites(store, new Directory()).create(null);
+  const { code } = await new Invites(store, new Directory()).create(null, INVITE_TTL_DEFAULT_S, 1);
   await store.close();
   const publicUrl = (config.publicUrl || `http://localhost:${config.port}`).replace(/\/+$/, '');
   process.stdout.write(`${inviteUrl({ publicUrl }, code)}\n`);

@@ -33,7 +33,7 @@ describe('changing one’s nickname', () => {
     expect(welcome.users.find((u) => u.id === ids.ann)?.nickname).toBe('Annie');
     expect(welcome.online_users.find((u) => u.id === ids.ann)?.nickname).toBe('Annie');
     const caught = (await catchUp(back, benCursor)).changes.filter((c) => c.type === 'user_updated');
-    expect(caught.map((c) => c.payload)).toEqual([{ user: { id: ids.ann, nickname: 'Annie' } }]);
+    expect(caught.map((c) => c.payload)).toEqual([{ user: { id: ids.ann, nickname: 'Annie', role: 'owner' } }]);
     await Promise.all([ann.close(), annElsewhere.close(), back.close()]);
   });
 

@@ -6,6 +6,9 @@ import {
   type ClientPayload,
   type RequestType,
   type Conversation,
+  type Device,
+  type InvitePolicy,
+  type Member,
   type MemberState,
   type Message,
   type NotifyLevel,
@@ -49,6 +52,7 @@ export class ChatClient {
   private currentState: ClientState = 'idle';
   private currentSession: Session | undefined;
   private ready: Promise<void> | undefined;
+  private endedBy: ChatError | undefined;
   private settleReady: Settle<void> | undefined;
   private resendTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -98,6 +102,14 @@ export class ChatClient {
 
   get state(): ClientState {
     return this.currentState;
+  }
+
+  /**
+   * Why the client closed for good, once its state is `closed`: `closed` after `close()`, `signed_out` when this
+   * device was signed out, `account_deactivated`, or the server's refusal of the token (`invalid_token`).
+   */
+  get closeReason(): ChatError | undefined {
+    return this.endedBy;
   }
 
   /** The last `auth_ok` payload; undefined until the first sign-in. */
@@ -305,6 +317,26 @@ export class ChatClient {
     return (await this.request('create_group', { user_ids: userIds })).conversation;
   }
 
+  /** Names a group, or takes its name away with an empty title; every member hears `conversation_updated`. */
+  async renameGroup(conversationId: number, title: string): Promise<Conversation> {
+    return (await this.request('rename_group', { conversation_id: conversationId, title })).conversation;
+  }
+
+  /** Adds people to a group (those in it already are passed over); they hear of it as `conversation_created`. */
+  async addMembers(conversationId: number, userIds: number[]): Promise<Conversation> {
+    return (await this.request('add_members', { conversation_id: conversationId, user_ids: userIds })).conversation;
+  }
+
+  /** Takes someone out of a group, as its creator or an admin; the group as it is now. */
+  async removeMember(conversationId: number, userId: number): Promise<Conversation> {
+    return (await this.request('remove_member', { conversation_id: conversationId, user_id: userId })).conversation;
+  }
+
+  /** Leaves a group; resolves with the group as it is now, without this user. */
+  async leaveConversation(conversationId: number): Promise<Conversation> {
+    return (await this.request('leave_conversation', { conversation_id: conversationId })).conversation;
+  }
+
   /**
    * A page of a conversation's messages, oldest first: before `before`, or `around` a message (with `has_newer`), or
    * the newest page.
@@ -325,8 +357,61 @@ export class ChatClient {
     return this.request('search', { query, conversation_id: conversationId, user_id: userId, before, limit });
   }
 
-  createInvite(): Promise<ServerPayload<'invite_created'>> {
-    return this.request('create_invite', {});
+  /** A new invite: single-use and for INVITE_TTL_DEFAULT_S unless said otherwise (`expiresIn` in seconds). */
+  createInvite(options: { expiresIn?: number; maxUses?: number } = {}): Promise<ServerPayload<'invite_created'>> {
+    return this.request('create_invite', { expires_in: options.expiresIn, max_uses: options.maxUses });
+  }
+
+  /** This user's devices, most recently used first; this one is marked `current`. */
+  async sessions(): Promise<Device[]> {
+    return (await this.request('list_sessions', {})).sessions;
+  }
+
+  /** Signs one of this user's devices out (this one too, which then closes with `signed_out`); the devices left. */
+  async revokeSession(sessionId: number): Promise<Device[]> {
+    return (await this.request('revoke_session', { session_id: sessionId })).sessions;
+  }
+
+  /** Signs out every device of this user but this one. */
+  async revokeOtherSessions(): Promise<Device[]> {
+    return (await this.request('revoke_other_sessions', {})).sessions;
+  }
+
+  /** A one-time link that signs another device in: as this user, or (admins) as `userId`, to recover their account. */
+  createSignInLink(userId?: number): Promise<ServerPayload<'sign_in_link'>> {
+    return this.request('create_sign_in_link', { user_id: userId });
+  }
+
+  /** Admins: everyone, with their last activity. */
+  async members(): Promise<Member[]> {
+    return (await this.request('list_members', {})).members;
+  }
+
+  /** The owner: makes a member an admin, or an admin a member. */
+  async setRole(userId: number, role: 'admin' | 'member'): Promise<User> {
+    return (await this.request('set_role', { user_id: userId, role })).user;
+  }
+
+  /** Admins: the account can no longer sign in, and its devices are signed out. */
+  async deactivateUser(userId: number): Promise<User> {
+    return (await this.request('deactivate_user', { user_id: userId })).user;
+  }
+
+  async reactivateUser(userId: number): Promise<User> {
+    return (await this.request('reactivate_user', { user_id: userId })).user;
+  }
+
+  /** Admins: every invite, newest first, and who may invite. */
+  invites(): Promise<ServerPayload<'invites'>> {
+    return this.request('list_invites', {});
+  }
+
+  revokeInvite(code: string): Promise<ServerPayload<'invites'>> {
+    return this.request('revoke_invite', { code });
+  }
+
+  setInvitePolicy(policy: InvitePolicy): Promise<ServerPayload<'invites'>> {
+    return this.request('set_invite_policy', { policy });
   }
 
   async ping(): Promise<void> {
@@ -405,6 +490,7 @@ export class ChatClient {
   }
 
   private shutDown(error: ChatError): void {
+    this.endedBy = error;
     this.feed.offline();
     clearTimeout(this.resendTimer);
     this.resendTimer = undefined;

@@ -8,6 +8,8 @@ export const ClientErrorCode = {
   Disconnected: 'disconnected',
   /** The client was closed, or the server refused the connection for good. */
   Closed: 'closed',
+  /** This device was signed out, here or from another device: its token no longer works. */
+  SignedOut: 'signed_out',
   /** A URL is not a Hearth server or invite link. */
   InvalidUrl: 'invalid_url',
   /** The server answered with something that does not fit the protocol. */

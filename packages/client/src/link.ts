@@ -1,5 +1,7 @@
 import {
   clientEvent,
+  CloseCode,
+  ErrorCode,
   FATAL_CLOSE_CODES,
   type ClientPayload,
   type RequestType,
@@ -157,7 +159,7 @@ export class Link {
   private connectionOnClose(code: number, reason: string): void {
     this.connection = undefined;
     if (!FATAL_CLOSE_CODES.includes(code)) return this.restart();
-    this.refuse(this.authError ?? new ChatError(ClientErrorCode.Closed, `The server refused the connection (${code} ${reason})`));
+    this.refuse(this.authError ?? closeError(code, reason));
   }
 
   private refuse(error: ChatError): void {
@@ -172,4 +174,11 @@ export class Link {
     this.connection = undefined;
     this.requests.rejectAll(error);
   }
+}
+
+/** Why the server closed a connection for good, as a coded error. */
+function closeError(code: number, reason: string): ChatError {
+  if (code === CloseCode.SessionRevoked) return new ChatError(ClientErrorCode.SignedOut, 'This device was signed out');
+  if (code === CloseCode.AccountDeactivated) return new ChatError(ErrorCode.AccountDeactivated, 'This account has been deactivated');
+  return new ChatError(ClientErrorCode.Closed, `The server refused the connection (${code} ${reason})`);
 }

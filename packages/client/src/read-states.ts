@@ -33,6 +33,8 @@ export class ReadStates {
         return this.replaced(event);
       case 'conversation_created':
         return this.created(event.payload.conversation);
+      case 'conversation_updated':
+        return this.updated(event.payload.conversation);
       default:
         return undefined;
     }
@@ -73,6 +75,12 @@ export class ReadStates {
     if (this.states.has(conversation.id)) return undefined;
     this.states.set(conversation.id, fresh(conversation.id, conversation.type));
     return conversation.id;
+  }
+
+  /** A group this user is no longer among the members of is gone from their conversations, and its state with it. */
+  private updated(conversation: Conversation): number | undefined {
+    if (conversation.members.some((member) => member.id === this.me)) return this.created(conversation);
+    return this.states.delete(conversation.id) ? conversation.id : undefined;
   }
 }
 

@@ -85,6 +85,7 @@ describe('the change feed', () => {
         stream: `u${ALICE.id}`,
       },
       { type: 'user_updated', payload: { user: { ...carol, nickname: 'caroline' } }, seq: 6, prev: 3, stream: 'all' },
+      { type: 'conversation_updated', payload: { conversation: { ...dm, type: 'group', title: 'Us', created_by: ALICE.id } }, seq: 7, prev: 4, stream: `c${DM}` },
     ];
     await startStub({ log: changes.slice(0, 2) });
     const { client } = clientOfStub({ cursor: 0 });
@@ -96,10 +97,19 @@ describe('the change feed', () => {
     stub.publish(changes[3]!);
     stub.publish(changes[4]!);
     stub.publish(changes[5]!);
+    stub.publish(changes[6]!);
     for (const change of changes) stub.push(change);
     await client.ping();
 
-    expect(seen).toEqual(['conversation_created 1', 'message 2', 'user_joined 3', 'message_updated 4', 'member_state_updated 5', 'user_updated 6']);
+    expect(seen).toEqual([
+      'conversation_created 1',
+      'message 2',
+      'user_joined 3',
+      'message_updated 4',
+      'member_state_updated 5',
+      'user_updated 6',
+      'conversation_updated 7',
+    ]);
     expect(new Set(changes.map((c) => c.type))).toEqual(new Set(CHANGE_EVENT_TYPES));
   });
 

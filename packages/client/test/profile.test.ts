@@ -16,7 +16,7 @@ describe('changing the nickname from the client', () => {
     const { client: bob } = await chat.connect('bob');
     const heard: string[] = [];
     bob.on('user_updated', ({ payload }) => heard.push(payload.user.nickname));
-    expect(await alice.setNickname('Alicia')).toEqual({ id: user.id, nickname: 'Alicia' });
+    expect(await alice.setNickname('Alicia')).toEqual({ id: user.id, nickname: 'Alicia', role: 'owner' });
     await until(() => heard.length === 1, 'bob to hear it');
     expect(heard).toEqual(['Alicia']);
     await expect(alice.setNickname('BOB')).rejects.toMatchObject({ code: 'nickname_taken' } satisfies Partial<ChatError>);

@@ -9,7 +9,7 @@ import { Build } from 'typebox/schema';
 import { Envelope } from '../src/envelope.js';
 import { ClientEvents } from '../src/events/client.js';
 import { ServerEvents } from '../src/events/server.js';
-import { HttpError, RedeemInviteResponse } from '../src/http.js';
+import { HttpError, RedeemInviteResponse, SignInLinkStatus } from '../src/http.js';
 import { tolerant } from '../src/tolerant.js';
 
 /** A named export: one schema's check, or a table of checks keyed by event type. */
@@ -72,7 +72,7 @@ const modules: Record<string, Module> = {
   },
   'http.ts': {
     source: 'src/http.ts',
-    types: [`import type { HttpError, RedeemInviteResponse } from '../http.js';`],
+    types: [`import type { HttpError, RedeemInviteResponse, SignInLinkStatus } from '../http.js';`],
     exports: [
       {
         doc: 'Whether a body is a redeemed invite, accepting fields the protocol does not declare.',
@@ -85,6 +85,12 @@ const modules: Record<string, Module> = {
         name: 'isHttpError',
         type: '(value: unknown) => value is HttpError',
         schema: tolerant(HttpError),
+      },
+      {
+        doc: 'Whether a body tells whom a sign-in link signs in as, accepting fields the protocol does not declare.',
+        name: 'isSignInLinkStatus',
+        type: '(value: unknown) => value is SignInLinkStatus',
+        schema: tolerant(SignInLinkStatus),
       },
     ],
   },

@@ -31,6 +31,16 @@ export const ErrorCode = {
   InvalidPushSubscription: 'invalid_push_subscription',
   /** A `search` query holds no word to look for: only spaces, punctuation or symbols. */
   InvalidQuery: 'invalid_query',
+  /** The user's role does not allow this: administration needs an admin, roles and admins the owner. */
+  Forbidden: 'forbidden',
+  /** `revoke_session` names no session of this user. */
+  SessionNotFound: 'session_not_found',
+  /** Renaming, adding to, removing from or leaving a conversation that is not a group. */
+  NotAGroup: 'not_a_group',
+  /** A group title longer than MAX_GROUP_TITLE_LENGTH once trimmed (an empty one takes the name away). */
+  InvalidTitle: 'invalid_title',
+  /** The account was deactivated by an admin: it cannot sign in, or be added, messaged or given a sign-in link. */
+  AccountDeactivated: 'account_deactivated',
   /** A request other than `auth` arrived before authentication. */
   AuthRequired: 'auth_required',
   /** The token is unknown. */
@@ -59,8 +69,16 @@ export const ErrorCode = {
   NicknameTaken: 'nickname_taken',
   /** No invite has this code. */
   InviteNotFound: 'invite_not_found',
-  /** The invite has already been redeemed. */
+  /** The invite has already been redeemed as often as it allows. */
   InviteUsed: 'invite_used',
+  /** The invite's time ran out. */
+  InviteExpired: 'invite_expired',
+  /** An admin revoked the invite. */
+  InviteRevoked: 'invite_revoked',
+  /** No sign-in link has this code. */
+  SignInLinkNotFound: 'sign_in_link_not_found',
+  /** The sign-in link was used already, or has expired: each works once, for SIGN_IN_LINK_TTL_S. */
+  SignInLinkExpired: 'sign_in_link_expired',
   /**
    * `catch_up.after` is older than the change log still kept (or newer than any change): the changes in between
    * cannot be told. Reload state from `auth_ok` and `load_history`, then continue from `auth_ok.cursor`.
@@ -92,11 +110,15 @@ export const CloseCode = {
   RateLimited: 4005,
   /** The connection stopped reading and its send buffer passed the limit; reconnect and catch up. */
   SlowConsumer: 4006,
+  /** The device was signed out (its session revoked); its token no longer works. */
+  SessionRevoked: 4007,
+  /** An admin deactivated the account; its tokens no longer work. */
+  AccountDeactivated: 4008,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 /** Close codes after which reconnecting with the same token is pointless. */
-export const FATAL_CLOSE_CODES: readonly number[] = [CloseCode.AuthFailed, CloseCode.PolicyViolation];
+export const FATAL_CLOSE_CODES: readonly number[] = [CloseCode.AuthFailed, CloseCode.PolicyViolation, CloseCode.SessionRevoked, CloseCode.AccountDeactivated];
 
 /** The HTTP status that goes with each error code an HTTP endpoint can answer. */
 export const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
@@ -106,6 +128,11 @@ export const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.InviteNotFound]: 404,
   [ErrorCode.InviteUsed]: 410,
   [ErrorCode.NicknameTaken]: 409,
+  [ErrorCode.InviteExpired]: 410,
+  [ErrorCode.InviteRevoked]: 410,
+  [ErrorCode.SignInLinkNotFound]: 404,
+  [ErrorCode.SignInLinkExpired]: 410,
+  [ErrorCode.AccountDeactivated]: 403,
   [ErrorCode.RateLimited]: 429,
   [ErrorCode.InternalError]: 500,
 };

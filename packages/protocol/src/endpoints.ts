@@ -7,3 +7,11 @@ export const JOIN_PATH = '/join/';
 export function invitePath(code: string): string {
   return `/api/invites/${encodeURIComponent(code)}`;
 }
+
+/** The web app's page for a sign-in link: `${publicUrl}${SIGN_IN_PATH}${code}`. */
+export const SIGN_IN_PATH = '/signin/';
+
+/** `GET` tells whether a sign-in link can be used; `POST` signs a device in with it. */
+export function signInPath(code: string): string {
+  return `/api/sign-in/${encodeURIComponent(code)}`;
+}

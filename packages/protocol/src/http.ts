@@ -1,9 +1,16 @@
 import Type, { type Static } from 'typebox';
 import { ERROR_CODES } from './codes.js';
 import { OPEN } from './envelope.js';
+import { MAX_DEVICE_LABEL_LENGTH } from './limits.js';
 import { User } from './models.js';
 
-export const RedeemInviteRequest = Type.Object({ nickname: Type.String({ maxLength: 256 }) }, { additionalProperties: false });
+/** How the signing-in device names itself in the user's device list; the server makes one up from its browser if left out. */
+const Device = Type.String({ maxLength: MAX_DEVICE_LABEL_LENGTH });
+
+export const RedeemInviteRequest = Type.Object(
+  { nickname: Type.String({ maxLength: 256 }), device: Type.Optional(Device) },
+  { additionalProperties: false },
+);
 export type RedeemInviteRequest = Static<typeof RedeemInviteRequest>;
 
 export const RedeemInviteResponse = Type.Object({
@@ -15,6 +22,14 @@ export type RedeemInviteResponse = Static<typeof RedeemInviteResponse>;
 
 export const InviteStatus = Type.Object({ code: Type.String(), available: Type.Literal(true) });
 export type InviteStatus = Static<typeof InviteStatus>;
+
+/** `POST /api/sign-in/<code>`: signs this device in with a sign-in link, as a new session. */
+export const SignInRequest = Type.Object({ device: Type.Optional(Device) }, { additionalProperties: false });
+export type SignInRequest = Static<typeof SignInRequest>;
+
+/** `GET /api/sign-in/<code>`: the link is usable, and signs in as this user. */
+export const SignInLinkStatus = Type.Object({ code: Type.String(), user: User, expires_at: Type.Integer({ minimum: 0 }) });
+export type SignInLinkStatus = Static<typeof SignInLinkStatus>;
 
 export const HttpError = Type.Object({
   error: Type.Object({ code: Type.Enum(ERROR_CODES, { [OPEN]: true }), message: Type.String() }),

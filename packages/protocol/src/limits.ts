@@ -38,6 +38,17 @@ export const MAX_PUSH_SUBSCRIPTIONS = 10;
 export const UNREAD_COUNT_MAX = 1_000;
 /** Members of a group, the creator included. */
 export const MAX_GROUP_MEMBERS = 32;
+/** Longest group title, in characters after trimming. */
+export const MAX_GROUP_TITLE_LENGTH = 64;
+/** Longest device label a sign-in may give, in characters. */
+export const MAX_DEVICE_LABEL_LENGTH = 64;
+/** Seconds a sign-in link (for another device, or for recovery) stays usable. It works once. */
+export const SIGN_IN_LINK_TTL_S = 600;
+/** An invite's life when `create_invite` does not say, and the longest it may ask for, in seconds. */
+export const INVITE_TTL_DEFAULT_S = 7 * 24 * 3600;
+export const INVITE_TTL_MAX_S = 90 * 24 * 3600;
+/** The most uses `create_invite` may allow; one use when it does not say. */
+export const INVITE_MAX_USES_MAX = 1_000;
 /** Nickname length in characters after trimming. */
 export const NICKNAME_MIN_LENGTH = 1;
 export const NICKNAME_MAX_LENGTH = 32;

@@ -1,14 +1,24 @@
 import Type, { type Static } from 'typebox';
 import { OPEN } from './envelope.js';
-import { MAX_EMOJI_LENGTH, MAX_MENTIONS, MAX_REACTIONS_PER_MESSAGE } from './limits.js';
+import { MAX_EMOJI_LENGTH, MAX_GROUP_TITLE_LENGTH, MAX_MENTIONS, MAX_REACTIONS_PER_MESSAGE } from './limits.js';
 
 /** A positive database id. */
 export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 /** Seconds since the Unix epoch. */
 export const Timestamp = Type.Integer({ minimum: 0 });
 
+/** What someone may administer: the owner (the first to join) everything, admins members; absent for a member. */
+export const Role = Type.Union([Type.Literal('owner'), Type.Literal('admin')], { [OPEN]: true });
+export type Role = Static<typeof Role>;
+
 export const User = Type.Object(
-  { id: Id, nickname: Type.String() },
+  {
+    id: Id,
+    nickname: Type.String(),
+    role: Type.Optional(Role),
+    /** An admin deactivated the account: it cannot sign in, and its messages stay. */
+    deactivated: Type.Optional(Type.Literal(true)),
+  },
   { additionalProperties: false },
 );
 export type User = Static<typeof User>;
@@ -26,6 +36,10 @@ export const Conversation = Type.Object(
     created_at: Timestamp,
     /** The newest message's id, for ordering conversations by activity; absent while it has none. */
     last_message_id: Type.Optional(Id),
+    /** A group's name, when its members gave it one. */
+    title: Type.Optional(Type.String({ maxLength: MAX_GROUP_TITLE_LENGTH })),
+    /** Who made the group: they (and admins) may remove its members. */
+    created_by: Type.Optional(Id),
   },
   { additionalProperties: false },
 );
@@ -112,3 +126,56 @@ export const PushNotification = Type.Object(
   { additionalProperties: false },
 );
 export type PushNotification = Static<typeof PushNotification>;
+
+/** One device signed in as the user: the session its token belongs to. */
+export const Device = Type.Object(
+  {
+    id: Id,
+    /** The device as it named itself when it signed in, such as "Firefox on Linux". */
+    label: Type.String(),
+    created_at: Timestamp,
+    /** When the device was last connected (to within a minute). */
+    last_used_at: Timestamp,
+    /** The session of the connection that asked. */
+    current: Type.Optional(Type.Literal(true)),
+  },
+  { additionalProperties: false },
+);
+export type Device = Static<typeof Device>;
+
+/** Who may make invites: everyone, or only admins and the owner. */
+export const InvitePolicy = Type.Union([Type.Literal('everyone'), Type.Literal('admins')], { [OPEN]: true });
+export type InvitePolicy = Static<typeof InvitePolicy>;
+
+/** An invite as admins see it. It can be redeemed while not revoked, not expired and not used up. */
+export const Invite = Type.Object(
+  {
+    code: Type.String(),
+    url: Type.String(),
+    /** Absent for the invite made at first start. */
+    created_by: Type.Optional(Id),
+    created_at: Timestamp,
+    /** Absent: it never expires. */
+    expires_at: Type.Optional(Timestamp),
+    /** Absent: any number of people may join with it. */
+    max_uses: Type.Optional(Type.Integer({ minimum: 1 })),
+    uses: Type.Integer({ minimum: 0 }),
+    revoked: Type.Optional(Type.Literal(true)),
+  },
+  { additionalProperties: false },
+);
+export type Invite = Static<typeof Invite>;
+
+/** A member as admins see them: when they joined, when a device of theirs was last connected, how many they have. */
+export const Member = Type.Object(
+  {
+    user: User,
+    joined_at: Timestamp,
+    /** Absent when no device of theirs has connected. */
+    last_active_at: Type.Optional(Timestamp),
+    online: Type.Boolean(),
+    sessions: Type.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+export type Member = Static<typeof Member>;

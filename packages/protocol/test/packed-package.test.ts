@@ -65,6 +65,11 @@ function describeEvent(event: ServerEvent): string {
     case 'push_updated': return 'push_updated ' + event.payload.subscribed;
     case 'member_state_updated': return 'member_state_updated ' + event.payload.state.unread + ' ' + event.stream;
     case 'search_results': return 'search_results ' + event.payload.query + ' ' + event.payload.messages.length;
+    case 'conversation_updated': return 'conversation_updated ' + event.payload.conversation.members.length;
+    case 'sessions': return 'sessions ' + event.payload.sessions.length;
+    case 'sign_in_link': return 'sign_in_link ' + event.payload.url;
+    case 'members': return 'members ' + event.payload.members.length;
+    case 'invites': return 'invites ' + event.payload.invites.length + ' ' + event.payload.policy;
     default: {
       const unhandled: never = event;
       return unhandled;
@@ -168,7 +173,7 @@ describe('the packed package', () => {
       'user_online 4 kept {"id":4,"nickname":"Eve","avatar":"e.png"}',
       'strict invalid_payload /payload',
       'newer skipped',
-      'changes message,message_updated,conversation_created,user_joined,member_state_updated,user_updated message user_online',
+      'changes message,message_updated,conversation_created,user_joined,member_state_updated,user_updated,conversation_updated message user_online',
       'ping {"type":"ping","payload":{},"id":"p"}',
       'limits 4000 true v2',
       'schema true',

@@ -95,7 +95,7 @@ describe('parseServerEvent', () => {
   it.each([
     ['an error code added later', { type: 'error', payload: { message: 'x', code: 'not_an_admin' } }, '/payload/code'],
     ['a conversation type added later', { type: 'conversation_created', payload: { conversation: { ...lobby, type: 'room' } } }, '/payload/conversation/type'],
-    ['an auth_error code added later', { type: 'auth_error', payload: { message: 'x', code: 'account_deactivated' } }, '/payload/code'],
+    ['an auth_error code added later', { type: 'auth_error', payload: { message: 'x', code: 'account_suspended' } }, '/payload/code'],
   ])('accepts %s, which strict parsing refuses with invalid_payload and the path', (_, value, path) => {
     expect(parseServerEvent(frame(value))).toEqual({ ok: true, event: value });
     expect(refusal(frame(value), { strict: true })).toMatchObject({ code: ErrorCode.InvalidPayload, path });

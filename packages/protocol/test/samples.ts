@@ -23,6 +23,7 @@ export const dana: User = { id: 3, nickname: 'Dana' };
 
 export const lobby: Conversation = { id: 1, type: 'lobby', members: [], created_at: 1767225600 };
 export const dm: Conversation = { id: 5, type: 'dm', members: [alice, bob], created_at: 1767312030, last_message_id: 40 };
+export const group: Conversation = { id: 7, type: 'group', members: [alice, bob, dana], created_at: 1767312040, title: 'Climbing', created_by: 1 };
 
 /** Alice has read the lobby up to 41; one later message from Bob mentions her. */
 export const lobbyState: MemberState = { conversation_id: 1, last_read_id: 41, unread: 1, mentions: 1, notify: 'mentions' };
@@ -81,6 +82,21 @@ export const clientSamples: ClientSamples = {
   set_nickname: { type: 'set_nickname', payload: { nickname: 'Alicia' }, id: 'k' },
   unsubscribe_push: { type: 'unsubscribe_push', payload: { endpoint: 'https://push.example/send/dGhpcyBpcyBhIHRlc3Q' }, id: 'x' },
   search: { type: 'search', payload: { query: 'welcome', conversation_id: 1, user_id: 2, before: 60, limit: 50 }, id: 's' },
+  list_sessions: { type: 'list_sessions', payload: {}, id: 'ls' },
+  revoke_session: { type: 'revoke_session', payload: { session_id: 3 }, id: 'rs' },
+  revoke_other_sessions: { type: 'revoke_other_sessions', payload: {}, id: 'ro' },
+  create_sign_in_link: { type: 'create_sign_in_link', payload: { user_id: 2 }, id: 'sl' },
+  list_members: { type: 'list_members', payload: {}, id: 'lm' },
+  set_role: { type: 'set_role', payload: { user_id: 2, role: 'admin' }, id: 'sr' },
+  deactivate_user: { type: 'deactivate_user', payload: { user_id: 3 }, id: 'du' },
+  reactivate_user: { type: 'reactivate_user', payload: { user_id: 3 }, id: 'ru' },
+  list_invites: { type: 'list_invites', payload: {}, id: 'li' },
+  revoke_invite: { type: 'revoke_invite', payload: { code: 'pX3v9QeT2mWkL7bRz4sYaQ' }, id: 'ri' },
+  set_invite_policy: { type: 'set_invite_policy', payload: { policy: 'admins' }, id: 'ip' },
+  rename_group: { type: 'rename_group', payload: { conversation_id: 7, title: 'Climbing' }, id: 'rg' },
+  add_members: { type: 'add_members', payload: { conversation_id: 7, user_ids: [3] }, id: 'am' },
+  remove_member: { type: 'remove_member', payload: { conversation_id: 7, user_id: 3 }, id: 'rm' },
+  leave_conversation: { type: 'leave_conversation', payload: { conversation_id: 7 }, id: 'lc' },
 };
 
 /**
@@ -99,7 +115,8 @@ export const changeSamples: ChangeSamples = {
     prev: 33,
     stream: 'u1',
   },
-  user_updated: { type: 'user_updated', payload: { user: { id: 1, nickname: 'Alicia' } }, seq: 62, prev: 59, stream: 'all' },
+  user_updated: { type: 'user_updated', payload: { user: { id: 1, nickname: 'Alicia', role: 'owner' } }, seq: 62, prev: 59, stream: 'all' },
+  conversation_updated: { type: 'conversation_updated', payload: { conversation: group }, seq: 63, prev: 0, stream: 'c7' },
 };
 
 export const serverSamples: ServerSamples = {
@@ -115,6 +132,8 @@ export const serverSamples: ServerSamples = {
       protocol_version: PROTOCOL_VERSION,
       member_states: [lobbyState, { conversation_id: 5, last_read_id: 40, unread: 0, mentions: 0, notify: 'all' }],
       push_key: 'BDd3_hVL9fZi9Ybo2UUzA284WG5FZR30_95YeZJsiApwXKpNcF1rRPF3foIiBHXRdJI2Qhumhf6_LFTeZaNndIo',
+      session_id: 4,
+      invite_policy: 'everyone',
     },
     id: '1',
   },
@@ -131,10 +150,58 @@ export const serverSamples: ServerSamples = {
   history: { type: 'history', payload: { conversation_id: 1, messages: [hello, reply], has_more: true, has_newer: false }, id: '6' },
   caught_up: {
     type: 'caught_up',
-    payload: { changes: Object.values(changeSamples), has_more: false, cursor: 63 },
+    payload: { changes: Object.values(changeSamples), has_more: false, cursor: 64 },
     id: 'c',
   },
-  invite_created: { type: 'invite_created', payload: { code: 'pX3v9QeT2mWkL7bRz4sYaQ', url: 'https://chat.example/join/pX3v9QeT2mWkL7bRz4sYaQ' } },
+  invite_created: {
+    type: 'invite_created',
+    payload: { code: 'pX3v9QeT2mWkL7bRz4sYaQ', url: 'https://chat.example/join/pX3v9QeT2mWkL7bRz4sYaQ', expires_at: 1767916800, max_uses: 1 },
+  },
+  conversation_updated: { ...changeSamples.conversation_updated, id: 'rg' },
+  sessions: {
+    type: 'sessions',
+    payload: {
+      sessions: [
+        { id: 4, label: 'Firefox on Linux', created_at: 1767312000, last_used_at: 1767398400, current: true },
+        { id: 3, label: 'Chrome on Android', created_at: 1767225600, last_used_at: 1767312000 },
+      ],
+    },
+    id: 'ls',
+  },
+  sign_in_link: {
+    type: 'sign_in_link',
+    payload: { user_id: 1, code: 'Zk3v9QeT2mWkL7bRz4sYaQ9xY2', url: 'https://chat.example/signin/Zk3v9QeT2mWkL7bRz4sYaQ9xY2', expires_at: 1767312600 },
+    id: 'sl',
+  },
+  members: {
+    type: 'members',
+    payload: {
+      members: [
+        { user: { ...alice, role: 'owner' }, joined_at: 1767225600, last_active_at: 1767398400, online: true, sessions: 2 },
+        { user: { ...dana, deactivated: true }, joined_at: 1767312000, online: false, sessions: 0 },
+      ],
+    },
+    id: 'lm',
+  },
+  invites: {
+    type: 'invites',
+    payload: {
+      invites: [
+        {
+          code: 'pX3v9QeT2mWkL7bRz4sYaQ',
+          url: 'https://chat.example/join/pX3v9QeT2mWkL7bRz4sYaQ',
+          created_by: 1,
+          created_at: 1767312000,
+          expires_at: 1767916800,
+          max_uses: 5,
+          uses: 2,
+        },
+        { code: 'aB3v9QeT2mWkL7bRz4sYaQ', url: 'https://chat.example/join/aB3v9QeT2mWkL7bRz4sYaQ', created_at: 1767225600, uses: 0, revoked: true },
+      ],
+      policy: 'admins',
+    },
+    id: 'li',
+  },
   error: {
     type: 'error',
     payload: { message: 'Too many requests; slow down', code: 'rate_limited', retry_after_ms: 250 },

@@ -15,7 +15,8 @@ export function seed(path: string, world: World): Populated {
   db.pragma('synchronous = OFF');
   const now = Math.floor(Date.now() / 1000);
   const lobbyId = db.prepare("SELECT id FROM conversations WHERE type = 'lobby'").pluck().get() as number;
-  const insertUser = db.prepare('INSERT INTO users (nickname, nickname_key, token, created_at) VALUES (?, ?, ?, ?)');
+  const insertUser = db.prepare('INSERT INTO users (nickname, nickname_key, created_at) VALUES (?, ?, ?)');
+  const insertSession = db.prepare("INSERT INTO sessions (user_id, token_hash, label, created_at, last_used_at) VALUES (?, ?, 'bench', ?, ?)");
   const insertMember = db.prepare('INSERT INTO conversation_members (conversation_id, user_id, joined_at) VALUES (?, ?, ?)');
   const insertDm = db.prepare("INSERT INTO conversations (type, dm_key, created_at) VALUES ('dm', ?, ?)");
   const insertMessage = db.prepare(
@@ -28,7 +29,8 @@ export function seed(path: string, world: World): Populated {
   db.transaction(() => {
     for (let i = 0; i < world.users; i++) {
       const token = randomBytes(32).toString('base64url');
-      const id = Number(insertUser.run(`bench${i}`, `bench${i}`, sha256(token), now).lastInsertRowid);
+      const id = Number(insertUser.run(`bench${i}`, `bench${i}`, now).lastInsertRowid);
+      insertSession.run(id, sha256(token), now, now);
       insertMember.run(lobbyId, id, now);
       tokens.push(token);
       userIds.push(id);

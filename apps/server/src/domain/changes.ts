@@ -24,9 +24,10 @@ export function describeLogged(change: LoggedChange, directory: Directory): Chan
       return change.message === undefined ? undefined : stamped(change, 'message', change.message);
     case 'message_updated':
       return change.message === undefined ? undefined : stamped(change, 'message_updated', { message: change.message });
-    case 'conversation_created': {
+    case 'conversation_created':
+    case 'conversation_updated': {
       const entry = directory.conversations.get(change.subjectId);
-      return entry === undefined ? undefined : stamped(change, 'conversation_created', { conversation: directory.describe(entry) });
+      return entry === undefined ? undefined : stamped(change, change.kind, { conversation: directory.describe(entry) });
     }
     case 'user_joined':
     case 'user_updated': {

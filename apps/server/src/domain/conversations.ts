@@ -38,8 +38,9 @@ export class Conversations {
     if (!this.directory.users.has(otherId)) return refuse(ErrorCode.UserNotFound, `No user has id ${otherId}`);
     const existing = this.findDm(actor.id, otherId);
     if (existing !== undefined) return ok({ conversation: this.directory.describe(existing) });
+    if (this.directory.users.get(otherId)!.deactivated === true) return refuse(ErrorCode.AccountDeactivated, 'This account is deactivated');
     const dmKey = `${Math.min(actor.id, otherId)}:${Math.max(actor.id, otherId)}`;
-    return ok(await this.create('dm', dmKey, [actor.id, otherId]));
+    return ok(await this.create('dm', dmKey, [actor.id, otherId], null));
   }
 
   /** Creates a group of the actor and the listed users (duplicates dropped). */
@@ -47,11 +48,12 @@ export class Conversations {
     const others = [...new Set(userIds)].filter((id) => id !== actor.id);
     const unknown = others.find((id) => !this.directory.users.has(id));
     if (unknown !== undefined) return refuse(ErrorCode.UserNotFound, `No user has id ${unknown}`);
+    if (others.some((id) => this.directory.users.get(id)!.deactivated === true)) return refuse(ErrorCode.AccountDeactivated, 'A deactivated account cannot be added');
     if (others.length === 0) return refuse(ErrorCode.GroupTooSmall, 'A group needs at least one other member');
     if (others.length + 1 > MAX_GROUP_MEMBERS) {
       return refuse(ErrorCode.GroupTooLarge, `A group has at most ${MAX_GROUP_MEMBERS} members`);
     }
-    return ok(await this.create('group', null, [actor.id, ...others]));
+    return ok(await this.create('group', null, [actor.id, ...others], actor.id));
   }
 
   private findDm(a: number, b: number): ConversationEntry | undefined {
@@ -62,10 +64,11 @@ export class Conversations {
     return undefined;
   }
 
-  private async create(type: 'dm' | 'group', dmKey: string | null, memberIds: number[]): Promise<Opened> {
-    const created = await this.store.createConversation({ type, dmKey, memberIds, createdAt: nowSeconds() });
+  private async create(type: 'dm' | 'group', dmKey: string | null, memberIds: number[], createdBy: number | null): Promise<Opened> {
+    const created = await this.store.createConversation({ type, dmKey, memberIds, createdAt: nowSeconds(), createdBy });
     const members = memberIds.map((id) => this.directory.users.get(id)!);
     const conversation: Conversation = { id: created.id, type, members, created_at: created.createdAt };
+    if (createdBy !== null) conversation.created_by = createdBy;
     if (created.change === undefined) return { conversation };
     return { conversation, change: stamped(created.change, 'conversation_created', { conversation }) };
   }

@@ -9,6 +9,10 @@ export interface ConversationEntry {
   members: Set<number>;
   /** The newest message published in it (0 while none): conversations are ordered by it, and read markers stop at it. */
   lastMessageId: number;
+  /** A group's name; null when it has none. */
+  title: string | null;
+  /** Who made a group (they may remove its members); null for the lobby and DMs. */
+  createdBy: number | null;
 }
 
 /**
@@ -26,7 +30,8 @@ export class Directory {
   load(snapshot: DirectorySnapshot): void {
     for (const user of snapshot.users) this.users.set(user.id, user);
     for (const c of snapshot.conversations) {
-      this.addConversation({ id: c.id, type: c.type, createdAt: c.createdAt, members: new Set(), lastMessageId: c.lastMessageId ?? 0 });
+      const { id, type, createdAt, title, createdBy } = c;
+      this.addConversation({ id, type, createdAt, members: new Set(), lastMessageId: c.lastMessageId ?? 0, title, createdBy });
     }
     for (const m of snapshot.members) this.addMember(m.conversationId, m.userId);
   }
@@ -43,10 +48,23 @@ export class Directory {
         this.usersVersion += 1;
         return this.addMember(this.lobbyId, change.payload.user.id);
       case 'conversation_created': {
-        const { id, type, created_at, members } = change.payload.conversation;
-        if (this.conversations.has(id)) return;
-        this.addConversation({ id, type, createdAt: created_at, members: new Set(), lastMessageId: 0 });
+        const { id, type, created_at, members, title, created_by } = change.payload.conversation;
+        // A group that exists: someone was added, and told of it in their own stream.
+        if (!this.conversations.has(id)) {
+          this.addConversation({ id, type, createdAt: created_at, members: new Set(), lastMessageId: 0, title: title ?? null, createdBy: created_by ?? null });
+        }
         for (const member of members) this.addMember(id, member.id);
+        return;
+      }
+      case 'conversation_updated': {
+        const { id, title, members } = change.payload.conversation;
+        const entry = this.conversations.get(id);
+        if (entry === undefined) return;
+        entry.title = title ?? null;
+        // Only departures: newcomers join by the `conversation_created` that follows in their own streams, so the
+        // change that adds them goes to those who were already there, as catch-up tells it.
+        const staying = new Set(members.map((member) => member.id));
+        for (const userId of [...entry.members]) if (!staying.has(userId)) this.removeMember(id, userId);
         return;
       }
       case 'message': {
@@ -68,14 +86,23 @@ export class Directory {
     return this.byUser.get(userId) ?? [];
   }
 
-  describe(entry: ConversationEntry): Conversation {
-    const members = [...entry.members].map((id) => this.users.get(id)!);
-    return { id: entry.id, type: entry.type, members, created_at: entry.createdAt };
+  /** The conversation as the wire tells it; `now` gives what an act is about to make of it. */
+  describe(entry: ConversationEntry, now: Partial<Pick<ConversationEntry, 'members' | 'title'>> = {}): Conversation {
+    const { members = entry.members, title = entry.title } = now;
+    const conversation: Conversation = { id: entry.id, type: entry.type, members: [...members].map((id) => this.users.get(id)!), created_at: entry.createdAt };
+    if (title !== null) conversation.title = title;
+    if (entry.createdBy !== null) conversation.created_by = entry.createdBy;
+    return conversation;
   }
 
   private addConversation(entry: ConversationEntry): void {
     this.conversations.set(entry.id, entry);
     if (entry.type === 'lobby') this.lobbyId = entry.id;
+  }
+
+  private removeMember(conversationId: number, userId: number): void {
+    this.conversations.get(conversationId)?.members.delete(userId);
+    this.byUser.get(userId)?.delete(conversationId);
   }
 
   private addMember(conversationId: number, userId: number): void {

@@ -1,5 +1,14 @@
-import { checkNickname, ErrorCode, nicknameKey, type User } from '@hearth/protocol';
-import type { InviteStatus, Store } from '../store/store.js';
+import {
+  checkNickname,
+  ErrorCode,
+  INVITE_TTL_DEFAULT_S,
+  isAdmin,
+  nicknameKey,
+  type ClientPayload,
+  type InvitePolicy,
+  type User,
+} from '@hearth/protocol';
+import type { InviteRow, InviteStatus, Store } from '../store/store.js';
 import { stamped, type Change } from './changes.js';
 import type { Directory } from './directory.js';
 import { ok, refuse, type Result } from './result.js';
@@ -8,40 +17,90 @@ import { hashToken, newInviteCode, newToken, nowSeconds } from './tokens.js';
 export interface Joined {
   user: User;
   token: string;
+  sessionId: number;
   change: Change;
 }
 
-/** Why the store refused a redemption, told to people. */
-function refusalOf(reason: 'invite_missing' | 'invite_used' | 'nickname_taken', nickname: string): Result<never> {
-  if (reason === 'invite_missing') return refuse(ErrorCode.InviteNotFound, 'This invite does not exist');
-  if (reason === 'invite_used') return refuse(ErrorCode.InviteUsed, 'This invite has already been used');
-  return refuse(ErrorCode.NicknameTaken, `The nickname "${nickname}" is taken`);
+/** Invites admins see at most, newest first. */
+const LISTED_INVITES = 200;
+const POLICY_SETTING = 'invite_policy';
+
+/** Why an invite cannot be redeemed, told to people; undefined when it can. */
+export function inviteRefusal(status: InviteStatus): Result<never> | undefined {
+  switch (status) {
+    case 'available':
+      return undefined;
+    case 'missing':
+      return refuse(ErrorCode.InviteNotFound, 'This invite does not exist');
+    case 'used':
+      return refuse(ErrorCode.InviteUsed, 'This invite has already been used');
+    case 'expired':
+      return refuse(ErrorCode.InviteExpired, 'This invite has expired');
+    case 'revoked':
+      return refuse(ErrorCode.InviteRevoked, 'This invite was revoked');
+  }
 }
 
 export class Invites {
+  /** Who may invite, read once at start and kept here; only this server changes it. */
+  private currentPolicy: InvitePolicy = 'everyone';
+
   constructor(
     private readonly store: Store,
     private readonly directory: Directory,
   ) {}
 
-  /** Makes a single-use invite and returns its code. `createdBy` is null for the one made at first start. */
-  async create(createdBy: number | null): Promise<string> {
-    const code = newInviteCode();
-    await this.store.createInvite(code, createdBy, nowSeconds());
-    return code;
+  async load(): Promise<void> {
+    this.currentPolicy = (await this.store.setting(POLICY_SETTING, () => 'everyone')) as InvitePolicy;
+  }
+
+  get policy(): InvitePolicy {
+    return this.currentPolicy;
+  }
+
+  /** Makes an invite for the actor, as the policy allows: by default single-use, for INVITE_TTL_DEFAULT_S. */
+  async createFor(actor: User, options: ClientPayload<'create_invite'>): Promise<Result<InviteRow>> {
+    if (this.currentPolicy === 'admins' && !isAdmin(actor)) return refuse(ErrorCode.Forbidden, 'Only admins may invite people here');
+    return ok(await this.create(actor.id, options.expires_in ?? INVITE_TTL_DEFAULT_S, options.max_uses ?? 1));
+  }
+
+  /** Makes an invite. `createdBy` is null for the operator's: the one made at first start, or by the invite command. */
+  async create(createdBy: number | null, expiresIn: number | null, maxUses: number | null): Promise<InviteRow> {
+    const createdAt = nowSeconds();
+    const invite = { code: newInviteCode(), createdBy, createdAt, expiresAt: expiresIn === null ? null : createdAt + expiresIn, maxUses };
+    await this.store.createInvite(invite);
+    return { ...invite, uses: 0, revokedAt: null };
   }
 
   /** The unused invite made at first start, made now if there is none: printed until somebody joins. */
   async firstInvite(): Promise<string> {
-    return (await this.store.unusedFirstInvite()) ?? this.create(null);
+    return (await this.store.unusedFirstInvite()) ?? (await this.create(null, null, 1)).code;
   }
 
   status(code: string): Promise<InviteStatus> {
-    return this.store.inviteStatus(code);
+    return this.store.inviteStatus(code, nowSeconds());
   }
 
-  /** Turns an invite and a nickname into a user in the lobby; a refused nickname leaves the invite unused. */
-  async redeem(code: string, rawNickname: string): Promise<Result<Joined>> {
+  async list(actor: User): Promise<Result<InviteRow[]>> {
+    if (!isAdmin(actor)) return refuse(ErrorCode.Forbidden, 'Only admins may see invites');
+    return ok(await this.store.invites(LISTED_INVITES));
+  }
+
+  async revoke(actor: User, code: string): Promise<Result<InviteRow[]>> {
+    if (!isAdmin(actor)) return refuse(ErrorCode.Forbidden, 'Only admins may revoke invites');
+    if (!(await this.store.revokeInvite(code, nowSeconds()))) return refuse(ErrorCode.InviteNotFound, 'This invite does not exist');
+    return this.list(actor);
+  }
+
+  async setPolicy(actor: User, policy: InvitePolicy): Promise<Result<InviteRow[]>> {
+    if (!isAdmin(actor)) return refuse(ErrorCode.Forbidden, 'Only admins may choose who invites');
+    await this.store.putSetting(POLICY_SETTING, policy);
+    this.currentPolicy = policy;
+    return this.list(actor);
+  }
+
+  /** Turns an invite and a nickname into a user in the lobby, signed in on this device; a refusal leaves the invite as it was. */
+  async redeem(code: string, rawNickname: string, label: string): Promise<Result<Joined>> {
     const checked = checkNickname(rawNickname);
     if (!checked.ok) return refuse(checked.code, checked.message);
     const token = newToken();
@@ -50,10 +109,15 @@ export class Invites {
       nickname: checked.nickname,
       nicknameKey: nicknameKey(checked.nickname),
       tokenHash: hashToken(token),
+      label,
       lobbyId: this.directory.lobbyId,
       createdAt: nowSeconds(),
     });
-    if (!outcome.ok) return refusalOf(outcome.reason, checked.nickname);
-    return ok({ user: outcome.user, token, change: stamped(outcome.change, 'user_joined', { user: outcome.user }) });
+    if (!outcome.ok) {
+      if (outcome.reason === 'nickname_taken') return refuse(ErrorCode.NicknameTaken, `The nickname "${checked.nickname}" is taken`);
+      return inviteRefusal(outcome.reason.slice('invite_'.length) as InviteStatus)!;
+    }
+    const { user, sessionId } = outcome;
+    return ok({ user, token, sessionId, change: stamped(outcome.change, 'user_joined', { user }) });
   }
 }

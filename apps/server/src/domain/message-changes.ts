@@ -1,4 +1,4 @@
-import { ErrorCode, MAX_REACTIONS_PER_MESSAGE, type Message, type Reaction, type User } from '@hearth/protocol';
+import { ErrorCode, isAdmin, MAX_REACTIONS_PER_MESSAGE, type Message, type Reaction, type User } from '@hearth/protocol';
 import type { MessageDecision, MessageState, Store } from '../store/store.js';
 import { stamped, type Change } from './changes.js';
 import type { Directory } from './directory.js';
@@ -16,9 +16,14 @@ const refused = (code: Refusal['code'], message: string): { refused: Refusal } =
 const NOT_FOUND = refused(ErrorCode.MessageNotFound, 'No such message');
 const DELETED = refused(ErrorCode.MessageDeleted, 'That message was deleted');
 
-/** Who may edit or take back a message: its sender. Admins deleting any message will be one rule more here. */
-function mayChange(actor: User, message: Message): boolean {
+/** Who may edit a message: its sender. */
+function mayEdit(actor: User, message: Message): boolean {
   return message.user_id === actor.id;
+}
+
+/** Who may delete a message: its sender, or an admin (moderation). */
+function mayDelete(actor: User, message: Message): boolean {
+  return mayEdit(actor, message) || isAdmin(actor);
 }
 
 /** What is done to messages once sent: editing, deleting, reactions. Each is one transaction and one change. */
@@ -30,7 +35,7 @@ export class MessageChanges {
 
   edit(actor: User, messageId: number, content: string): Promise<Result<Changed>> {
     return this.change(actor, messageId, (message) => {
-      if (!mayChange(actor, message)) return refused(ErrorCode.NotYourMessage, 'Only its sender can edit a message');
+      if (!mayEdit(actor, message)) return refused(ErrorCode.NotYourMessage, 'Only its sender can edit a message');
       if (message.deleted) return DELETED;
       if (message.content === content) return 'unchanged';
       const mentions = mentionsIn(content, message.conversation_id, this.directory);
@@ -41,7 +46,7 @@ export class MessageChanges {
   /** Clears the content, mentions and reactions; the message stays in place, marked deleted. */
   delete(actor: User, messageId: number): Promise<Result<Changed>> {
     return this.change(actor, messageId, (message) => {
-      if (!mayChange(actor, message)) return refused(ErrorCode.NotYourMessage, 'Only its sender can delete a message');
+      if (!mayDelete(actor, message)) return refused(ErrorCode.NotYourMessage, 'Only its sender or an admin can delete a message');
       if (message.deleted) return 'unchanged';
       return { state: { content: '', editedAt: message.edited_at, deletedAt: nowSeconds() } };
     });

@@ -2,7 +2,7 @@ import { checkNickname, ErrorCode, nicknameKey, type User } from '@hearth/protoc
 import type { Store } from '../store/store.js';
 import { stamped, type Change } from './changes.js';
 import { ok, refuse, type Result } from './result.js';
-import { hashToken, nowSeconds } from './tokens.js';
+import { nowSeconds } from './tokens.js';
 
 /** A user after a rename: with the change to publish, or without when the nickname was already this. */
 export interface Renamed {
@@ -12,11 +12,6 @@ export interface Renamed {
 
 export class Users {
   constructor(private readonly store: Store) {}
-
-  /** The user a bearer token belongs to, if any. */
-  authenticate(token: string): Promise<User | undefined> {
-    return this.store.userByTokenHash(hashToken(token));
-  }
 
   /** A new nickname, by the rules and uniqueness of joining. */
   async rename(actor: User, rawNickname: string): Promise<Result<Renamed>> {

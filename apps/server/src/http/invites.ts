@@ -4,9 +4,11 @@ import { Compile } from 'typebox/compile';
 import type { Config } from '../config.js';
 import type { Context } from '../context.js';
 import { KeyedLimiter } from '../rate-limit.js';
+import { deviceLabel } from '../domain/device-label.js';
+import { inviteRefusal } from '../domain/invites.js';
+import { isJson, readJson } from './body.js';
 import { sendError, sendJson, sendRateLimited } from './respond.js';
 
-const MAX_BODY_BYTES = 4096;
 const redeemRequest = Compile(RedeemInviteRequest);
 
 /** The invite API's limits per client address, each its own bucket, forgotten together once refilled. */
@@ -44,9 +46,8 @@ export class InviteRoutes {
   private async status(req: IncomingMessage, res: ServerResponse, code: string): Promise<void> {
     const verdict = this.limiter.checks.take(this.ctx.clientAddress(req));
     if (!verdict.ok) return sendRateLimited(res, verdict.retryAfterMs, 'Too many invite checks; try again shortly');
-    const status = await this.ctx.invites.status(code);
-    if (status === 'missing') return sendError(res, ErrorCode.InviteNotFound, 'This invite does not exist');
-    if (status === 'used') return sendError(res, ErrorCode.InviteUsed, 'This invite has already been used');
+    const refused = inviteRefusal(await this.ctx.invites.status(code));
+    if (refused !== undefined && !refused.ok) return sendError(res, refused.error.code, refused.error.message);
     sendJson(res, 200, { code, available: true } satisfies InviteStatus);
   }
 
@@ -62,8 +63,8 @@ export class InviteRoutes {
     if (!verdict.ok) return sendRateLimited(res, verdict.retryAfterMs, 'Too many attempts; try again shortly');
     const body = await readJson(req);
     if (body === undefined) return sendError(res, ErrorCode.InvalidJson, 'The body must be JSON');
-    if (!redeemRequest.Check(body)) return sendError(res, ErrorCode.InvalidPayload, 'The body must be { "nickname": string }');
-    const result = await this.ctx.invites.redeem(code, body.nickname);
+    if (!redeemRequest.Check(body)) return sendError(res, ErrorCode.InvalidPayload, 'The body must be { "nickname": string, "device"?: string }');
+    const result = await this.ctx.invites.redeem(code, body.nickname, deviceLabel(body.device, req.headers['user-agent']));
     if (!result.ok) return sendError(res, result.error.code, result.error.message);
     this.ctx.publisher.publish(result.value.change);
     this.ctx.log.info({ userId: result.value.user.id, nickname: result.value.user.nickname }, 'user joined');
@@ -71,23 +72,3 @@ export class InviteRoutes {
   }
 }
 
-/** `application/json`, with or without parameters (`; charset=utf-8`), in any case. */
-function isJson(req: IncomingMessage): boolean {
-  const type = req.headers['content-type'] ?? '';
-  return type.split(';', 1)[0]!.trim().toLowerCase() === 'application/json';
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}

@@ -3,14 +3,17 @@ import { resolve } from 'node:path';
 import { ErrorCode } from '@hearth/protocol';
 import type { Context } from '../context.js';
 import { InviteRoutes } from './invites.js';
+import { SignInRoutes } from './sign-in.js';
 import { safeDecode, sendError, sendJson, setSecurityHeaders } from './respond.js';
 import { createStaticServer } from './static.js';
 
 const INVITE_ROUTE = /^\/api\/invites\/([^/]{1,128})$/;
+const SIGN_IN_ROUTE = /^\/api\/sign-in\/([^/]{1,128})$/;
 
-/** Routes plain HTTP requests: the invite API, a health check, and the web app. */
+/** Routes plain HTTP requests: the invite and sign-in APIs, a health check, and the web app. */
 export function createRouter(ctx: Context) {
   const invites = new InviteRoutes(ctx);
+  const signIns = new SignInRoutes(ctx, invites.limiter);
   const serveStatic = createStaticServer(resolve(ctx.config.webDir));
 
   /** A request that threw is answered with a coded 500 (headers still unsent) or cut off; the server goes on. */
@@ -25,6 +28,11 @@ export function createRouter(ctx: Context) {
     const invite = INVITE_ROUTE.exec(path);
     if (invite !== null) {
       invites.handle(req, res, safeDecode(invite[1]!)).catch((error: unknown) => failed(res, error));
+      return;
+    }
+    const signIn = SIGN_IN_ROUTE.exec(path);
+    if (signIn !== null) {
+      signIns.handle(req, res, safeDecode(signIn[1]!)).catch((error: unknown) => failed(res, error));
       return;
     }
     if (path.startsWith('/api/')) return void res.writeHead(404).end();

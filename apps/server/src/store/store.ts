@@ -1,4 +1,4 @@
-import type { ChangeEventType, ConversationType, Message, NotifyLevel, Reaction, SearchTerms, User } from '@hearth/protocol';
+import type { ChangeEventType, ConversationType, Message, NotifyLevel, Reaction, Role, SearchTerms, User } from '@hearth/protocol';
 
 /**
  * Everything the server keeps, behind one asynchronous interface. The domain reaches the database only through
@@ -13,15 +13,39 @@ export interface Store {
   loadDirectory(): Promise<DirectorySnapshot>;
   /** The lobby's id, creating the lobby on first start. */
   ensureLobby(createdAt: number): Promise<number>;
-  userByTokenHash(tokenHash: string): Promise<User | undefined>;
+  /** The session a bearer token belongs to, with its user; none once the session is revoked. */
+  sessionByTokenHash(tokenHash: string): Promise<SignedIn | undefined>;
+  /** The user's sessions, most recently used first. */
+  sessionsOf(userId: number): Promise<SessionRow[]>;
+  /** Deletes the user's sessions: one, or all but one. Returns the ids deleted. */
+  deleteSessions(userId: number, which: { only: number } | { except: number }): Promise<number[]>;
+  /** Records that these sessions were connected at `at`. */
+  touchSessions(ids: readonly number[], at: number): Promise<void>;
+  createSignInLink(link: NewSignInLink): Promise<void>;
+  signInLink(codeHash: string): Promise<SignInLinkRow | undefined>;
+  /** Uses a sign-in link once and makes a session with it, all or nothing; of two racing for one link, one wins. */
+  useSignInLink(use: UseSignInLink): Promise<UseSignInLinkOutcome>;
+  /** Gives a user a role (null: member) and appends `user_updated`; `missing` for no such user. */
+  setRole(userId: number, role: Role | null, at: number): Promise<AccountChange>;
+  /**
+   * Deactivates a user (deleting their sessions and push subscriptions) or reactivates them, and appends
+   * `user_updated`; nothing when they already were. The ids of the sessions deleted come back.
+   */
+  setDeactivated(userId: number, deactivated: boolean, at: number): Promise<AccountChange & { revoked?: number[] }>;
+  /** Everyone, in order of joining, with what admins see of them. */
+  members(): Promise<MemberRow[]>;
   /**
    * Stores each user's nickname key as `keyOf` makes it now, where that differs, so uniqueness follows the current
    * rule. A user whose new key another user already holds keeps the old one. Returns how many keys changed.
    */
   rekeyNicknames(keyOf: (nickname: string) => string): Promise<number>;
 
-  createInvite(code: string, createdBy: number | null, createdAt: number): Promise<void>;
-  inviteStatus(code: string): Promise<InviteStatus>;
+  createInvite(invite: NewInvite): Promise<void>;
+  inviteStatus(code: string, now: number): Promise<InviteStatus>;
+  /** The newest `limit` invites, newest first. */
+  invites(limit: number): Promise<InviteRow[]>;
+  /** Revokes an invite; false when no invite has this code. */
+  revokeInvite(code: string, at: number): Promise<boolean>;
   /** The code of an unused invite made at first start, if there is one. */
   unusedFirstInvite(): Promise<string | undefined>;
   /** Gives a user another nickname and appends `user_updated`; refused when another user holds its key. */
@@ -31,6 +55,18 @@ export interface Store {
 
   /** Creates a DM or group with its members and appends `conversation_created`; a DM that exists is returned instead. */
   createConversation(conversation: NewConversation): Promise<CreatedConversation>;
+  /** Names a group (null: no name) and appends `conversation_updated`; none when it already had this title. */
+  renameGroup(conversationId: number, title: string | null, at: number): Promise<ChangeRecord[]>;
+  /**
+   * Adds users to a group, skipping those already in it: appends `conversation_updated` in its stream, then
+   * `conversation_created` in each added user's own stream. Each added member's `joined_seq` is the first's seq.
+   */
+  addMembers(conversationId: number, userIds: readonly number[], at: number): Promise<ChangeRecord[]>;
+  /**
+   * Takes a user out of a group: appends `conversation_updated` in its stream, then one in the removed user's own
+   * stream. None when they were not a member.
+   */
+  removeMember(conversationId: number, userId: number, at: number): Promise<ChangeRecord[]>;
 
   /**
    * Stores messages in one transaction, each once per (sender, client_id), and appends a `message` change for each
@@ -73,6 +109,8 @@ export interface Store {
 
   /** A value the server keeps, made by `make` and stored the first time it is asked for. */
   setting(name: string, make: () => string): Promise<string>;
+  /** Stores a value the server keeps, replacing what was there. */
+  putSetting(name: string, value: string): Promise<void>;
   /**
    * Keeps a browser's push subscription for a user (an endpoint already kept moves to them, with its new keys), and
    * forgets their oldest beyond `keep`.
@@ -117,7 +155,7 @@ export interface ChangeRecord {
   conversationId: number | null;
   /** The message, conversation or user it is about. */
   subjectId: number;
-  /** The one user who may see it (their own state): its stream is theirs. */
+  /** The one user who may see it (their own state, a group they were added to or left): its stream is theirs. */
   userId?: number;
 }
 
@@ -156,24 +194,96 @@ export type MemberStateUpdate = { state: StoredMemberState; change?: ChangeRecor
 
 export interface DirectorySnapshot {
   users: User[];
-  conversations: { id: number; type: ConversationType; createdAt: number; lastMessageId: number | null }[];
+  conversations: {
+    id: number;
+    type: ConversationType;
+    createdAt: number;
+    lastMessageId: number | null;
+    title: string | null;
+    createdBy: number | null;
+  }[];
   members: { conversationId: number; userId: number }[];
 }
 
-export type InviteStatus = 'available' | 'used' | 'missing';
+export type InviteStatus = 'available' | 'used' | 'missing' | 'expired' | 'revoked';
 
-export interface Redeem {
+export interface NewInvite {
+  code: string;
+  createdBy: number | null;
+  createdAt: number;
+  /** Null: never. */
+  expiresAt: number | null;
+  /** Null: any number. */
+  maxUses: number | null;
+}
+
+export interface InviteRow extends NewInvite {
+  uses: number;
+  revokedAt: number | null;
+}
+
+/** A new device's session: its token by hash, and how it named itself. */
+export interface NewSession {
+  tokenHash: string;
+  label: string;
+}
+
+export interface Redeem extends NewSession {
   code: string;
   nickname: string;
   nicknameKey: string;
-  tokenHash: string;
   lobbyId: number;
   createdAt: number;
 }
 
 export type RedeemOutcome =
-  | { ok: true; user: User; change: ChangeRecord }
-  | { ok: false; reason: 'invite_missing' | 'invite_used' | 'nickname_taken' };
+  | { ok: true; user: User; sessionId: number; change: ChangeRecord }
+  | { ok: false; reason: 'invite_missing' | 'invite_used' | 'invite_expired' | 'invite_revoked' | 'nickname_taken' };
+
+/** A signed-in connection's identity: the user and which of their sessions. */
+export interface SignedIn {
+  user: User;
+  sessionId: number;
+}
+
+export interface SessionRow {
+  id: number;
+  label: string;
+  createdAt: number;
+  lastUsedAt: number;
+}
+
+export interface NewSignInLink {
+  codeHash: string;
+  userId: number;
+  createdBy: number | null;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface SignInLinkRow extends NewSignInLink {
+  usedAt: number | null;
+}
+
+export interface UseSignInLink extends NewSession {
+  codeHash: string;
+  at: number;
+}
+
+export type UseSignInLinkOutcome =
+  | { ok: true; user: User; sessionId: number }
+  | { ok: false; reason: 'missing' | 'expired' | 'deactivated' };
+
+/** A change to a user's account: the user as they are now, and the change, absent when nothing changed. */
+export type AccountChange = { user: User; change?: ChangeRecord } | 'missing';
+
+export interface MemberRow {
+  user: User;
+  joinedAt: number;
+  /** The newest `last_used_at` of their sessions; null with none. */
+  lastActiveAt: number | null;
+  sessions: number;
+}
 
 export interface Rename {
   userId: number;
@@ -192,6 +302,8 @@ export interface NewConversation {
   dmKey: string | null;
   memberIds: readonly number[];
   createdAt: number;
+  /** Who made a group; null for a DM. */
+  createdBy: number | null;
 }
 
 export interface CreatedConversation {

@@ -14,6 +14,8 @@ const REPLY_BYTES_PER_TOKEN = 16 * 1024;
 /** One WebSocket and what the server knows about it. */
 export class Connection {
   user: User | null = null;
+  /** The session of the token it signed in with: signing that device out closes this connection. */
+  sessionId: number | undefined;
   /** Cleared by each heartbeat, set again by the pong. */
   alive = true;
   /** Rate-limited requests in a row; persistent flooding closes the connection. */

@@ -1,6 +1,8 @@
-import { ErrorCode, type ClientEvent, type ClientEventOf } from '@hearth/protocol';
+import { ErrorCode, type ClientEvent, type ClientEventOf, type ServerPayload } from '@hearth/protocol';
 import { inviteUrl, type Context } from '../context.js';
+import { changeAccount, onCreateSignInLink, onListMembers, onRevokeOtherSessions, onRevokeSession, replyInvites, replySessions } from './accounts.js';
 import type { Opened } from '../domain/conversations.js';
+import { changeGroup } from './groups.js';
 import type { StateChanged } from '../domain/member-states.js';
 import type { Changed } from '../domain/message-changes.js';
 import type { Refusal, Result } from '../domain/result.js';
@@ -8,7 +10,7 @@ import type { KeyedLimiter } from '../rate-limit.js';
 import type { Connection } from './connection.js';
 import type { QueuedSend } from './send-queue.js';
 
-type Handler<T extends ClientEvent['type']> = (ctx: Context, conn: Connection, event: ClientEventOf<T>) => Promise<void> | void;
+export type Handler<T extends ClientEvent['type']> = (ctx: Context, conn: Connection, event: ClientEventOf<T>) => Promise<void> | void;
 
 /** Runs one validated request from an authenticated connection. */
 export function dispatch(ctx: Context, conn: Connection, event: ClientEvent): Promise<void> | void {
@@ -51,6 +53,36 @@ export function dispatch(ctx: Context, conn: Connection, event: ClientEvent): Pr
       return changeMemberState(ctx, conn, event.id, () => ctx.memberStates.setNotify(conn.user!, event.payload.conversation_id, event.payload.notify));
     case 'search':
       return onSearch(ctx, conn, event);
+    case 'list_sessions':
+      return replySessions(ctx, conn, event.id);
+    case 'revoke_session':
+      return onRevokeSession(ctx, conn, event);
+    case 'revoke_other_sessions':
+      return onRevokeOtherSessions(ctx, conn, event);
+    case 'create_sign_in_link':
+      return onCreateSignInLink(ctx, conn, event);
+    case 'list_members':
+      return onListMembers(ctx, conn, event);
+    case 'set_role':
+      return changeAccount(ctx, conn, event.id, () => ctx.admin.setRole(conn.user!, event.payload.user_id, event.payload.role));
+    case 'deactivate_user':
+      return changeAccount(ctx, conn, event.id, () => ctx.admin.deactivate(conn.user!, event.payload.user_id));
+    case 'reactivate_user':
+      return changeAccount(ctx, conn, event.id, () => ctx.admin.reactivate(conn.user!, event.payload.user_id));
+    case 'list_invites':
+      return replyInvites(ctx, conn, event.id, () => ctx.invites.list(conn.user!));
+    case 'revoke_invite':
+      return replyInvites(ctx, conn, event.id, () => ctx.invites.revoke(conn.user!, event.payload.code));
+    case 'set_invite_policy':
+      return replyInvites(ctx, conn, event.id, () => ctx.invites.setPolicy(conn.user!, event.payload.policy));
+    case 'rename_group':
+      return changeGroup(ctx, conn, event.id, () => ctx.groups.rename(conn.user!, event.payload.conversation_id, event.payload.title));
+    case 'add_members':
+      return changeGroup(ctx, conn, event.id, () => ctx.groups.add(conn.user!, event.payload.conversation_id, event.payload.user_ids));
+    case 'remove_member':
+      return changeGroup(ctx, conn, event.id, () => ctx.groups.remove(conn.user!, event.payload.conversation_id, event.payload.user_id));
+    case 'leave_conversation':
+      return changeGroup(ctx, conn, event.id, () => ctx.groups.leave(conn.user!, event.payload.conversation_id));
     default:
       return assertNever(event);
   }
@@ -184,12 +216,17 @@ const onSearch: Handler<'search'> = async (ctx, conn, event) => {
 const onCreateInvite: Handler<'create_invite'> = async (ctx, conn, event) => {
   const limited = limitedBy(ctx.userLimits.invites, conn.user!.id);
   if (limited !== undefined) return conn.fail(limited.error.code, limited.error.message, event.id, { retry_after_ms: limited.error.retryAfterMs });
-  const code = await ctx.invites.create(conn.user!.id);
-  conn.reply('invite_created', { code, url: inviteUrl(ctx, code) }, event.id);
+  const result = await ctx.invites.createFor(conn.user!, event.payload);
+  if (!result.ok) return conn.fail(result.error.code, result.error.message, event.id);
+  const { code, expiresAt, maxUses } = result.value;
+  const created: ServerPayload<'invite_created'> = { code, url: inviteUrl(ctx, code) };
+  if (expiresAt !== null) created.expires_at = expiresAt;
+  if (maxUses !== null) created.max_uses = maxUses;
+  conn.reply('invite_created', created, event.id);
 };
 
 /** A refusal when the user has used up a limit that holds across all their connections. */
-function limitedBy(limiter: KeyedLimiter<number>, userId: number): { ok: false; error: Refusal & { retryAfterMs: number } } | undefined {
+export function limitedBy(limiter: KeyedLimiter<number>, userId: number): { ok: false; error: Refusal & { retryAfterMs: number } } | undefined {
   const verdict = limiter.take(userId);
   if (verdict.ok) return undefined;
   return { ok: false, error: { code: ErrorCode.RateLimited, message: 'Too many requests from this user; slow down', retryAfterMs: verdict.retryAfterMs } };

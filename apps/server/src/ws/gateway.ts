@@ -113,22 +113,28 @@ export class Gateway {
   }
 
   private async authenticate(conn: Connection, event: ClientEventOf<'auth'>): Promise<void> {
-    const { users, presence, conversations, publisher, config, memberStates } = this.ctx;
-    const user = await users.authenticate(event.payload.token);
+    const { sessions, presence, conversations, publisher, config, memberStates, invites } = this.ctx;
+    const signedIn = await sessions.authenticate(event.payload.token);
     if (!conn.open) return;
-    if (user === undefined) return this.refuseAuth(conn, ErrorCode.InvalidToken, CloseCode.AuthFailed, event.id);
+    if (signedIn === undefined) return this.refuseAuth(conn, ErrorCode.InvalidToken, CloseCode.AuthFailed, event.id);
+    const { user, sessionId } = signedIn;
     // Read before the states are counted: a change published meanwhile is after this cursor, and the catch-up that
     // follows every sign-in brings it, so the welcome never claims more than it counted.
     const cursor = publisher.cursor;
     const lastMessageId = publisher.newestMessageId;
     const states = await memberStates.forWelcome(user.id, lastMessageId);
     if (!conn.open) return;
+    // Deactivated while the sign-in was being read: the closing of their connections has passed this one by.
+    if (this.ctx.directory.users.get(user.id)?.deactivated === true) {
+      return this.refuseAuth(conn, ErrorCode.InvalidToken, CloseCode.AuthFailed, event.id);
+    }
     if (presence.countOf(user.id) >= config.maxConnectionsPerUser) {
       return this.refuseAuth(conn, ErrorCode.TooManyConnections, CloseCode.TooManyConnections, event.id);
     }
     clearTimeout(conn.authTimer);
     this.admission.settled(conn.address);
     conn.user = user;
+    conn.sessionId = sessionId;
     const cameOnline = presence.add(conn);
     // Everything below is as of `cursor`; every later change reaches this connection live or by its catch-up.
     const welcome = {
@@ -139,6 +145,8 @@ export class Gateway {
       protocol_version: PROTOCOL_VERSION,
       member_states: states,
       push_key: this.ctx.pushKey,
+      session_id: sessionId,
+      invite_policy: invites.policy,
     };
     conn.sendRaw(this.welcome.frame(welcome, event.id));
     if (cameOnline) publisher.news.changed(user);
@@ -162,6 +170,7 @@ export class Gateway {
       this.admission.settled(conn.address);
       return;
     }
+    this.ctx.activity.ended(conn);
     if (this.ctx.presence.remove(conn)) this.ctx.publisher.news.changed(conn.user);
   }
 

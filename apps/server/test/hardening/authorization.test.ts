@@ -35,7 +35,15 @@ const everyRequest = (conversationId: number, messageId = missingId): Array<[str
   ['unsubscribe_push', { endpoint: 'https://push.example/never-subscribed' }],
   // The member's own name again: a rename that changes nothing.
   ['set_nickname', { nickname: 'bob' }],
+  ['list_sessions', {}],
+  ['create_sign_in_link', {}],
+  // The group has no title, and Alice is in it: both change nothing.
+  ['rename_group', { conversation_id: conversationId, title: '' }],
+  ['add_members', { conversation_id: conversationId, user_ids: [1] }],
+  ['remove_member', { conversation_id: conversationId, user_id: 1 }],
   ...messageRequests(messageId),
+  // Last, as it ends the membership the others need.
+  ['leave_conversation', { conversation_id: conversationId }],
 ];
 
 function count(table: string): number {
@@ -53,6 +61,7 @@ function rows(table: string, orderBy = 'id'): Record<string, unknown>[] {
 }
 
 const withoutId = (e: ServerEvent) => ({ type: e.type, payload: e.payload });
+const codeOf = (e: ServerEvent) => (e.type === 'error' ? e.payload.code : e.type);
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -122,13 +131,14 @@ describe('a member who is not in the DM or the group', () => {
     const b = await Peer.signIn(server.wsUrl, bob.token);
     const messagesBefore = count('messages');
     const membersBefore = rows('conversation_members', 'conversation_id, user_id');
-    for (const type of ['send_message', 'load_history', 'mark_read', 'set_notify', 'search'] as const) {
+    const types = ['send_message', 'load_history', 'mark_read', 'set_notify', 'search', 'rename_group', 'add_members', 'remove_member', 'leave_conversation'] as const;
+    for (const type of types) {
       const replies = [];
       for (const id of [dmId, groupId, missingId]) {
         const payload = everyRequest(id).find(([t]) => t === type)![1];
         replies.push(withoutId(await c.request(type, payload)));
       }
-      expect(replies[0]).toMatchObject({ type: 'error', payload: { code: 'conversation_not_found' } });
+      expect(replies[0], type).toMatchObject({ type: 'error', payload: { code: 'conversation_not_found' } });
       expect(replies[1]).toEqual(replies[0]);
       expect(replies[2]).toEqual(replies[0]);
     }
@@ -225,16 +235,22 @@ describe('members', () => {
     const b = await Peer.signIn(server.wsUrl, bob.token);
     const expected = [
       ...['message', 'history', 'conversation_created', 'conversation_created', 'invite_created', 'caught_up', 'pong'],
-      ...['member_state_updated', 'member_state_updated', 'search_results', 'push_updated', 'user_updated'],
+      ...['member_state_updated', 'member_state_updated', 'search_results', 'push_updated', 'user_updated', 'sessions', 'sign_in_link'],
     ];
     for (const conversationId of [dmId, groupId]) {
       const own = await b.request('send_message', { conversation_id: conversationId, content: 'mine', client_id: `own-${conversationId}` });
       if (own.type !== 'message') throw new Error(own.type);
       const replies = [];
-      for (const [type, payload] of everyRequest(conversationId, own.payload.id)) replies.push((await b.request(type, payload)).type);
-      expect(replies).toEqual([...expected, 'message_updated', 'message_updated', 'message_updated', 'message_updated']);
+      for (const [type, payload] of everyRequest(conversationId, own.payload.id)) replies.push(codeOf(await b.request(type, payload)));
+      // Only a group is renamed, added to or left; only its creator (Alice) or an admin removes others.
+      const groups = conversationId === groupId ? ['conversation_updated', 'conversation_updated', 'forbidden'] : Array(3).fill('not_a_group');
+      const leave = conversationId === groupId ? 'conversation_updated' : 'not_a_group';
+      expect(replies).toEqual([...expected, ...groups, 'message_updated', 'message_updated', 'message_updated', 'message_updated', leave]);
     }
-    await b.close();
+    // Alice adds Bob back to the group he left, for the tests below.
+    const a = await Peer.signIn(server.wsUrl, alice.token);
+    expect(codeOf(await a.request('add_members', { conversation_id: groupId, user_ids: [bob.user.id] }))).toBe('conversation_updated');
+    await Promise.all([a.close(), b.close()]);
   });
 
   it('may react to others’ messages but not edit or delete them, which stay as they were', async () => {
@@ -251,5 +267,57 @@ describe('members', () => {
     ]);
     expect(rows('messages').find((row) => row.id === secret)).toEqual(before);
     await b.close();
+  });
+});
+
+/** The administrative requests, each with a payload an admin could have accepted, aimed at `target`. */
+const adminRequests = (target: number): Array<[string, unknown]> => [
+  ['list_members', {}],
+  ['set_role', { user_id: target, role: 'admin' }],
+  ['deactivate_user', { user_id: target }],
+  ['reactivate_user', { user_id: target }],
+  ['create_sign_in_link', { user_id: target }],
+  ['list_invites', {}],
+  ['revoke_invite', { code: 'no-such-invite' }],
+  ['set_invite_policy', { policy: 'admins' }],
+];
+
+/** What administrative requests could change. */
+const accounts = () => ({ users: rows('users'), sessions: rows('sessions'), links: rows('sign_in_links'), invites: rows('invites'), settings: rows('settings', 'name') });
+
+describe('administration', () => {
+  it('is refused to a member, request by request, with forbidden, changing nothing', async () => {
+    const b = await Peer.signIn(server.wsUrl, bob.token);
+    const before = accounts();
+    const codes = [];
+    for (const [type, payload] of adminRequests(carol.user.id)) {
+      const reply = await b.request(type, payload);
+      codes.push(reply.type === 'error' ? reply.payload.code : reply.type);
+    }
+    expect(codes).toEqual(Array(adminRequests(0).length).fill('forbidden'));
+    expect(accounts()).toEqual(before);
+    await b.close();
+  });
+
+  it('lets an admin act on members but never on the owner, another admin or themselves; roles are the owner’s alone', async () => {
+    const owner = await Peer.signIn(server.wsUrl, alice.token);
+    expect(await owner.request('set_role', { user_id: dave.user.id, role: 'admin' })).toMatchObject({ type: 'user_updated', payload: { user: { role: 'admin' } } });
+    const admin = await Peer.signIn(server.wsUrl, dave.token);
+    const before = accounts();
+    const codes = [];
+    for (const target of [alice.user.id, dave.user.id]) {
+      for (const [type, payload] of adminRequests(target)) {
+        if (!('user_id' in (payload as object))) continue;
+        const reply = await admin.request(type, payload);
+        codes.push(reply.type === 'error' ? reply.payload.code : reply.type);
+      }
+    }
+    // Dave's sign-in link for himself is his own next device, which anyone may make.
+    expect(codes).toEqual(['forbidden', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'sign_in_link']);
+    const after = accounts();
+    expect({ ...after, links: after.links.length }).toEqual({ ...before, links: before.links.length + 1 });
+    expect((await owner.request('set_role', { user_id: alice.user.id, role: 'member' })).payload).toMatchObject({ code: 'forbidden' });
+    expect((await owner.request('set_role', { user_id: dave.user.id, role: 'member' })).type).toBe('user_updated');
+    await Promise.all([owner.close(), admin.close()]);
   });
 });

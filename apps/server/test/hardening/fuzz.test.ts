@@ -116,7 +116,7 @@ describe('a live server under a stream of hostile frames', () => {
     const refusedByParser = new Set(['invalid_json', 'invalid_frame', 'unknown_type', 'invalid_payload', 'content_empty', 'content_too_long']);
     const dispatched = [...answers].filter(([kind]) => !refusedByParser.has(kind)).reduce((sum, [, n]) => sum + n, 0);
     expect(dispatched).toBeGreaterThan(100);
-    // Sends are one request type of thirteen: some 20 to 40 of them are valid in a run; far fewer means they stopped reaching storage.
+    // About one frame in ten is a send: dozens of them are valid in a run; far fewer means they stopped reaching storage.
     expect(answers.get('message')).toBeGreaterThan(8);
     socket.close();
 

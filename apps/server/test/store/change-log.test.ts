@@ -22,8 +22,8 @@ afterEach(async () => {
 });
 
 async function joinAs(nickname: string, createdAt = 1) {
-  await store.createInvite(nickname, null, createdAt);
-  const outcome = await store.redeemInvite({ code: nickname, nickname, nicknameKey: nickname, tokenHash: nickname, lobbyId, createdAt });
+  await store.createInvite({ code: nickname, createdBy: null, createdAt, expiresAt: null, maxUses: 1 });
+  const outcome = await store.redeemInvite({ code: nickname, nickname, nicknameKey: nickname, tokenHash: nickname, label: 'test', lobbyId, createdAt });
   if (!outcome.ok) throw new Error(outcome.reason);
   return outcome.user;
 }
@@ -35,7 +35,7 @@ describe('the SQLite change log', () => {
   it('numbers changes in the transaction that makes them, each naming the one before it in its stream', async () => {
     const ann = await joinAs('ann');
     const ben = await joinAs('ben');
-    const group = await store.createConversation({ type: 'group', dmKey: null, memberIds: [ann.id, ben.id], createdAt: 1 });
+    const group = await store.createConversation({ type: 'group', dmKey: null, memberIds: [ann.id, ben.id], createdAt: 1, createdBy: ann.id });
     const [first] = await send(group.id, ann.id, 'g1');
     const [second] = await send(group.id, ben.id, 'g2');
     const [lobby] = await send(lobbyId, ann.id, 'l1');
@@ -55,7 +55,7 @@ describe('the SQLite change log', () => {
   it('decides who may see a change when it is read: without the membership row, none of the group’s changes', async () => {
     const ann = await joinAs('ann');
     const ben = await joinAs('ben');
-    const group = await store.createConversation({ type: 'group', dmKey: null, memberIds: [ann.id, ben.id], createdAt: 1 });
+    const group = await store.createConversation({ type: 'group', dmKey: null, memberIds: [ann.id, ben.id], createdAt: 1, createdBy: ann.id });
     await send(group.id, ben.id, 'while-a-member');
     // Removing a member is one row gone; catch-up reads membership as it is now.
     const raw = new Database(path);
@@ -67,6 +67,35 @@ describe('the SQLite change log', () => {
     const seenByAnn = await store.changesFor(ann.id, 0, head, 100);
     expect(seenByAnn.filter((c) => c.conversationId === group.id)).toEqual([]);
     expect((await store.changesFor(ben.id, 0, head, 100)).filter((c) => c.conversationId === group.id)).toHaveLength(3);
+  });
+
+  it('shows someone added to a group only what came after the change that added them, and someone removed nothing more', async () => {
+    const [ann, ben, cy] = [await joinAs('ann'), await joinAs('ben'), await joinAs('cy')];
+    const group = await store.createConversation({ type: 'group', dmKey: null, memberIds: [ann.id, ben.id], createdAt: 1, createdBy: ann.id });
+    await send(group.id, ann.id, 'before');
+    const added = await store.addMembers(group.id, [cy.id, ben.id], 1);
+    expect(added.map(({ kind, conversationId, userId }) => ({ kind, conversationId, userId }))).toEqual([
+      { kind: 'conversation_updated', conversationId: group.id, userId: undefined },
+      { kind: 'conversation_created', conversationId: group.id, userId: cy.id },
+    ]);
+    await send(group.id, ann.id, 'after');
+    const removed = await store.removeMember(group.id, ben.id, 1);
+    expect(removed.map(({ conversationId, userId }) => ({ conversationId, userId }))).toEqual([
+      { conversationId: group.id, userId: undefined },
+      { conversationId: null, userId: ben.id },
+    ]);
+    await send(group.id, ann.id, 'gone');
+
+    const head = (await store.logBounds()).head;
+    const told = async (userId: number, after = 0) =>
+      (await store.changesFor(userId, after, head, 100)).filter((c) => c.conversationId === group.id || c.kind === 'conversation_updated').map((c) => c.message?.content ?? c.kind);
+    // From before or after being added, the newcomer reads the same: the group in their own stream, then what followed.
+    expect(await told(cy.id)).toEqual(['conversation_created', 'after', 'conversation_updated', 'gone']);
+    expect(await told(cy.id, added[0]!.seq - 1)).toEqual(['conversation_created', 'after', 'conversation_updated', 'gone']);
+    // Membership is read now: the one removed reads only the change in their own stream that tells them so.
+    expect(await told(ben.id, added[1]!.seq)).toEqual(['conversation_updated']);
+    expect(await store.removeMember(group.id, ben.id, 1)).toEqual([]);
+    expect(await store.addMembers(group.id, [cy.id], 1)).toEqual([]);
   });
 
   it('gives a retried send back without a new change', async () => {

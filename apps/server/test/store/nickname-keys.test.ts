@@ -16,8 +16,8 @@ describe('nickname keys made by an older rule', () => {
     const lobbyId = await store.ensureLobby(1);
     // Keys as the old rule made them: NFKC and lower case only.
     for (const nickname of ['emma', 'ernrna', 'mia']) {
-      await store.createInvite(nickname, null, 1);
-      const joined = await store.redeemInvite({ code: nickname, nickname, nicknameKey: nickname.toLowerCase(), tokenHash: nickname, lobbyId, createdAt: 1 });
+      await store.createInvite({ code: nickname, createdBy: null, createdAt: 1, expiresAt: null, maxUses: 1 });
+      const joined = await store.redeemInvite({ code: nickname, nickname, nicknameKey: nickname.toLowerCase(), tokenHash: nickname, label: 'test', lobbyId, createdAt: 1 });
       expect(joined.ok).toBe(true);
     }
     expect(await store.rekeyNicknames(nicknameKey)).toBe(1);

@@ -70,7 +70,7 @@ describe('the database schema', () => {
     const fromDrizzle = openDatabase(join(dir, 'from-drizzle.db')).$client;
 
     const expected = describeDatabase(fromSql);
-    expect(Object.keys(expected)).toEqual(['changes', 'conversation_members', 'conversations', 'invites', 'messages', 'messages_fts', 'push_subscriptions', 'settings', 'users']);
+    expect(Object.keys(expected)).toEqual(['changes', 'conversation_members', 'conversations', 'invites', 'messages', 'messages_fts', 'push_subscriptions', 'sessions', 'settings', 'sign_in_links', 'users']);
     expect(describeDatabase(fromDrizzle)).toEqual(expected);
     expect(Object.keys(describeTriggers(fromSql))).toEqual(['messages_fts_delete', 'messages_fts_insert', 'messages_fts_update']);
     expect(describeTriggers(fromDrizzle)).toEqual(describeTriggers(fromSql));

@@ -18,7 +18,7 @@ beforeAll(() => {
   db = openDatabase(join(dir, 'plan.db'));
   const client = db.$client;
   client.exec(`
-    INSERT INTO users (nickname, nickname_key, token, created_at) VALUES ('ann', 'ann', 'a', 0), ('ben', 'ben', 'b', 0);
+    INSERT INTO users (nickname, nickname_key, created_at) VALUES ('ann', 'ann', 0), ('ben', 'ben', 0);
     INSERT INTO conversations (type, dm_key, created_at) VALUES ('lobby', NULL, 0), ('dm', '1:2', 0);
     INSERT INTO conversation_members (conversation_id, user_id, joined_at) VALUES (1, 1, 0), (1, 2, 0), (2, 1, 0), (2, 2, 0);`);
   const insert = client.prepare('INSERT INTO messages (conversation_id, user_id, content, client_id, created_at) VALUES (?, ?, ?, ?, 0)');

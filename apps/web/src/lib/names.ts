@@ -1,8 +1,14 @@
 import type { Conversation, User } from '@hearth/protocol';
 
-/** How a conversation is named in the sidebar and its header: the lobby, or the other members. */
+/** How a conversation is named in the sidebar and its header: the lobby, a group's title, or the other members. */
 export function conversationTitle(conversation: Conversation, me: number): string {
   if (conversation.type === 'lobby') return 'Lobby';
+  if (conversation.type === 'group' && conversation.title !== undefined) return conversation.title;
+  return memberNames(conversation, me);
+}
+
+/** The other members' names, up to three: what a DM, or a group without a title, is called. */
+export function memberNames(conversation: Conversation, me: number): string {
   const others = otherMembers(conversation, me);
   if (others.length === 0) return 'Just you';
   const names = others.map((user) => user.nickname);

@@ -4,6 +4,7 @@ const clock = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-d
 const full = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
 const dayThisYear = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
 const dayOtherYear = new Intl.DateTimeFormat(undefined, { month: 'long', day: 'numeric', year: 'numeric' });
+const calendarDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
 /** Seconds since the epoch, as the server sends them, to a Date. */
 export function fromSeconds(seconds: number): Date {
@@ -16,6 +17,11 @@ export function timeOfDay(date: Date): string {
 
 export function fullDateTime(date: Date): string {
   return full.format(date);
+}
+
+/** A day, short: "12 Mar 2026". */
+export function shortDate(date: Date): string {
+  return calendarDate.format(date);
 }
 
 /** A key that differs between two calendar days in local time. */

@@ -1,5 +1,5 @@
-import type { ChatClient, ChatError, ClientState, Unsubscribe } from '@hearth/client';
-import { SERVER_EVENT_TYPES, type Conversation, type Message, type NotifyLevel, type ServerEvent, type User } from '@hearth/protocol';
+import { ChatError, ClientErrorCode, type ChatClient, type ClientState, type Unsubscribe } from '@hearth/client';
+import { ErrorCode, SERVER_EVENT_TYPES, type Conversation, type InvitePolicy, type Message, type NotifyLevel, type ServerEvent, type User } from '@hearth/protocol';
 import { SvelteMap } from 'svelte/reactivity';
 import { openChat } from '../lib/api.js';
 import { conversationTitle, dmPartner } from '../lib/names.js';
@@ -10,12 +10,19 @@ import { rememberConversation, rememberedConversation, updateSessionUser, type S
 import type { ConversationLog } from './conversation-log.svelte.js';
 import { Histories } from './histories.svelte.js';
 import { MessageActions } from './message-actions.svelte.js';
+import { GroupActions } from './groups.svelte.js';
 import { Outgoing } from './outgoing.svelte.js';
 import { Typists } from './typists.svelte.js';
 import { Alerts } from './alerts.svelte.js';
 import { People } from './people.svelte.js';
 import { ReadMarker } from './read-marker.js';
 import { Unread } from './unread.svelte.js';
+
+/** The requests about this person's devices and, for admins, the server's members and invites. */
+export type AccountRequests = Pick<
+  ChatClient,
+  'sessions' | 'revokeSession' | 'revokeOtherSessions' | 'createSignInLink' | 'members' | 'setRole' | 'deactivateUser' | 'reactivateUser' | 'invites' | 'revokeInvite' | 'setInvitePolicy' | 'createInvite'
+>;
 
 /** The signed-in chat: one connection, and everything the server has told it, kept current by `apply`. */
 export class ChatState {
@@ -29,6 +36,7 @@ export class ChatState {
   takenPart = $state(false);
   readonly outgoing: Outgoing;
   readonly actions: MessageActions;
+  readonly groups: GroupActions;
   connection = $state<ClientState>('idle');
   /** Conversations and people are known: the server has answered the sign-in, or the last one's were kept. */
   ready = $state(false);
@@ -42,6 +50,8 @@ export class ChatState {
   notice = $state<string | null>(null);
   /** Where the line "new since your last visit" goes: after this message, in this conversation. */
   newSince = $state.raw<{ conversationId: number; after: number } | null>(null);
+  /** Who may make invites, as the server said at sign-in (or this admin has set it since). */
+  invitePolicy = $state<InvitePolicy>('everyone');
   /** Each conversation's newest message id, for ordering by activity. */
   private readonly activity = new SvelteMap<number, number>();
 
@@ -58,6 +68,8 @@ export class ChatState {
   /** The conversation a notification's click opened this page for. */
   private asked = conversationAsked();
   private stopped = false;
+  /** This person chose to sign out: the server's closing the connection is expected, not news. */
+  private leaving = false;
 
   constructor(
     session: StoredSession,
@@ -72,6 +84,7 @@ export class ChatState {
     this.shells = new KeptShells(session.user.id);
     this.histories = new Histories(this.client, () => this.connection === 'online');
     this.actions = new MessageActions(this.client, this.histories, (notice) => (this.notice = notice));
+    this.groups = new GroupActions(this.client, this.people, () => this.me, (conversation) => this.updateConversation(conversation));
     this.marker = new ReadMarker(this.client, () => this.connection === 'online');
   }
 
@@ -116,6 +129,7 @@ export class ChatState {
         for (const c of event.payload.conversations) this.activity.set(c.id, c.last_message_id ?? 0);
         this.unread.reset(this.client.memberStates());
         this.ready = true;
+        this.invitePolicy = event.payload.invite_policy ?? 'everyone';
         this.selectDefault();
         void this.keepPushing();
         return;
@@ -157,6 +171,9 @@ export class ChatState {
         this.addConversation(event.payload.conversation);
         this.unread.set(this.client.memberState(event.payload.conversation.id));
         return;
+      case 'conversation_updated':
+        this.updateConversation(event.payload.conversation);
+        return;
       case 'error':
         // Errors with an id reject the request that caused them, where they are shown.
         if (event.id === undefined) this.notice = event.payload.message;
@@ -167,6 +184,10 @@ export class ChatState {
       case 'caught_up':
       case 'invite_created':
       case 'search_results':
+      case 'sessions':
+      case 'sign_in_link':
+      case 'members':
+      case 'invites':
       case 'pong':
         // Answers to this client's own requests: handled where the request was made.
         return;
@@ -284,6 +305,11 @@ export class ChatState {
   async openDm(userId: number): Promise<void> {
     const existing = this.dmWith(userId);
     if (existing !== undefined) return this.select(existing.id);
+    // The server would refuse it: a deactivated account can be read about, not written to.
+    if (this.people.users.get(userId)?.deactivated) {
+      this.notice = `${this.people.nickname(userId)}'s account is deactivated.`;
+      return;
+    }
     try {
       this.selectCreated(await this.client.createDm(userId));
     } catch (error) {
@@ -295,9 +321,37 @@ export class ChatState {
     this.selectCreated(await this.client.createGroup(userIds));
   }
 
-  /** A fresh invite link to hand to someone. */
-  async createInvite(): Promise<string> {
-    return (await this.client.createInvite()).url;
+  /**
+   * A fresh invite link to hand to someone. A member is refused with `forbidden` when only admins may invite: the
+   * policy changed since sign-in, and the page stops offering it.
+   */
+  async createInvite(options?: Parameters<ChatClient['createInvite']>[0]): ReturnType<ChatClient['createInvite']> {
+    try {
+      return await this.client.createInvite(options);
+    } catch (error) {
+      if ((error as ChatError).code === ErrorCode.Forbidden) this.invitePolicy = 'admins';
+      throw error;
+    }
+  }
+
+  /** The connection's requests about accounts, for the devices and administration panels. */
+  get account(): AccountRequests {
+    return this.client;
+  }
+
+  /**
+   * Signs this device out on the server too, so its token stops working. Without a connection it is only forgotten
+   * here, and stays in the device list until signed out from another device. True when the server agreed.
+   */
+  async signOut(): Promise<boolean> {
+    this.leaving = true;
+    const id = this.client.session?.session_id;
+    if (id === undefined || this.connection !== 'online') return false;
+    // The server answers, then closes this connection as signed out; either says it is done.
+    return this.client.revokeSession(id).then(
+      () => true,
+      (error: ChatError) => error.code === ClientErrorCode.SignedOut,
+    );
   }
 
   /** A page of the messages this person may read that match a query, newest first. */
@@ -313,6 +367,24 @@ export class ChatState {
   private addConversation(conversation: Conversation): void {
     if (this.conversations.some((c) => c.id === conversation.id)) return;
     this.conversations = [...this.conversations, conversation];
+  }
+
+  /** A group renamed or its members changed; one this person is no longer among the members of is gone, and left if open. */
+  private updateConversation(conversation: Conversation): void {
+    if (!conversation.members.some((m) => m.id === this.me.id)) return this.dropConversation(conversation.id);
+    if (!this.conversations.some((c) => c.id === conversation.id)) return this.addConversation(conversation);
+    this.conversations = this.conversations.map((c) => (c.id === conversation.id ? conversation : c));
+  }
+
+  private dropConversation(conversationId: number): void {
+    if (!this.conversations.some((c) => c.id === conversationId)) return;
+    this.conversations = this.conversations.filter((c) => c.id !== conversationId);
+    this.activity.delete(conversationId);
+    this.unread.forget(conversationId);
+    if (this.activeId === conversationId) {
+      this.activeId = null;
+      this.selectDefault();
+    }
   }
 
   /** The server's word on who this is wins over what the browser kept, e.g. a nickname changed elsewhere. */
@@ -338,12 +410,22 @@ export class ChatState {
 
   private connectionChanged(state: ClientState): void {
     this.connection = state;
+    if (state === 'closed') this.endedForGood();
     this.people.connected = state === 'online';
     if (state === 'online') this.connectedOnce = true;
     if (state === 'online' && this.activeId !== null) {
       this.readActive(true);
       this.showNewest(this.activeId);
     }
+  }
+
+  /**
+   * The server closed the connection for good after the first sign-in (the first one's refusal rejects `connect`):
+   * this device was signed out elsewhere, the account deactivated, or its token refused on reconnecting.
+   */
+  private endedForGood(): void {
+    if (this.stopped || this.leaving || !this.connectedOnce) return;
+    this.onRefused(this.client.closeReason ?? new ChatError(ClientErrorCode.Closed, 'The server closed the connection'));
   }
 
   /** Fetches the newest page if it is not held yet; once it is, what it shows has been seen. */

@@ -3,7 +3,7 @@ import { ChatError, checkInvite, joinWithInvite } from '../lib/api.js';
 import type { StoredSession } from '../lib/session.js';
 
 /** Where the invite stands: still being checked, ready to redeem, or why it cannot be. */
-export type InviteState = 'checking' | 'available' | 'not_found' | 'used' | 'unreachable';
+export type InviteState = 'checking' | 'available' | 'not_found' | 'used' | 'expired' | 'revoked' | 'unreachable';
 
 /** Redeeming an invite: check it, pick a nickname, join. */
 export class JoinFlow {
@@ -51,6 +51,8 @@ export class JoinFlow {
         this.problem = error.message;
         return;
       case ErrorCode.InviteUsed:
+      case ErrorCode.InviteExpired:
+      case ErrorCode.InviteRevoked:
       case ErrorCode.InviteNotFound:
         this.invite = inviteStateOf(error.code);
         return;
@@ -67,6 +69,8 @@ export class JoinFlow {
 
 function inviteStateOf(code: string): InviteState {
   if (code === ErrorCode.InviteUsed) return 'used';
+  if (code === ErrorCode.InviteExpired) return 'expired';
+  if (code === ErrorCode.InviteRevoked) return 'revoked';
   if (code === ErrorCode.InviteNotFound) return 'not_found';
   return 'unreachable';
 }

@@ -17,11 +17,21 @@ export class People {
     return this.connected ? this.online.size : 0;
   }
 
-  /** Everyone but `me`: online people first, then by name. */
+  /** Everyone but `me`: online people first, then by name, and deactivated accounts last. */
   others(me: number): User[] {
     return [...this.users.values()]
       .filter((user) => user.id !== me)
-      .sort((a, b) => Number(this.isOnline(b.id)) - Number(this.isOnline(a.id)) || byName(a, b));
+      .sort(
+        (a, b) =>
+          Number(a.deactivated === true) - Number(b.deactivated === true) ||
+          Number(this.isOnline(b.id)) - Number(this.isOnline(a.id)) ||
+          byName(a, b),
+      );
+  }
+
+  /** Everyone but `me` who can still be written to or added to a group: not deactivated. */
+  active(me: number): User[] {
+    return this.others(me).filter((user) => user.deactivated !== true);
   }
 
   nickname(id: number): string {

@@ -22,6 +22,11 @@ export class Unread {
     for (const state of states) this.states.set(state.conversation_id, state);
   }
 
+  /** A conversation this person is no longer in asks for no attention. */
+  forget(conversationId: number): void {
+    this.states.delete(conversationId);
+  }
+
   state(conversationId: number): MemberState | undefined {
     return this.states.get(conversationId);
   }

@@ -16,6 +16,10 @@ interface Violation {
  * evaluated through the browser's debugging protocol, which the page's CSP (script-src 'self') does not govern.
  */
 export async function seriousViolations(page: Page): Promise<string[]> {
+  // Contrast is measured as drawn: a dialog still fading in would read as faint. Endless animations are not waited for.
+  await page.waitForFunction(() =>
+    document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity),
+  );
   await page.evaluate(AXE);
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(): Promise<{ violations: Violation[] }> } }).axe;

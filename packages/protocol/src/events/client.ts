@@ -7,12 +7,15 @@ import {
   MAX_CONTENT_LENGTH,
   MAX_EMOJI_LENGTH,
   MAX_GROUP_MEMBERS,
+  INVITE_MAX_USES_MAX,
+  INVITE_TTL_MAX_S,
+  MAX_GROUP_TITLE_LENGTH,
   MAX_TOKEN_LENGTH,
   SEARCH_PAGE_MAX,
   MAX_PUSH_ENDPOINT_LENGTH,
   SEARCH_QUERY_MAX_LENGTH,
 } from '../limits.js';
-import { Id, NotifyLevel } from '../models.js';
+import { Id, InvitePolicy, NotifyLevel } from '../models.js';
 
 export const Auth = event('auth', payload({ token: Type.String({ minLength: 1, maxLength: MAX_TOKEN_LENGTH }) }));
 
@@ -69,7 +72,16 @@ export const CatchUp = event(
   }),
 );
 
-export const CreateInvite = event('create_invite', payload({}));
+/** Refused with `forbidden` for a member when the invite policy is `admins`. */
+export const CreateInvite = event(
+  'create_invite',
+  payload({
+    /** Seconds until it expires; INVITE_TTL_DEFAULT_S when left out. */
+    expires_in: Type.Optional(Type.Integer({ minimum: 60, maximum: INVITE_TTL_MAX_S })),
+    /** How many people may join with it; one when left out. */
+    max_uses: Type.Optional(Type.Integer({ minimum: 1, maximum: INVITE_MAX_USES_MAX })),
+  }),
+);
 
 export const Ping = event('ping', payload({}));
 
@@ -130,6 +142,56 @@ export const Search = event(
   }),
 );
 
+/** The user's devices: one session each. */
+export const ListSessions = event('list_sessions', payload({}));
+
+/** Signs one of the user's devices out: its token stops working and its connections close (4007). */
+export const RevokeSession = event('revoke_session', payload({ session_id: Id }));
+
+/** Signs out every device of the user but the one asking. */
+export const RevokeOtherSessions = event('revoke_other_sessions', payload({}));
+
+/**
+ * A one-time link that signs another device in, valid for SIGN_IN_LINK_TTL_S. With `user_id` (admins only, for
+ * someone they outrank), it recovers a member's account who lost their devices.
+ */
+export const CreateSignInLink = event('create_sign_in_link', payload({ user_id: Type.Optional(Id) }));
+
+/** Admins: everyone on the server with their last activity. */
+export const ListMembers = event('list_members', payload({}));
+
+/** The owner makes a member an admin, or an admin a member again. */
+export const SetRole = event('set_role', payload({ user_id: Id, role: Type.Union([Type.Literal('admin'), Type.Literal('member')]) }));
+
+/** Admins: the account can no longer sign in; its sessions are revoked and its connections close (4008). */
+export const DeactivateUser = event('deactivate_user', payload({ user_id: Id }));
+
+/** Admins: a deactivated account may sign in again, through a sign-in link (its old sessions stay revoked). */
+export const ReactivateUser = event('reactivate_user', payload({ user_id: Id }));
+
+/** Admins: every invite made, newest first, and who may invite. */
+export const ListInvites = event('list_invites', payload({}));
+
+/** Admins: the invite can no longer be redeemed. */
+export const RevokeInvite = event('revoke_invite', payload({ code: Type.String({ minLength: 1, maxLength: 64 }) }));
+
+/** Admins: who may make invites. */
+export const SetInvitePolicy = event('set_invite_policy', payload({ policy: InvitePolicy }));
+
+const GroupTitle = Type.String({ maxLength: MAX_GROUP_TITLE_LENGTH * 4 });
+
+/** Any member names a group (an empty title removes the name). */
+export const RenameGroup = event('rename_group', payload({ conversation_id: Id, title: GroupTitle }));
+
+/** Any member adds people to a group, up to MAX_GROUP_MEMBERS; they see its history. */
+export const AddMembers = event('add_members', payload({ conversation_id: Id, user_ids: Type.Array(Id, { minItems: 1, maxItems: MAX_GROUP_MEMBERS }) }));
+
+/** The group's creator, or an admin, removes a member: they get none of its later changes. */
+export const RemoveMember = event('remove_member', payload({ conversation_id: Id, user_id: Id }));
+
+/** Leaves a group. */
+export const LeaveConversation = event('leave_conversation', payload({ conversation_id: Id }));
+
 const events = list(
   Auth,
   SendMessage,
@@ -150,6 +212,21 @@ const events = list(
   UnsubscribePush,
   SetNickname,
   Search,
+  ListSessions,
+  RevokeSession,
+  RevokeOtherSessions,
+  CreateSignInLink,
+  ListMembers,
+  SetRole,
+  DeactivateUser,
+  ReactivateUser,
+  ListInvites,
+  RevokeInvite,
+  SetInvitePolicy,
+  RenameGroup,
+  AddMembers,
+  RemoveMember,
+  LeaveConversation,
 );
 
 /** Every client → server event, keyed by its type. */

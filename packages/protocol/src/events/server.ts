@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { ERROR_CODES } from '../codes.js';
 import { byType, list, ChangeFrame, changeEvent, event, OPEN, payload, Seq } from '../envelope.js';
-import { Conversation, Id, MemberState, Message, User } from '../models.js';
+import { Conversation, Id, Invite, InvitePolicy, Member, MemberState, Message, User, Device } from '../models.js';
 
 /** Open: a later version may add codes; a client treats a code it does not know as a plain failure. */
 const Code = Type.Enum(ERROR_CODES, { [OPEN]: true });
@@ -28,6 +28,10 @@ export const AuthOk = event(
     member_states: Type.Optional(Type.Array(MemberState)),
     /** The server's Web Push (VAPID) public key, base64url: the `applicationServerKey` for `subscribe_push`. */
     push_key: Type.Optional(Type.String()),
+    /** The session of this connection's token, as `list_sessions` names it. */
+    session_id: Type.Optional(Id),
+    /** Who may make invites. */
+    invite_policy: Type.Optional(InvitePolicy),
   }),
 );
 
@@ -52,8 +56,29 @@ export const ConversationCreated = changeEvent('conversation_created', payload({
  */
 export const MemberStateUpdated = changeEvent('member_state_updated', payload({ state: MemberState }));
 
-/** Someone changed their nickname: the user as they are now. A change told to everyone (stream `all`). */
+/**
+ * Someone changed their nickname, or an admin changed their role or deactivated or reactivated them: the user as they
+ * are now. A change told to everyone (stream `all`).
+ */
 export const UserUpdated = changeEvent('user_updated', payload({ user: User }));
+
+/**
+ * A group was renamed or its members changed: the conversation as it is now, told to its members. A user no longer
+ * among `members` has left or was removed: they hear this once, in their own stream, and nothing of it after.
+ */
+export const ConversationUpdated = changeEvent('conversation_updated', payload({ conversation: Conversation }));
+
+/** Reply to `list_sessions`, `revoke_session` and `revoke_other_sessions`: the user's devices now, newest first. */
+export const Sessions = event('sessions', payload({ sessions: Type.Array(Device) }));
+
+/** Reply to `create_sign_in_link`: a link that signs a device in once as `user_id`, until `expires_at`. */
+export const SignInLink = event('sign_in_link', payload({ user_id: Id, code: Type.String(), url: Type.String(), expires_at: Type.Integer({ minimum: 0 }) }));
+
+/** Reply to `list_members`: everyone on the server, in order of joining. */
+export const Members = event('members', payload({ members: Type.Array(Member) }));
+
+/** Reply to `list_invites`, `revoke_invite` and `set_invite_policy`: every invite, newest first, and who may invite. */
+export const Invites = event('invites', payload({ invites: Type.Array(Invite), policy: InvitePolicy }));
 
 /** Someone redeemed an invite: a new user, already in the lobby. */
 export const UserJoined = changeEvent('user_joined', payload({ user: User }));
@@ -97,7 +122,15 @@ export const CaughtUp = event(
   }),
 );
 
-export const InviteCreated = event('invite_created', payload({ code: Type.String(), url: Type.String() }));
+export const InviteCreated = event(
+  'invite_created',
+  payload({
+    code: Type.String(),
+    url: Type.String(),
+    expires_at: Type.Optional(Type.Integer({ minimum: 0 })),
+    max_uses: Type.Optional(Type.Integer({ minimum: 1 })),
+  }),
+);
 
 export const ErrorEvent = event(
   'error',
@@ -136,7 +169,12 @@ const events = list(AuthOk,
   UserTyping,
   PushUpdated,
   SearchResults,
-  UserUpdated);
+  UserUpdated,
+  ConversationUpdated,
+  Sessions,
+  SignInLink,
+  Members,
+  Invites);
 
 /** Every server → client event, keyed by its type. */
 export const ServerEvents = byType(events);

@@ -13,6 +13,6 @@ export const CLIENT_EVENT_TYPES = /* @__PURE__ */ Object.keys(clientEventChecks)
 export const SERVER_EVENT_TYPES = /* @__PURE__ */ Object.keys(tolerantServerEventChecks) as ServerEventType[];
 
 /** The events that record a change and so carry `seq`, `prev` and `stream`. */
-export const CHANGE_EVENT_TYPES = ['message', 'message_updated', 'conversation_created', 'user_joined', 'member_state_updated', 'user_updated'] as const satisfies readonly ServerEventType[];
+export const CHANGE_EVENT_TYPES = ['message', 'message_updated', 'conversation_created', 'user_joined', 'member_state_updated', 'user_updated', 'conversation_updated'] as const satisfies readonly ServerEventType[];
 export type ChangeEventType = (typeof CHANGE_EVENT_TYPES)[number];
 export type ChangeEvent = ServerEventOf<ChangeEventType>;

@@ -1,6 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from './open.js';
 import { conversationMembers, conversations, users } from './schema.js';
+import { toUser, USER_COLUMNS } from './users.js';
 import type { ChangeLog } from './change-log.js';
 import type { CreatedConversation, DirectorySnapshot, NewConversation } from '../store.js';
 
@@ -19,7 +20,7 @@ export class ConversationRows {
     const p = sql.placeholder;
     this.insert = db
       .insert(conversations)
-      .values({ type: p('type'), dmKey: p('dmKey'), createdAt: p('createdAt') })
+      .values({ type: p('type'), dmKey: p('dmKey'), createdAt: p('createdAt'), createdBy: p('createdBy') })
       // Two people opening their DM at the same moment get the same one.
       .onConflictDoNothing({ target: conversations.dmKey })
       .returning({ id: conversations.id })
@@ -38,7 +39,7 @@ export class ConversationRows {
   }
 
   ensureLobby(createdAt: number): number {
-    return this.lobby.get()?.id ?? this.insert.get({ type: 'lobby', dmKey: null, createdAt })!.id;
+    return this.lobby.get()?.id ?? this.insert.get({ type: 'lobby', dmKey: null, createdAt, createdBy: null })!.id;
   }
 
   create(conversation: NewConversation): CreatedConversation {
@@ -46,7 +47,7 @@ export class ConversationRows {
   }
 
   private createNow(c: NewConversation): CreatedConversation {
-    const row = this.insert.get({ type: c.type, dmKey: c.dmKey, createdAt: c.createdAt });
+    const row = this.insert.get({ type: c.type, dmKey: c.dmKey, createdAt: c.createdAt, createdBy: c.createdBy });
     if (row === undefined) return this.byDmKey.get({ dmKey: c.dmKey })!;
     for (const userId of c.memberIds) this.insertMember.run({ conversationId: row.id, userId, createdAt: c.createdAt });
     const change = this.log.append('conversation_created', row.id, row.id, c.createdAt);
@@ -55,12 +56,14 @@ export class ConversationRows {
 
   snapshot(): DirectorySnapshot {
     return {
-      users: this.db.select({ id: users.id, nickname: users.nickname }).from(users).orderBy(asc(users.id)).all(),
+      users: this.db.select(USER_COLUMNS).from(users).orderBy(asc(users.id)).all().map(toUser),
       conversations: this.db
         .select({
           id: conversations.id,
           type: conversations.type,
           createdAt: conversations.createdAt,
+          title: conversations.title,
+          createdBy: conversations.createdBy,
           // One index probe per conversation, where a GROUP BY over messages would read the whole index.
           lastMessageId: sql<number | null>`(SELECT max(id) FROM messages WHERE conversation_id = ${conversations.id})`,
         })

@@ -5,6 +5,7 @@ import type { PushSubscriptionRow, PushTarget } from '../store.js';
 export class PushRows {
   private readonly readSetting;
   private readonly insertSetting;
+  private readonly replaceSetting;
   private readonly upsert;
   private readonly trim;
   private readonly remove;
@@ -16,6 +17,7 @@ export class PushRows {
     const client = db.$client;
     this.readSetting = client.prepare<[string], { value: string }>('SELECT value FROM settings WHERE name = ?');
     this.insertSetting = client.prepare<[string, string]>('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING');
+    this.replaceSetting = client.prepare<[string, string]>('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
     this.upsert = client.prepare<[PushSubscriptionRow]>(
       `INSERT INTO push_subscriptions (user_id, endpoint, p256dh, auth, created_at) VALUES (@userId, @endpoint, @p256dh, @auth, @createdAt)
        ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, p256dh = excluded.p256dh, auth = excluded.auth, created_at = excluded.created_at`,
@@ -40,6 +42,10 @@ export class PushRows {
     if (kept !== undefined) return kept.value;
     this.insertSetting.run(name, make());
     return this.readSetting.get(name)!.value;
+  }
+
+  putSetting(name: string, value: string): void {
+    this.replaceSetting.run(name, value);
   }
 
   save(subscription: PushSubscriptionRow, keep: number): void {

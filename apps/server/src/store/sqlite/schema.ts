@@ -8,10 +8,48 @@ export const users = sqliteTable('users', {
   nickname: text('nickname').notNull().unique(),
   /** NFKC + lower case: makes nicknames unique ignoring case. */
   nicknameKey: text('nickname_key').notNull().unique(),
-  /** SHA-256 (hex) of the bearer token; the token itself is never stored. */
-  token: text('token').notNull().unique(),
   createdAt: integer('created_at').notNull(),
+  /** 'owner' (the first to join) | 'admin'; null for a member. */
+  role: text('role', { enum: ['owner', 'admin'] }),
+  /** When an admin deactivated the account; null while it is active. */
+  deactivatedAt: integer('deactivated_at'),
 });
+
+/** One signed-in device: its bearer token, by hash. Signing out deletes the row. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** SHA-256 (hex) of the bearer token; the token itself is never stored. */
+    tokenHash: text('token_hash').notNull().unique(),
+    label: text('label').notNull(),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at').notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/** A one-time link that signs a device in as a user: for their next device, or to recover the account. */
+export const signInLinks = sqliteTable(
+  'sign_in_links',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** SHA-256 (hex) of the code: like a token, it signs in, so only its hash is kept. */
+    codeHash: text('code_hash').notNull().unique(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** Who made it: the user themselves, an admin, or null for the operator's command. */
+    createdBy: integer('created_by').references(() => users.id),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [index('sign_in_links_user_idx').on(t.userId)],
+);
 
 export const invites = sqliteTable(
   'invites',
@@ -22,6 +60,12 @@ export const invites = sqliteTable(
     usedBy: integer('used_by').references(() => users.id),
     createdAt: integer('created_at').notNull(),
     usedAt: integer('used_at'),
+    /** Null: it never expires. */
+    expiresAt: integer('expires_at'),
+    /** Null: any number of uses. */
+    maxUses: integer('max_uses'),
+    uses: integer('uses').notNull().default(0),
+    revokedAt: integer('revoked_at'),
   },
   (t) => [uniqueIndex('invites_code_idx').on(t.code)],
 );
@@ -32,6 +76,10 @@ export const conversations = sqliteTable('conversations', {
   /** "<low user id>:<high user id>" for a DM, so there is at most one DM per pair; null otherwise. */
   dmKey: text('dm_key').unique(),
   createdAt: integer('created_at').notNull(),
+  /** A group's name; null when it has none. */
+  title: text('title'),
+  /** Who made a group; null for the lobby and DMs. */
+  createdBy: integer('created_by').references(() => users.id),
 });
 
 export const conversationMembers = sqliteTable(
@@ -40,6 +88,11 @@ export const conversationMembers = sqliteTable(
     conversationId: integer('conversation_id').notNull(),
     userId: integer('user_id').notNull(),
     joinedAt: integer('joined_at').notNull(),
+    /**
+     * The change that added this member to a group they did not create (0 otherwise): catch-up shows them the
+     * conversation's changes after it, having told them of the conversation itself in their own stream.
+     */
+    joinedSeq: integer('joined_seq').notNull().default(0),
     /** The newest message this member has seen here; 0 when none. Only ever moves forward. */
     lastReadId: integer('last_read_id').notNull().default(0),
     /** 'all' | 'mentions' | 'none'; null: the conversation type's default. */
@@ -107,10 +160,13 @@ export const changes = sqliteTable(
   {
     seq: integer('seq').primaryKey({ autoIncrement: true }),
     /** The event type that tells it: message, message_updated, conversation_created, user_joined. */
-    kind: text('kind', { enum: ['message', 'message_updated', 'conversation_created', 'user_joined', 'member_state_updated', 'user_updated'] }).notNull(),
+    kind: text('kind', { enum: ['message', 'message_updated', 'conversation_created', 'user_joined', 'member_state_updated', 'user_updated', 'conversation_updated'] }).notNull(),
     /** Whose members may see it; null for a change everyone may see. */
     conversationId: integer('conversation_id').references(() => conversations.id),
-    /** The one user who may see it (their own state), who must also be a member of `conversation_id`; null: no such limit. */
+    /**
+     * The one user who may see it (their own state, or a conversation they were added to or removed from), who must
+     * also be a member of `conversation_id` when that is set; null: no such limit.
+     */
     userId: integer('user_id').references(() => users.id),
     /** The message, conversation or user it is about. */
     subjectId: integer('subject_id').notNull(),

@@ -1,5 +1,15 @@
-import type { Message, SearchTerms, User } from '@hearth/protocol';
+import type { Message, Role, SearchTerms } from '@hearth/protocol';
 import type {
+  AccountChange,
+  InviteRow,
+  MemberRow,
+  NewInvite,
+  NewSignInLink,
+  SessionRow,
+  SignedIn,
+  SignInLinkRow,
+  UseSignInLink,
+  UseSignInLinkOutcome,
   AppendedMessage,
   AppendRefusal,
   MessageDecision,
@@ -27,11 +37,13 @@ import type {
 import { Accounts } from './accounts.js';
 import { ChangeLog } from './change-log.js';
 import { ConversationRows } from './conversations.js';
+import { GroupRows } from './groups.js';
 import { MemberStateRows } from './member-states.js';
 import { PushRows } from './push.js';
 import { MessageRows } from './messages.js';
 import { openDatabase, type Db } from './open.js';
 import { SearchRows } from './search.js';
+import { SessionRows } from './sessions.js';
 
 /**
  * The Store over one SQLite file through better-sqlite3. Its calls run synchronously and return settled promises:
@@ -39,7 +51,9 @@ import { SearchRows } from './search.js';
  */
 export class SqliteStore implements Store {
   private readonly accounts: Accounts;
+  private readonly sessions: SessionRows;
   private readonly conversations: ConversationRows;
+  private readonly groups: GroupRows;
   private readonly messages: MessageRows;
   private readonly memberRows: MemberStateRows;
   private readonly push: PushRows;
@@ -52,8 +66,10 @@ export class SqliteStore implements Store {
 
   constructor(private readonly db: Db) {
     this.log = new ChangeLog(db);
-    this.accounts = new Accounts(db, this.log);
+    this.sessions = new SessionRows(db);
+    this.accounts = new Accounts(db, this.log, this.sessions);
     this.conversations = new ConversationRows(db, this.log);
+    this.groups = new GroupRows(db, this.log);
     this.messages = new MessageRows(db);
     this.memberRows = new MemberStateRows(db, this.log);
     this.push = new PushRows(db);
@@ -77,20 +93,66 @@ export class SqliteStore implements Store {
     return this.conversations.ensureLobby(createdAt);
   }
 
-  async userByTokenHash(tokenHash: string): Promise<User | undefined> {
-    return this.accounts.userByTokenHash(tokenHash);
+  async sessionByTokenHash(tokenHash: string): Promise<SignedIn | undefined> {
+    return this.sessions.byTokenHash(tokenHash);
+  }
+
+  async sessionsOf(userId: number): Promise<SessionRow[]> {
+    return this.sessions.of(userId);
+  }
+
+  async deleteSessions(userId: number, which: { only: number } | { except: number }): Promise<number[]> {
+    return this.sessions.delete(userId, which);
+  }
+
+  async touchSessions(ids: readonly number[], at: number): Promise<void> {
+    this.sessions.touch(ids, at);
+  }
+
+  async createSignInLink(link: NewSignInLink): Promise<void> {
+    this.sessions.createLink(link);
+  }
+
+  async signInLink(codeHash: string): Promise<SignInLinkRow | undefined> {
+    return this.sessions.linkByCode(codeHash);
+  }
+
+  async useSignInLink(use: UseSignInLink): Promise<UseSignInLinkOutcome> {
+    return this.sessions.use(use);
+  }
+
+  async setRole(userId: number, role: Role | null, at: number): Promise<AccountChange> {
+    const outcome = this.writing(() => this.accounts.setRole(userId, role, at));
+    return outcome === 'missing' ? outcome : this.committed(outcome);
+  }
+
+  async setDeactivated(userId: number, deactivated: boolean, at: number): Promise<AccountChange & { revoked?: number[] }> {
+    const outcome = this.writing(() => this.accounts.setDeactivated(userId, deactivated, at));
+    return outcome === 'missing' ? outcome : this.committed(outcome);
+  }
+
+  async members(): Promise<MemberRow[]> {
+    return this.accounts.members();
   }
 
   async rekeyNicknames(keyOf: (nickname: string) => string): Promise<number> {
     return this.accounts.rekeyNicknames(keyOf);
   }
 
-  async createInvite(code: string, createdBy: number | null, createdAt: number): Promise<void> {
-    this.accounts.createInvite(code, createdBy, createdAt);
+  async createInvite(invite: NewInvite): Promise<void> {
+    this.accounts.createInvite(invite);
   }
 
-  async inviteStatus(code: string): Promise<InviteStatus> {
-    return this.accounts.inviteStatus(code);
+  async inviteStatus(code: string, now: number): Promise<InviteStatus> {
+    return this.accounts.inviteStatus(code, now);
+  }
+
+  async invites(limit: number): Promise<InviteRow[]> {
+    return this.accounts.invites(limit);
+  }
+
+  async revokeInvite(code: string, at: number): Promise<boolean> {
+    return this.accounts.revokeInvite(code, at);
   }
 
   async unusedFirstInvite(): Promise<string | undefined> {
@@ -110,6 +172,18 @@ export class SqliteStore implements Store {
 
   async createConversation(conversation: NewConversation): Promise<CreatedConversation> {
     return this.committed(this.writing(() => this.conversations.create(conversation)));
+  }
+
+  async renameGroup(conversationId: number, title: string | null, at: number): Promise<ChangeRecord[]> {
+    return this.committedAll(this.writing(() => this.groups.rename(conversationId, title, at)));
+  }
+
+  async addMembers(conversationId: number, userIds: readonly number[], at: number): Promise<ChangeRecord[]> {
+    return this.committedAll(this.writing(() => this.groups.add(conversationId, userIds, at)));
+  }
+
+  async removeMember(conversationId: number, userId: number, at: number): Promise<ChangeRecord[]> {
+    return this.committedAll(this.writing(() => this.groups.remove(conversationId, userId, at)));
   }
 
   async appendMessages(batch: readonly NewMessage[]): Promise<AppendedMessage[]> {
@@ -165,6 +239,10 @@ export class SqliteStore implements Store {
 
   async setting(name: string, make: () => string): Promise<string> {
     return this.push.setting(name, make);
+  }
+
+  async putSetting(name: string, value: string): Promise<void> {
+    this.push.putSetting(name, value);
   }
 
   async savePushSubscription(subscription: PushSubscriptionRow, keep: number): Promise<void> {
@@ -252,6 +330,11 @@ export class SqliteStore implements Store {
   private committed<T extends { change?: ChangeRecord }>(outcome: T): T {
     if (outcome.change !== undefined) this.log.committed(outcome.change.seq);
     return outcome;
+  }
+
+  private committedAll(changes: ChangeRecord[]): ChangeRecord[] {
+    for (const change of changes) this.log.committed(change.seq);
+    return changes;
   }
 }
 

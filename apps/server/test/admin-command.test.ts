@@ -1,0 +1,55 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN } from './support/process.js';
+import { Peer, startTestServer, type TestServer } from './support/harness.js';
+
+const run = promisify(execFile);
+
+let server: TestServer;
+let tokens: Record<'olga' | 'ann', string>;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  tokens = { olga: (await server.join('olga')).token, ann: (await server.join('ann')).token };
+});
+afterAll(() => server.destroy().catch(() => undefined));
+
+/** Runs `npm run admin -- …` against the test server's database and port. */
+const admin = (...args: string[]) => run(process.execPath, [ADMIN, ...args, '--db', server.dbPath, '--port', String(server.port), '--public-url', server.publicUrl]);
+
+describe('npm run admin', () => {
+  it('lists everyone with role, status and devices while the server runs', async () => {
+    const { stdout } = await admin('members');
+    const lines = stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^id\s+nickname\s+role\s+status\s+last active \(UTC\)\s+devices$/);
+    expect(lines[1]).toMatch(/^1\s+olga\s+owner\s+active\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+1$/);
+    expect(lines[2]).toMatch(/^2\s+ann\s+member\s+active/);
+  });
+
+  it('makes a sign-in link that recovers an account on a new device while the server runs', async () => {
+    const { stdout } = await admin('sign-in-link', 'OLGA');
+    const url = /(http\S+\/signin\/(\S+))$/m.exec(stdout);
+    expect(url).not.toBeNull();
+    const res = await fetch(`${server.url}/api/sign-in/${url![2]}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"device":"Spare laptop"}' });
+    expect(res.status).toBe(201);
+    const peer = await Peer.signIn(server.wsUrl, ((await res.json()) as { token: string }).token);
+    expect(peer.seen('auth_ok')[0]!.payload.user).toMatchObject({ nickname: 'olga', role: 'owner' });
+    await peer.close();
+  });
+
+  it('refuses to change roles or deactivate while the server runs, and names nobody it does not know', async () => {
+    await expect(admin('make-owner', 'ann')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('is running') });
+    await expect(admin('sign-in-link', 'nobody')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('Nobody is called nobody') });
+    await expect(admin('launch')).rejects.toMatchObject({ code: 2, stdout: expect.stringContaining('Usage: npm run admin') });
+  });
+
+  it('hands the server to a new owner and deactivates a member once it is stopped', async () => {
+    await server.close();
+    expect((await admin('make-owner', 'ann')).stdout).toContain('ann is the owner now.');
+    expect((await admin('deactivate', 'olga')).stdout).toContain('olga is deactivated');
+    const { stdout } = await admin('members');
+    expect(stdout).toMatch(/^1\s+olga\s+admin\s+deactivated\s+-\s+0$/m);
+    expect(stdout).toMatch(/^2\s+ann\s+owner\s+active/m);
+  });
+});

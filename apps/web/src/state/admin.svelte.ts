@@ -1,0 +1,110 @@
+import type { ChatError } from '@hearth/client';
+import type { Invite, InvitePolicy, Member, ServerPayload, User } from '@hearth/protocol';
+import type { ChatState } from './chat.svelte.js';
+
+/** Where an invite stands for the admins' list. */
+export type InviteStatus = 'active' | 'expired' | 'used up' | 'revoked';
+
+export function inviteStatus(invite: Invite, now = Date.now() / 1000): InviteStatus {
+  if (invite.revoked) return 'revoked';
+  if (invite.max_uses !== undefined && invite.uses >= invite.max_uses) return 'used up';
+  if (invite.expires_at !== undefined && invite.expires_at <= now) return 'expired';
+  return 'active';
+}
+
+/**
+ * The administration panel's state: members and invites as the server lists them (asked again on opening and after
+ * each act), who may invite, and the admins' acts on them. A refusal is kept in `problem` for the panel to show.
+ */
+export class Administration {
+  private listed = $state.raw<Member[] | null>(null);
+  invites = $state.raw<Invite[] | null>(null);
+  problem = $state<string | null>(null);
+  /** What an act is under way for (a user id or an invite code), so its buttons wait. */
+  pending = $state<number | string | null>(null);
+
+  constructor(private readonly chat: ChatState) {}
+
+  /**
+   * Members in order of joining. A role given or an account deactivated reaches every page as `user_updated`, so the
+   * chat's copy of each user is newer than the list's, and who is online is the chat's to say.
+   */
+  readonly members: Member[] | null = $derived(
+    this.listed?.map((member) => ({
+      ...member,
+      user: this.chat.people.users.get(member.user.id) ?? member.user,
+      online: this.chat.people.isOnline(member.user.id),
+    })) ?? null,
+  );
+
+  get policy(): InvitePolicy {
+    return this.chat.invitePolicy;
+  }
+
+  refresh(): Promise<void> {
+    return Promise.all([this.refreshMembers(), this.refreshInvites()]).then(() => undefined);
+  }
+
+  async refreshMembers(): Promise<void> {
+    await this.act(null, async () => void (this.listed = await this.chat.account.members()), 'Could not list the members');
+  }
+
+  async refreshInvites(): Promise<void> {
+    await this.act(null, async () => this.showInvites(await this.chat.account.invites()), 'Could not list the invites');
+  }
+
+  deactivate(user: User): Promise<boolean> {
+    return this.actOn(user, () => this.chat.account.deactivateUser(user.id), `Could not deactivate ${user.nickname}`);
+  }
+
+  reactivate(user: User): Promise<boolean> {
+    return this.actOn(user, () => this.chat.account.reactivateUser(user.id), `Could not reactivate ${user.nickname}`);
+  }
+
+  /** The owner's: makes a member an admin, or an admin a member again. */
+  setRole(user: User, role: 'admin' | 'member'): Promise<boolean> {
+    return this.actOn(user, () => this.chat.account.setRole(user.id, role), `Could not change ${user.nickname}'s role`);
+  }
+
+  revokeInvite(code: string): Promise<boolean> {
+    return this.act(code, async () => this.showInvites(await this.chat.account.revokeInvite(code)), 'Could not revoke the invite');
+  }
+
+  setPolicy(policy: InvitePolicy): Promise<boolean> {
+    return this.act('policy', async () => this.showInvites(await this.chat.account.setInvitePolicy(policy)), 'Could not change who may invite');
+  }
+
+  /** A new invite, shown at the top of the list; undefined if the server refused (the reason is in `problem`). */
+  async createInvite(expiresIn: number, maxUses: number): Promise<ServerPayload<'invite_created'> | undefined> {
+    let created: ServerPayload<'invite_created'> | undefined;
+    const made = await this.act('new', async () => void (created = await this.chat.createInvite({ expiresIn, maxUses })), 'Could not create an invite');
+    if (made) await this.refreshInvites();
+    return created;
+  }
+
+  /** The user as changed reaches the chat as `user_updated` too; the list is asked again for its device counts. */
+  private async actOn(user: User, request: () => Promise<User>, failure: string): Promise<boolean> {
+    const done = await this.act(user.id, async () => void this.chat.people.join(await request()), failure);
+    if (done) await this.refreshMembers();
+    return done;
+  }
+
+  private showInvites({ invites, policy }: ServerPayload<'invites'>): void {
+    this.invites = invites;
+    this.chat.invitePolicy = policy;
+  }
+
+  private async act(pending: Administration['pending'], request: () => Promise<void>, failure: string): Promise<boolean> {
+    this.pending = pending;
+    this.problem = null;
+    try {
+      await request();
+      return true;
+    } catch (error) {
+      this.problem = `${failure}: ${(error as ChatError).message}`;
+      return false;
+    } finally {
+      this.pending = null;
+    }
+  }
+}
