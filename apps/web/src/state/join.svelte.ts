@@ -1,6 +1,7 @@
 import { checkNickname, ErrorCode } from '@hearth/protocol';
 import { ChatError, checkInvite, joinWithInvite } from '../lib/api.js';
 import type { StoredSession } from '../lib/session.js';
+import { attemptFailed } from '../lib/attempts.js';
 
 /** Where the invite stands: still being checked, ready to redeem, or why it cannot be. */
 export type InviteState = 'checking' | 'available' | 'not_found' | 'used' | 'expired' | 'revoked' | 'unreachable';
@@ -56,13 +57,8 @@ export class JoinFlow {
       case ErrorCode.InviteNotFound:
         this.invite = inviteStateOf(error.code);
         return;
-      case ErrorCode.RateLimited: {
-        const seconds = Math.max(1, Math.ceil((error.retry_after_ms ?? 10_000) / 1000));
-        this.problem = `Too many attempts. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
-        return;
-      }
       default:
-        this.problem = 'Could not reach the server. Check your connection and try again.';
+        this.problem = attemptFailed(error);
     }
   }
 }

@@ -1,6 +1,7 @@
 import { ErrorCode, SIGN_IN_LINK_TTL_S, type User } from '@hearth/protocol';
 import { ChatError, checkSignInLink, signInWithCode } from '../lib/api.js';
 import type { StoredSession } from '../lib/session.js';
+import { attemptFailed } from '../lib/attempts.js';
 
 /** Where a sign-in link stands: still being checked, ready to use, or why it cannot be. */
 export type SignInLinkState = 'checking' | 'available' | 'not_found' | 'expired' | 'deactivated' | 'unreachable';
@@ -55,13 +56,8 @@ export class SignInFlow {
       case ErrorCode.AccountDeactivated:
         this.link = linkStateOf(error.code);
         return;
-      case ErrorCode.RateLimited: {
-        const seconds = Math.max(1, Math.ceil((error.retry_after_ms ?? 10_000) / 1000));
-        this.problem = `Too many attempts. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
-        return;
-      }
       default:
-        this.problem = 'Could not reach the server. Check your connection and try again.';
+        this.problem = attemptFailed(error);
     }
   }
 }
