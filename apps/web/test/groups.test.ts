@@ -78,6 +78,7 @@ describe('a group’s members view', () => {
   });
 
   it('leaves the group after asking, and the others see them gone', async () => {
+    expect(await keptShell(cy.page)).toContain('Picnic');
     await cy.page.getByRole('button', { name: '3 members' }).click();
     const dialog = cy.page.getByRole('dialog', { name: '3 members' });
     await expect.poll(() => names(cy.page)).toEqual(['Cy', 'Ann', 'Ben']);
@@ -93,6 +94,8 @@ describe('a group’s members view', () => {
     await cy.page.getByRole('dialog').waitFor({ state: 'detached' });
     await expect.poll(() => heading(cy.page).textContent()).toBe('Lobby');
     expect(await sidebarItem(cy.page, 'Picnic').count()).toBe(0);
+    // What opens with no network no longer lists it either.
+    expect(await keptShell(cy.page)).not.toContain('Picnic');
     await expect.poll(() => ann.page.getByRole('button', { name: '2 members' }).count()).toBe(1);
   });
 
@@ -111,3 +114,8 @@ describe('a group’s members view', () => {
     expect([...ann.errors, ...cy.errors]).toEqual([]);
   });
 });
+
+/** The conversations this page keeps for opening with no network, as stored. */
+function keptShell(page: Page): Promise<string> {
+  return page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('hearth.shell.')).map((key) => localStorage.getItem(key)).join(''));
+}

@@ -117,14 +117,19 @@ export class ChatState {
     this.client.close();
   }
 
+  /** What opens with no network is the conversations as they are now: a group left is gone, a new one there. */
+  private keepShell(): void {
+    this.shells.set({ conversations: this.conversations, users: [...this.people.users.values()] });
+  }
+
   /** Brings the state up to date with one event from the server. */
   apply(event: ServerEvent): void {
     switch (event.type) {
       case 'auth_ok':
         this.signedIn(event.payload.user);
         this.people.reset(event.payload.users, event.payload.online_users);
-        this.shells.set({ conversations: event.payload.conversations, users: event.payload.users });
         this.conversations = event.payload.conversations;
+        this.keepShell();
         this.activity.clear();
         for (const c of event.payload.conversations) this.activity.set(c.id, c.last_message_id ?? 0);
         this.unread.reset(this.client.memberStates());
@@ -170,10 +175,10 @@ export class ChatState {
       case 'conversation_created':
         this.addConversation(event.payload.conversation);
         this.unread.set(this.client.memberState(event.payload.conversation.id));
-        return;
+        return this.keepShell();
       case 'conversation_updated':
         this.updateConversation(event.payload.conversation);
-        return;
+        return this.keepShell();
       case 'error':
         // Errors with an id reject the request that caused them, where they are shown.
         if (event.id === undefined) this.notice = event.payload.message;
