@@ -1,5 +1,37 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
+/** Files that test SQLite itself, or nothing of the store: run once, on SQLite. */
+const SQLITE_ONLY = [
+  'test/store/schema-matches-sql.test.ts', // schema.sql against SQLite's migrations
+  'test/store/search-plan.test.ts', // SQLite's query plan for FTS5
+  'test/store/accounts-migration.test.ts', // upgrading an old SQLite file
+  'test/backup.test.ts', // SQLite's online backup (a PostgreSQL database is backed up with pg_dump)
+  'test/hardening/slow-consumer.test.ts', // socket buffers and memory, on a server of its own
+  'test/ws/text-frame.test.ts', // no server
+  'test/config.test.ts', // no server
+  'test/bus/ordered-changes.test.ts', // no server
+];
+
+/** Several server processes on one PostgreSQL database and one Redis, whatever the other projects run on. */
+const CLUSTER = ['test/cluster/**/*.test.ts'];
+
 export default defineConfig({
-  test: { include: ['test/**/*.test.ts'], testTimeout: 20_000, hookTimeout: 20_000 },
+  test: {
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    // The PostgreSQL half spends much of its time waiting on the database server, so on two cores both halves
+    // together take about as long in two workers as SQLite's alone did in one.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // The whole suite on each store: `npm test` runs both, `npm run test:postgres` the second alone, each test
+    // server on a PostgreSQL database of its own (test/support/database.ts).
+    projects: [
+      { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts'], exclude: ['test/store/postgres-*.test.ts', ...CLUSTER] } },
+      {
+        extends: true,
+        test: { name: 'postgres', include: ['test/**/*.test.ts'], exclude: [...SQLITE_ONLY, ...CLUSTER], env: { HEARTH_TEST_DATABASE: 'postgres' } },
+      },
+      { extends: true, test: { name: 'cluster', include: CLUSTER } },
+    ],
+  },
 });

@@ -7,7 +7,7 @@ import { Directory } from './domain/directory.js';
 import { Sessions } from './domain/sessions.js';
 import { nowSeconds } from './domain/tokens.js';
 import type { MemberRow, Store } from './store/store.js';
-import { SqliteStore } from './store/sqlite/store.js';
+import { openStore } from './store/open-store.js';
 
 const USAGE = `Usage: npm run admin -- <command> [nickname] [server options, e.g. --db PATH --port N]
 
@@ -39,7 +39,7 @@ if (options === null || command === undefined || (command !== 'members' && name 
   if (OFFLINE.has(command) && (await serverAnswers(config))) {
     fail(`The server at port ${config.port} is running. Stop it first, or ask an admin to do this in the web app.`);
   } else {
-    const store = SqliteStore.open(config.dbPath, config.synchronous);
+    const store = await openStore(config);
     try {
       await run(store, command, name ?? '', publicUrl);
     } finally {

@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { INVITE_TTL_DEFAULT_S, nicknameKey } from '@hearth/protocol';
 import type { AddressInfo } from 'node:net';
+import { LocalBus, type Bus } from './bus/bus.js';
+import { joinCluster } from './bus/cluster.js';
 import { defaults, type Config, type ServerOptions } from './config.js';
 import { inviteUrl, type Context } from './context.js';
 import { Admin } from './domain/admin.js';
@@ -21,10 +23,10 @@ import { nowSeconds } from './domain/tokens.js';
 import { Users } from './domain/users.js';
 import { clientAddressBehind } from './http/client-address.js';
 import { createRouter } from './http/router.js';
-import { createLogger } from './log.js';
+import { createLogger, type Logger } from './log.js';
 import { Publisher } from './publish.js';
 import { UserLimits } from './rate-limit.js';
-import { SqliteStore } from './store/sqlite/store.js';
+import { openStore } from './store/open-store.js';
 import { Gateway } from './ws/gateway.js';
 import { Presence } from './ws/presence.js';
 import { SessionActivity } from './ws/session-activity.js';
@@ -51,7 +53,9 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const config: Config = { ...defaults, ...options };
   const log = createLogger(config.logLevel);
-  const store = SqliteStore.open(config.dbPath, config.synchronous);
+  // Processes on one bus must share what they store, and append to its log one at a time: PostgreSQL's advisory lock.
+  if (config.bus !== '' && config.database === '') throw new Error('--bus needs --database: the processes must share one PostgreSQL database');
+  const store = await openStore(config);
   const directory = new Directory();
   directory.lobbyId = await store.ensureLobby(nowSeconds());
   // Nicknames are unique by their key; when the rule that makes keys changes, stored keys follow it.
@@ -68,6 +72,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   await push.load();
   const invites = new Invites(store, directory);
   await invites.load();
+  const bus = await openBus(config, log);
   const ctx: Context = {
     config,
     publicUrl: '',
@@ -91,9 +96,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     presence,
     publisher,
     sendQueue: new SendQueue(messages, publisher, log),
-    userLimits: new UserLimits(config),
+    userLimits: new UserLimits(config, (name, rate, burst) => bus.limit(name, rate, burst)),
     typing: new TypingNotices(),
+    bus,
   };
+  feed.published = () => publisher.cursor;
+  const cluster = bus.shared ? await joinCluster(ctx, store) : undefined;
   const retention = { maxAgeDays: config.changeLogMaxAgeDays, maxRows: config.changeLogMaxRows };
   const trim = () => feed.trim(retention).catch((error: unknown) => log.error({ err: error }, 'trimming the change log failed'));
   await trim();
@@ -118,7 +126,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const firstInvite = directory.users.size === 0 ? await ctx.invites.firstInvite() : null;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  log.info({ port, publicUrl: ctx.publicUrl, db: config.dbPath }, 'listening');
+  log.info({ port, publicUrl: ctx.publicUrl, db: config.database === '' ? config.dbPath : 'postgres' }, 'listening');
 
   return {
     url,
@@ -135,15 +143,29 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       // Sends that arrived are stored and acknowledged while their sockets are still open to hear it. Frames still
       // waiting behind them are dropped with their connection; unacknowledged, they are retried by client_id.
       await ctx.sendQueue.flush();
+      // Changes waiting for a gap to fill go out now, while their requesters can still hear the reply.
+      await cluster?.settle();
       gateway.closeAll();
       http.closeAllConnections();
       await closed;
       await ctx.sendQueue.flush();
       await ctx.activity.flush();
+      await cluster?.settle();
+      cluster?.stop();
+      await bus.close();
       await store.close();
       log.info('stopped');
     },
   };
+}
+
+/** The bus to other processes the options name, or none: Redis's client is loaded only when asked for. */
+async function openBus(config: Config, log: Logger): Promise<Bus> {
+  if (config.bus === '') return new LocalBus();
+  const { RedisBus } = await import('./bus/redis-bus.js');
+  const bus = await RedisBus.connect(config.bus, config.heartbeatMs, log);
+  log.info({ process: bus.id }, 'joined the bus');
+  return bus;
 }
 
 function listen(http: Server, port: number, host: string): Promise<number> {

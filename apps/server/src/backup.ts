@@ -6,7 +6,10 @@ import { backupDatabase } from './store/sqlite/backup.js';
 const USAGE = 'Usage: npm run backup -- --out FILE [--db PATH]   (PATH: HEARTH_DB, default data/hearth.db)\n';
 
 const { values } = parseArgs({ options: { out: { type: 'string' }, db: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-if (values.help === true || values.out === undefined) {
+if (process.env.HEARTH_DATABASE) {
+  process.stderr.write('HEARTH_DATABASE names a PostgreSQL database: back it up with pg_dump. This command copies SQLite files.\n');
+  process.exitCode = 2;
+} else if (values.help === true || values.out === undefined) {
   process.stdout.write(USAGE);
   process.exitCode = values.help === true ? 0 : 2;
 } else {

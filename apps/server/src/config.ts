@@ -12,6 +12,14 @@ export const defaults = {
   host: '0.0.0.0',
   /** SQLite database file; created on first start. */
   dbPath: `${repoRoot}data/hearth.db`,
+  /** A PostgreSQL database (postgres://user@host/name) to keep everything in instead; '' means the SQLite file at dbPath. */
+  database: '',
+  /**
+   * A Redis server (redis://host:6379[/db][?prefix=name]) through which several server processes on one PostgreSQL
+   * database tell each other of changes, presence, typing and closed sessions, and share per-user limits; '' means
+   * this process is alone.
+   */
+  bus: '',
   /** The address people open; invite links and the Origin check use it. Defaults to http://localhost:<port>. */
   publicUrl: '',
   /** Further origins allowed to open a WebSocket (comma-separated in the environment). */
@@ -90,6 +98,10 @@ Options (environment variable in brackets):
   --port N             TCP port (HEARTH_PORT, default ${defaults.port})
   --host HOST          interface to listen on (HEARTH_HOST, default ${defaults.host})
   --db PATH            SQLite file (HEARTH_DB, default data/hearth.db)
+  --database URL       a PostgreSQL database instead, postgres://user:password@host:5432/name; it must exist, and
+                       its tables are made on first start (HEARTH_DATABASE, default none: the SQLite file)
+  --bus URL            a Redis server, redis://host:6379[/db][?prefix=NAME], shared by several processes serving one
+                       chat behind a load balancer; needs --database (HEARTH_BUS, default none: one process)
   --public-url URL     address people open, used in invite links (HEARTH_PUBLIC_URL, default http://localhost:PORT)
   --allowed-origins L  comma-separated extra origins for WebSockets (HEARTH_ALLOWED_ORIGINS)
   --trusted-proxies L  comma-separated addresses of reverse proxies whose X-Forwarded-For is believed (HEARTH_TRUSTED_PROXIES)
@@ -133,6 +145,8 @@ function parseOption(key: keyof Config, text: string): unknown {
     if (mode !== 'NORMAL' && mode !== 'FULL') throw new Error('--synchronous must be NORMAL or FULL');
     return mode;
   }
+  if (key === 'database' && !/^postgres(ql)?:\/\//.test(text)) throw new Error('--database must be a postgres:// URL');
+  if (key === 'bus' && !/^rediss?:\/\//.test(text)) throw new Error('--bus must be a redis:// URL');
   if (typeof fallback !== 'number') return text;
   const value = Number(text);
   const max = key === 'port' ? 65535 : Number.MAX_SAFE_INTEGER;

@@ -1,4 +1,5 @@
 import { JOIN_PATH, SIGN_IN_PATH } from '@hearth/protocol';
+import type { Bus } from './bus/bus.js';
 import type { Config } from './config.js';
 import type { Admin } from './domain/admin.js';
 import type { Conversations } from './domain/conversations.js';
@@ -49,6 +50,8 @@ export interface Context {
   sendQueue: SendQueue;
   userLimits: UserLimits;
   typing: TypingNotices;
+  /** The other server processes sharing the database; one that tells nobody anything when there are none. */
+  bus: Bus;
 }
 
 /** The link that opens the web app's join page for an invite. */

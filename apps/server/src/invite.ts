@@ -4,12 +4,12 @@ import { configFromArgs, defaults } from './config.js';
 import { inviteUrl } from './context.js';
 import { Directory } from './domain/directory.js';
 import { Invites } from './domain/invites.js';
-import { SqliteStore } from './store/sqlite/store.js';
+import { openStore } from './store/open-store.js';
 
 const options = configFromArgs(process.argv.slice(2), process.env);
 if (options !== null) {
   const config = { ...defaults, ...options };
-  const store = SqliteStore.open(config.dbPath, config.synchronous);
+  const store = await openStore(config);
   const { code } = await new Invites(store, new Directory()).create(null, INVITE_TTL_DEFAULT_S, 1);
   await store.close();
   const publicUrl = (config.publicUrl || `http://localhost:${config.port}`).replace(/\/+$/, '');

@@ -16,8 +16,8 @@ export interface Origin {
 /**
  * The one place committed changes go out: it brings the directory up to date, then decides who hears each change
  * and writes it to their sockets, serialised once. Changes are published in seq order, so every connection
- * receives them in that order. Today the audience is this process's sockets; a bus between processes plugs in
- * here, publishing what this process committed and feeding in what others did.
+ * receives them in that order. The audience is this process's sockets; with several processes the bus plugs in
+ * here (`cluster`), publishing what this process committed and feeding in what others did, all in seq order.
  */
 export class Publisher {
   readonly news: PresenceNews;
@@ -27,6 +27,11 @@ export class Publisher {
   private newestMessage: number;
   /** Told of each new message after it went out: Web Push reaches those with no connection open. */
   offline: { messagePublished(message: Message): void } | undefined;
+  /**
+   * With several processes (bus/cluster.ts): tells the others of what this one committed and what is typed here, and
+   * puts everyone's changes in seq order before `deliver` sends them. Without, a change goes out as it commits.
+   */
+  cluster: Cluster | undefined;
 
   constructor(
     private readonly presence: Presence,
@@ -40,9 +45,14 @@ export class Publisher {
     this.news = new PresenceNews(presence, (frames) => this.toEveryone(frames), presenceNewsMs);
   }
 
-  /** The seq of the newest change published: `auth_ok.cursor`. */
+  /** The seq of the newest change published: `auth_ok.cursor`. Every change below it has been published. */
   get cursor(): number {
     return this.published;
+  }
+
+  /** Whether every change up to `seq` has been published here, waiting a moment for the bus to bring what it has not yet. */
+  async reached(seq: number): Promise<boolean> {
+    return seq <= this.published || (this.cluster !== undefined && (await this.cluster.reached(seq)));
   }
 
   /** The id of the newest message published (0 if none): protocol 1 clients' cursor. */
@@ -50,7 +60,17 @@ export class Publisher {
     return this.newestMessage;
   }
 
+  /** A change this process committed. */
   publish(change: Change, origin?: Origin): void {
+    const json = JSON.stringify(change);
+    if (this.cluster === undefined) this.deliver(change, json, origin);
+    else this.cluster.committed(change, json, origin);
+    // Only the process that committed a message pushes it, so a device is notified once.
+    if (change.type === 'message') this.offline?.messagePublished(change.payload);
+  }
+
+  /** Sends a committed change, serialised once, to those of this process's connections that may see it. */
+  deliver(change: Change, json: string, origin?: Origin): void {
     // Changes are stored one transaction at a time and published as each commits, so seqs only rise here; were
     // one to come late, clients would take it for a duplicate, so it is worth an error in the log.
     if (change.seq <= this.published) this.log.error({ seq: change.seq, published: this.published }, 'change published out of order');
@@ -60,14 +80,17 @@ export class Publisher {
     if (change.type === 'user_updated') this.renamed(change.payload.user);
     // A newcomer's first message must not reach anyone before the news that they are here.
     this.news.flush();
-    const json = JSON.stringify(change);
     const frame = textFrame(json);
     const except = origin?.conn;
     if (change.stream === 'all') this.toEveryone(frame, except);
     else if (change.stream.startsWith('u')) this.toUsers([Number(change.stream.slice(1))], frame, except);
     else this.toConversation(Number(change.stream.slice(1)), frame, except);
-    if (origin !== undefined) origin.conn.sendRaw(origin.requestId === undefined ? frame : textFrame(withId(json, origin.requestId)));
-    if (change.type === 'message') this.offline?.messagePublished(change.payload);
+    if (origin !== undefined) this.answer(json, origin);
+  }
+
+  /** The reply to the request that made a change: the change's frame, with the request's id. */
+  answer(json: string, origin: Origin): void {
+    origin.conn.sendRaw(origin.requestId === undefined ? textFrame(json) : textFrame(withId(json, origin.requestId)));
   }
 
   /** The user's connections and the presence news carry the user as they are now. */
@@ -78,6 +101,12 @@ export class Publisher {
 
   /** Someone is typing: their conversation's other members online hear it, and none of their own connections. */
   typing(conversationId: number, userId: number): void {
+    this.cluster?.typing(conversationId, userId);
+    this.typingHere(conversationId, userId);
+  }
+
+  /** A typing notice for the members connected to this process. */
+  typingHere(conversationId: number, userId: number): void {
     const frame = textFrame(JSON.stringify({ type: 'user_typing', payload: { conversation_id: conversationId, user_id: userId } }));
     this.toConversation(conversationId, frame, (conn) => conn.user?.id === userId);
   }
@@ -100,6 +129,13 @@ export class Publisher {
   private toEveryone(frame: Frame, except?: Except): void {
     for (const conns of this.presence.all()) for (const conn of conns) if (!skips(except, conn)) conn.sendRaw(frame);
   }
+}
+
+/** What a bus adds to publishing when several processes share the database. */
+export interface Cluster {
+  committed(change: Change, json: string, origin?: Origin): void;
+  typing(conversationId: number, userId: number): void;
+  reached(seq: number): Promise<boolean>;
 }
 
 /** Who is left out of a delivery: one connection (the one the reply goes to), or those a test picks. */

@@ -50,32 +50,65 @@ export class KeyedLimiter<K = string> {
     return bucket.take();
   }
 
+  /** Takes up to `count` tokens one at a time, stopping at the first refused: how many were taken, and the wait for the next. */
+  takeUpTo(key: K, count: number): Taken {
+    for (let granted = 0; granted < count; granted++) {
+      const verdict = this.take(key);
+      if (!verdict.ok) return { granted, retryAfterMs: verdict.retryAfterMs };
+    }
+    return { granted: count, retryAfterMs: 0 };
+  }
+
   prune(): void {
     for (const [key, bucket] of this.buckets) if (bucket.isFull()) this.buckets.delete(key);
   }
 }
+
+/** Tokens taken in order: the first `granted` requests may go ahead; the next may try again after `retryAfterMs`. */
+export interface Taken {
+  granted: number;
+  retryAfterMs: number;
+}
+
+/**
+ * A limit per user: this process's buckets, or, with several processes behind one address, buckets they share
+ * (bus/shared-limits.ts), which answer asynchronously.
+ */
+export interface UserLimit {
+  takeUpTo(userId: number, count: number): Taken | Promise<Taken>;
+  prune(): void;
+}
+
+/** Makes one of the user limits; `name` tells shared buckets apart. */
+export type MakeLimit = (name: string, ratePerSecond: number, burst: number) => UserLimit;
+
+const localLimit: MakeLimit = (_name, rate, burst) => new KeyedLimiter<number>(rate, burst);
 
 /**
  * Limits that follow a user across all their connections (tabs, devices, bots): a user with twelve connections may
  * not send or invite twelve times as fast as one.
  */
 export class UserLimits {
-  readonly sends: KeyedLimiter<number>;
-  readonly invites: KeyedLimiter<number>;
+  readonly sends: UserLimit;
+  readonly invites: UserLimit;
   /** A search reads far more than any other request: one user's many connections must not add up to a flood of them. */
-  readonly searches: KeyedLimiter<number>;
+  readonly searches: UserLimit;
 
-  constructor(config: {
-    sendsPerSecondPerUser: number;
-    sendBurstPerUser: number;
-    invitesPerMinutePerUser: number;
-    inviteBurstPerUser: number;
-    searchesPerSecondPerUser: number;
-    searchBurstPerUser: number;
-  }) {
-    this.sends = new KeyedLimiter(config.sendsPerSecondPerUser, config.sendBurstPerUser);
-    this.invites = new KeyedLimiter(config.invitesPerMinutePerUser / 60, config.inviteBurstPerUser);
-    this.searches = new KeyedLimiter(config.searchesPerSecondPerUser, config.searchBurstPerUser);
+  constructor(
+    config: {
+      sendsPerSecondPerUser: number;
+      sendBurstPerUser: number;
+      invitesPerMinutePerUser: number;
+      inviteBurstPerUser: number;
+      searchesPerSecondPerUser: number;
+      searchBurstPerUser: number;
+    },
+    /** Several processes share each user's buckets, so a user's connections spread over them add up as on one. */
+    make: MakeLimit = localLimit,
+  ) {
+    this.sends = make('sends', config.sendsPerSecondPerUser, config.sendBurstPerUser);
+    this.invites = make('invites', config.invitesPerMinutePerUser / 60, config.inviteBurstPerUser);
+    this.searches = make('searches', config.searchesPerSecondPerUser, config.searchBurstPerUser);
   }
 
   prune(): void {

@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => server.destroy().catch(() => undefined));
 
 /** Runs `npm run admin -- …` against the test server's database and port. */
-const admin = (...args: string[]) => run(process.execPath, [ADMIN, ...args, '--db', server.dbPath, '--port', String(server.port), '--public-url', server.publicUrl]);
+const admin = (...args: string[]) => run(process.execPath, [ADMIN, ...args, ...server.db.args, '--port', String(server.port), '--public-url', server.publicUrl]);
 
 describe('npm run admin', () => {
   it('lists everyone with role, status and devices while the server runs', async () => {

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { CloseCode, ErrorCode, signInPath } from '@hearth/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catchUp, Peer, redeem, settle, startTestServer, type TestServer } from './support/harness.js';
@@ -19,11 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.destroy());
 
-function tamper(sql: string, ...params: unknown[]): void {
-  const db = new Database(server.dbPath);
-  db.prepare(sql).run(...params);
-  db.close();
-}
+const tamper = (sql: string, ...params: unknown[]) => server.db.run(sql, params);
 
 const codeOf = (url: string) => url.split('/join/')[1]!;
 
@@ -113,7 +108,7 @@ describe('invites', () => {
     if (plain.type !== 'invite_created') throw new Error(plain.type);
     expect(plain.payload.max_uses).toBe(1);
     expect(plain.payload.expires_at! - Math.floor(Date.now() / 1000)).toBeGreaterThan(7 * 86_400 - 10);
-    tamper('UPDATE invites SET expires_at = 1 WHERE code = ?', codeOf(plain.payload.url));
+    await tamper('UPDATE invites SET expires_at = 1 WHERE code = ?', codeOf(plain.payload.url));
     expect(await redeem(server.url, codeOf(plain.payload.url), 'late')).toMatchObject({ status: 410, body: { error: { code: ErrorCode.InviteExpired } } });
     const status = await fetch(`${server.url}/api/invites/${codeOf(plain.payload.url)}`);
     expect(status.status).toBe(410);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { startServer } from '../src/app.js';
 import { configFromArgs, defaults } from '../src/config.js';
 
 describe('server configuration', () => {
@@ -18,10 +19,19 @@ describe('server configuration', () => {
     });
   });
 
-  it('refuses a limit that is not a number and a port out of range', () => {
+  it('refuses a limit that is not a number, a port out of range and a database that is not PostgreSQL', () => {
     expect(() => configFromArgs(['--max-frame-bytes', 'lots'], {})).toThrow(/--max-frame-bytes/);
     expect(() => configFromArgs(['--port', '70000'], {})).toThrow(/--port/);
     expect(() => configFromArgs(['--synchronous', 'OFF'], {})).toThrow(/NORMAL or FULL/);
+    expect(() => configFromArgs(['--database', 'chat.db'], {})).toThrow(/postgres:\/\//);
+    expect(configFromArgs([], { HEARTH_DATABASE: 'postgres://chat@db/hearth' })).toEqual({ database: 'postgres://chat@db/hearth' });
+  });
+
+  it('takes a Redis bus for several processes, and refuses one that is not Redis or comes without PostgreSQL', async () => {
+    expect(configFromArgs(['--bus', 'redis://10.0.0.5:6379?prefix=chat'], {})).toEqual({ bus: 'redis://10.0.0.5:6379?prefix=chat' });
+    expect(configFromArgs([], { HEARTH_BUS: 'rediss://cache.internal' })).toEqual({ bus: 'rediss://cache.internal' });
+    expect(() => configFromArgs(['--bus', 'nats://bus'], {})).toThrow(/redis:\/\//);
+    await expect(startServer({ bus: 'redis://127.0.0.1:6379', dbPath: ':memory:', logLevel: 'silent' })).rejects.toThrow(/--database/);
   });
 
   it('leaves out what was not given, so the defaults apply', () => {

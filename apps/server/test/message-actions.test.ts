@@ -106,7 +106,10 @@ describe('deleting', () => {
     expect(page.payload.messages.find((m) => m.id === answer.id)?.quote).toEqual({ user_id: alice.user.id, excerpt: '', deleted: true });
 
     const needle = Buffer.from(secret.slice(0, 36));
-    for (const file of [server.dbPath, `${server.dbPath}-wal`]) {
+    // PostgreSQL keeps an old row version in its files until VACUUM reuses the space (see PostgresStore.updateMessage):
+    // there, no row may hold the text.
+    if (server.db.dialect === 'postgres') expect(await server.db.all('SELECT id FROM messages WHERE strpos(content, ?) > 0', needle.toString())).toEqual([]);
+    for (const file of server.db.dialect === 'sqlite' ? [server.dbPath, `${server.dbPath}-wal`] : []) {
       let bytes: Buffer;
       try {
         bytes = readFileSync(file);

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { MAX_CONTENT_LENGTH } from '@hearth/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Peer, settle, startTestServer, type TestServer } from './support/harness.js';
@@ -44,10 +43,8 @@ describe('messaging in the lobby', () => {
     const a = await Peer.signIn(server.wsUrl, alice.token);
     const reply = await a.request('send_message', { conversation_id: lobbyId, content: 'durable', client_id: 'd1' });
     if (reply.type !== 'message') throw new Error(reply.type);
-    const reader = new Database(server.dbPath, { readonly: true });
-    const row = reader.prepare('SELECT content FROM messages WHERE id = ?').get(reply.payload.id) as { content: string };
-    reader.close();
-    expect(row.content).toBe('durable');
+    const [row] = await server.db.all<{ content: string }>('SELECT content FROM messages WHERE id = ?', reply.payload.id);
+    expect(row!.content).toBe('durable');
     await a.close();
   });
 
@@ -84,10 +81,7 @@ describe('messaging in the lobby', () => {
     expect(long.type === 'error' && long.payload.code).toBe('content_too_long');
     const exact = await a.request('send_message', { conversation_id: lobbyId, content: 'x'.repeat(MAX_CONTENT_LENGTH), client_id: 'e3' });
     expect(exact.type).toBe('message');
-    const reader = new Database(server.dbPath, { readonly: true });
-    const count = reader.prepare("SELECT count(*) AS n FROM messages WHERE client_id IN ('e1', 'e2')").get() as { n: number };
-    reader.close();
-    expect(count.n).toBe(0);
+    expect(await server.db.all("SELECT count(*) AS n FROM messages WHERE client_id IN ('e1', 'e2')")).toEqual([{ n: 0 }]);
     await a.close();
   });
 });

@@ -1,7 +1,6 @@
 import { createECDH, randomBytes, type ECDH } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Database from 'better-sqlite3';
 import { ErrorCode, mentionToken, type PushNotification } from '@hearth/protocol';
 import ece from 'http_ece';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,12 +79,8 @@ async function say(token: string, conversationId: number, content: string): Prom
   await peer.close();
 }
 
-const subscriptionCount = (endpoint: string): number => {
-  const db = new Database(server.dbPath, { readonly: true });
-  const { n } = db.prepare('SELECT count(*) AS n FROM push_subscriptions WHERE endpoint = ?').get(endpoint) as { n: number };
-  db.close();
-  return n;
-};
+const subscriptionCount = async (endpoint: string): Promise<number> =>
+  (await server.db.all<{ n: number }>('SELECT count(*) AS n FROM push_subscriptions WHERE endpoint = ?', endpoint))[0]!.n;
 
 beforeAll(async () => {
   await service.start();
@@ -102,7 +97,7 @@ beforeAll(async () => {
   await a.close();
 });
 afterAll(async () => {
-  server.destroy();
+  await server.destroy();
   await service.stop();
 });
 
@@ -154,7 +149,7 @@ describe('Web Push', () => {
     const old = device('cat-old-phone');
     await subscribe(tokens.cat, old);
     service.status.set(old.path, 410);
-    expect(subscriptionCount(old.endpoint)).toBe(1);
+    expect(await subscriptionCount(old.endpoint)).toBe(1);
     await say(tokens.ben, lobbyId, `${mentionToken(ids.cat)} still there?`);
     await expect.poll(() => service.to(old.path).length).toBe(1);
     await expect.poll(() => subscriptionCount(old.endpoint)).toBe(0);
@@ -170,7 +165,7 @@ describe('Web Push', () => {
     const reply = await peer.request('unsubscribe_push', { endpoint: phone.endpoint });
     expect(reply).toMatchObject({ type: 'push_updated', payload: { subscribed: false } });
     await peer.close();
-    expect(subscriptionCount(phone.endpoint)).toBe(0);
+    expect(await subscriptionCount(phone.endpoint)).toBe(0);
   });
 
   it('refuses endpoints that would make the server post into its own network', async () => {

@@ -162,15 +162,20 @@ describe('what matches', () => {
     const secret = `жvorpal${Date.now()}`;
     const message = await send(a, lobbyId, `the code is ${secret}`);
     expect(ids(await found(b, secret))).toEqual([message.id]);
-    const db = new Database(server.dbPath);
-    db.pragma('wal_checkpoint(TRUNCATE)');
-    db.close();
-    expect(readFileSync(server.dbPath).includes(Buffer.from(secret)), 'the word is in the index before').toBe(true);
+    // The files are SQLite's to check: PostgreSQL keeps an old row version until VACUUM reuses the space (see
+    // PostgresStore.updateMessage), so there the searches alone are checked.
+    const files = server.db.dialect === 'sqlite' ? [server.dbPath, `${server.dbPath}-wal`] : [];
+    if (files.length > 0) {
+      const db = new Database(server.dbPath);
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.close();
+      expect(readFileSync(server.dbPath).includes(Buffer.from(secret)), 'the word is in the index before').toBe(true);
+    }
 
     expect((await a.request('delete_message', { message_id: message.id })).type).toBe('message_updated');
     expect(ids(await found(b, secret))).toEqual([]);
     expect(ids(await found(b, 'code', { user_id: alice.user.id }))).not.toContain(message.id);
-    for (const file of [server.dbPath, `${server.dbPath}-wal`]) {
+    for (const file of files) {
       let bytes: Buffer;
       try {
         bytes = readFileSync(file);

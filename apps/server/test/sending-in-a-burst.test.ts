@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import type { Message } from '@hearth/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Peer, settle, startTestServer, type TestServer } from './support/harness.js';
@@ -27,13 +26,8 @@ interface StoredRow {
   client_id: string;
 }
 
-/** Rows whose client_id starts with a prefix, read straight from the database file. */
-function storedWith(prefix: string): StoredRow[] {
-  const db = new Database(server.dbPath, { readonly: true });
-  const rows = db.prepare('SELECT id, user_id, client_id FROM messages WHERE client_id LIKE ? ORDER BY id').all(`${prefix}%`) as StoredRow[];
-  db.close();
-  return rows;
-}
+/** Rows whose client_id starts with a prefix, read straight from the database. */
+const storedWith = (prefix: string) => server.db.all<StoredRow>('SELECT id, user_id, client_id FROM messages WHERE client_id LIKE ? ORDER BY id', `${prefix}%`);
 
 /** Every message a peer heard, acknowledgements and deliveries alike. */
 const heard = (peer: Peer): Message[] => peer.seen('message').map((e) => e.payload);
@@ -62,7 +56,7 @@ describe('sends that arrive together', () => {
     }
     await settle();
 
-    const stored = storedWith('burst-');
+    const stored = await storedWith('burst-');
     expect(stored).toHaveLength(senders.length * each);
     expect(new Set(stored.map((r) => `${r.user_id}:${r.client_id}`)).size).toBe(stored.length);
     for (const { name, peer } of senders) {
@@ -94,7 +88,7 @@ describe('sends that arrive together', () => {
 
     if (first.type !== 'message' || retry.type !== 'message') throw new Error(`${first.type}, ${retry.type}`);
     expect(retry.payload).toEqual(first.payload);
-    expect(storedWith('twice-1')).toEqual([{ id: first.payload.id, user_id: alice.user.id, client_id: 'twice-1' }]);
+    expect(await storedWith('twice-1')).toEqual([{ id: first.payload.id, user_id: alice.user.id, client_id: 'twice-1' }]);
     for (const peer of [b, otherTab]) expect(heard(peer).filter((m) => m.client_id === 'twice-1')).toEqual([first.payload]);
     expect(heard(a).filter((m) => m.client_id === 'twice-1')).toHaveLength(2);
     await Promise.all([a.close(), otherTab.close(), b.close()]);
@@ -112,7 +106,7 @@ describe('sends that arrive together', () => {
 
     expect(replies.map((e) => e.type)).toEqual(['message', 'error', 'message']);
     expect(replies[1]!.type === 'error' && replies[1]!.payload.code).toBe('conversation_not_found');
-    expect(storedWith('mixed-').map((r) => r.client_id)).toEqual(['mixed-1', 'mixed-3']);
+    expect((await storedWith('mixed-')).map((r) => r.client_id)).toEqual(['mixed-1', 'mixed-3']);
     expect(heard(b).map((m) => m.client_id)).toEqual(['mixed-1', 'mixed-3']);
     await Promise.all([c.close(), b.close()]);
   });
@@ -120,10 +114,9 @@ describe('sends that arrive together', () => {
   it('all get internal_error when their transaction fails, none is stored, and a retry afterwards is stored once', async () => {
     const a = await Peer.signIn(server.wsUrl, alice.token);
     const b = await Peer.signIn(server.wsUrl, bob.token);
-    const db = new Database(server.dbPath);
-    // A real SQLite failure in the middle of the batch, after the first row was inserted, that ends the transaction
+    // A real database failure in the middle of the batch, after the first row was inserted, that ends the transaction
     // (a row refused with the transaction still open fails alone: test/hardening/batch.test.ts).
-    db.exec(`CREATE TRIGGER refuse_boom BEFORE INSERT ON messages WHEN NEW.content = 'boom' BEGIN SELECT RAISE(ROLLBACK, 'boom'); END`);
+    const allow = await server.db.refuseMessages('boom', 'transaction');
     const sends = [
       { conversation_id: lobbyId, content: 'before', client_id: 'failed-1' },
       { conversation_id: lobbyId, content: 'boom', client_id: 'failed-2' },
@@ -132,14 +125,13 @@ describe('sends that arrive together', () => {
     sends.forEach((payload, i) => a.send('send_message', payload, `f${i}`));
     const replies = await Promise.all(sends.map((_, i) => a.waitFor((e) => e.id === `f${i}`)));
     expect(replies.map((e) => e.type === 'error' && e.payload.code)).toEqual(['internal_error', 'internal_error', 'internal_error']);
-    expect(storedWith('failed-')).toEqual([]);
+    expect(await storedWith('failed-')).toEqual([]);
 
-    db.exec('DROP TRIGGER refuse_boom');
-    db.close();
+    await allow();
     for (const payload of sends) expect((await a.request('send_message', payload)).type).toBe('message');
     await b.next('message', (e) => e.payload.client_id === 'failed-3');
     await settle();
-    expect(storedWith('failed-').map((r) => r.client_id)).toEqual(['failed-1', 'failed-2', 'failed-3']);
+    expect((await storedWith('failed-')).map((r) => r.client_id)).toEqual(['failed-1', 'failed-2', 'failed-3']);
     expect(heard(b).map((m) => m.client_id)).toEqual(['failed-1', 'failed-2', 'failed-3']);
     await Promise.all([a.close(), b.close()]);
   });
@@ -181,7 +173,7 @@ describe('sends that arrive together', () => {
     a.send('send_message', { conversation_id: lobbyId, content: 'bye', client_id: 'gone-1' }, 'g1');
     a.socket.terminate();
     const delivered = await b.next('message', (e) => e.payload.client_id === 'gone-1');
-    expect(storedWith('gone-')).toEqual([{ id: delivered.payload.id, user_id: alice.user.id, client_id: 'gone-1' }]);
+    expect(await storedWith('gone-')).toEqual([{ id: delivered.payload.id, user_id: alice.user.id, client_id: 'gone-1' }]);
     await b.close();
   });
 });

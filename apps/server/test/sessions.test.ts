@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { CloseCode, ErrorCode, signInPath } from '@hearth/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Peer, startTestServer, type TestServer } from './support/harness.js';
@@ -40,11 +39,7 @@ async function secondDevice(peer: Peer, device = 'Phone'): Promise<{ token: stri
   return { token: signedIn.body.token, peer: await Peer.signIn(server.wsUrl, signedIn.body.token) };
 }
 
-function tamper(sql: string, ...params: unknown[]): void {
-  const db = new Database(server.dbPath);
-  db.prepare(sql).run(...params);
-  db.close();
-}
+const tamper = (sql: string, ...params: unknown[]) => server.db.run(sql, params);
 
 describe('a sign-in link', () => {
   it('signs another device in once as the same person, with a session of its own named as it asked', async () => {
@@ -83,7 +78,7 @@ describe('a sign-in link', () => {
   it('is refused once expired, when unknown, and to the second of two devices racing for it', async () => {
     const a = await Peer.signIn(server.wsUrl, ann.token);
     const stale = await linkFor(a);
-    tamper('UPDATE sign_in_links SET expires_at = 1');
+    await tamper('UPDATE sign_in_links SET expires_at = 1');
     expect(await useLink(stale)).toMatchObject({ status: 410, body: { error: { code: ErrorCode.SignInLinkExpired } } });
     expect(await linkStatus('nothing-like-a-code')).toMatchObject({ status: 404, body: { error: { code: ErrorCode.SignInLinkNotFound } } });
     expect(await useLink('nothing-like-a-code')).toMatchObject({ status: 404, body: { error: { code: ErrorCode.SignInLinkNotFound } } });

@@ -36,6 +36,18 @@ export class Directory {
     for (const m of snapshot.members) this.addMember(m.conversationId, m.userId);
   }
 
+  /**
+   * Loads everything again, as it is now: for a process that read changes made elsewhere from the log, which tells
+   * what a change was about but not the whole of a new conversation or user.
+   */
+  reload(snapshot: DirectorySnapshot): void {
+    this.users.clear();
+    this.conversations.clear();
+    this.byUser.clear();
+    this.load(snapshot);
+    this.usersVersion += 1;
+  }
+
   /** Brings the mirror up to date with a committed change. */
   apply(change: ChangeEvent): void {
     switch (change.type) {

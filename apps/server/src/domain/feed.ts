@@ -40,6 +40,13 @@ function supersededUpdates(rows: readonly LoggedChange[]): Set<number> {
 
 /** The change log as users read it: catch-up pages of what each may see, and trimming of what nobody needs. */
 export class Feed {
+  /**
+   * The newest seq this process has published. With several processes sharing the log, changes others committed
+   * reach this one by the bus, and the log's head as this process knows it lags them; everything up to what it
+   * published is committed, so a catch-up may read that far.
+   */
+  published: () => number = () => 0;
+
   constructor(
     private readonly store: Store,
     private readonly directory: Directory,
@@ -52,7 +59,9 @@ export class Feed {
    * `cursor` is the last change read for this page, so a change whose subject is gone is passed over, not lost.
    */
   async catchUp(actor: User, input: ClientPayload<'catch_up'>): Promise<Result<ServerPayload<'caught_up'>>> {
-    const { horizon, head } = await this.store.logBounds();
+    const bounds = await this.store.logBounds();
+    const horizon = bounds.horizon;
+    const head = Math.max(bounds.head, this.published());
     if (input.after < horizon || input.after > head) {
       return refuse(ErrorCode.ResyncRequired, 'This cursor is older than the changes the server keeps; reload and continue from auth_ok.cursor');
     }

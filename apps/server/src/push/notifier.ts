@@ -42,7 +42,7 @@ export class PushNotifier {
     const members = conversation.type === 'lobby' ? this.subscriptions.subscribers : conversation.members;
     const found: number[] = [];
     for (const id of members) {
-      if (id !== message.user_id && this.subscriptions.subscribers.has(id) && this.presence.countOf(id) === 0) found.push(id);
+      if (id !== message.user_id && this.subscriptions.subscribers.has(id) && !this.presence.isOnline(id)) found.push(id);
     }
     return found;
   }

@@ -39,6 +39,12 @@ export class PushSubscriptions {
     await this.refresh(userId);
   }
 
+  /** Another server process changed this user's subscriptions: whether they have any is read again. */
+  async reload(userId: number): Promise<void> {
+    if ((await this.store.pushSubscribers()).includes(userId)) this.subscribers.add(userId);
+    else this.subscribers.delete(userId);
+  }
+
   private async refresh(userId: number): Promise<void> {
     if (!(await this.store.pushSubscribers()).includes(userId)) this.subscribers.delete(userId);
   }

@@ -128,6 +128,12 @@ export interface Store {
    * everyone's), oldest first, at most `limit`; a message change comes with the message.
    */
   changesFor(userId: number, after: number, upTo: number, limit: number): Promise<LoggedChange[]>;
+  /**
+   * Every change with a seq in (after, upTo], whoever may see it, oldest first, at most `limit`; a message change comes
+   * with the message, a member state change with the state while it is current. What a server process that missed
+   * some of the others' changes on the bus reads to deliver them in order.
+   */
+  changesBetween(after: number, upTo: number, limit: number): Promise<LoggedChange[]>;
   /** What the log holds: changes after `horizon`, up to `head`. */
   logBounds(): Promise<LogBounds>;
   /** Deletes the oldest changes made before `createdBefore`, or beyond the newest `keepRows`; never the newest. */

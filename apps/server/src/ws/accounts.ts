@@ -3,20 +3,35 @@ import { inviteUrl, signInUrl, type Context } from '../context.js';
 import type { AccountChanged } from '../domain/admin.js';
 import type { Result } from '../domain/result.js';
 import type { InviteRow } from '../store/store.js';
+import type { Signal } from '../bus/bus.js';
 import type { Connection } from './connection.js';
+import type { Presence } from './presence.js';
 import { limitedBy, type Handler } from './dispatch.js';
 
 // Requests about accounts: the user's own devices, and what admins do to members and invites.
+
+type CloseSignal = Extract<Signal, { type: 'close' }>;
 
 export async function replySessions(ctx: Context, conn: Connection, id: string | undefined): Promise<void> {
   conn.reply('sessions', { sessions: await ctx.sessions.list(conn.user!, conn.sessionId) }, id);
 }
 
-/** The sessions' connections close at once: a signed-out device keeps nothing open. */
+/** The sessions' connections close at once, on every process: a signed-out device keeps nothing open. */
 function closeSessions(ctx: Context, userId: number, sessionIds: readonly number[]): void {
-  const revoked = new Set(sessionIds);
-  for (const conn of ctx.presence.connectionsOf(userId) ?? []) {
-    if (conn.sessionId !== undefined && revoked.has(conn.sessionId)) conn.drop(CloseCode.SessionRevoked, 'signed out');
+  closeEverywhere(ctx, { type: 'close', user_id: userId, session_ids: [...sessionIds], code: CloseCode.SessionRevoked, reason: 'signed out' });
+}
+
+/** Closes connections wherever they are: this process's here, the others' when they hear the signal. */
+function closeEverywhere(ctx: Context, signal: CloseSignal): void {
+  ctx.bus.signal(signal);
+  closeHere(ctx.presence, signal);
+}
+
+/** Closes this process's connections that a `close` signal names: some sessions of a user, or all of them. */
+export function closeHere(presence: Presence, signal: CloseSignal): void {
+  const sessions = signal.session_ids === undefined ? undefined : new Set(signal.session_ids);
+  for (const conn of presence.connectionsOf(signal.user_id) ?? []) {
+    if (sessions === undefined || (conn.sessionId !== undefined && sessions.has(conn.sessionId))) conn.drop(signal.code, signal.reason);
   }
 }
 
@@ -35,7 +50,7 @@ export const onRevokeOtherSessions: Handler<'revoke_other_sessions'> = async (ct
 
 /** Counted against the invite allowance: a link, like an invite, is a rare act that lets someone in. */
 export const onCreateSignInLink: Handler<'create_sign_in_link'> = async (ctx, conn, event) => {
-  const limited = limitedBy(ctx.userLimits.invites, conn.user!.id);
+  const limited = await limitedBy(ctx.userLimits.invites, conn.user!.id);
   if (limited !== undefined) return conn.fail(limited.error.code, limited.error.message, event.id, { retry_after_ms: limited.error.retryAfterMs });
   const result = await ctx.sessions.makeLink(conn.user!, event.payload.user_id ?? conn.user!.id);
   if (!result.ok) return conn.fail(result.error.code, result.error.message, event.id);
@@ -45,7 +60,7 @@ export const onCreateSignInLink: Handler<'create_sign_in_link'> = async (ctx, co
 };
 
 export const onListMembers: Handler<'list_members'> = async (ctx, conn, event) => {
-  const result = await ctx.admin.members(conn.user!, (userId) => ctx.presence.countOf(userId) > 0);
+  const result = await ctx.admin.members(conn.user!, (userId) => ctx.presence.isOnline(userId));
   if (!result.ok) return conn.fail(result.error.code, result.error.message, event.id);
   conn.reply('members', { members: result.value }, event.id);
 };
@@ -61,9 +76,7 @@ export async function changeAccount(ctx: Context, conn: Connection, id: string |
   if (change === undefined) return conn.reply('user_updated', { user }, id);
   ctx.publisher.publish(change, { conn, requestId: id });
   ctx.log.info({ userId: user.id, by: conn.user!.id, role: user.role, deactivated: user.deactivated === true }, 'account changed');
-  if (user.deactivated === true) {
-    for (const target of ctx.presence.connectionsOf(user.id) ?? []) target.drop(CloseCode.AccountDeactivated, 'account deactivated');
-  }
+  if (user.deactivated === true) closeEverywhere(ctx, { type: 'close', user_id: user.id, code: CloseCode.AccountDeactivated, reason: 'account deactivated' });
   if (revoked.length > 0) closeSessions(ctx, user.id, revoked);
 }
 

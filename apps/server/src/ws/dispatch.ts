@@ -1,4 +1,4 @@
-import { ErrorCode, type ClientEvent, type ClientEventOf, type ServerPayload } from '@hearth/protocol';
+import { ErrorCode, type ClientEvent, type ClientEventOf, type InvitePolicy, type ServerPayload } from '@hearth/protocol';
 import { inviteUrl, type Context } from '../context.js';
 import { changeAccount, onCreateSignInLink, onListMembers, onRevokeOtherSessions, onRevokeSession, replyInvites, replySessions } from './accounts.js';
 import type { Opened } from '../domain/conversations.js';
@@ -6,7 +6,8 @@ import { changeGroup } from './groups.js';
 import type { StateChanged } from '../domain/member-states.js';
 import type { Changed } from '../domain/message-changes.js';
 import type { Refusal, Result } from '../domain/result.js';
-import type { KeyedLimiter } from '../rate-limit.js';
+import type { UserLimit } from '../rate-limit.js';
+import type { InviteRow } from '../store/store.js';
 import type { Connection } from './connection.js';
 import type { QueuedSend } from './send-queue.js';
 
@@ -74,7 +75,7 @@ export function dispatch(ctx: Context, conn: Connection, event: ClientEvent): Pr
     case 'revoke_invite':
       return replyInvites(ctx, conn, event.id, () => ctx.invites.revoke(conn.user!, event.payload.code));
     case 'set_invite_policy':
-      return replyInvites(ctx, conn, event.id, () => ctx.invites.setPolicy(conn.user!, event.payload.policy));
+      return replyInvites(ctx, conn, event.id, () => setInvitePolicy(ctx, conn, event.payload.policy));
     case 'rename_group':
       return changeGroup(ctx, conn, event.id, () => ctx.groups.rename(conn.user!, event.payload.conversation_id, event.payload.title));
     case 'add_members':
@@ -92,14 +93,22 @@ export function dispatch(ctx: Context, conn: Connection, event: ClientEvent): Pr
  * Sends that arrived back to back on one connection. A refusal needs only the in-memory directory; what passes is
  * stored with everyone else's sends of this turn, and every reply still leaves in the order the sends came.
  */
-export function dispatchSends(ctx: Context, conn: Connection, events: ClientEventOf<'send_message'>[]): Promise<void> {
+export function dispatchSends(ctx: Context, conn: Connection, events: ClientEventOf<'send_message'>[], paid = 0): Promise<void> {
+  // One request for the whole run of sends: when the buckets are shared between processes, each take is a round trip.
+  const taken = paid < events.length ? ctx.userLimits.sends.takeUpTo(conn.user!.id, events.length - paid) : { granted: 0, retryAfterMs: 0 };
+  if (taken instanceof Promise) return taken.then((t) => checkSends(ctx, conn, events, paid + t.granted, t.retryAfterMs));
+  return checkSends(ctx, conn, events, paid + taken.granted, taken.retryAfterMs);
+}
+
+/** The first `allowed` sends have their tokens; the one after them is refused as too fast. */
+function checkSends(ctx: Context, conn: Connection, events: ClientEventOf<'send_message'>[], allowed: number, retryAfterMs: number): Promise<void> {
   const valid: QueuedSend[] = [];
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!;
-    const limited = limitedBy(ctx.userLimits.sends, conn.user!.id);
-    const result = limited ?? ctx.messages.check(conn.user!, event.payload);
+    const result = i < allowed ? ctx.messages.check(conn.user!, event.payload) : tooFast(retryAfterMs);
     if (result.ok) valid.push({ send: result.value, conn, requestId: event.id });
-    else return refuseAfter(ctx, conn, valid, event, result.error, events.slice(i + 1));
+    // Tokens already taken for the sends after a refused one pay for them when they are dispatched again.
+    else return refuseAfter(ctx, conn, valid, event, result.error, events.slice(i + 1), Math.max(0, allowed - i - 1));
   }
   return ctx.sendQueue.submit(valid);
 }
@@ -112,10 +121,11 @@ async function refuseAfter(
   refused: ClientEventOf<'send_message'>,
   error: Refusal & { retryAfterMs?: number },
   rest: ClientEventOf<'send_message'>[],
+  paid: number,
 ): Promise<void> {
   if (before.length > 0) await ctx.sendQueue.submit(before);
   conn.fail(error.code, error.message, refused.id, error.retryAfterMs === undefined ? undefined : { retry_after_ms: error.retryAfterMs });
-  if (rest.length > 0) await dispatchSends(ctx, conn, rest);
+  if (rest.length > 0) await dispatchSends(ctx, conn, rest, paid);
 }
 
 /**
@@ -123,7 +133,7 @@ async function refuseAfter(
  * with the requester hearing it as the reply, or only replied when it changed nothing.
  */
 async function changeMessage(ctx: Context, conn: Connection, id: string | undefined, act: () => Promise<Result<Changed>>): Promise<void> {
-  const limited = limitedBy(ctx.userLimits.sends, conn.user!.id);
+  const limited = await limitedBy(ctx.userLimits.sends, conn.user!.id);
   if (limited !== undefined) return conn.fail(limited.error.code, limited.error.message, id, { retry_after_ms: limited.error.retryAfterMs });
   const result = await act();
   if (!result.ok) return conn.fail(result.error.code, result.error.message, id);
@@ -147,7 +157,7 @@ async function changeMemberState(ctx: Context, conn: Connection, id: string | un
 /** Everyone hears the new name, the requester as the reply; an unchanged one is only replied. */
 const onSetNickname: Handler<'set_nickname'> = async (ctx, conn, event) => {
   // Renames share the invite allowance: both are rare acts on the account, and each tells everyone.
-  const limited = limitedBy(ctx.userLimits.invites, conn.user!.id);
+  const limited = await limitedBy(ctx.userLimits.invites, conn.user!.id);
   if (limited !== undefined) return conn.fail(limited.error.code, limited.error.message, event.id, { retry_after_ms: limited.error.retryAfterMs });
   const result = await ctx.users.rename(conn.user!, event.payload.nickname);
   if (!result.ok) return conn.fail(result.error.code, result.error.message, event.id);
@@ -156,14 +166,24 @@ const onSetNickname: Handler<'set_nickname'> = async (ctx, conn, event) => {
   else ctx.publisher.publish(change, { conn, requestId: event.id });
 };
 
+/** The policy is kept in memory by every process: the others read it again. */
+async function setInvitePolicy(ctx: Context, conn: Connection, policy: InvitePolicy): Promise<Result<InviteRow[]>> {
+  const result = await ctx.invites.setPolicy(conn.user!, policy);
+  if (result.ok) ctx.bus.signal({ type: 'reload', what: 'invite_policy' });
+  return result;
+}
+
+// Who has a push subscription is kept in memory by every process, and the process that stores a message pushes it.
 const onSubscribePush: Handler<'subscribe_push'> = async (ctx, conn, event) => {
   const result = await ctx.push.subscribe(conn.user!, event.payload);
   if (!result.ok) return conn.fail(result.error.code, result.error.message, event.id);
+  ctx.bus.signal({ type: 'reload', what: 'push_subscriptions', user_id: conn.user!.id });
   conn.reply('push_updated', { endpoint: event.payload.endpoint, subscribed: true }, event.id);
 };
 
 const onUnsubscribePush: Handler<'unsubscribe_push'> = async (ctx, conn, event) => {
   await ctx.push.unsubscribe(conn.user!, event.payload.endpoint);
+  ctx.bus.signal({ type: 'reload', what: 'push_subscriptions', user_id: conn.user!.id });
   conn.reply('push_updated', { endpoint: event.payload.endpoint, subscribed: false }, event.id);
 };
 
@@ -199,6 +219,8 @@ const onLoadHistory: Handler<'load_history'> = async (ctx, conn, event) => {
 };
 
 const onCatchUp: Handler<'catch_up'> = async (ctx, conn, event) => {
+  // A client that moved from another process may hold a cursor a moment ahead of this one's.
+  if (event.payload.after > ctx.publisher.cursor) await ctx.publisher.reached(event.payload.after);
   const result = await ctx.feed.catchUp(conn.user!, event.payload);
   if (!result.ok) return conn.fail(result.error.code, result.error.message, event.id);
   conn.reply('caught_up', result.value, event.id);
@@ -206,7 +228,7 @@ const onCatchUp: Handler<'catch_up'> = async (ctx, conn, event) => {
 
 /** Counted against the user's search budget before anything is read. */
 const onSearch: Handler<'search'> = async (ctx, conn, event) => {
-  const limited = limitedBy(ctx.userLimits.searches, conn.user!.id);
+  const limited = await limitedBy(ctx.userLimits.searches, conn.user!.id);
   if (limited !== undefined) return conn.fail(limited.error.code, limited.error.message, event.id, { retry_after_ms: limited.error.retryAfterMs });
   const result = await ctx.search.find(conn.user!, event.payload);
   if (!result.ok) return conn.fail(result.error.code, result.error.message, event.id);
@@ -214,7 +236,7 @@ const onSearch: Handler<'search'> = async (ctx, conn, event) => {
 };
 
 const onCreateInvite: Handler<'create_invite'> = async (ctx, conn, event) => {
-  const limited = limitedBy(ctx.userLimits.invites, conn.user!.id);
+  const limited = await limitedBy(ctx.userLimits.invites, conn.user!.id);
   if (limited !== undefined) return conn.fail(limited.error.code, limited.error.message, event.id, { retry_after_ms: limited.error.retryAfterMs });
   const result = await ctx.invites.createFor(conn.user!, event.payload);
   if (!result.ok) return conn.fail(result.error.code, result.error.message, event.id);
@@ -225,11 +247,17 @@ const onCreateInvite: Handler<'create_invite'> = async (ctx, conn, event) => {
   conn.reply('invite_created', created, event.id);
 };
 
-/** A refusal when the user has used up a limit that holds across all their connections. */
-export function limitedBy(limiter: KeyedLimiter<number>, userId: number): { ok: false; error: Refusal & { retryAfterMs: number } } | undefined {
-  const verdict = limiter.take(userId);
-  if (verdict.ok) return undefined;
-  return { ok: false, error: { code: ErrorCode.RateLimited, message: 'Too many requests from this user; slow down', retryAfterMs: verdict.retryAfterMs } };
+type Limited = { ok: false; error: Refusal & { retryAfterMs: number } };
+
+/** A refusal when the user has used up a limit that holds across all their connections (on every process). */
+export function limitedBy(limit: UserLimit, userId: number): Limited | undefined | Promise<Limited | undefined> {
+  const taken = limit.takeUpTo(userId, 1);
+  if (taken instanceof Promise) return taken.then((t) => (t.granted === 1 ? undefined : tooFast(t.retryAfterMs)));
+  return taken.granted === 1 ? undefined : tooFast(taken.retryAfterMs);
+}
+
+function tooFast(retryAfterMs: number): Limited {
+  return { ok: false, error: { code: ErrorCode.RateLimited, message: 'Too many requests from this user; slow down', retryAfterMs } };
 }
 
 function assertNever(value: never): never {

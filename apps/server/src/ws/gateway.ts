@@ -128,9 +128,13 @@ export class Gateway {
     if (this.ctx.directory.users.get(user.id)?.deactivated === true) {
       return this.refuseAuth(conn, ErrorCode.InvalidToken, CloseCode.AuthFailed, event.id);
     }
-    if (presence.countOf(user.id) >= config.maxConnectionsPerUser) {
+    // The cap counts the user's connections on every process; with one process the answer comes at once.
+    const admitted = this.ctx.bus.admit(user.id, config.maxConnectionsPerUser, presence.countOf(user.id));
+    if (admitted !== true && (admitted === false || !(await admitted))) {
       return this.refuseAuth(conn, ErrorCode.TooManyConnections, CloseCode.TooManyConnections, event.id);
     }
+    // Closed while the other processes were asked: the place it was given is given back.
+    if (!conn.open) return this.ctx.bus.released(user.id);
     clearTimeout(conn.authTimer);
     this.admission.settled(conn.address);
     conn.user = user;
@@ -172,6 +176,7 @@ export class Gateway {
     }
     this.ctx.activity.ended(conn);
     if (this.ctx.presence.remove(conn)) this.ctx.publisher.news.changed(conn.user);
+    this.ctx.bus.released(conn.user.id);
   }
 
   private onSocketError(conn: Connection, error: Error & { code?: string }): void {

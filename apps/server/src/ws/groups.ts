@@ -10,7 +10,7 @@ import { limitedBy } from './dispatch.js';
  * only replied when nothing changed.
  */
 export async function changeGroup(ctx: Context, conn: Connection, id: string | undefined, act: () => Promise<Result<GroupChanged>>): Promise<void> {
-  const limited = limitedBy(ctx.userLimits.sends, conn.user!.id);
+  const limited = await limitedBy(ctx.userLimits.sends, conn.user!.id);
   if (limited !== undefined) return conn.fail(limited.error.code, limited.error.message, id, { retry_after_ms: limited.error.retryAfterMs });
   const result = await act();
   if (!result.ok) return conn.fail(result.error.code, result.error.message, id);

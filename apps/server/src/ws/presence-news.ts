@@ -42,7 +42,7 @@ export class PresenceNews {
     this.timer = null;
     const frames: Buffer[] = [];
     for (const [id, user] of this.touched) {
-      const isOnline = this.presence.countOf(id) > 0;
+      const isOnline = this.presence.isOnline(id);
       if (isOnline === this.told.has(id)) continue;
       if (isOnline) {
         this.told.set(id, user);

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Socket } from 'node:net';
 import { CloseCode } from '@hearth/protocol';
-import Database from 'better-sqlite3';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Peer, redeem, settle, startTestServer, type TestServer } from '../support/harness.js';
@@ -145,15 +144,14 @@ describe('maximal catch-up pages requested by connections that never read', () =
     const alice = await seeding.join('alice');
     const bob = await seeding.join('bob');
     await seeding.close();
-    const db = new Database(seeding.dbPath);
-    const lobbyId = (db.prepare("SELECT id FROM conversations WHERE type = 'lobby'").get() as { id: number }).id;
-    const insertMessage = db.prepare('INSERT INTO messages (conversation_id, user_id, content, client_id, created_at) VALUES (?, ?, ?, ?, 1)');
-    const insertChange = db.prepare("INSERT INTO changes (kind, conversation_id, subject_id, prev_seq, created_at) VALUES ('message', ?, ?, 0, 1)");
-    db.transaction(() => {
-      for (let i = 0; i < 500; i++) insertChange.run(lobbyId, insertMessage.run(lobbyId, alice.user.id, 'x'.repeat(3_990), `big-${i}`).lastInsertRowid);
-    })();
-    db.close();
-    server = await startTestServer({ requestsPerSecond: 20, requestBurst: 40, maxBufferedBytes: 4 * 1024 * 1024 }, seeding.dir);
+    const [lobby] = await seeding.db.all<{ id: number }>("SELECT id FROM conversations WHERE type = 'lobby'");
+    await seeding.db.run(
+      `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 499)
+       INSERT INTO messages (conversation_id, user_id, content, client_id, created_at) SELECT ?, ?, ?, 'big-' || i, 1 FROM n`,
+      [lobby!.id, alice.user.id, 'x'.repeat(3_990)],
+    );
+    await seeding.db.run("INSERT INTO changes (kind, conversation_id, subject_id, prev_seq, created_at) SELECT 'message', conversation_id, id, 0, 1 FROM messages WHERE client_id LIKE 'big-%' ORDER BY id");
+    server = await startTestServer({ requestsPerSecond: 20, requestBurst: 40, maxBufferedBytes: 4 * 1024 * 1024 }, seeding);
 
     const before = process.memoryUsage().rss;
     const readers = await Promise.all(Array.from({ length: 12 }, () => Peer.signIn(server!.wsUrl, alice.token)));

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { CloseCode, type ServerEvent } from '@hearth/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catchUp, messagesIn, Peer, settle, startTestServer, type TestServer } from '../support/harness.js';
@@ -46,18 +45,12 @@ const everyRequest = (conversationId: number, messageId = missingId): Array<[str
   ['leave_conversation', { conversation_id: conversationId }],
 ];
 
-function count(table: string): number {
-  const db = new Database(server.dbPath, { readonly: true });
-  const { n } = db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number };
-  db.close();
-  return n;
+async function count(table: string): Promise<number> {
+  return (await server.db.all<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))[0]!.n;
 }
 
-function rows(table: string, orderBy = 'id'): Record<string, unknown>[] {
-  const db = new Database(server.dbPath, { readonly: true });
-  const all = db.prepare(`SELECT * FROM ${table} ORDER BY ${orderBy}`).all() as Record<string, unknown>[];
-  db.close();
-  return all;
+function rows(table: string, orderBy = 'id'): Promise<Record<string, unknown>[]> {
+  return server.db.all(`SELECT * FROM ${table} ORDER BY ${orderBy}`);
 }
 
 const withoutId = (e: ServerEvent) => ({ type: e.type, payload: e.payload });
@@ -86,14 +79,14 @@ describe('an unauthenticated connection', () => {
   it.each(everyRequest(1).map(([type, payload]) => ({ type, payload })))(
     '$type as the first frame gets auth_error auth_required, close 4003, and changes nothing',
     async ({ type, payload }) => {
-      const before = { messages: count('messages'), invites: count('invites'), conversations: count('conversations') };
+      const before = { messages: await count('messages'), invites: await count('invites'), conversations: await count('conversations') };
       const peer = await Peer.open(server.wsUrl);
       peer.send(type, payload, 'q');
       const refused = await peer.next('auth_error');
       expect(refused.payload.code).toBe('auth_required');
       expect(await peer.closed).toBe(CloseCode.AuthRequired);
       expect(peer.events.map((e) => e.type)).toEqual(['auth_error']);
-      expect({ messages: count('messages'), invites: count('invites'), conversations: count('conversations') }).toEqual(before);
+      expect({ messages: await count('messages'), invites: await count('invites'), conversations: await count('conversations') }).toEqual(before);
     },
   );
 
@@ -129,8 +122,8 @@ describe('a member who is not in the DM or the group', () => {
   it('gets conversation_not_found for sends, history, read state and search, exactly as for an id that does not exist', async () => {
     const c = await Peer.signIn(server.wsUrl, carol.token);
     const b = await Peer.signIn(server.wsUrl, bob.token);
-    const messagesBefore = count('messages');
-    const membersBefore = rows('conversation_members', 'conversation_id, user_id');
+    const messagesBefore = await count('messages');
+    const membersBefore = await rows('conversation_members', 'conversation_id, user_id');
     const types = ['send_message', 'load_history', 'mark_read', 'set_notify', 'search', 'rename_group', 'add_members', 'remove_member', 'leave_conversation'] as const;
     for (const type of types) {
       const replies = [];
@@ -145,8 +138,8 @@ describe('a member who is not in the DM or the group', () => {
     const paged = await c.request('load_history', { conversation_id: dmId, before: 1_000_000, limit: 100 });
     expect(paged.type === 'error' && paged.payload.code).toBe('conversation_not_found');
     await settle();
-    expect(count('messages')).toBe(messagesBefore);
-    expect(rows('conversation_members', 'conversation_id, user_id')).toEqual(membersBefore);
+    expect(await count('messages')).toBe(messagesBefore);
+    expect(await rows('conversation_members', 'conversation_id, user_id')).toEqual(membersBefore);
     expect(b.seen('message')).toEqual([]);
     expect(b.seen('member_state_updated')).toEqual([]);
     await Promise.all([b.close(), c.close()]);
@@ -155,7 +148,7 @@ describe('a member who is not in the DM or the group', () => {
   it('gets message_not_found for every request about a message in them, exactly as for a message that does not exist', async () => {
     const c = await Peer.signIn(server.wsUrl, carol.token);
     const a = await Peer.signIn(server.wsUrl, alice.token);
-    const rowsBefore = rows('messages');
+    const rowsBefore = await rows('messages');
     for (const [type, payload] of messageRequests(missingId)) {
       const replies = [];
       for (const id of [secrets.get(dmId)!, secrets.get(groupId)!, missingId]) {
@@ -170,7 +163,7 @@ describe('a member who is not in the DM or the group', () => {
     const reply = await c.request('send_message', { conversation_id: lobbyId, content: 'x', client_id: 'cross', reply_to: secrets.get(dmId)! });
     expect(reply.type === 'error' && reply.payload.code).toBe('invalid_reply');
     await settle();
-    expect(rows('messages')).toEqual(rowsBefore);
+    expect(await rows('messages')).toEqual(rowsBefore);
     expect(a.seen('message_updated')).toEqual([]);
     await Promise.all([a.close(), c.close()]);
   });
@@ -256,7 +249,7 @@ describe('members', () => {
   it('may react to others’ messages but not edit or delete them, which stay as they were', async () => {
     const b = await Peer.signIn(server.wsUrl, bob.token);
     const secret = secrets.get(groupId)!;
-    const before = rows('messages').find((row) => row.id === secret);
+    const before = (await rows('messages')).find((row) => row.id === secret);
     const replies = [];
     for (const [type, payload] of messageRequests(secret)) replies.push(withoutId(await b.request(type, payload)));
     expect(replies.map((r) => (r.type === 'error' ? (r.payload as { code: string }).code : r.type))).toEqual([
@@ -265,7 +258,7 @@ describe('members', () => {
       'not_your_message',
       'not_your_message',
     ]);
-    expect(rows('messages').find((row) => row.id === secret)).toEqual(before);
+    expect((await rows('messages')).find((row) => row.id === secret)).toEqual(before);
     await b.close();
   });
 });
@@ -283,19 +276,25 @@ const adminRequests = (target: number): Array<[string, unknown]> => [
 ];
 
 /** What administrative requests could change. */
-const accounts = () => ({ users: rows('users'), sessions: rows('sessions'), links: rows('sign_in_links'), invites: rows('invites'), settings: rows('settings', 'name') });
+const accounts = async () => ({
+  users: await rows('users'),
+  sessions: await rows('sessions'),
+  links: await rows('sign_in_links'),
+  invites: await rows('invites'),
+  settings: await rows('settings', 'name'),
+});
 
 describe('administration', () => {
   it('is refused to a member, request by request, with forbidden, changing nothing', async () => {
     const b = await Peer.signIn(server.wsUrl, bob.token);
-    const before = accounts();
+    const before = await accounts();
     const codes = [];
     for (const [type, payload] of adminRequests(carol.user.id)) {
       const reply = await b.request(type, payload);
       codes.push(reply.type === 'error' ? reply.payload.code : reply.type);
     }
     expect(codes).toEqual(Array(adminRequests(0).length).fill('forbidden'));
-    expect(accounts()).toEqual(before);
+    expect(await accounts()).toEqual(before);
     await b.close();
   });
 
@@ -303,7 +302,7 @@ describe('administration', () => {
     const owner = await Peer.signIn(server.wsUrl, alice.token);
     expect(await owner.request('set_role', { user_id: dave.user.id, role: 'admin' })).toMatchObject({ type: 'user_updated', payload: { user: { role: 'admin' } } });
     const admin = await Peer.signIn(server.wsUrl, dave.token);
-    const before = accounts();
+    const before = await accounts();
     const codes = [];
     for (const target of [alice.user.id, dave.user.id]) {
       for (const [type, payload] of adminRequests(target)) {
@@ -314,7 +313,7 @@ describe('administration', () => {
     }
     // Dave's sign-in link for himself is his own next device, which anyone may make.
     expect(codes).toEqual(['forbidden', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'sign_in_link']);
-    const after = accounts();
+    const after = await accounts();
     expect({ ...after, links: after.links.length }).toEqual({ ...before, links: before.links.length + 1 });
     expect((await owner.request('set_role', { user_id: alice.user.id, role: 'member' })).payload).toMatchObject({ code: 'forbidden' });
     expect((await owner.request('set_role', { user_id: dave.user.id, role: 'member' })).type).toBe('user_updated');

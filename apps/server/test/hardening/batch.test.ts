@@ -1,7 +1,9 @@
-import Database from 'better-sqlite3';
 import type { ChangeEvent } from '@hearth/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PostgresStore } from '../../src/store/postgres/store.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
+import type { Store } from '../../src/store/store.js';
+import { onPostgres } from '../support/database.js';
 import { catchUp, Peer, settle, startTestServer, type TestServer } from '../support/harness.js';
 
 let server: TestServer | undefined;
@@ -11,14 +13,11 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** Changes the database file behind the server's back, as an operator's script or a bad migration might. */
-function tamper(dbPath: string, sql: string, ...params: unknown[]): void {
-  const db = new Database(dbPath);
-  // The server enforces foreign keys; this connection does not, so the row goes even though others point at it.
-  db.pragma('foreign_keys = OFF');
-  db.prepare(sql).run(...params);
-  db.close();
-}
+/**
+ * Changes the database behind the server's back, as an operator's script or a bad migration might. The server
+ * enforces foreign keys; this connection does not, so the row goes even though others point at it.
+ */
+const tamper = (sql: string, ...params: unknown[]) => server!.db.run(sql, params, { unchecked: true });
 
 /**
  * The server runs in this process: blocking the event loop for a moment lets every frame sent before it reach the
@@ -32,8 +31,9 @@ function holdTheLoop(ms: number): void {
 /** Batch sizes the store was asked to append, in order. */
 function watchBatches(): number[] {
   const sizes: number[] = [];
-  const append = SqliteStore.prototype.appendMessages;
-  vi.spyOn(SqliteStore.prototype, 'appendMessages').mockImplementation(function (this: SqliteStore, batch) {
+  const store: Store = (onPostgres ? PostgresStore : SqliteStore).prototype;
+  const append = store.appendMessages;
+  vi.spyOn(store, 'appendMessages').mockImplementation(function (this: Store, batch) {
     sizes.push(batch.length);
     return append.call(this, batch);
   });
@@ -61,7 +61,7 @@ describe('a send that cannot be stored', () => {
     const lobbyId = listener.seen('auth_ok')[0]!.payload.conversations[0]!.id;
     const cursor = listener.seen('auth_ok')[0]!.payload.cursor ?? 0;
     const bad = 7;
-    tamper(server.dbPath, 'DELETE FROM users WHERE id = ?', users[bad]!.user.id);
+    await tamper('DELETE FROM users WHERE id = ?', users[bad]!.user.id);
     const batches = watchBatches();
 
     peers.forEach((peer, i) => peer.send('send_message', { conversation_id: lobbyId, content: `from ${i}`, client_id: `turn-${i}` }, `s${i}`));
@@ -77,9 +77,7 @@ describe('a send that cannot be stored', () => {
         expect(reply.type === 'message' && reply.payload.content).toBe(`from ${i}`);
       }
     });
-    const stored = new Database(server.dbPath, { readonly: true });
-    const rows = stored.prepare("SELECT user_id FROM messages WHERE client_id LIKE 'turn-%' ORDER BY id").all() as { user_id: number }[];
-    stored.close();
+    const rows = await server.db.all<{ user_id: number }>("SELECT user_id FROM messages WHERE client_id LIKE 'turn-%' ORDER BY id");
     expect(rows.map((r) => r.user_id)).toEqual(users.filter((_, i) => i !== bad).map((u) => u.user.id));
 
     // Everyone else heard the 19 as changes with no gap in their numbers, live and when caught up.
@@ -106,7 +104,7 @@ describe('a send that cannot be stored', () => {
     const group = await a.request('create_group', { user_ids: [bob.user.id, carol.user.id] });
     if (group.type !== 'conversation_created') throw new Error(group.type);
     const groupId = group.payload.conversation.id;
-    tamper(server.dbPath, 'DELETE FROM conversations WHERE id = ?', groupId);
+    await tamper('DELETE FROM conversations WHERE id = ?', groupId);
     const batches = watchBatches();
 
     a.send('send_message', { conversation_id: lobbyId, content: 'lobby 1', client_id: 'l1' }, 'l1');
@@ -129,7 +127,7 @@ describe('a send that cannot be stored', () => {
     const alice = await server.join('alice');
     const a = await Peer.signIn(server.wsUrl, alice.token);
     const lobbyId = a.seen('auth_ok')[0]!.payload.conversations[0]!.id;
-    tamper(server.dbPath, "CREATE TRIGGER refuse BEFORE INSERT ON messages WHEN NEW.content = 'refused' BEGIN SELECT RAISE(ABORT, 'no'); END");
+    await server.db.refuseMessages('refused', 'row');
     const batches = watchBatches();
     ['fine 1', 'refused', 'fine 2'].forEach((content, i) => a.send('send_message', { conversation_id: lobbyId, content, client_id: `q${i}` }, `q${i}`));
     holdTheLoop(20);
@@ -147,15 +145,13 @@ describe('a send that cannot be stored', () => {
     const a = await Peer.signIn(server.wsUrl, alice.token);
     const lobbyId = a.seen('auth_ok')[0]!.payload.conversations[0]!.id;
     const before = await a.request('send_message', { conversation_id: lobbyId, content: 'before', client_id: 'before' });
-    tamper(server.dbPath, "CREATE TRIGGER doom BEFORE INSERT ON messages WHEN NEW.content = 'doom' BEGIN SELECT RAISE(ROLLBACK, 'no'); END");
+    await server.db.refuseMessages('doom', 'transaction');
     ['fine 1', 'doom', 'fine 2'].forEach((content, i) => a.send('send_message', { conversation_id: lobbyId, content, client_id: `d${i}` }, `d${i}`));
     holdTheLoop(20);
     const replies = await Promise.all([0, 1, 2].map((i) => a.waitFor((e) => e.id === `d${i}`)));
 
     expect(replies.map((e) => e.type === 'error' && e.payload.code)).toEqual(['internal_error', 'internal_error', 'internal_error']);
-    const stored = new Database(server.dbPath, { readonly: true });
-    expect(stored.prepare("SELECT count(*) AS n FROM messages WHERE client_id LIKE 'd%'").get()).toEqual({ n: 0 });
-    stored.close();
+    expect(await server.db.all("SELECT count(*) AS n FROM messages WHERE client_id LIKE 'd%'")).toEqual([{ n: 0 }]);
     const after = await a.request('send_message', { conversation_id: lobbyId, content: 'after', client_id: 'after' });
     expect(after.type === 'message' && after.prev).toBe(before.type === 'message' && before.seq);
     await a.close();

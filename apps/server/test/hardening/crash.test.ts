@@ -4,11 +4,14 @@ import { join } from 'node:path';
 import type { Message } from '@hearth/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import { catchUp, messagesIn, newestSeq, Peer, settle } from '../support/harness.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { joinAll, killLeftovers, runServer, storedMessages } from './support/cluster.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hearth-crash-'));
-afterAll(() => {
+let db: TestDatabase | undefined;
+afterAll(async () => {
   killLeftovers();
+  await db?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -26,8 +29,8 @@ const acked = (s: Sender): Message[] => s.peer.seen('message').filter((e) => e.i
 
 describe('a crash in the middle of a conversation', () => {
   it('loses no acknowledged message, duplicates none, and lets clients catch up and retry after a restart', async () => {
-    const dbPath = join(dir, 'chat.db');
-    const first = await runServer(dbPath);
+    db = await createTestDatabase(dir);
+    const first = await runServer(db);
     const [alice, bob, carol] = await joinAll(first, ['alice', 'bob', 'carol']);
     const setup = await Peer.signIn(first.wsUrl, alice!.token);
     const lobbyId = setup.seen('auth_ok')[0]!.payload.conversations[0]!.id;
@@ -66,8 +69,8 @@ describe('a crash in the middle of a conversation', () => {
     expect(ackedBefore.length).toBeGreaterThan(80);
     console.log(`acknowledged before SIGKILL: ${ackedBefore.length} of ${senders.reduce((n, s) => n + s.sent, 0)} sent`);
 
-    const second = await runServer(dbPath);
-    const stored = storedMessages(dbPath);
+    const second = await runServer(db);
+    const stored = await storedMessages(db);
     for (const message of ackedBefore) {
       const copies = stored.filter((m) => m.user_id === message.user_id && m.client_id === message.client_id);
       expect(copies).toEqual([{ id: message.id, conversation_id: message.conversation_id, user_id: message.user_id, client_id: message.client_id, content: message.content }]);
@@ -104,7 +107,7 @@ describe('a crash in the middle of a conversation', () => {
     }
     expect(retried).toBeGreaterThan(0);
 
-    const afterRetries = storedMessages(dbPath);
+    const afterRetries = await storedMessages(db);
     for (const s of senders) {
       const own = afterRetries.filter((m) => m.user_id === s.userId && m.client_id.startsWith(`${s.name}-`));
       expect(own.map((m) => m.client_id).sort()).toEqual(Array.from({ length: s.sent }, (_, n) => `${s.name}-${n}`).sort());

@@ -4,18 +4,21 @@ import { join } from 'node:path';
 import { CloseCode } from '@hearth/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Peer, settle } from '../support/harness.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { joinAll, killLeftovers, runServer, storedMessages } from './support/cluster.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hearth-sigterm-'));
-afterAll(() => {
+let db: TestDatabase | undefined;
+afterAll(async () => {
   killLeftovers();
+  await db?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe('SIGTERM while people are talking', () => {
   it('exits with code 0, says going away to every client, and keeps every acknowledged message', async () => {
-    const dbPath = join(dir, 'chat.db');
-    const server = await runServer(dbPath);
+    db = await createTestDatabase(dir);
+    const server = await runServer(db);
     const members = await joinAll(server, ['alice', 'bob', 'carol']);
     const peers = await Promise.all(members.map((m) => Peer.signIn(server.wsUrl, m.token)));
     const lobbyId = peers[0]!.seen('auth_ok')[0]!.payload.conversations[0]!.id;
@@ -35,7 +38,7 @@ describe('SIGTERM while people are talking', () => {
 
     const acked = peers.flatMap((p) => p.seen('message').filter((e) => e.id !== undefined).map((e) => e.payload));
     expect(acked.length).toBeGreaterThan(20);
-    const stored = storedMessages(dbPath);
+    const stored = await storedMessages(db);
     for (const message of acked) {
       expect(stored.filter((m) => m.id === message.id)).toEqual([
         { id: message.id, conversation_id: message.conversation_id, user_id: message.user_id, client_id: message.client_id, content: message.content },

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Peer, redeem, startTestServer, type TestServer } from '../support/harness.js';
 
@@ -19,11 +18,10 @@ async function redeemRaw(code: string, body: string): Promise<{ status: number; 
   return { status: res.status, body: await res.json() };
 }
 
-/** Every text column of a table, read as the bytes SQLite stores, decoded as strict UTF-8. */
-function undecodable(table: string, columns: string[]): string[] {
-  const db = new Database(server.dbPath, { readonly: true });
-  const rows = db.prepare(`SELECT ${columns.map((c) => `CAST(${c} AS BLOB) AS ${c}`).join(', ')} FROM ${table}`).all() as Record<string, Buffer | null>[];
-  db.close();
+/** Every text column of a table, read as the bytes the database stores, decoded as strict UTF-8. */
+async function undecodable(table: string, columns: string[]): Promise<string[]> {
+  const bytesOf = (column: string) => (server.db.dialect === 'sqlite' ? `CAST(${column} AS BLOB)` : `convert_to(${column}, 'UTF8')`);
+  const rows = await server.db.all<Record<string, Buffer | null>>(`SELECT ${columns.map((c) => `${bytesOf(c)} AS ${c}`).join(', ')} FROM ${table}`);
   const strict = new TextDecoder('utf-8', { fatal: true });
   const bad: string[] = [];
   for (const row of rows) {
@@ -40,11 +38,8 @@ function undecodable(table: string, columns: string[]): string[] {
   return bad;
 }
 
-function nicknames(): string[] {
-  const db = new Database(server.dbPath, { readonly: true });
-  const rows = db.prepare('SELECT nickname FROM users ORDER BY id').all() as { nickname: string }[];
-  db.close();
-  return rows.map((r) => r.nickname);
+async function nicknames(): Promise<string[]> {
+  return (await server.db.all<{ nickname: string }>('SELECT nickname FROM users ORDER BY id')).map((r) => r.nickname);
 }
 
 beforeAll(async () => {
@@ -73,7 +68,7 @@ describe('nicknames with lone surrogates', () => {
     expect(raw.status).toBe(400);
     expect(raw.body.error).toEqual({ code: 'invalid_nickname', message: 'A nickname must be valid Unicode text' });
     expect((await redeem(server.url, code, 'mallory')).status).toBe(201);
-    expect(nicknames().filter((n) => n.startsWith('eve'))).toEqual(['eve']);
+    expect((await nicknames()).filter((n) => n.startsWith('eve'))).toEqual(['eve']);
   });
 });
 
@@ -99,7 +94,7 @@ describe('nicknames that look like an existing one', () => {
     const res = await redeem(server.url, await freshCode(), nickname);
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('nickname_taken');
-    expect(nicknames()).toContain(existing);
+    expect(await nicknames()).toContain(existing);
   });
 
   it('refuses private-use and unassigned characters, which no reader can compare', async () => {
@@ -150,12 +145,9 @@ describe('message content', () => {
 });
 
 describe('the database after the attack', () => {
-  it('holds only valid UTF-8 in the users and messages tables', () => {
-    expect(undecodable('users', ['nickname', 'nickname_key'])).toEqual([]);
-    expect(undecodable('messages', ['content', 'client_id'])).toEqual([]);
-    const db = new Database(server.dbPath, { readonly: true });
-    const { n } = db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number };
-    db.close();
-    expect(n).toBe(1);
+  it('holds only valid UTF-8 in the users and messages tables', async () => {
+    expect(await undecodable('users', ['nickname', 'nickname_key'])).toEqual([]);
+    expect(await undecodable('messages', ['content', 'client_id'])).toEqual([]);
+    expect(await server.db.all('SELECT count(*) AS n FROM messages')).toEqual([{ n: 1 }]);
   });
 });

@@ -1,23 +1,25 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../../src/store/sqlite/store.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { MemberSettings, Store } from '../../src/store/store.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 let dir: string;
-let path: string;
-let store: SqliteStore;
+let db: TestDatabase;
+let store: Store;
 let lobbyId: number;
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hearth-log-'));
-  path = join(dir, 'chat.db');
-  store = SqliteStore.open(path);
+  db = await createTestDatabase(dir);
+  store = await openStore({ ...db.options, synchronous: 'FULL' });
   lobbyId = await store.ensureLobby(1);
 });
 afterEach(async () => {
   await store.close();
+  await db.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -31,7 +33,7 @@ async function joinAs(nickname: string, createdAt = 1) {
 const send = (conversationId: number, userId: number, clientId: string, createdAt = 1) =>
   store.appendMessages([{ conversationId, userId, content: clientId, clientId, createdAt }]);
 
-describe('the SQLite change log', () => {
+describe('the change log', () => {
   it('numbers changes in the transaction that makes them, each naming the one before it in its stream', async () => {
     const ann = await joinAs('ann');
     const ben = await joinAs('ben');
@@ -58,9 +60,7 @@ describe('the SQLite change log', () => {
     const group = await store.createConversation({ type: 'group', dmKey: null, memberIds: [ann.id, ben.id], createdAt: 1, createdBy: ann.id });
     await send(group.id, ben.id, 'while-a-member');
     // Removing a member is one row gone; catch-up reads membership as it is now.
-    const raw = new Database(path);
-    raw.prepare('DELETE FROM conversation_members WHERE conversation_id = ? AND user_id = ?').run(group.id, ann.id);
-    raw.close();
+    await db.run('DELETE FROM conversation_members WHERE conversation_id = ? AND user_id = ?', [group.id, ann.id]);
     await send(group.id, ben.id, 'after-leaving');
 
     const head = (await store.logBounds()).head;
@@ -98,6 +98,21 @@ describe('the SQLite change log', () => {
     expect(await store.addMembers(group.id, [cy.id], 1)).toEqual([]);
   });
 
+  it('hands changes back in seq order when many writes race, as the publisher sends them out', async () => {
+    const ann = await joinAs('ann');
+    const handedBack: number[] = [];
+    const toggle = (state: MemberSettings): MemberSettings => ({ ...state, notify: state.notify === 'all' ? 'none' : 'all' });
+    await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const outcome = i % 2 === 0 ? (await send(lobbyId, ann.id, `race-${i}`))[0] : await store.updateMemberState(ann.id, lobbyId, toggle, 1);
+        if (typeof outcome !== 'object' || outcome.change === undefined) throw new Error('expected a change');
+        handedBack.push(outcome.change.seq);
+      }),
+    );
+    expect(handedBack).toHaveLength(40);
+    expect(handedBack).toEqual([...handedBack].sort((a, b) => a - b));
+  });
+
   it('gives a retried send back without a new change', async () => {
     const ann = await joinAs('ann');
     const [stored] = await send(lobbyId, ann.id, 'same');
@@ -121,7 +136,7 @@ describe('the SQLite change log', () => {
 
     // After a restart the bounds are read back from what is kept.
     await store.close();
-    store = SqliteStore.open(path);
+    store = await openStore({ ...db.options, synchronous: 'FULL' });
     expect(await store.logBounds()).toEqual({ horizon: 9, head: 10 });
   });
 });

@@ -1,18 +1,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { nicknameKey } from '@hearth/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../../src/store/sqlite/store.js';
+import { openStore } from '../../src/store/open-store.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hearth-keys-'));
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+let db: TestDatabase | undefined;
+afterEach(async () => {
+  await db?.drop();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('nickname keys made by an older rule', () => {
   it('are re-keyed at start, and a name whose new key another already holds keeps its old one', async () => {
-    const path = join(dir, 'chat.db');
-    let store = SqliteStore.open(path);
+    db = await createTestDatabase(dir);
+    let store = await openStore({ ...db.options, synchronous: 'FULL' });
     const lobbyId = await store.ensureLobby(1);
     // Keys as the old rule made them: NFKC and lower case only.
     for (const nickname of ['emma', 'ernrna', 'mia']) {
@@ -23,9 +27,7 @@ describe('nickname keys made by an older rule', () => {
     expect(await store.rekeyNicknames(nicknameKey)).toBe(1);
     await store.close();
 
-    const db = new Database(path, { readonly: true });
-    const keys = db.prepare('SELECT nickname, nickname_key AS key FROM users ORDER BY id').all();
-    db.close();
+    const keys = await db.all('SELECT nickname, nickname_key AS key FROM users ORDER BY id');
     // "emma" and "ernrna" look alike: the key both now have is already held, so emma keeps hers and they stay apart.
     expect(keys).toEqual([
       { nickname: 'emma', key: 'emma' },
@@ -33,7 +35,7 @@ describe('nickname keys made by an older rule', () => {
       { nickname: 'mia', key: nicknameKey('mia') },
     ]);
     expect(nicknameKey('mia')).not.toBe('mia');
-    store = SqliteStore.open(path);
+    store = await openStore({ ...db.options, synchronous: 'FULL' });
     expect(await store.rekeyNicknames(nicknameKey)).toBe(0);
     await store.close();
   });

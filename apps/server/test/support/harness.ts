@@ -4,14 +4,18 @@ import { join } from 'node:path';
 import { parseServerEvent, type ChangeEvent, type Message, type ServerEvent, type ServerEventOf, type ServerEventType, type User } from '@hearth/protocol';
 import WebSocket from 'ws';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/index.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
 import { snapshotClientRefuses } from './snapshot-client.js';
 
 export interface TestServer extends RunningServer {
+  /** The SQLite file (unused on PostgreSQL). */
   dbPath: string;
   dir: string;
+  /** Its database, to read and tamper with directly in either dialect. */
+  db: TestDatabase;
   /** Redeems a fresh invite for a nickname. */
   join(nickname: string): Promise<{ user: User; token: string }>;
-  /** Closes the server and removes its files. */
+  /** Closes the server and removes its files and database. */
   destroy(): Promise<void>;
 }
 
@@ -32,14 +36,27 @@ const TEST_DEFAULTS: ServerOptions = {
   searchBurstPerUser: 100_000,
 };
 
-/** A real server on an ephemeral port over a temporary SQLite file. */
-export async function startTestServer(options: ServerOptions = {}, dir = mkdtempSync(join(tmpdir(), 'hearth-test-'))): Promise<TestServer> {
-  const dbPath = join(dir, 'chat.db');
-  const server = await startServer({ ...TEST_DEFAULTS, dbPath, webDir: join(dir, 'web'), ...options });
+/**
+ * A real server on an ephemeral port over a database of its own: a temporary SQLite file, or with
+ * HEARTH_TEST_DATABASE=postgres a new PostgreSQL database. `reuse` opens the files and database of a server closed
+ * before.
+ */
+export async function startTestServer(options: ServerOptions = {}, reuse?: Pick<TestServer, 'dir' | 'db'>): Promise<TestServer> {
+  const dir = reuse?.dir ?? mkdtempSync(join(tmpdir(), 'hearth-test-'));
+  const db = reuse?.db ?? (await createTestDatabase(dir));
+  const removeAll = async () => {
+    await db.drop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const server = await startServer({ ...TEST_DEFAULTS, ...db.options, webDir: join(dir, 'web'), ...options }).catch(async (error: unknown) => {
+    await removeAll();
+    throw error;
+  });
   return {
     ...server,
-    dbPath,
+    dbPath: db.options.dbPath,
     dir,
+    db,
     async join(nickname) {
       const code = (await server.createInvite()).split('/join/')[1]!;
       const res = await redeem(server.url, code, nickname);
@@ -47,8 +64,11 @@ export async function startTestServer(options: ServerOptions = {}, dir = mkdtemp
       return res.body as { user: User; token: string };
     },
     async destroy() {
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        await server.close();
+      } finally {
+        await removeAll();
+      }
     },
   };
 }

@@ -14,6 +14,7 @@ export class ChangeLog {
   private readonly lastOfUser;
   private readonly visible;
   private readonly visibleSinceJoining;
+  private readonly between;
   private readonly joinedAfter;
   private readonly oldest;
   private readonly newest;
@@ -45,6 +46,7 @@ export class ChangeLog {
       .prepare();
     this.visible = db.$client.prepare<[VisibleParams], VisibleRow>(visibleSql(false)).raw(true);
     this.visibleSinceJoining = db.$client.prepare<[VisibleParams], VisibleRow>(visibleSql(true)).raw(true);
+    this.between = db.$client.prepare<[BetweenParams], VisibleRow>(betweenSql()).raw(true);
     this.joinedAfter = db.$client.prepare<[number, number], 1>('SELECT 1 FROM conversation_members WHERE user_id = ? AND joined_seq > ? LIMIT 1').pluck();
     this.oldest = db.select({ seq: changes.seq, createdAt: changes.createdAt }).from(changes).orderBy(asc(changes.seq)).limit(TRIM_CHUNK).prepare();
     this.newest = db.select({ seq: sql<number | null>`max(${changes.seq})` }).from(changes).prepare();
@@ -84,12 +86,11 @@ export class ChangeLog {
   changesFor(userId: number, after: number, upTo: number, limit: number): LoggedChange[] {
     // Someone added to a group since the cursor needs the slower reading; everyone else, nearly always, the faster.
     const joined = this.joinedAfter.get(userId, after) !== undefined;
-    return (joined ? this.visibleSinceJoining : this.visible).all({ after, upTo, user: userId, limit }).map(([seq, prev, kind, conversationId, ownerId, subjectId, read, notify, unread, mentions, ...message]) => {
-      const change: LoggedChange = ownerId === null ? { seq, prev, kind, conversationId, subjectId } : { seq, prev, kind, conversationId, subjectId, userId: ownerId };
-      if (message[0] !== null) change.message = toMessage(message);
-      else if (read !== null) change.memberState = { conversationId: conversationId!, lastReadId: read, notify, unread: unread!, mentions: mentions! };
-      return change;
-    });
+    return (joined ? this.visibleSinceJoining : this.visible).all({ after, upTo, user: userId, limit }).map(toLogged);
+  }
+
+  changesBetween(after: number, upTo: number, limit: number): LoggedChange[] {
+    return this.between.all({ after, upTo, limit }).map(toLogged);
   }
 
   /** Deletes, a chunk at a time, the oldest changes made before `createdBefore` or beyond the newest `keepRows`. */
@@ -138,6 +139,27 @@ function visibleSql(joinedSince: boolean): string {
 }
 
 type VisibleParams = { after: number; upTo: number; user: number; limit: number };
+type BetweenParams = { after: number; upTo: number; limit: number };
+
+/** Every change in a range, whoever may see it, read as catch-up reads a change. */
+function betweenSql(): string {
+  return `SELECT c.seq, c.prev_seq, c.kind, c.conversation_id, c.user_id, c.subject_id,
+      s.last_read_id, s.notify, s.state_unread, s.state_mentions, ${MESSAGE_COLUMNS}
+    FROM changes c
+    LEFT JOIN messages m ON c.kind IN ('message', 'message_updated') AND m.id = c.subject_id
+    ${QUOTE_JOIN}
+    LEFT JOIN conversation_members s ON c.kind = 'member_state_updated'
+      AND s.conversation_id = c.conversation_id AND s.user_id = c.user_id AND s.state_seq = c.seq
+    WHERE c.seq > @after AND c.seq <= @upTo
+    ORDER BY c.seq LIMIT @limit`;
+}
+
+function toLogged([seq, prev, kind, conversationId, ownerId, subjectId, read, notify, unread, mentions, ...message]: VisibleRow): LoggedChange {
+  const change: LoggedChange = ownerId === null ? { seq, prev, kind, conversationId, subjectId } : { seq, prev, kind, conversationId, subjectId, userId: ownerId };
+  if (message[0] !== null) change.message = toMessage(message);
+  else if (read !== null) change.memberState = { conversationId: conversationId!, lastReadId: read, notify, unread: unread!, mentions: mentions! };
+  return change;
+}
 
 /** A change as catch-up reads it: its numbers, the member state it sets (when current), then its message's columns. */
 type VisibleRow = [

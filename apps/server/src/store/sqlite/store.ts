@@ -265,6 +265,10 @@ export class SqliteStore implements Store {
     return this.log.changesFor(userId, after, upTo, limit);
   }
 
+  async changesBetween(after: number, upTo: number, limit: number): Promise<LoggedChange[]> {
+    return this.log.changesBetween(after, upTo, limit);
+  }
+
   async logBounds(): Promise<LogBounds> {
     return this.log.bounds();
   }

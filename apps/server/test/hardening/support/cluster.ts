@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
 import type { User } from '@hearth/protocol';
+import type { TestDatabase } from '../../support/database.js';
 import { Peer, redeem } from '../../support/harness.js';
 import { spawnServer, type ServerProcess } from '../../support/process.js';
 
@@ -17,10 +17,10 @@ export function killLeftovers(): void {
   started.clear();
 }
 
-/** Starts the built server on a database file, as an operator would, and waits until it listens. */
-export async function runServer(dbPath: string): Promise<Running> {
+/** Starts the built server on a test database, as an operator would, and waits until it listens. */
+export async function runServer(db: TestDatabase): Promise<Running> {
   // Senders here test durability, not limits: they may send faster than one person does.
-  const proc = spawnServer(['--port', '0', '--db', dbPath, '--sends-per-second-per-user', '1000', '--send-burst-per-user', '1000']);
+  const proc = spawnServer(['--port', '0', ...db.args, '--sends-per-second-per-user', '1000', '--send-burst-per-user', '1000']);
   started.add(proc);
   const [, port] = await proc.waitFor(/running at http:\/\/localhost:(\d+)/);
   const url = `http://127.0.0.1:${port}`;
@@ -50,12 +50,7 @@ export interface StoredMessage {
   content: string;
 }
 
-/** Every message in the database file, read directly, oldest first. */
-export function storedMessages(dbPath: string): StoredMessage[] {
-  const db = new Database(dbPath, { readonly: true });
-  const rows = db
-    .prepare('SELECT id, conversation_id, user_id, client_id, content FROM messages ORDER BY id')
-    .all() as StoredMessage[];
-  db.close();
-  return rows;
+/** Every message in the database, read directly, oldest first. */
+export function storedMessages(db: TestDatabase): Promise<StoredMessage[]> {
+  return db.all<StoredMessage>('SELECT id, conversation_id, user_id, client_id, content FROM messages ORDER BY id');
 }

@@ -1,0 +1,140 @@
+import type { Context } from '../context.js';
+import { describeLogged, type Change } from '../domain/changes.js';
+import type { Directory } from '../domain/directory.js';
+import type { ChangeKind, Store } from '../store/store.js';
+import { closeHere } from '../ws/accounts.js';
+import type { Signal } from './bus.js';
+import { OrderedChanges, type Pending } from './ordered-changes.js';
+
+/** Changes read from the log per query when a gap is filled. */
+const GAP_PAGE = 500;
+/**
+ * How long a catch-up whose cursor is ahead of this process waits for the bus to bring it level: a client that
+ * moved here from a process that was a moment ahead is not told to reload for it.
+ */
+const CATCH_UP_WAIT_MS = 2_000;
+/** Changes that bring someone or some conversation into being or change who is in it: the log does not hold all of it. */
+const DIRECTORY_KINDS = new Set<ChangeKind>(['user_joined', 'user_updated', 'conversation_created', 'conversation_updated']);
+
+/** What shutting down needs of the cluster. */
+export interface Membership {
+  /** Delivers what waits for a gap at once. */
+  settle(): Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Joins this process to the others on the bus: what it commits goes to them, what they commit comes in, and both
+ * reach this process's sockets through the publisher in seq order; their typing, closings, presence and reloads
+ * of what is kept in memory take effect here.
+ */
+export async function joinCluster(ctx: Context, store: Store): Promise<Membership> {
+  const { bus, publisher, presence, directory, log } = ctx;
+  const order = new OrderedChanges(
+    publisher.cursor,
+    {
+      deliver: (pending) => {
+        publisher.deliver(pending.change, pending.json, pending.origin);
+        // Someone may have come online elsewhere before this process knew of them.
+        if (pending.change.type === 'user_joined' && presence.isOnline(pending.change.payload.user.id)) publisher.news.changed(pending.change.payload.user);
+      },
+      answer: (pending) => publisher.answer(pending.json, pending.origin!),
+      read: (after, upTo) => readGap(store, directory, after, upTo),
+    },
+    log,
+  );
+  publisher.cluster = {
+    committed(change, json, origin) {
+      // Told to the others first: delivering here may wait for a gap, and they need not wait for it.
+      bus.publishChange(json);
+      order.offer({ change, json, origin });
+    },
+    typing: (conversationId, userId) => bus.signal({ type: 'typing', conversation_id: conversationId, user_id: userId }),
+    reached: (seq) => order.reached(seq, CATCH_UP_WAIT_MS),
+  };
+  presence.elsewhere = bus.elsewhere;
+  await bus.listen({
+    change: (json) => order.offer({ change: JSON.parse(json) as Change, json }),
+    signal: (signal) => void obey(ctx, signal),
+    presence: (userId) => {
+      const user = directory.users.get(userId);
+      if (user !== undefined) publisher.news.changed(user);
+    },
+  });
+  // Those online elsewhere are who this process's first sign-ins are told of; nobody is connected here to hear it.
+  for (const userId of bus.elsewhere.users()) {
+    const user = directory.users.get(userId);
+    if (user !== undefined) publisher.news.changed(user);
+  }
+  publisher.news.flush();
+  let lastCursor = -1;
+  const probe = setInterval(() => {
+    const quiet = order.cursor === lastCursor && !order.waiting;
+    lastCursor = order.cursor;
+    if (quiet) void lookForMissed(ctx, store, order);
+  }, ctx.config.heartbeatMs).unref();
+  return {
+    settle: () => order.settle(),
+    stop: () => {
+      clearInterval(probe);
+      order.stop();
+    },
+  };
+}
+
+/**
+ * A gap shows when a later change arrives; changes the bus lost while nothing else happens would wait for the next
+ * one. So a process that delivered nothing for a heartbeat asks the log whether it holds anything newer: what was
+ * committed before this process subscribed, or while its connection to Redis was down.
+ */
+async function lookForMissed(ctx: Context, store: Store, order: OrderedChanges): Promise<void> {
+  const cursor = order.cursor;
+  try {
+    if ((await store.changesBetween(cursor, Number.MAX_SAFE_INTEGER, 1)).length === 0) return;
+    const found = await readGap(store, ctx.directory, order.cursor, Number.MAX_SAFE_INTEGER);
+    ctx.log.warn({ after: cursor, found: found.length }, 'changes the bus did not bring were read from the log');
+    for (const pending of found) order.offer(pending);
+  } catch (error) {
+    ctx.log.error({ err: error }, 'looking for changes the bus did not bring failed');
+  }
+}
+
+/** Does here what another process asked of every process. */
+async function obey(ctx: Context, signal: Signal): Promise<void> {
+  try {
+    switch (signal.type) {
+      case 'typing':
+        // A conversation this process has not heard of yet has no member here who could be shown it.
+        if (ctx.directory.isMember(signal.user_id, signal.conversation_id)) ctx.publisher.typingHere(signal.conversation_id, signal.user_id);
+        return;
+      case 'close':
+        return closeHere(ctx.presence, signal);
+      case 'reload':
+        if (signal.what === 'invite_policy') return await ctx.invites.load();
+        return await ctx.push.reload(signal.user_id);
+    }
+  } catch (error) {
+    ctx.log.error({ err: error, signal: signal.type }, 'a signal from another process failed');
+  }
+}
+
+/**
+ * The changes in (after, upTo] as the log holds them, described as catch-up describes them. The log names what a
+ * change was about; a new conversation or user is read whole with the directory, again, before anything is told.
+ */
+async function readGap(store: Store, directory: Directory, after: number, upTo: number): Promise<Pending[]> {
+  const rows = [];
+  for (let from = after; ; ) {
+    const page = await store.changesBetween(from, upTo, GAP_PAGE);
+    rows.push(...page);
+    if (page.length < GAP_PAGE) break;
+    from = page.at(-1)!.seq;
+  }
+  if (rows.some((row) => DIRECTORY_KINDS.has(row.kind))) directory.reload(await store.loadDirectory());
+  const found: Pending[] = [];
+  for (const row of rows) {
+    const change = describeLogged(row, directory);
+    if (change !== undefined) found.push({ change, json: JSON.stringify(change) });
+  }
+  return found;
+}

@@ -1,0 +1,243 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Logger } from '../log.js';
+import type { Taken, UserLimit } from '../rate-limit.js';
+import type { Bus, BusListener, Signal } from './bus.js';
+import { OtherProcesses } from './elsewhere.js';
+import { ADMIT, LEAVE, REFRESH, RELEASE, SNAPSHOT, TAKE } from './scripts.js';
+
+/** The scripts, as ioredis defines them on the connection (EVALSHA, loading them once). */
+interface Scripts {
+  hearthAdmit(...args: (string | number)[]): Promise<number>;
+  hearthRelease(...args: (string | number)[]): Promise<number>;
+  hearthRefresh(...args: (string | number)[]): Promise<number>;
+  hearthSnapshot(...args: (string | number)[]): Promise<Array<string | string[]>>;
+  hearthLeave(...args: (string | number)[]): Promise<number>;
+  hearthTake(...args: (string | number)[]): Promise<[number, number]>;
+}
+
+/** Names under which the processes of one chat meet: `?prefix=` on the URL, so several chats can share a Redis. */
+const DEFAULT_PREFIX = 'hearth';
+
+/**
+ * The bus over one Redis server. Everything travels on one pub/sub channel, so what one process says reaches the
+ * others in the order it said it: `change <process> <frame JSON>`, `signal <process> <JSON>`,
+ * `presence <process> <version> <user> <count>` and `gone <process>`. Pub/sub keeps nothing for a subscriber that
+ * is away; what that loses is recovered elsewhere (a gap in the changes is read from the log, presence from the
+ * hashes at the next heartbeat).
+ *
+ * Presence and the connection cap live in one hash per process, user id → connections there, with a time to live
+ * of one and a half heartbeats, rewritten every half heartbeat: a process that dies takes its users offline
+ * everywhere within two heartbeats, without anyone having to notice it died.
+ */
+export class RedisBus implements Bus {
+  readonly shared = true;
+  /** This process on the bus: new at every start, so a restarted process is never taken for its former self. */
+  readonly id = randomBytes(6).toString('hex');
+  readonly elsewhere = new OtherProcesses();
+  private readonly channel: string;
+  private readonly processes: string;
+  private readonly hashPrefix: string;
+  private readonly ownHash: string;
+  /** This process's admitted connections per user, what its hash should say. */
+  private readonly counts = new Map<number, number>();
+  /** Numbers each change to this process's counts, so others can tell news from stale news. */
+  private version = 0;
+  private listener: BusListener | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private closed = false;
+  /** When a failure was last logged, so a Redis that is down does not fill the log. */
+  private lastComplaint = 0;
+
+  private constructor(
+    private readonly commands: Redis & Scripts,
+    private readonly subscriber: Redis,
+    private readonly prefix: string,
+    private readonly heartbeatMs: number,
+    private readonly log: Logger,
+  ) {
+    this.channel = `${prefix}:bus`;
+    this.processes = `${prefix}:processes`;
+    this.hashPrefix = `${prefix}:process:`;
+    this.ownHash = this.hashPrefix + this.id;
+  }
+
+  /** Connects to Redis at `url` (redis://host:port[/db][?prefix=name]); fails when it cannot be reached. */
+  static async connect(url: string, heartbeatMs: number, log: Logger): Promise<RedisBus> {
+    const parsed = new URL(url);
+    const prefix = parsed.searchParams.get('prefix') || DEFAULT_PREFIX;
+    parsed.searchParams.delete('prefix');
+    // While Redis is unreachable a command fails at once rather than wait for it: limits and admission then fall back
+    // to this process's own counts, and a change not published is read from the log by the others.
+    const commands = new Redis(parsed.href, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 }) as Redis & Scripts;
+    // The subscriber subscribes again by itself after a reconnection.
+    const subscriber = new Redis(parsed.href, { lazyConnect: true });
+    for (const connection of [commands, subscriber]) connection.on('error', (error: Error) => log.debug({ err: error }, 'redis connection error'));
+    const scripts = { hearthAdmit: [2, ADMIT], hearthRelease: [2, RELEASE], hearthRefresh: [2, REFRESH], hearthSnapshot: [1, SNAPSHOT], hearthLeave: [2, LEAVE], hearthTake: [1, TAKE] } as const;
+    for (const [name, [numberOfKeys, lua]] of Object.entries(scripts)) commands.defineCommand(name, { numberOfKeys, lua });
+    await Promise.all([commands.connect(), subscriber.connect()]);
+    return new RedisBus(commands, subscriber, prefix, heartbeatMs, log);
+  }
+
+  async listen(listener: BusListener): Promise<void> {
+    this.listener = listener;
+    this.subscriber.on('message', (_channel: string, text: string) => this.heard(text));
+    await this.subscriber.subscribe(this.channel);
+    await this.beat();
+    this.heartbeat = setInterval(() => void this.beat(), this.heartbeatMs / 2).unref();
+  }
+
+  publishChange(json: string): void {
+    this.publish(`change ${this.id} ${json}`);
+  }
+
+  signal(signal: Signal): void {
+    this.publish(`signal ${this.id} ${JSON.stringify(signal)}`);
+  }
+
+  async admit(userId: number, max: number, here: number): Promise<boolean> {
+    // Counted here before Redis answers: a heartbeat written meanwhile must not take the connection out again, or the
+    // others would see its user go offline until the next one. Given back if refused.
+    this.count(userId, 1);
+    try {
+      const n = await this.commands.hearthAdmit(this.processes, this.ownHash, this.id, userId, ++this.version, max, this.ttl, this.hashPrefix, this.channel);
+      if (n >= 0) return true;
+      this.count(userId, -1);
+      return false;
+    } catch (error) {
+      this.complain(error, 'counting connections across processes failed; counting this process alone');
+      if (here < max) return true;
+      this.count(userId, -1);
+      return false;
+    }
+  }
+
+  released(userId: number): void {
+    this.count(userId, -1);
+    if (this.closed) return;
+    this.commands
+      .hearthRelease(this.processes, this.ownHash, this.id, userId, ++this.version, this.ttl, this.channel)
+      .catch((error: unknown) => this.complain(error, 'releasing a connection across processes failed; the next heartbeat corrects it'));
+  }
+
+  limit(name: string, ratePerSecond: number, burst: number): UserLimit {
+    return new SharedLimit(this, `${this.prefix}:limit:${name}:`, ratePerSecond / 1000, burst);
+  }
+
+  /** Takes tokens from a shared bucket; when Redis cannot be reached the request goes ahead rather than fail. */
+  async take(key: string, ratePerMs: number, burst: number, want: number): Promise<Taken> {
+    try {
+      const [granted, retryAfterMs] = await this.commands.hearthTake(key, ratePerMs, burst, want);
+      return { granted, retryAfterMs };
+    } catch (error) {
+      this.complain(error, 'a limit shared across processes could not be read; letting the request through');
+      return { granted: want, retryAfterMs: 0 };
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.heartbeat);
+    // Others take this process's users offline now rather than when its hash expires.
+    await this.commands.hearthLeave(this.processes, this.ownHash, this.id, this.channel).catch((error: unknown) => this.complain(error, 'leaving the bus failed'));
+    this.subscriber.disconnect();
+    await this.commands.quit().catch(() => this.commands.disconnect());
+  }
+
+  private count(userId: number, by: number): void {
+    const n = (this.counts.get(userId) ?? 0) + by;
+    if (n > 0) this.counts.set(userId, n);
+    else this.counts.delete(userId);
+  }
+
+  /** Time to live of this process's hash: one and a half heartbeats, refreshed every half. */
+  private get ttl(): number {
+    return Math.ceil(this.heartbeatMs * 1.5);
+  }
+
+  private publish(message: string): void {
+    if (this.closed) return;
+    this.commands.publish(this.channel, message).catch((error: unknown) => this.complain(error, 'publishing on the bus failed'));
+  }
+
+  /** Writes this process's counts, then reads everyone else's. */
+  private async beat(): Promise<void> {
+    if (this.closed) return;
+    try {
+      const pairs = [...this.counts].flat();
+      await this.commands.hearthRefresh(this.processes, this.ownHash, this.id, this.version, this.ttl, ...pairs);
+      const askedAt = this.elsewhere.asking();
+      const flat = await this.commands.hearthSnapshot(this.processes, this.hashPrefix);
+      const live = new Map<string, { version: number; counts: Map<number, number> }>();
+      for (let i = 0; i < flat.length; i += 2) {
+        const id = flat[i] as string;
+        if (id === this.id) continue;
+        const fields = flat[i + 1] as string[];
+        const counts = new Map<number, number>();
+        let version = 0;
+        for (let f = 0; f < fields.length; f += 2) {
+          if (fields[f] === 'v') version = Number(fields[f + 1]);
+          else if (Number(fields[f + 1]) > 0) counts.set(Number(fields[f]), Number(fields[f + 1]));
+        }
+        live.set(id, { version, counts });
+      }
+      for (const userId of this.elsewhere.snapshot(live, askedAt)) this.listener?.presence(userId);
+    } catch (error) {
+      this.complain(error, 'the presence heartbeat failed');
+    }
+  }
+
+  private heard(text: string): void {
+    const kindEnd = text.indexOf(' ');
+    const fromEnd = text.indexOf(' ', kindEnd + 1);
+    const kind = text.slice(0, kindEnd);
+    const from = fromEnd === -1 ? text.slice(kindEnd + 1) : text.slice(kindEnd + 1, fromEnd);
+    if (from === this.id || this.listener === undefined) return;
+    const body = fromEnd === -1 ? '' : text.slice(fromEnd + 1);
+    try {
+      switch (kind) {
+        case 'change':
+          return this.listener.change(body);
+        case 'signal':
+          return this.listener.signal(JSON.parse(body) as Signal);
+        case 'presence': {
+          const [version, userId, count] = body.split(' ').map(Number) as [number, number, number];
+          this.elsewhere.heard(from, version, userId, count);
+          return this.listener.presence(userId);
+        }
+        case 'gone':
+          for (const userId of this.elsewhere.gone(from)) this.listener.presence(userId);
+          return;
+        default:
+          // From a newer server: nothing this one knows to do with it.
+          return;
+      }
+    } catch (error) {
+      this.log.error({ err: error, kind, from }, 'a message on the bus could not be handled');
+    }
+  }
+
+  private complain(error: unknown, message: string): void {
+    const now = Date.now();
+    if (now - this.lastComplaint < 10_000) return;
+    this.lastComplaint = now;
+    this.log.warn({ err: error }, message);
+  }
+}
+
+/** A per-user limit whose buckets every process shares. */
+class SharedLimit implements UserLimit {
+  constructor(
+    private readonly bus: RedisBus,
+    private readonly keyPrefix: string,
+    private readonly ratePerMs: number,
+    private readonly burst: number,
+  ) {}
+
+  takeUpTo(userId: number, count: number): Promise<Taken> {
+    return this.bus.take(this.keyPrefix + userId, this.ratePerMs, this.burst, count);
+  }
+
+  /** Buckets expire in Redis once full again. */
+  prune(): void {}
+}

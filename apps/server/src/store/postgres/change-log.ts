@@ -1,0 +1,153 @@
+import { toMessage, type MessageRow } from '../sqlite/messages.js';
+import type { ChangeKind, ChangeRecord, LogBounds, LoggedChange, StoredMemberState } from '../store.js';
+import { MESSAGE_COLUMNS, QUOTE_JOIN } from './messages.js';
+import { rows, run, type Conn } from './open.js';
+import type { Tx } from './writer.js';
+
+/** Rows deleted per statement when trimming, so a long trim never holds many row locks for long. */
+const TRIM_CHUNK = 5_000;
+
+const INSERT = {
+  name: 'changes.insert',
+  text: 'INSERT INTO changes (kind, conversation_id, user_id, subject_id, prev_seq, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq',
+};
+// One statement per kind of stream, each served by its index (an `IS NOT DISTINCT FROM` would be served by none).
+const TIP_OF_CONVERSATION = { name: 'changes.tip_of_conversation', text: 'SELECT coalesce(max(seq), 0) FROM changes WHERE conversation_id = $1 AND user_id IS NULL' };
+const TIP_OF_EVERYONE = { name: 'changes.tip_of_everyone', text: 'SELECT coalesce(max(seq), 0) FROM changes WHERE conversation_id IS NULL AND user_id IS NULL' };
+const TIP_OF_USER = { name: 'changes.tip_of_user', text: 'SELECT coalesce(max(seq), 0) FROM changes WHERE user_id = $1' };
+const JOINED_AFTER = { name: 'changes.joined_after', text: 'SELECT 1 FROM conversation_members WHERE user_id = $1 AND joined_seq > $2 LIMIT 1' };
+const VISIBLE = { name: 'changes.visible', text: visibleSql(false) };
+const VISIBLE_SINCE_JOINING = { name: 'changes.visible_since_joining', text: visibleSql(true) };
+const BETWEEN = { name: 'changes.between', text: betweenSql() };
+const OLDEST = { name: 'changes.oldest', text: `SELECT seq, created_at FROM changes ORDER BY seq LIMIT ${TRIM_CHUNK}` };
+const NEWEST = { name: 'changes.newest', text: 'SELECT max(seq) FROM changes' };
+const DELETE_THROUGH = { name: 'changes.delete_through', text: 'DELETE FROM changes WHERE seq <= $1' };
+
+/** The numbered change log in PostgreSQL: appending inside the writer's transaction, reading for catch-up, trimming. */
+export class ChangeLog {
+  private head = 0;
+  private horizon = 0;
+
+  /** Reads where the log stands from what it keeps. */
+  async load(on: Conn): Promise<void> {
+    this.head = (await rows<[number | null]>(on, NEWEST, []))[0]![0] ?? 0;
+    // Trimming removes the oldest rows and never the newest, so what is kept starts right after the horizon.
+    const first = (await rows<[number, number]>(on, OLDEST, []))[0]?.[0];
+    this.horizon = first === undefined ? this.head : first - 1;
+  }
+
+  /**
+   * Appends a change inside a writer transaction. With `userId`, only that user may see it (while a member of
+   * `conversationId`), in their own stream.
+   */
+  async append(tx: Tx, kind: ChangeKind, conversationId: number | null, subjectId: number, createdAt: number, userId?: number): Promise<ChangeRecord> {
+    // A stream's tip is read from the log once per transaction. The transaction holds the change log's advisory
+    // lock, so no other process appends meanwhile and the tip it read stays the tip; across transactions it is read
+    // again, as another process may have appended in between.
+    const key = userId === undefined ? `c${conversationId}` : `u${userId}`;
+    const prev = tx.tips.get(key) ?? (await this.tip(tx, conversationId, userId));
+    const [[seq]] = (await rows<[number]>(tx, INSERT, [kind, conversationId, userId ?? null, subjectId, prev, createdAt])) as [[number]];
+    tx.tips.set(key, seq);
+    return userId === undefined ? { seq, prev, kind, conversationId, subjectId } : { seq, prev, kind, conversationId, subjectId, userId };
+  }
+
+  /** Moves the head once the transaction holding changes up to `seq` has committed. */
+  committed(seq: number): void {
+    this.head = Math.max(this.head, seq);
+  }
+
+  bounds(): LogBounds {
+    return { horizon: this.horizon, head: this.head };
+  }
+
+  async changesFor(on: Conn, userId: number, after: number, upTo: number, limit: number): Promise<LoggedChange[]> {
+    // Someone added to a group since the cursor needs the slower reading; everyone else, nearly always, the faster.
+    const joined = (await rows(on, JOINED_AFTER, [userId, after])).length > 0;
+    return (await rows<VisibleRow>(on, joined ? VISIBLE_SINCE_JOINING : VISIBLE, [after, upTo, userId, limit])).map(toLogged);
+  }
+
+  /** Every change in (after, upTo], whoever may see it: what a process that missed some on the bus delivers. */
+  async changesBetween(on: Conn, after: number, upTo: number, limit: number): Promise<LoggedChange[]> {
+    return (await rows<VisibleRow>(on, BETWEEN, [after, upTo, limit])).map(toLogged);
+  }
+
+  /** Deletes, a chunk at a time, the oldest changes made before `createdBefore` or beyond the newest `keepRows`. */
+  async trim(on: Conn, createdBefore: number, keepRows: number): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      let through = 0;
+      for (const [seq, createdAt] of await rows<[number, number]>(on, OLDEST, [])) {
+        // The newest change always stays: it is what the head is read from after a restart.
+        if (seq >= this.head || (createdAt >= createdBefore && seq > this.head - keepRows)) break;
+        through = seq;
+      }
+      if (through === 0) return deleted;
+      deleted += await run(on, DELETE_THROUGH, [through]);
+      this.horizon = Math.max(this.horizon, through);
+    }
+  }
+
+  private async tip(tx: Tx, conversationId: number | null, userId: number | undefined): Promise<number> {
+    if (userId !== undefined) return (await rows<[number]>(tx, TIP_OF_USER, [userId]))[0]![0];
+    if (conversationId === null) return (await rows<[number]>(tx, TIP_OF_EVERYONE, []))[0]![0];
+    return (await rows<[number]>(tx, TIP_OF_CONVERSATION, [conversationId]))[0]![0];
+  }
+}
+
+/**
+ * The changes a user may see, decided as the log is read; the same reading as SQLite's (see visibleSql in
+ * ../sqlite/change-log.ts for why each condition is there). $1 after, $2 up to, $3 the user, $4 the limit.
+ */
+function visibleSql(joinedSince: boolean): string {
+  const sinceJoining = `OR (c.conversation_id IN (SELECT conversation_id FROM conversation_members WHERE user_id = $3 AND joined_seq > $1)
+      AND (c.user_id IS NOT NULL
+        OR c.seq > (SELECT joined_seq FROM conversation_members WHERE conversation_id = c.conversation_id AND user_id = $3)))`;
+  return `SELECT c.seq, c.prev_seq, c.kind, c.conversation_id, c.user_id, c.subject_id,
+      s.last_read_id, s.notify, s.state_unread, s.state_mentions, ${MESSAGE_COLUMNS}
+    FROM changes c
+    LEFT JOIN messages m ON c.kind IN ('message', 'message_updated') AND m.id = c.subject_id
+    ${QUOTE_JOIN}
+    LEFT JOIN conversation_members s ON c.kind = 'member_state_updated'
+      AND s.conversation_id = c.conversation_id AND s.user_id = c.user_id AND s.state_seq = c.seq
+    WHERE c.seq > $1 AND c.seq <= $2
+      AND (c.user_id IS NULL OR c.user_id = $3)
+      AND (c.conversation_id IS NULL
+        OR c.conversation_id IN (SELECT conversation_id FROM conversation_members WHERE user_id = $3 AND joined_seq <= $1)
+        ${joinedSince ? sinceJoining : ''})
+    ORDER BY c.seq LIMIT $4`;
+}
+
+/** Every change in a range, whoever may see it, read as catch-up reads a change. $1 after, $2 up to, $3 the limit. */
+function betweenSql(): string {
+  return `SELECT c.seq, c.prev_seq, c.kind, c.conversation_id, c.user_id, c.subject_id,
+      s.last_read_id, s.notify, s.state_unread, s.state_mentions, ${MESSAGE_COLUMNS}
+    FROM changes c
+    LEFT JOIN messages m ON c.kind IN ('message', 'message_updated') AND m.id = c.subject_id
+    ${QUOTE_JOIN}
+    LEFT JOIN conversation_members s ON c.kind = 'member_state_updated'
+      AND s.conversation_id = c.conversation_id AND s.user_id = c.user_id AND s.state_seq = c.seq
+    WHERE c.seq > $1 AND c.seq <= $2
+    ORDER BY c.seq LIMIT $3`;
+}
+
+function toLogged([seq, prev, kind, conversationId, ownerId, subjectId, read, notify, unread, mentions, ...message]: VisibleRow): LoggedChange {
+  const change: LoggedChange = ownerId === null ? { seq, prev, kind, conversationId, subjectId } : { seq, prev, kind, conversationId, subjectId, userId: ownerId };
+  if (message[0] !== null) change.message = toMessage(message);
+  else if (read !== null) change.memberState = { conversationId: conversationId!, lastReadId: read, notify, unread: unread!, mentions: mentions! };
+  return change;
+}
+
+/** A change as catch-up reads it: its numbers, the member state it sets (when current), then its message's columns. */
+type VisibleRow = [
+  seq: number,
+  prev: number,
+  kind: ChangeKind,
+  conversationId: number | null,
+  userId: number | null,
+  subjectId: number,
+  lastReadId: number | null,
+  notify: StoredMemberState['notify'],
+  unread: number | null,
+  mentions: number | null,
+  ...message: MessageRow,
+];
