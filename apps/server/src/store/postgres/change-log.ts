@@ -1,6 +1,5 @@
-import { toMessage, type MessageRow } from '../sqlite/messages.js';
-import type { ChangeKind, ChangeRecord, LogBounds, LoggedChange, StoredMemberState } from '../store.js';
-import { MESSAGE_COLUMNS, QUOTE_JOIN } from './messages.js';
+import { betweenSql, toLogged, visibleSql, type VisibleRow } from '../change-reads.js';
+import type { ChangeKind, ChangeRecord, LogBounds, LoggedChange } from '../store.js';
 import { rows, run, type Conn } from './open.js';
 import type { Tx } from './writer.js';
 
@@ -16,9 +15,9 @@ const TIP_OF_CONVERSATION = { name: 'changes.tip_of_conversation', text: 'SELECT
 const TIP_OF_EVERYONE = { name: 'changes.tip_of_everyone', text: 'SELECT coalesce(max(seq), 0) FROM changes WHERE conversation_id IS NULL AND user_id IS NULL' };
 const TIP_OF_USER = { name: 'changes.tip_of_user', text: 'SELECT coalesce(max(seq), 0) FROM changes WHERE user_id = $1' };
 const JOINED_AFTER = { name: 'changes.joined_after', text: 'SELECT 1 FROM conversation_members WHERE user_id = $1 AND joined_seq > $2 LIMIT 1' };
-const VISIBLE = { name: 'changes.visible', text: visibleSql(false) };
-const VISIBLE_SINCE_JOINING = { name: 'changes.visible_since_joining', text: visibleSql(true) };
-const BETWEEN = { name: 'changes.between', text: betweenSql() };
+const VISIBLE = { name: 'changes.visible', text: visibleSql(false, { after: '$1', upTo: '$2', user: '$3', limit: '$4' }) };
+const VISIBLE_SINCE_JOINING = { name: 'changes.visible_since_joining', text: visibleSql(true, { after: '$1', upTo: '$2', user: '$3', limit: '$4' }) };
+const BETWEEN = { name: 'changes.between', text: betweenSql({ after: '$1', upTo: '$2', limit: '$3' }) };
 const OLDEST = { name: 'changes.oldest', text: `SELECT seq, created_at FROM changes ORDER BY seq LIMIT ${TRIM_CHUNK}` };
 const NEWEST = { name: 'changes.newest', text: 'SELECT max(seq) FROM changes' };
 const DELETE_THROUGH = { name: 'changes.delete_through', text: 'DELETE FROM changes WHERE seq <= $1' };
@@ -93,61 +92,3 @@ export class ChangeLog {
     return (await rows<[number]>(tx, TIP_OF_CONVERSATION, [conversationId]))[0]![0];
   }
 }
-
-/**
- * The changes a user may see, decided as the log is read; the same reading as SQLite's (see visibleSql in
- * ../sqlite/change-log.ts for why each condition is there). $1 after, $2 up to, $3 the user, $4 the limit.
- */
-function visibleSql(joinedSince: boolean): string {
-  const sinceJoining = `OR (c.conversation_id IN (SELECT conversation_id FROM conversation_members WHERE user_id = $3 AND joined_seq > $1)
-      AND (c.user_id IS NOT NULL
-        OR c.seq > (SELECT joined_seq FROM conversation_members WHERE conversation_id = c.conversation_id AND user_id = $3)))`;
-  return `SELECT c.seq, c.prev_seq, c.kind, c.conversation_id, c.user_id, c.subject_id,
-      s.last_read_id, s.notify, s.state_unread, s.state_mentions, ${MESSAGE_COLUMNS}
-    FROM changes c
-    LEFT JOIN messages m ON c.kind IN ('message', 'message_updated') AND m.id = c.subject_id
-    ${QUOTE_JOIN}
-    LEFT JOIN conversation_members s ON c.kind = 'member_state_updated'
-      AND s.conversation_id = c.conversation_id AND s.user_id = c.user_id AND s.state_seq = c.seq
-    WHERE c.seq > $1 AND c.seq <= $2
-      AND (c.user_id IS NULL OR c.user_id = $3)
-      AND (c.conversation_id IS NULL
-        OR c.conversation_id IN (SELECT conversation_id FROM conversation_members WHERE user_id = $3 AND joined_seq <= $1)
-        ${joinedSince ? sinceJoining : ''})
-    ORDER BY c.seq LIMIT $4`;
-}
-
-/** Every change in a range, whoever may see it, read as catch-up reads a change. $1 after, $2 up to, $3 the limit. */
-function betweenSql(): string {
-  return `SELECT c.seq, c.prev_seq, c.kind, c.conversation_id, c.user_id, c.subject_id,
-      s.last_read_id, s.notify, s.state_unread, s.state_mentions, ${MESSAGE_COLUMNS}
-    FROM changes c
-    LEFT JOIN messages m ON c.kind IN ('message', 'message_updated') AND m.id = c.subject_id
-    ${QUOTE_JOIN}
-    LEFT JOIN conversation_members s ON c.kind = 'member_state_updated'
-      AND s.conversation_id = c.conversation_id AND s.user_id = c.user_id AND s.state_seq = c.seq
-    WHERE c.seq > $1 AND c.seq <= $2
-    ORDER BY c.seq LIMIT $3`;
-}
-
-function toLogged([seq, prev, kind, conversationId, ownerId, subjectId, read, notify, unread, mentions, ...message]: VisibleRow): LoggedChange {
-  const change: LoggedChange = ownerId === null ? { seq, prev, kind, conversationId, subjectId } : { seq, prev, kind, conversationId, subjectId, userId: ownerId };
-  if (message[0] !== null) change.message = toMessage(message);
-  else if (read !== null) change.memberState = { conversationId: conversationId!, lastReadId: read, notify, unread: unread!, mentions: mentions! };
-  return change;
-}
-
-/** A change as catch-up reads it: its numbers, the member state it sets (when current), then its message's columns. */
-type VisibleRow = [
-  seq: number,
-  prev: number,
-  kind: ChangeKind,
-  conversationId: number | null,
-  userId: number | null,
-  subjectId: number,
-  lastReadId: number | null,
-  notify: StoredMemberState['notify'],
-  unread: number | null,
-  mentions: number | null,
-  ...message: MessageRow,
-];

@@ -1,17 +1,8 @@
 import { QUOTE_EXCERPT_LENGTH, type Message, type Quote } from '@hearth/protocol';
-import { toMessage, type MessageRow } from '../sqlite/messages.js';
+// The columns and their reading are SQL both dialects speak: one copy, SQLite's.
+import { MESSAGE_COLUMNS, QUOTE_JOIN, toMessage, type MessageRow } from '../sqlite/messages.js';
 import type { AppendRefusal, MessageState, NewMessage } from '../store.js';
 import { rows, run, type Conn } from './open.js';
-
-/**
- * What is read of a message, over `messages m LEFT JOIN messages o` (the message it answers, for its quote), in the
- * order `toMessage` (shared with SQLite) reads the columns.
- */
-export const MESSAGE_COLUMNS = `m.id, m.conversation_id, m.user_id, m.content, m.client_id, m.created_at, m.edited_at, m.deleted_at,
-  m.reply_to_id, m.mentions, m.reactions, o.user_id, substr(o.content, 1, ${QUOTE_EXCERPT_LENGTH}), o.deleted_at`;
-
-/** The join `MESSAGE_COLUMNS` reads the quote through, after `messages m`. */
-export const QUOTE_JOIN = 'LEFT JOIN messages o ON o.id = m.reply_to_id';
 
 const read = (name: string, where: string) => ({ name: `messages.${name}`, text: `SELECT ${MESSAGE_COLUMNS} FROM messages m ${QUOTE_JOIN} ${where}` });
 

@@ -1,7 +1,6 @@
 import type { Message, SearchTerms } from '@hearth/protocol';
-import { toMessage, type MessageRow } from '../sqlite/messages.js';
+import { MESSAGE_COLUMNS, QUOTE_JOIN, toMessage, type MessageRow } from '../sqlite/messages.js';
 import type { SearchFilter } from '../store.js';
-import { MESSAGE_COLUMNS, QUOTE_JOIN } from './messages.js';
 import { rows, type Conn } from './open.js';
 
 /**

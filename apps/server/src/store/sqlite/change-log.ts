@@ -1,8 +1,11 @@
 import { asc, lte, sql } from 'drizzle-orm';
 import type { Db } from './open.js';
 import { changes } from './schema.js';
-import type { ChangeKind, ChangeRecord, LogBounds, LoggedChange, StoredMemberState } from '../store.js';
-import { MESSAGE_COLUMNS, QUOTE_JOIN, toMessage, type MessageRow } from './messages.js';
+import { betweenSql, toLogged, visibleSql, type VisibleRow } from '../change-reads.js';
+import type { ChangeKind, ChangeRecord, LogBounds, LoggedChange } from '../store.js';
+
+/** better-sqlite3's named parameters, bound from an object. */
+const NAMED = { after: '@after', upTo: '@upTo', user: '@user', limit: '@limit' };
 
 /** Rows deleted per statement when trimming, so a long trim never holds the write lock for long. */
 const TRIM_CHUNK = 5_000;
@@ -44,9 +47,9 @@ export class ChangeLog {
       .from(changes)
       .where(sql`${changes.userId} = ${p('userId')} AND ${changes.userId} IS NOT NULL`)
       .prepare();
-    this.visible = db.$client.prepare<[VisibleParams], VisibleRow>(visibleSql(false)).raw(true);
-    this.visibleSinceJoining = db.$client.prepare<[VisibleParams], VisibleRow>(visibleSql(true)).raw(true);
-    this.between = db.$client.prepare<[BetweenParams], VisibleRow>(betweenSql()).raw(true);
+    this.visible = db.$client.prepare<[VisibleParams], VisibleRow>(visibleSql(false, NAMED)).raw(true);
+    this.visibleSinceJoining = db.$client.prepare<[VisibleParams], VisibleRow>(visibleSql(true, NAMED)).raw(true);
+    this.between = db.$client.prepare<[BetweenParams], VisibleRow>(betweenSql(NAMED)).raw(true);
     this.joinedAfter = db.$client.prepare<[number, number], 1>('SELECT 1 FROM conversation_members WHERE user_id = ? AND joined_seq > ? LIMIT 1').pluck();
     this.oldest = db.select({ seq: changes.seq, createdAt: changes.createdAt }).from(changes).orderBy(asc(changes.seq)).limit(TRIM_CHUNK).prepare();
     this.newest = db.select({ seq: sql<number | null>`max(${changes.seq})` }).from(changes).prepare();
@@ -111,67 +114,5 @@ export class ChangeLog {
   }
 }
 
-/**
- * The changes a user may see. Visibility is decided as the log is read: someone who has left a conversation sees none
- * of its changes, and a member's own state is theirs alone. Someone added to a group (`joinedSince`, when they were
- * added after the cursor) sees its changes only after the one that added them (`joined_seq`): its older ones are
- * history, read with load_history, not news; their own stream's changes in it are theirs as before. A message change
- * comes with its message, read as history pages read it; a member state change with the state, unless a later change
- * has set it since.
- */
-function visibleSql(joinedSince: boolean): string {
-  const sinceJoining = `OR (c.conversation_id IN (SELECT conversation_id FROM conversation_members WHERE user_id = @user AND joined_seq > @after)
-      AND (c.user_id IS NOT NULL
-        OR c.seq > (SELECT joined_seq FROM conversation_members WHERE conversation_id = c.conversation_id AND user_id = @user)))`;
-  return `SELECT c.seq, c.prev_seq, c.kind, c.conversation_id, c.user_id, c.subject_id,
-      s.last_read_id, s.notify, s.state_unread, s.state_mentions, ${MESSAGE_COLUMNS}
-    FROM changes c
-    LEFT JOIN messages m ON c.kind IN ('message', 'message_updated') AND m.id = c.subject_id
-    ${QUOTE_JOIN}
-    LEFT JOIN conversation_members s ON c.kind = 'member_state_updated'
-      AND s.conversation_id = c.conversation_id AND s.user_id = c.user_id AND s.state_seq = c.seq
-    WHERE c.seq > @after AND c.seq <= @upTo
-      AND (c.user_id IS NULL OR c.user_id = @user)
-      AND (c.conversation_id IS NULL
-        OR c.conversation_id IN (SELECT conversation_id FROM conversation_members WHERE user_id = @user AND joined_seq <= @after)
-        ${joinedSince ? sinceJoining : ''})
-    ORDER BY c.seq LIMIT @limit`;
-}
-
 type VisibleParams = { after: number; upTo: number; user: number; limit: number };
 type BetweenParams = { after: number; upTo: number; limit: number };
-
-/** Every change in a range, whoever may see it, read as catch-up reads a change. */
-function betweenSql(): string {
-  return `SELECT c.seq, c.prev_seq, c.kind, c.conversation_id, c.user_id, c.subject_id,
-      s.last_read_id, s.notify, s.state_unread, s.state_mentions, ${MESSAGE_COLUMNS}
-    FROM changes c
-    LEFT JOIN messages m ON c.kind IN ('message', 'message_updated') AND m.id = c.subject_id
-    ${QUOTE_JOIN}
-    LEFT JOIN conversation_members s ON c.kind = 'member_state_updated'
-      AND s.conversation_id = c.conversation_id AND s.user_id = c.user_id AND s.state_seq = c.seq
-    WHERE c.seq > @after AND c.seq <= @upTo
-    ORDER BY c.seq LIMIT @limit`;
-}
-
-function toLogged([seq, prev, kind, conversationId, ownerId, subjectId, read, notify, unread, mentions, ...message]: VisibleRow): LoggedChange {
-  const change: LoggedChange = ownerId === null ? { seq, prev, kind, conversationId, subjectId } : { seq, prev, kind, conversationId, subjectId, userId: ownerId };
-  if (message[0] !== null) change.message = toMessage(message);
-  else if (read !== null) change.memberState = { conversationId: conversationId!, lastReadId: read, notify, unread: unread!, mentions: mentions! };
-  return change;
-}
-
-/** A change as catch-up reads it: its numbers, the member state it sets (when current), then its message's columns. */
-type VisibleRow = [
-  seq: number,
-  prev: number,
-  kind: ChangeKind,
-  conversationId: number | null,
-  userId: number | null,
-  subjectId: number,
-  lastReadId: number | null,
-  notify: StoredMemberState['notify'],
-  unread: number | null,
-  mentions: number | null,
-  ...message: MessageRow,
-];
