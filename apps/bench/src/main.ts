@@ -7,12 +7,14 @@ import { machine } from './machine.js';
 import { parseOptions, type Options, type ScenarioName } from './options.js';
 import { table } from './report.js';
 import type { Results, ScenarioResult } from './results.js';
+import { cluster } from './scenarios/cluster.js';
 import { dms } from './scenarios/dms.js';
 import { fanout } from './scenarios/fanout.js';
 import { history } from './scenarios/history.js';
 import { search } from './scenarios/search.js';
 import { idle } from './scenarios/idle.js';
 import { storm } from './scenarios/storm.js';
+import { dropDatabases } from './targets/cluster.js';
 import { removeWorkDir } from './targets/hearth.js';
 import { targetsFor } from './targets/index.js';
 import type { Target } from './targets/target.js';
@@ -24,6 +26,7 @@ const RUNNERS: Record<ScenarioName, (targets: Target[], options: Options) => Pro
   history,
   storm,
   search,
+  cluster,
 };
 
 const argv = process.argv.slice(2);
@@ -31,7 +34,7 @@ const options = parseOptions(argv, fileURLToPath(new URL('../results/latest.json
 if (options !== null) {
   process.on('SIGINT', () => {
     removeWorkDir();
-    process.exit(130);
+    void dropDatabases(options.cluster).finally(() => process.exit(130));
   });
   const started = performance.now();
   if (!machine.pinned) progress(`warning: ${machine.pinningNote}`);
@@ -51,6 +54,7 @@ if (options !== null) {
     }
   }
   removeWorkDir();
+  await dropDatabases(options.cluster);
   const results: Results = {
     date: new Date().toISOString(),
     command: ['npm run bench --', ...argv].join(' '),

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { TargetName } from './targets/target.js';
 
-export const SCENARIOS = ['fanout', 'dms', 'idle', 'history', 'storm', 'search'] as const;
+export const SCENARIOS = ['fanout', 'dms', 'idle', 'history', 'storm', 'search', 'cluster'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
-export const TARGETS: TargetName[] = ['hearth', 'hearth-normal', 'ws', 'socketio'];
+export const TARGETS: TargetName[] = ['hearth', 'hearth-normal', 'hearth-pg', 'hearth-cluster', 'ws', 'socketio'];
 
 export interface Options {
   preset: 'quick' | 'full' | 'smoke';
@@ -27,12 +27,21 @@ export interface Options {
   /** Searches of each kind, one after another. */
   search: { queries: number };
   storm: { connections: number };
+  /** Fan-out (in a room of this many) and the DMs again, on PostgreSQL: one process, then two sharing a Redis bus. */
+  cluster: { clients: number; processes: number; postgresUrl: string; redisUrl: string };
   /** Connections opening at once, across all load generators; our server refuses more than 256 unauthenticated. */
   connectConcurrency: number;
   /** Write a V8 CPU profile of our server for each scenario into this folder. */
   profileDir: string | null;
   out: string;
 }
+
+/** PostgreSQL and Redis as the development machines run them: override with --postgres and --redis. */
+const BACKING = {
+  processes: 2,
+  postgresUrl: process.env.HEARTH_BENCH_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+  redisUrl: process.env.HEARTH_BENCH_REDIS_URL || 'redis://127.0.0.1:6379',
+};
 
 const presets: Record<Options['preset'], Omit<Options, 'preset' | 'scenarios' | 'targets' | 'profileDir' | 'out'>> = {
   smoke: {
@@ -43,6 +52,7 @@ const presets: Record<Options['preset'], Omit<Options, 'preset' | 'scenarios' | 
     history: { messages: 2_000, pages: 20 },
     search: { queries: 5 },
     storm: { connections: 20 },
+    cluster: { clients: 6, ...BACKING },
     connectConcurrency: 8,
   },
   quick: {
@@ -53,6 +63,7 @@ const presets: Record<Options['preset'], Omit<Options, 'preset' | 'scenarios' | 
     history: { messages: 1_000_000, pages: 1_000 },
     search: { queries: 40 },
     storm: { connections: 1_000 },
+    cluster: { clients: 1_000, ...BACKING },
     connectConcurrency: 64,
   },
   full: {
@@ -63,6 +74,7 @@ const presets: Record<Options['preset'], Omit<Options, 'preset' | 'scenarios' | 
     history: { messages: 1_000_000, pages: 5_000 },
     search: { queries: 60 },
     storm: { connections: 2_000 },
+    cluster: { clients: 1_000, ...BACKING },
     connectConcurrency: 64,
   },
 };
@@ -84,6 +96,12 @@ Usage: npm run bench -- [options]
   --pages N                    history pages read from each place
   --queries N                  searches of each kind in the search scenario
   --storm N                    connections in the connect storm
+  --cluster-clients N          room size of the cluster scenario's fan-out (its DMs take --dm-clients)
+  --processes N                server processes sharing the bus in the cluster scenario (default 2)
+  --postgres URL               a database on a PostgreSQL server where the run may create and drop databases
+                               (HEARTH_BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres)
+  --redis URL                  the Redis server the cluster scenario's bus uses (HEARTH_BENCH_REDIS_URL,
+                               default redis://127.0.0.1:6379)
   --step-ms N                  duration of each rate step
   --profile-server DIR         write a CPU profile of our server per scenario (node --cpu-prof)
   --out FILE                   results file (default apps/bench/results/latest.json)
@@ -119,6 +137,10 @@ export function parseOptions(argv: string[], defaultOut: string): Options | null
       pages: { type: 'string' },
       queries: { type: 'string' },
       storm: { type: 'string' },
+      'cluster-clients': { type: 'string' },
+      processes: { type: 'string' },
+      postgres: { type: 'string' },
+      redis: { type: 'string' },
       'step-ms': { type: 'string' },
       'profile-server': { type: 'string' },
       out: { type: 'string' },
@@ -145,6 +167,10 @@ export function parseOptions(argv: string[], defaultOut: string): Options | null
   if (values.pages !== undefined) base.history.pages = positive(values.pages);
   if (values.queries !== undefined) base.search.queries = positive(values.queries);
   if (values.storm !== undefined) base.storm.connections = positive(values.storm);
+  if (values['cluster-clients'] !== undefined) base.cluster.clients = positive(values['cluster-clients']);
+  if (values.processes !== undefined) base.cluster.processes = positive(values.processes);
+  if (values.postgres !== undefined) base.cluster.postgresUrl = values.postgres;
+  if (values.redis !== undefined) base.cluster.redisUrl = values.redis;
   if (values['step-ms'] !== undefined) base.stepMs = positive(values['step-ms']);
   return {
     preset,

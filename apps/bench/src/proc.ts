@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Kernel clock ticks per second, the unit of utime and stime in /proc/<pid>/stat. */
 const TICKS_PER_SECOND = clockTicks();
@@ -56,6 +56,43 @@ export class CpuMeter {
     const used = this.pids.reduce((sum, pid, i) => sum + cpuMs(pid) - this.startCpu[i]!, 0);
     return { cpuMs: used, wallMs, coreShare: used / wallMs };
   }
+}
+
+/**
+ * Measures the CPU of a changing set of processes, such as a database server's, whose backends come and go: each
+ * listed at the end counts from the start, or from its birth when it started meanwhile (one that ended meanwhile
+ * is missed).
+ */
+export class GroupMeter {
+  private readonly startCpu: Map<number, number>;
+
+  constructor(private readonly list: () => number[]) {
+    this.startCpu = new Map(list().map((pid) => [pid, cpuMs(pid)]));
+  }
+
+  read(): { cpuMs: number } {
+    let used = 0;
+    for (const pid of this.list()) {
+      const now = cpuMs(pid);
+      if (Number.isFinite(now)) used += now - (this.startCpu.get(pid) ?? 0);
+    }
+    return { cpuMs: used };
+  }
+}
+
+/** Processes whose command name is one of `names` (as /proc/<pid>/comm gives it). */
+export function processesNamed(names: string[]): number[] {
+  const wanted = new Set(names);
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (wanted.has(readFileSync(`/proc/${entry}/comm`, 'utf8').trim())) found.push(Number(entry));
+    } catch {
+      // Gone since the directory was read.
+    }
+  }
+  return found;
 }
 
 /** Busy time of one core so far (everything but idle and I/O wait), in milliseconds. */

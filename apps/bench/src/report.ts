@@ -5,6 +5,8 @@ import type { TargetName } from './targets/target.js';
 const COLUMNS: { name: TargetName; heading: string }[] = [
   { name: 'hearth', heading: 'Hearth' },
   { name: 'hearth-normal', heading: 'Hearth NORMAL' },
+  { name: 'hearth-pg', heading: 'Hearth PG' },
+  { name: 'hearth-cluster', heading: 'Hearth PG×2+Redis' },
   { name: 'ws', heading: 'raw ws' },
   { name: 'socketio', heading: 'Socket.IO' },
 ];

@@ -11,16 +11,22 @@ const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The PostgreSQL and Redis the server's own tests use, for the cluster scenario. */
+function backing(): string[] {
+  const { HEARTH_TEST_POSTGRES_URL: postgres, HEARTH_TEST_REDIS_URL: redis } = process.env;
+  return [...(postgres ? ['--postgres', postgres] : []), ...(redis ? ['--redis', redis] : [])];
+}
+
 describe('the benchmark harness at a tiny size', () => {
   it('runs every scenario against every server and writes well-formed results', async () => {
     const out = join(dir, 'results.json');
-    const { stdout } = await promisify(execFile)(process.execPath, [MAIN, '--smoke', '--out', out], { timeout: 110_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, [MAIN, '--smoke', '--out', out, ...backing()], { timeout: 170_000 });
     const results = JSON.parse(readFileSync(out, 'utf8')) as Results;
 
     expect(results.machine.cpuCount).toBeGreaterThan(0);
     expect(results.machine.node).toBe(process.version);
     expect(results.command).toContain('--smoke');
-    expect(results.scenarios.map((s) => s.name)).toEqual(['fan-out 5', 'dms', 'idle', 'history', 'storm', 'search']);
+    expect(results.scenarios.map((s) => s.name)).toEqual(['fan-out 5', 'dms', 'idle', 'history', 'storm', 'search', 'cluster fan-out 6', 'cluster dms']);
     const expectedTargets: Record<string, string[]> = {
       'fan-out 5': ['hearth', 'ws', 'socketio'],
       dms: ['hearth', 'hearth-normal', 'ws', 'socketio'],
@@ -28,6 +34,8 @@ describe('the benchmark harness at a tiny size', () => {
       history: ['hearth'],
       storm: ['hearth', 'ws', 'socketio'],
       search: ['hearth'],
+      'cluster fan-out 6': ['hearth', 'hearth-pg', 'hearth-cluster'],
+      'cluster dms': ['hearth', 'hearth-pg', 'hearth-cluster'],
     };
     for (const scenario of results.scenarios) {
       expect(scenario.figures.length, scenario.name).toBeGreaterThan(0);
@@ -37,5 +45,8 @@ describe('the benchmark harness at a tiny size', () => {
       }
     }
     expect(stdout).toContain('Hearth/Socket.IO');
+    const onPostgres = results.scenarios.find((s) => s.name === 'cluster dms')!.figures.find((f) => f.metric.startsWith('PostgreSQL and Redis CPU'))!;
+    expect(onPostgres.values['hearth-cluster']).toBeGreaterThan(0);
+    expect(onPostgres.values.hearth).toBe(0);
   });
 });

@@ -52,7 +52,7 @@ export class Loader implements Listener {
         const conn = new Connection(request.wire, this);
         this.connections.push(conn);
         try {
-          auth.record(await conn.open(request.url, request.tokens[index]!, AUTH_TIMEOUT_MS));
+          auth.record(await conn.open(request.urls[index]!, request.tokens[index]!, AUTH_TIMEOUT_MS));
         } catch (error) {
           failed += 1;
           firstError ??= (error as Error).message;

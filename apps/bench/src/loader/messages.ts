@@ -5,8 +5,9 @@ import type { SearchPayload, Wire } from './frames.js';
 export interface ConnectRequest {
   cmd: 'connect';
   wire: Wire;
-  url: string;
   tokens: string[];
+  /** The server address each token's connection opens, in the same order. */
+  urls: string[];
   /** Connections opening at once from this process. */
   concurrency: number;
   /** Stop starting new connections after this long (they count as skipped). */

@@ -66,7 +66,7 @@ function shortPages(reads: Reads): number {
 }
 
 async function read(session: Session, before: (number | null)[]): Promise<Reads> {
-  const server = new CpuMeter([session.running.pid]);
+  const server = new CpuMeter(session.running.pids);
   const result = await session.pool.ask(0, {
     cmd: 'history',
     conversationId: session.populated.lobbyId,

@@ -81,7 +81,7 @@ export async function search(targets: Target[], options: Options): Promise<Scena
       // A few of each kind first, so every kind meets warm caches.
       await measure(session, KINDS.flatMap((kind) => Array.from({ length: 5 }, () => kind.query(populated, messages))));
       const all = new Histogram();
-      const server = new CpuMeter([session.running.pid]);
+      const server = new CpuMeter(session.running.pids);
       const byKind: Record<string, Measured> = {};
       for (const kind of KINDS) {
         const { measured, latency } = await measure(session, Array.from({ length: queries }, () => kind.query(populated, messages)));

@@ -1,6 +1,6 @@
 import { Histogram } from '../histogram.js';
 import { LoaderPool } from '../loader/pool.js';
-import { CpuMeter, memory } from '../proc.js';
+import { CpuMeter, memory, type Memory } from '../proc.js';
 import type { Populated, Running, Target, World } from '../targets/target.js';
 
 /** Connections per load generator process; more are spread over more processes (all on the load core). */
@@ -44,14 +44,13 @@ export class Session {
   /** Opens and authenticates the first `count` users, `concurrency` at a time across all loaders, until the deadline. */
   async connect(count: number, concurrency: number, deadlineMs = Number.MAX_SAFE_INTEGER): Promise<Connected> {
     const size = this.pool.size;
-    const server = new CpuMeter([this.running.pid]);
+    const server = new CpuMeter(this.running.pids);
     const loaders = new CpuMeter(this.pool.pids);
     const started = performance.now();
     const results = await this.pool.askAll((i) => ({
       cmd: 'connect' as const,
       wire: this.target.wire,
-      url: this.running.url,
-      tokens: this.populated.tokens.slice(0, count).filter((_, g) => g % size === i),
+      ...this.clientsOf(i, count),
       concurrency: Math.max(1, Math.floor(concurrency / size)),
       deadlineMs,
     }));
@@ -77,15 +76,29 @@ export class Session {
   async settle(maxMs = 60_000): Promise<number> {
     const started = performance.now();
     while (performance.now() - started < maxMs) {
-      const meter = new CpuMeter([this.running.pid, ...this.pool.pids]);
+      const meter = new CpuMeter([...this.running.pids, ...this.pool.pids]);
       await sleep(300);
       if (meter.read().coreShare < 0.05) break;
     }
     return performance.now() - started;
   }
 
-  memory() {
-    return memory(this.running.pid);
+  /** The server's memory, its processes added up. */
+  memory(): Memory {
+    const each = this.running.pids.map(memory);
+    return { rssMb: sum(each.map((m) => m.rssMb)), peakRssMb: sum(each.map((m) => m.peakRssMb)) };
+  }
+
+  /** The first `count` clients that loader i opens, each with the address of the server process it connects to. */
+  private clientsOf(loader: number, count: number): { tokens: string[]; urls: string[] } {
+    const { urls } = this.running;
+    const tokens: string[] = [];
+    const at: string[] = [];
+    for (let g = loader; g < count; g += this.pool.size) {
+      tokens.push(this.populated.tokens[g]!);
+      at.push(urls[g % urls.length]!);
+    }
+    return { tokens, urls: at };
   }
 
   async close(): Promise<void> {
@@ -93,6 +106,8 @@ export class Session {
     await this.running.stop();
   }
 }
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

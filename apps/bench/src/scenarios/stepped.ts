@@ -10,6 +10,8 @@ export interface SteppedStep extends StepOutcome {
   rate: number;
   /** Server CPU per delivered (fan-out) or acknowledged (DMs) message. */
   cpuMicrosPerMessage: number;
+  /** The same for the database server and bus, when they are processes of their own. */
+  backingCpuMicrosPerMessage: number;
 }
 
 export interface SteppedRun {
@@ -42,7 +44,12 @@ export async function runStepped(targets: Target[], spec: SteppedSpec, options: 
     await stepUpTogether(entries, (c, plan, o) => progress(line(spec, (c as Entry).target, plan, o)));
     const runs: Partial<Record<TargetName, SteppedRun>> = {};
     for (const e of entries) {
-      const steps = e.outcomes.map((o, i) => ({ ...o, rate: e.plans[i]!.rate, cpuMicrosPerMessage: perMessage(spec, o) }));
+      const steps = e.outcomes.map((o, i) => ({
+        ...o,
+        rate: e.plans[i]!.rate,
+        cpuMicrosPerMessage: perMessage(spec, o, o.serverCpuMs),
+        backingCpuMicrosPerMessage: perMessage(spec, o, o.backingCpuMs),
+      }));
       const best = steps.filter((s) => s.passed).pop();
       runs[e.target.name] = {
         connect: e.connect,
@@ -70,8 +77,9 @@ async function prepare(target: Target, spec: SteppedSpec, options: Options): Pro
   }
 }
 
-function perMessage(spec: SteppedSpec, o: StepOutcome): number {
-  return (o.serverCpuMs * 1000) / Math.max(1, spec.counts === 'deliveries' ? o.received : o.acked);
+/** CPU milliseconds spent over the step, in microseconds per delivered or acknowledged message. */
+function perMessage(spec: SteppedSpec, o: StepOutcome, cpuMs: number): number {
+  return (cpuMs * 1000) / Math.max(1, spec.counts === 'deliveries' ? o.received : o.acked);
 }
 
 function line(spec: SteppedSpec, target: Target, plan: StepPlan, o: StepOutcome): string {
@@ -79,9 +87,13 @@ function line(spec: SteppedSpec, target: Target, plan: StepPlan, o: StepOutcome)
   const latency = spec.counts === 'deliveries' ? `p50 ${num(o.p50Ms)} ms, p99 ${num(o.p99Ms)} ms` : `ack p50 ${num(o.ackP50Ms)} ms, p99 ${num(o.ackP99Ms)} ms`;
   return (
     `${spec.label} · ${target.label} · ${num(plan.rate)}/s: ${throughput}, lost ${num(o.lost)}, ${latency}, ` +
-    `${num(perMessage(spec, o))} µs CPU per message; server ${pct(o.serverCoreShare)} of its core (others ${pct(o.othersOnServerCore)}), ` +
+    `${num(perMessage(spec, o, o.serverCpuMs))} µs CPU per message${backing(spec, o)}; server ${pct(o.serverCoreShare)} of its core (others ${pct(o.othersOnServerCore)}), ` +
     `load ${pct(o.loaderCoreShare)} (others ${pct(o.othersOnLoadCore)})${o.loaderSaturated ? ', load core full' : ''}${o.passed ? '' : ' ✗'}`
   );
+}
+
+function backing(spec: SteppedSpec, o: StepOutcome): string {
+  return o.backingCpuMs > 0 ? ` (PostgreSQL and Redis ${num(perMessage(spec, o, o.backingCpuMs))} µs)` : '';
 }
 
 /**

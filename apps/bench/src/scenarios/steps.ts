@@ -1,7 +1,7 @@
 import { Histogram, nowMicros } from '../histogram.js';
 import type { Sender, StepStats } from '../loader/messages.js';
 import { LOAD_CORE, machine, SERVER_CORE } from '../machine.js';
-import { CoreMeter, CpuMeter } from '../proc.js';
+import { CoreMeter, CpuMeter, GroupMeter } from '../proc.js';
 import { sleep, type Session } from './session.js';
 
 /** A step passes when nothing is lost or refused and p99 latency stays under this. */
@@ -41,6 +41,8 @@ export interface StepOutcome {
   ackP50Ms: number;
   ackP99Ms: number;
   serverCpuMs: number;
+  /** CPU of the database server and bus the server leans on, when they are processes of their own. */
+  backingCpuMs: number;
   serverCoreShare: number;
   loaderCoreShare: number;
   /** Share of the server's core and of the load core taken by processes not ours (NaN when not pinned). */
@@ -61,7 +63,8 @@ export async function runStep(session: Session, plan: StepPlan): Promise<StepOut
     perLoader[loader]!.push({ client: local, conversationId: s.conversationId, perSecond: s.perSecond });
   }
   const closedBefore = (await collect(session, plan.step)).closed;
-  const server = new CpuMeter([session.running.pid]);
+  const server = new CpuMeter(session.running.pids);
+  const backing = new GroupMeter(() => session.running.backing());
   const loaders = new CpuMeter(session.pool.pids);
   const serverCore = new CoreMeter(SERVER_CORE);
   const loadCore = new CoreMeter(LOAD_CORE);
@@ -81,6 +84,7 @@ export async function runStep(session: Session, plan: StepPlan): Promise<StepOut
     stats = next;
   }
   const serverCpu = server.read();
+  const backingCpu = backing.read();
   const loaderCpu = loaders.read();
 
   const windowMs = Math.max(plan.durationMs, (stats.lastMicros - startedMicros) / 1000);
@@ -105,6 +109,7 @@ export async function runStep(session: Session, plan: StepPlan): Promise<StepOut
     ackP50Ms: ack.quantileMs(0.5),
     ackP99Ms: ack.quantileMs(0.99),
     serverCpuMs: serverCpu.cpuMs,
+    backingCpuMs: backingCpu.cpuMs,
     serverCoreShare: serverCpu.coreShare,
     loaderCoreShare: loaderCpu.coreShare,
     othersOnServerCore: machine.pinned ? serverCore.othersShare(serverCpu.cpuMs) : Number.NaN,

@@ -24,7 +24,7 @@ function baseline(name: 'ws' | 'socketio', label: string, script: string): Targe
     async start(world) {
       const server = await startNode(path, ['--port', '0', '--host', '127.0.0.1'], { NODE_ENV: 'production' }, /listening (\d+)/);
       return {
-        running: { pid: server.pid, url: `ws://127.0.0.1:${server.port}`, stop: server.stop },
+        running: { pids: [server.pid], urls: [`ws://127.0.0.1:${server.port}`], backing: () => [], stop: server.stop },
         populated: populate(world),
       };
     },

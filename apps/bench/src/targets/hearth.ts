@@ -6,7 +6,7 @@ import { startNode } from './process.js';
 import { seed } from './seed.js';
 import type { Target, World } from './target.js';
 
-const SERVER_MAIN = fileURLToPath(new URL('../../../server/dist/main.js', import.meta.url));
+export const SERVER_MAIN = fileURLToPath(new URL('../../../server/dist/main.js', import.meta.url));
 
 /**
  * The per-connection request limit guards against abuse, not load; the fan-out steps send more than it allows from
@@ -14,14 +14,14 @@ const SERVER_MAIN = fileURLToPath(new URL('../../../server/dist/main.js', import
  * one search after another from one user), and each address's share of connections still signing in: every
  * simulated client connects from 127.0.0.1. Every other setting is the production default.
  */
-const HEARTH_FLAGS = [
+export const HEARTH_FLAGS = [
   ...['--requests-per-second', '1000000', '--request-burst', '1000000'],
   ...['--sends-per-second-per-user', '1000000', '--send-burst-per-user', '1000000'],
   ...['--searches-per-second-per-user', '1000000', '--search-burst-per-user', '1000000'],
   ...['--max-unauthenticated-per-address', '1000000'],
 ];
-const ENV = { NODE_ENV: 'production', HEARTH_LOG_LEVEL: 'warn' };
-const RUNNING = /Hearth is running at \S+:(\d+)/;
+export const ENV = { NODE_ENV: 'production', HEARTH_LOG_LEVEL: 'warn' };
+export const RUNNING = /Hearth is running at \S+:(\d+)/;
 
 let workDir: string | null = null;
 let dbCount = 0;
@@ -69,7 +69,7 @@ export function hearth(name: 'hearth' | 'hearth-normal', label: string, extraFla
         await server.stop();
         for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
       };
-      return { running: { pid: server.pid, url: `ws://127.0.0.1:${server.port}/ws`, stop }, populated };
+      return { running: { pids: [server.pid], urls: [`ws://127.0.0.1:${server.port}/ws`], backing: () => [], stop }, populated };
     },
   };
 }

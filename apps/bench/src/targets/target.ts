@@ -1,6 +1,6 @@
 import type { Wire } from '../loader/frames.js';
 
-export type TargetName = 'hearth' | 'hearth-normal' | 'ws' | 'socketio';
+export type TargetName = 'hearth' | 'hearth-normal' | 'hearth-pg' | 'hearth-cluster' | 'ws' | 'socketio';
 
 /** What a scenario needs stored or known before the server starts. */
 export interface World {
@@ -25,9 +25,12 @@ export interface Populated {
 }
 
 export interface Running {
-  pid: number;
-  /** Where clients open their WebSocket. */
-  url: string;
+  /** The server's processes: one, or several sharing a database. */
+  pids: number[];
+  /** Where clients open their WebSocket: client g at urls[g mod urls.length]. */
+  urls: string[];
+  /** The processes of the database server and bus the servers lean on, whose CPU is counted apart; none for an embedded database. */
+  backing(): number[];
   stop(): Promise<void>;
 }
 
