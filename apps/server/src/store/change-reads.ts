@@ -33,6 +33,37 @@ export function visibleSql(joinedSince: boolean, p: { after: string; upTo: strin
     ORDER BY c.seq LIMIT ${p.limit}`;
 }
 
+/** Seqs a first window spans per change wanted; windows where few changes are visible double. */
+const WINDOW_PER_CHANGE = 4;
+const SPARSE_SHARE = 4;
+
+/**
+ * Reads a user's visible changes in (after, upTo], up to `limit`, a window of seqs at a time. Asked for the whole
+ * range at once, the planner gathers every visible change after the cursor through the conversation index and sorts
+ * them before taking the first few, so a page read far behind the head cost time in proportion to everything after
+ * it. A window bounds that work; it doubles while it holds few visible changes, so a user who sees little of the log
+ * needs few queries to cross it.
+ */
+export async function inWindows(
+  read: (after: number, upTo: number, limit: number) => LoggedChange[] | Promise<LoggedChange[]>,
+  after: number,
+  upTo: number,
+  limit: number,
+): Promise<LoggedChange[]> {
+  const found: LoggedChange[] = [];
+  let window = limit * WINDOW_PER_CHANGE;
+  for (let from = after; from < upTo && found.length < limit; ) {
+    const to = Math.min(upTo, from + window);
+    const want = limit - found.length;
+    const rows = await read(from, to, want);
+    found.push(...rows);
+    if (rows.length < want / SPARSE_SHARE) window *= 2;
+    // Short of `want`, the window was read to its end.
+    from = to;
+  }
+  return found;
+}
+
 /** Every change in a range, whoever may see it, read as catch-up reads a change. */
 export function betweenSql(p: { after: string; upTo: string; limit: string }): string {
   return `${READ_CHANGES}

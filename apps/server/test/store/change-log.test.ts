@@ -98,6 +98,36 @@ describe('the change log', () => {
     expect(await store.addMembers(group.id, [cy.id], 1)).toEqual([]);
   });
 
+  it('reads pages of any size across long stretches a user cannot see, each visible change once and in order', async () => {
+    const [ann, ben, cy] = [await joinAs('ann'), await joinAs('ben'), await joinAs('cy')];
+    const dm = await store.createConversation({ type: 'dm', dmKey: `${ann.id}:${ben.id}`, memberIds: [ann.id, ben.id], createdAt: 1, createdBy: null });
+    // Stretches of the others' DM with a lobby message now and then, then a dense run of lobby messages.
+    const batch = (conversationId: number, prefix: string, n: number) =>
+      store.appendMessages(Array.from({ length: n }, (_, i) => ({ conversationId, userId: ann.id, content: `${prefix}${i}`, clientId: `${prefix}${i}`, createdAt: 1 })));
+    for (let k = 0; k < 60; k++) {
+      await batch(dm.id, `dm${k}-`, ((k * 7) % 37) + 1 + (k % 10 === 0 ? 400 : 0));
+      await send(lobbyId, ben.id, `lobby${k}`);
+    }
+    await batch(lobbyId, 'run', 300);
+    const head = (await store.logBounds()).head;
+    const expected = (await db.all<{ seq: number }>('SELECT seq FROM changes WHERE (user_id IS NULL OR user_id = ?) AND (conversation_id IS NULL OR conversation_id = ?) ORDER BY seq',
+        cy.id,
+        lobbyId,
+      )).map((r) => r.seq);
+
+    for (const page of [1, 3, 7, 200]) {
+      const read: number[] = [];
+      for (let after = 0; ; ) {
+        const rows = await store.changesFor(cy.id, after, head, page);
+        expect(rows.length).toBeLessThanOrEqual(page);
+        read.push(...rows.map((r) => r.seq));
+        if (rows.length < page) break;
+        after = rows.at(-1)!.seq;
+      }
+      expect(read, `pages of ${page}`).toEqual(expected);
+    }
+  });
+
   it('hands changes back in seq order when many writes race, as the publisher sends them out', async () => {
     const ann = await joinAs('ann');
     const handedBack: number[] = [];

@@ -1,4 +1,4 @@
-import { betweenSql, toLogged, visibleSql, type VisibleRow } from '../change-reads.js';
+import { betweenSql, inWindows, toLogged, visibleSql, type VisibleRow } from '../change-reads.js';
 import type { ChangeKind, ChangeRecord, LogBounds, LoggedChange } from '../store.js';
 import { rows, run, type Conn } from './open.js';
 import type { Tx } from './writer.js';
@@ -61,8 +61,9 @@ export class ChangeLog {
 
   async changesFor(on: Conn, userId: number, after: number, upTo: number, limit: number): Promise<LoggedChange[]> {
     // Someone added to a group since the cursor needs the slower reading; everyone else, nearly always, the faster.
-    const joined = (await rows(on, JOINED_AFTER, [userId, after])).length > 0;
-    return (await rows<VisibleRow>(on, joined ? VISIBLE_SINCE_JOINING : VISIBLE, [after, upTo, userId, limit])).map(toLogged);
+    const statement = (await rows(on, JOINED_AFTER, [userId, after])).length > 0 ? VISIBLE_SINCE_JOINING : VISIBLE;
+    const read = async (from: number, to: number, want: number) => (await rows<VisibleRow>(on, statement, [from, to, userId, want])).map(toLogged);
+    return inWindows(read, after, upTo, limit);
   }
 
   /** Every change in (after, upTo], whoever may see it: what a process that missed some on the bus delivers. */

@@ -1,7 +1,7 @@
 import { asc, lte, sql } from 'drizzle-orm';
 import type { Db } from './open.js';
 import { changes } from './schema.js';
-import { betweenSql, toLogged, visibleSql, type VisibleRow } from '../change-reads.js';
+import { betweenSql, inWindows, toLogged, visibleSql, type VisibleRow } from '../change-reads.js';
 import type { ChangeKind, ChangeRecord, LogBounds, LoggedChange } from '../store.js';
 
 /** better-sqlite3's named parameters, bound from an object. */
@@ -86,10 +86,10 @@ export class ChangeLog {
     return { horizon: this.horizon, head: this.head };
   }
 
-  changesFor(userId: number, after: number, upTo: number, limit: number): LoggedChange[] {
+  changesFor(userId: number, after: number, upTo: number, limit: number): Promise<LoggedChange[]> {
     // Someone added to a group since the cursor needs the slower reading; everyone else, nearly always, the faster.
-    const joined = this.joinedAfter.get(userId, after) !== undefined;
-    return (joined ? this.visibleSinceJoining : this.visible).all({ after, upTo, user: userId, limit }).map(toLogged);
+    const statement = this.joinedAfter.get(userId, after) !== undefined ? this.visibleSinceJoining : this.visible;
+    return inWindows((from, to, want) => statement.all({ after: from, upTo: to, user: userId, limit: want }).map(toLogged), after, upTo, limit);
   }
 
   changesBetween(after: number, upTo: number, limit: number): LoggedChange[] {
