@@ -1,12 +1,15 @@
 // Operator commands: administration without a browser, e.g. for an owner who lost every device.
 // `npm run admin -- <command> [nickname] [server options]`.
 import { nicknameKey } from '@hearth/protocol';
+import { accountDeactivated, LocalBus, type Bus } from './bus/bus.js';
 import { configFromArgs, defaults, type Config } from './config.js';
 import { signInUrl } from './context.js';
+import { stamped } from './domain/changes.js';
 import { Directory } from './domain/directory.js';
 import { Sessions } from './domain/sessions.js';
 import { nowSeconds } from './domain/tokens.js';
-import type { MemberRow, Store } from './store/store.js';
+import { createLogger } from './log.js';
+import type { AccountChange, MemberRow, Store } from './store/store.js';
 import { openStore } from './store/open-store.js';
 
 const USAGE = `Usage: npm run admin -- <command> [nickname] [server options, e.g. --db PATH --port N]
@@ -20,10 +23,11 @@ const USAGE = `Usage: npm run admin -- <command> [nickname] [server options, e.g
   make-owner NAME       NAME becomes the owner; the owner until now becomes an admin
 
 members and sign-in-link work while the server runs. The others change what every client is told, so the server
-must be stopped first; in the web app, admins do them live.
+must be stopped first; in the web app, admins do them live. Servers on PostgreSQL with a bus (--database and --bus,
+as they were started) need not stop: the command tells them over the bus.
 `;
 
-/** Commands that append to the change log, which only one process may do at a time. */
+/** Commands that append to the change log, which on SQLite only one process may do at a time. */
 const OFFLINE = new Set(['deactivate', 'reactivate', 'make-admin', 'remove-admin', 'make-owner']);
 const ALL = new Set(['members', 'sign-in-link', ...OFFLINE]);
 
@@ -36,19 +40,40 @@ if (options === null || command === undefined || (command !== 'members' && name 
 } else {
   const config: Config = { ...defaults, ...options };
   const publicUrl = (config.publicUrl || `http://localhost:${config.port}`).replace(/\/+$/, '');
-  if (OFFLINE.has(command) && (await serverAnswers(config))) {
+  // On PostgreSQL every append takes the change log's advisory lock, and with a bus the running servers hear what
+  // was appended as they hear each other. Otherwise a running server would not know of it, nor number after it.
+  const inCluster = config.database !== '' && config.bus !== '';
+  if (OFFLINE.has(command) && !inCluster && (await serverAnswers(config))) {
     fail(`The server at port ${config.port} is running. Stop it first, or ask an admin to do this in the web app.`);
   } else {
-    const store = await openStore(config);
-    try {
-      await run(store, command, name ?? '', publicUrl);
-    } finally {
-      await store.close();
+    const bus = OFFLINE.has(command) && inCluster ? await joinBus(config) : new LocalBus();
+    if (bus !== undefined) {
+      const store = await openStore(config);
+      try {
+        await run(store, bus, command, name ?? '', publicUrl);
+      } finally {
+        await store.close();
+        await bus.close();
+      }
     }
   }
 }
 
-async function run(store: Store, command: string, name: string, publicUrl: string): Promise<void> {
+/**
+ * The bus the servers meet on, to tell them what the command changes; undefined, with the reason told, when Redis
+ * cannot be reached: nothing is changed then, as the servers could not be told.
+ */
+async function joinBus(config: Config): Promise<Bus | undefined> {
+  const { RedisBus } = await import('./bus/redis-bus.js');
+  try {
+    return await RedisBus.connect(config.bus, config.heartbeatMs, createLogger(config.logLevel));
+  } catch (error) {
+    fail(`The bus could not be reached (${error instanceof Error ? error.message : String(error)}); nothing was changed.`);
+    return undefined;
+  }
+}
+
+async function run(store: Store, bus: Bus, command: string, name: string, publicUrl: string): Promise<void> {
   const members = await store.members();
   if (command === 'members') return void process.stdout.write(membersTable(members));
   const member = members.find((m) => nicknameKey(m.user.nickname) === nicknameKey(name));
@@ -64,22 +89,34 @@ async function run(store: Store, command: string, name: string, publicUrl: strin
       return say(`Open this link on ${nickname}'s device within 10 minutes; it works once:\n${signInUrl({ publicUrl }, link.value.code)}`);
     }
     case 'deactivate':
-      await store.setDeactivated(id, true, at);
+      announce(bus, await store.setDeactivated(id, true, at));
+      // Sent even when the account was deactivated already: running the command again closes what a lost signal
+      // left open.
+      bus.signal(accountDeactivated(id));
       return say(`${nickname} is deactivated and signed out everywhere.`);
     case 'reactivate':
-      await store.setDeactivated(id, false, at);
+      announce(bus, await store.setDeactivated(id, false, at));
       return say(`${nickname} may sign in again: make them a sign-in link.`);
     case 'make-admin':
     case 'remove-admin':
       if (member.user.role === 'owner') return fail(`${nickname} is the owner; make someone else the owner first.`);
-      await store.setRole(id, command === 'make-admin' ? 'admin' : null, at);
+      announce(bus, await store.setRole(id, command === 'make-admin' ? 'admin' : null, at));
       return say(`${nickname} is ${command === 'make-admin' ? 'an admin' : 'a member'} now.`);
     case 'make-owner': {
-      for (const other of members) if (other.user.role === 'owner' && other.user.id !== id) await store.setRole(other.user.id, 'admin', at);
-      await store.setRole(id, 'owner', at);
+      for (const other of members) if (other.user.role === 'owner' && other.user.id !== id) announce(bus, await store.setRole(other.user.id, 'admin', at));
+      announce(bus, await store.setRole(id, 'owner', at));
       return say(`${nickname} is the owner now.`);
     }
   }
+}
+
+/**
+ * Tells the running servers of a change the command committed, as the server that commits one does: each delivers it
+ * in seq order, and one that misses it finds it in the log. With no bus there is no running server to tell.
+ */
+function announce(bus: Bus, outcome: AccountChange): void {
+  if (outcome === 'missing' || outcome.change === undefined) return;
+  bus.publishChange(JSON.stringify(stamped(outcome.change, 'user_updated', { user: outcome.user })));
 }
 
 function membersTable(members: readonly MemberRow[]): string {

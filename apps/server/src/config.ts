@@ -16,8 +16,8 @@ export const defaults = {
   database: '',
   /**
    * A Redis server (redis://host:6379[/db][?prefix=name]) through which several server processes on one PostgreSQL
-   * database tell each other of changes, presence, typing and closed sessions, and share per-user limits; '' means
-   * this process is alone.
+   * database tell each other of changes, presence, typing and closed sessions, and share the limits per user and per
+   * client address; '' means this process is alone.
    */
   bus: '',
   /** The address people open; invite links and the Origin check use it. Defaults to http://localhost:<port>. */

@@ -44,7 +44,7 @@ export class KeyedLimiter<K = string> {
     private readonly burst: number,
   ) {}
 
-  take(key: K): ReturnType<TokenBucket['take']> {
+  private take(key: K): ReturnType<TokenBucket['take']> {
     let bucket = this.buckets.get(key);
     if (bucket === undefined) this.buckets.set(key, (bucket = new TokenBucket(this.rate, this.burst)));
     return bucket.take();
@@ -70,14 +70,19 @@ export interface Taken {
   retryAfterMs: number;
 }
 
+/** What a limit's buckets are kept by: a user id, or a client address. */
+export type LimitKey = number | string;
+
 /**
- * A limit per user: this process's buckets, or, with several processes behind one address, buckets they share
- * (bus/shared-limits.ts), which answer asynchronously.
+ * A bucket per key: this process's own (a `KeyedLimiter`), or, with several processes behind one address, buckets
+ * they share (bus/redis-bus.ts), which answer asynchronously.
  */
-export interface UserLimit {
-  takeUpTo(userId: number, count: number): Taken | Promise<Taken>;
+export interface Limit<K extends LimitKey> {
+  takeUpTo(key: K, count: number): Taken | Promise<Taken>;
   prune(): void;
 }
+
+export type UserLimit = Limit<number>;
 
 /** Makes one of the user limits; `name` tells shared buckets apart. */
 export type MakeLimit = (name: string, ratePerSecond: number, burst: number) => UserLimit;

@@ -1,4 +1,5 @@
-import { KeyedLimiter, type UserLimit } from '../rate-limit.js';
+import { CloseCode } from '@hearth/protocol';
+import { KeyedLimiter, type Limit, type LimitKey } from '../rate-limit.js';
 
 /**
  * What one server process tells the others besides its changes. Each is a small act on sockets another process
@@ -12,6 +13,13 @@ export type Signal =
   /** Something kept in memory changed in the database: the invite policy, or one user's push subscriptions. */
   | { type: 'reload'; what: 'invite_policy' }
   | { type: 'reload'; what: 'push_subscriptions'; user_id: number };
+
+export type CloseSignal = Extract<Signal, { type: 'close' }>;
+
+/** What closes a deactivated account's connections, sent by the server whose admin did it or by the operator's command. */
+export function accountDeactivated(userId: number): CloseSignal {
+  return { type: 'close', user_id: userId, code: CloseCode.AccountDeactivated, reason: 'account deactivated' };
+}
 
 /** What the bus hands over from the other processes. */
 export interface BusListener {
@@ -31,8 +39,8 @@ export interface Elsewhere {
 
 /**
  * How server processes behind one address keep each other informed: changes, signals, who is connected where, and
- * limits that hold per user whichever process a connection landed on. With one process nothing needs to travel,
- * and `LocalBus` does nothing; `RedisBus` (bus/redis-bus.ts) carries it all between several.
+ * limits that hold per user or per client address whichever process a request landed on. With one process nothing
+ * needs to travel, and `LocalBus` does nothing; `RedisBus` (bus/redis-bus.ts) carries it all between several.
  */
 export interface Bus {
   /** False for one process alone: changes then go out as they commit, with no ordering between processes to keep. */
@@ -49,8 +57,8 @@ export interface Bus {
    */
   admit(userId: number, max: number, here: number): boolean | Promise<boolean>;
   released(userId: number): void;
-  /** A limit per user that holds across every process. */
-  limit(name: string, ratePerSecond: number, burst: number): UserLimit;
+  /** A limit per user id or per client address that holds across every process; `name` tells limits apart. */
+  limit<K extends LimitKey>(name: string, ratePerSecond: number, burst: number): Limit<K>;
   close(): Promise<void>;
 }
 
@@ -73,8 +81,8 @@ export class LocalBus implements Bus {
 
   released(): void {}
 
-  limit(_name: string, ratePerSecond: number, burst: number): UserLimit {
-    return new KeyedLimiter<number>(ratePerSecond, burst);
+  limit<K extends LimitKey>(_name: string, ratePerSecond: number, burst: number): Limit<K> {
+    return new KeyedLimiter<K>(ratePerSecond, burst);
   }
 
   async close(): Promise<void> {}

@@ -104,6 +104,9 @@ async function obey(ctx: Context, signal: Signal): Promise<void> {
   try {
     switch (signal.type) {
       case 'typing':
+        // Counted against this process's throttle too: someone typing on devices connected to two processes is
+        // passed on once an interval, not once per process.
+        if (!ctx.typing.allow(signal.user_id, signal.conversation_id)) return;
         // A conversation this process has not heard of yet has no member here who could be shown it.
         if (ctx.directory.isMember(signal.user_id, signal.conversation_id)) ctx.publisher.typingHere(signal.conversation_id, signal.user_id);
         return;

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
-import type { Taken, UserLimit } from '../rate-limit.js';
+import { KeyedLimiter, type Limit, type LimitKey, type Taken } from '../rate-limit.js';
 import type { Bus, BusListener, Signal } from './bus.js';
 import { OtherProcesses } from './elsewhere.js';
 import { ADMIT, LEAVE, REFRESH, RELEASE, SNAPSHOT, TAKE } from './scripts.js';
@@ -75,7 +75,14 @@ export class RedisBus implements Bus {
     for (const connection of [commands, subscriber]) connection.on('error', (error: Error) => log.debug({ err: error }, 'redis connection error'));
     const scripts = { hearthAdmit: [2, ADMIT], hearthRelease: [2, RELEASE], hearthRefresh: [2, REFRESH], hearthSnapshot: [1, SNAPSHOT], hearthLeave: [2, LEAVE], hearthTake: [1, TAKE] } as const;
     for (const [name, [numberOfKeys, lua]] of Object.entries(scripts)) commands.defineCommand(name, { numberOfKeys, lua });
-    await Promise.all([commands.connect(), subscriber.connect()]);
+    try {
+      await Promise.all([commands.connect(), subscriber.connect()]);
+    } catch (error) {
+      // Left alone, the connections would go on retrying and keep the process alive.
+      commands.disconnect();
+      subscriber.disconnect();
+      throw error;
+    }
     return new RedisBus(commands, subscriber, prefix, heartbeatMs, log);
   }
 
@@ -120,18 +127,18 @@ export class RedisBus implements Bus {
       .catch((error: unknown) => this.complain(error, 'releasing a connection across processes failed; the next heartbeat corrects it'));
   }
 
-  limit(name: string, ratePerSecond: number, burst: number): UserLimit {
-    return new SharedLimit(this, `${this.prefix}:limit:${name}:`, ratePerSecond / 1000, burst);
+  limit<K extends LimitKey>(name: string, ratePerSecond: number, burst: number): Limit<K> {
+    return new SharedLimit<K>(this, `${this.prefix}:limit:${name}:`, ratePerSecond, burst);
   }
 
-  /** Takes tokens from a shared bucket; when Redis cannot be reached the request goes ahead rather than fail. */
-  async take(key: string, ratePerMs: number, burst: number, want: number): Promise<Taken> {
+  /** Takes tokens from a shared bucket; undefined when Redis cannot be reached. */
+  async take(key: string, ratePerMs: number, burst: number, want: number): Promise<Taken | undefined> {
     try {
       const [granted, retryAfterMs] = await this.commands.hearthTake(key, ratePerMs, burst, want);
       return { granted, retryAfterMs };
     } catch (error) {
-      this.complain(error, 'a limit shared across processes could not be read; letting the request through');
-      return { granted: want, retryAfterMs: 0 };
+      this.complain(error, 'a limit shared across processes could not be read; counting this process alone');
+      return undefined;
     }
   }
 
@@ -225,19 +232,40 @@ export class RedisBus implements Bus {
   }
 }
 
-/** A per-user limit whose buckets every process shares. */
-class SharedLimit implements UserLimit {
+/**
+ * A limit whose buckets every process shares. While Redis cannot be reached each process counts alone, as one
+ * process would: requests are neither refused for want of Redis nor let through unlimited.
+ */
+class SharedLimit<K extends LimitKey> implements Limit<K> {
+  private readonly ratePerMs: number;
+  private readonly own: KeyedLimiter<K>;
+
   constructor(
     private readonly bus: RedisBus,
     private readonly keyPrefix: string,
-    private readonly ratePerMs: number,
+    ratePerSecond: number,
     private readonly burst: number,
-  ) {}
-
-  takeUpTo(userId: number, count: number): Promise<Taken> {
-    return this.bus.take(this.keyPrefix + userId, this.ratePerMs, this.burst, count);
+  ) {
+    this.ratePerMs = ratePerSecond / 1000;
+    this.own = new KeyedLimiter<K>(ratePerSecond, burst);
   }
 
-  /** Buckets expire in Redis once full again. */
-  prune(): void {}
+  async takeUpTo(key: K, count: number): Promise<Taken> {
+    const shared = await this.bus.take(this.keyPrefix + bucketName(key), this.ratePerMs, this.burst, count);
+    return shared ?? this.own.takeUpTo(key, count);
+  }
+
+  /** Shared buckets expire in Redis once full again; this process's own are forgotten here. */
+  prune(): void {
+    this.own.prune();
+  }
+}
+
+/**
+ * A bucket's name under its limit's. A user id is a number. A client address may come from an X-Forwarded-For header,
+ * so it is hashed: whatever it holds, the name is 43 characters of [A-Za-z0-9_-], with no ':' to reach into other
+ * names and no length to fill Redis with.
+ */
+function bucketName(key: LimitKey): string {
+  return typeof key === 'number' ? String(key) : createHash('sha256').update(key).digest('base64url');
 }

@@ -3,7 +3,8 @@ import { ErrorCode, RedeemInviteRequest, type InviteStatus, type RedeemInviteRes
 import { Compile } from 'typebox/compile';
 import type { Config } from '../config.js';
 import type { Context } from '../context.js';
-import { KeyedLimiter } from '../rate-limit.js';
+import type { Bus } from '../bus/bus.js';
+import type { Limit } from '../rate-limit.js';
 import { deviceLabel } from '../domain/device-label.js';
 import { inviteRefusal } from '../domain/invites.js';
 import { isJson, readJson } from './body.js';
@@ -11,14 +12,17 @@ import { sendError, sendJson, sendRateLimited } from './respond.js';
 
 const redeemRequest = Compile(RedeemInviteRequest);
 
-/** The invite API's limits per client address, each its own bucket, forgotten together once refilled. */
+/**
+ * The invite API's limits per client address, each its own bucket, forgotten together once refilled. Shared by every
+ * process on the bus: behind a load balancer, a host spreading its guesses over N processes gets no more than at one.
+ */
 export class InviteLimits {
-  readonly redeems: KeyedLimiter;
-  readonly checks: KeyedLimiter;
+  readonly redeems: Limit<string>;
+  readonly checks: Limit<string>;
 
-  constructor(config: Config) {
-    this.redeems = new KeyedLimiter(config.redeemsPerMinute / 60, config.redeemBurst);
-    this.checks = new KeyedLimiter(config.inviteChecksPerMinute / 60, config.inviteCheckBurst);
+  constructor(config: Config, bus: Bus) {
+    this.redeems = bus.limit('redeems', config.redeemsPerMinute / 60, config.redeemBurst);
+    this.checks = bus.limit('invite-checks', config.inviteChecksPerMinute / 60, config.inviteCheckBurst);
   }
 
   prune(): void {
@@ -32,7 +36,7 @@ export class InviteRoutes {
   readonly limiter: InviteLimits;
 
   constructor(private readonly ctx: Context) {
-    this.limiter = new InviteLimits(ctx.config);
+    this.limiter = new InviteLimits(ctx.config, ctx.bus);
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, code: string): Promise<void> {
@@ -44,8 +48,8 @@ export class InviteRoutes {
   // Limited per address on its own budget: the answer tells a guess that hits from one that misses, so unlimited
   // it would let one host try codes as fast as it can ask. The join page asks once per visit.
   private async status(req: IncomingMessage, res: ServerResponse, code: string): Promise<void> {
-    const verdict = this.limiter.checks.take(this.ctx.clientAddress(req));
-    if (!verdict.ok) return sendRateLimited(res, verdict.retryAfterMs, 'Too many invite checks; try again shortly');
+    const taken = await this.limiter.checks.takeUpTo(this.ctx.clientAddress(req), 1);
+    if (taken.granted === 0) return sendRateLimited(res, taken.retryAfterMs, 'Too many invite checks; try again shortly');
     const refused = inviteRefusal(await this.ctx.invites.status(code));
     if (refused !== undefined && !refused.ok) return sendError(res, refused.error.code, refused.error.message);
     sendJson(res, 200, { code, available: true } satisfies InviteStatus);
@@ -59,8 +63,8 @@ export class InviteRoutes {
     if (!isJson(req)) {
       return sendError(res, ErrorCode.InvalidPayload, 'The body must be sent as Content-Type: application/json', { status: 415 });
     }
-    const verdict = this.limiter.redeems.take(this.ctx.clientAddress(req));
-    if (!verdict.ok) return sendRateLimited(res, verdict.retryAfterMs, 'Too many attempts; try again shortly');
+    const taken = await this.limiter.redeems.takeUpTo(this.ctx.clientAddress(req), 1);
+    if (taken.granted === 0) return sendRateLimited(res, taken.retryAfterMs, 'Too many attempts; try again shortly');
     const body = await readJson(req);
     if (body === undefined) return sendError(res, ErrorCode.InvalidJson, 'The body must be JSON');
     if (!redeemRequest.Check(body)) return sendError(res, ErrorCode.InvalidPayload, 'The body must be { "nickname": string, "device"?: string }');

@@ -26,8 +26,8 @@ export class SignInRoutes {
   }
 
   private async status(req: IncomingMessage, res: ServerResponse, code: string): Promise<void> {
-    const verdict = this.limiter.checks.take(this.ctx.clientAddress(req));
-    if (!verdict.ok) return sendRateLimited(res, verdict.retryAfterMs, 'Too many checks; try again shortly');
+    const taken = await this.limiter.checks.takeUpTo(this.ctx.clientAddress(req), 1);
+    if (taken.granted === 0) return sendRateLimited(res, taken.retryAfterMs, 'Too many checks; try again shortly');
     const result = await this.ctx.sessions.linkStatus(code);
     if (!result.ok) return sendError(res, result.error.code, result.error.message);
     sendJson(res, 200, { code, user: result.value.user, expires_at: result.value.expiresAt } satisfies SignInLinkStatus);
@@ -36,8 +36,8 @@ export class SignInRoutes {
   // JSON only, for the reason the invite API gives: a cross-site form cannot send it without a preflight.
   private async signIn(req: IncomingMessage, res: ServerResponse, code: string): Promise<void> {
     if (!isJson(req)) return sendError(res, ErrorCode.InvalidPayload, 'The body must be sent as Content-Type: application/json', { status: 415 });
-    const verdict = this.limiter.redeems.take(this.ctx.clientAddress(req));
-    if (!verdict.ok) return sendRateLimited(res, verdict.retryAfterMs, 'Too many attempts; try again shortly');
+    const taken = await this.limiter.redeems.takeUpTo(this.ctx.clientAddress(req), 1);
+    if (taken.granted === 0) return sendRateLimited(res, taken.retryAfterMs, 'Too many attempts; try again shortly');
     const body = await readJson(req);
     if (body === undefined) return sendError(res, ErrorCode.InvalidJson, 'The body must be JSON');
     if (!signInRequest.Check(body)) return sendError(res, ErrorCode.InvalidPayload, 'The body must be { "device"?: string }');

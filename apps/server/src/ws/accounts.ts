@@ -3,14 +3,12 @@ import { inviteUrl, signInUrl, type Context } from '../context.js';
 import type { AccountChanged } from '../domain/admin.js';
 import type { Result } from '../domain/result.js';
 import type { InviteRow } from '../store/store.js';
-import type { Signal } from '../bus/bus.js';
+import { accountDeactivated, type CloseSignal } from '../bus/bus.js';
 import type { Connection } from './connection.js';
 import type { Presence } from './presence.js';
 import { limitedBy, type Handler } from './dispatch.js';
 
 // Requests about accounts: the user's own devices, and what admins do to members and invites.
-
-type CloseSignal = Extract<Signal, { type: 'close' }>;
 
 export async function replySessions(ctx: Context, conn: Connection, id: string | undefined): Promise<void> {
   conn.reply('sessions', { sessions: await ctx.sessions.list(conn.user!, conn.sessionId) }, id);
@@ -76,7 +74,7 @@ export async function changeAccount(ctx: Context, conn: Connection, id: string |
   if (change === undefined) return conn.reply('user_updated', { user }, id);
   ctx.publisher.publish(change, { conn, requestId: id });
   ctx.log.info({ userId: user.id, by: conn.user!.id, role: user.role, deactivated: user.deactivated === true }, 'account changed');
-  if (user.deactivated === true) closeEverywhere(ctx, { type: 'close', user_id: user.id, code: CloseCode.AccountDeactivated, reason: 'account deactivated' });
+  if (user.deactivated === true) closeEverywhere(ctx, accountDeactivated(user.id));
   if (revoked.length > 0) closeSessions(ctx, user.id, revoked);
 }
 

@@ -158,6 +158,22 @@ describe('two processes on one bus', () => {
     await benOnB.close();
   });
 
+  it('pass on one typing notice per interval from someone typing on both processes', async () => {
+    const [annOnA, annOnB] = [await Peer.signIn(a.wsUrl, ann.token), await Peer.signIn(b.wsUrl, ann.token)];
+    const [benOnB, catOnA] = [await Peer.signIn(b.wsUrl, ben.token), await Peer.signIn(a.wsUrl, cat.token)];
+    const group = reply(await annOnA.request('create_group', { user_ids: [ben.user.id, cat.user.id] }), 'conversation_created').payload.conversation;
+    await benOnB.next('conversation_created', (e) => e.payload.conversation.id === group.id);
+    await catOnA.next('conversation_created', (e) => e.payload.conversation.id === group.id);
+
+    annOnA.send('typing', { conversation_id: group.id });
+    await benOnB.next('user_typing');
+    annOnB.send('typing', { conversation_id: group.id });
+    await annOnB.request('ping', {});
+    await settle(300);
+    for (const watcher of [benOnB, catOnA]) expect(watcher.seen('user_typing').map((e) => e.payload)).toEqual([{ conversation_id: group.id, user_id: ann.user.id }]);
+    await Promise.all([annOnA, annOnB, benOnB, catOnA].map((peer) => peer.close()));
+  });
+
   it('cap a user’s connections over both processes together', async () => {
     const open = [await Peer.signIn(a.wsUrl, cat.token), await Peer.signIn(b.wsUrl, cat.token), await Peer.signIn(a.wsUrl, cat.token)];
     const fourth = await Peer.open(b.wsUrl);

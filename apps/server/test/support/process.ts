@@ -5,6 +5,7 @@ export const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url)
 export const INVITE = fileURLToPath(new URL('../../dist/invite.js', import.meta.url));
 export const BACKUP = fileURLToPath(new URL('../../dist/backup.js', import.meta.url));
 export const ADMIN = fileURLToPath(new URL('../../dist/admin.js', import.meta.url));
+export const MIGRATE_TO_POSTGRES = fileURLToPath(new URL('../../dist/migrate-to-postgres.js', import.meta.url));
 
 export interface ServerProcess {
   child: ChildProcess;
