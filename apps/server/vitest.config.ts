@@ -10,6 +10,7 @@ const SQLITE_ONLY = [
   'test/store/migrate-to-postgres.test.ts', // copies a SQLite database into a PostgreSQL one: uses both itself
   'test/hardening/slow-consumer.test.ts', // socket buffers and memory, on a server of its own
   'test/ws/text-frame.test.ts', // no server
+  'test/ws/send-queue.test.ts', // no server
   'test/config.test.ts', // no server
   'test/bus/ordered-changes.test.ts', // no server
 ];

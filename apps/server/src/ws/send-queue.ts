@@ -14,17 +14,21 @@ export interface QueuedSend {
 }
 
 /**
- * Gathers the sends that arrive in one event-loop turn, from every connection, and stores them in one transaction,
- * then publishes each in the order stored, the sender hearing it as the reply. A commit costs far more than an
- * insert (with synchronous=FULL it waits for the disk), so under load one commit per batch instead of one per
- * message multiplies what the server can store.
+ * Gathers sends from every connection and stores them a batch at a time, one transaction each, then publishes each
+ * in the order stored, the sender hearing it as the reply. A commit costs far more than an insert (it waits for the
+ * disk), so one commit per batch instead of one per message multiplies what the server can store. A batch holds what
+ * arrived in one event-loop turn, or, while a transaction is under way, everything that arrived meanwhile: the
+ * slower the database answers, the more each commit carries.
  */
 export class SendQueue {
   private queued: QueuedSend[] = [];
-  private waiting: Array<() => void> = [];
+  /** Who waits for their sends: each resolves once `stored` reaches the count of sends up to its last. */
+  private waiting: Array<{ through: number; resolve: () => void }> = [];
+  private submitted = 0;
+  private stored = 0;
   private scheduled: NodeJS.Immediate | undefined;
   /** Batches are stored one after another, so their changes are published in the order they were numbered. */
-  private previous: Promise<void> = Promise.resolve();
+  private draining: Promise<void> | undefined;
 
   constructor(
     private readonly messages: Messages,
@@ -35,23 +39,30 @@ export class SendQueue {
   /** Queues checked sends; resolves once each has been acknowledged or refused. */
   submit(sends: readonly QueuedSend[]): Promise<void> {
     this.queued.push(...sends);
-    this.scheduled ??= setImmediate(flushQueue, this);
-    return new Promise((resolve) => this.waiting.push(resolve));
+    this.submitted += sends.length;
+    if (this.draining === undefined) this.scheduled ??= setImmediate(flushQueue, this);
+    return new Promise((resolve) => this.waiting.push({ through: this.submitted, resolve }));
   }
 
-  /** Stores, publishes and acknowledges everything queued, in batches of at most MAX_BATCH. */
+  /** Stores, publishes and acknowledges everything queued, and what arrives meanwhile, in batches of at most MAX_BATCH. */
   flush(): Promise<void> {
     clearImmediate(this.scheduled);
     this.scheduled = undefined;
-    const queued = this.queued;
-    const waiting = this.waiting;
-    this.queued = [];
-    this.waiting = [];
-    this.previous = this.previous.then(async () => {
-      for (let start = 0; start < queued.length; start += MAX_BATCH) await this.commit(queued.slice(start, start + MAX_BATCH));
-      for (const resolve of waiting) resolve();
+    this.draining ??= this.drain().finally(() => {
+      this.draining = undefined;
+      // Sent after the last batch was taken but before this: not left waiting for the next send to come along.
+      if (this.queued.length > 0) this.scheduled ??= setImmediate(flushQueue, this);
     });
-    return this.previous;
+    return this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queued.length > 0) {
+      const batch = this.queued.splice(0, MAX_BATCH);
+      await this.commit(batch);
+      this.stored += batch.length;
+      while (this.waiting.length > 0 && this.waiting[0]!.through <= this.stored) this.waiting.shift()!.resolve();
+    }
   }
 
   private async commit(batch: QueuedSend[]): Promise<void> {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChangeEvent, Message, User } from '@hearth/protocol';
+import type { ChangeEvent, Message, ServerEvent, User } from '@hearth/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, type TestDatabase } from '../support/database.js';
 import { catchUp, Peer, redeem, settle } from '../support/harness.js';
@@ -252,8 +252,11 @@ describe('three processes behind one address', () => {
     timers = survivors.map((tab) => setInterval(() => tab.send(), 40));
 
     // The survivors' processes take the lost one's users offline within two heartbeats, with nobody telling them.
-    for (const watcher of watchers) {
-      for (const lost of [u2, u5]) await watcher.waitFor((e) => e.type === 'user_offline' && e.payload.user_id === lost.user.id, 2 * HEARTBEAT_MS + 2_000);
+    const sinceKill = (i: number, e: ServerEvent) => watchers[i]!.events.indexOf(e) >= heardBeforeKill[i]!;
+    for (const [i, watcher] of watchers.entries()) {
+      for (const lost of [u2, u5]) {
+        await watcher.waitFor((e) => e.type === 'user_offline' && e.payload.user_id === lost.user.id && sinceKill(i, e), 2 * HEARTBEAT_MS + 2_000);
+      }
     }
     const offlineAfter = Date.now() - killedAt;
     console.log(`the lost process's users were offline everywhere ${offlineAfter} ms after the kill`);
@@ -271,7 +274,7 @@ describe('three processes behind one address', () => {
       for (const [clientId, send] of tab.sends) if (!answered.has(clientId)) tab.peer.send('send_message', send, clientId);
     }
     for (const [i, watcher] of watchers.entries()) {
-      const wentOffline = (userId: number) => watcher.events.findIndex((o, at) => at >= heardBeforeKill[i]! && o.type === 'user_offline' && o.payload.user_id === userId);
+      const wentOffline = (userId: number) => watcher.events.findIndex((o) => o.type === 'user_offline' && o.payload.user_id === userId && sinceKill(i, o));
       for (const back of [u2, u5]) await watcher.waitFor((e) => e.type === 'user_online' && e.payload.user.id === back.user.id && watcher.events.indexOf(e) > wentOffline(back.user.id));
     }
     timers.push(...[tabs.u2, tabs.u5].map((tab) => setInterval(() => tab.send(), 40)));

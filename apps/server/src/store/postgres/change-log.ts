@@ -10,6 +10,22 @@ const INSERT = {
   name: 'changes.insert',
   text: 'INSERT INTO changes (kind, conversation_id, user_id, subject_id, prev_seq, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq',
 };
+const INSERT_MANY = {
+  name: 'changes.insert_many',
+  text: `INSERT INTO changes (seq, kind, conversation_id, subject_id, prev_seq, created_at)
+    SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::bigint[], $5::bigint[], $6::bigint[])`,
+};
+/**
+ * The next seqs, drawn under the change log's lock, which every appending transaction holds, so nobody draws between
+ * them; and the tips of the conversations' streams the transaction has not appended to yet, in the order asked.
+ */
+const SEQS_AND_TIPS = {
+  name: 'changes.seqs_and_tips',
+  text: `SELECT
+      ARRAY(SELECT nextval(pg_get_serial_sequence('changes', 'seq')) FROM generate_series(1, $1)),
+      ARRAY(SELECT (SELECT coalesce(max(seq), 0) FROM changes WHERE conversation_id = c AND user_id IS NULL)
+        FROM unnest($2::int[]) WITH ORDINALITY AS v(c, n) ORDER BY n)`,
+};
 // One statement per kind of stream, each served by its index (an `IS NOT DISTINCT FROM` would be served by none).
 const TIP_OF_CONVERSATION = { name: 'changes.tip_of_conversation', text: 'SELECT coalesce(max(seq), 0) FROM changes WHERE conversation_id = $1 AND user_id IS NULL' };
 const TIP_OF_EVERYONE = { name: 'changes.tip_of_everyone', text: 'SELECT coalesce(max(seq), 0) FROM changes WHERE conversation_id IS NULL AND user_id IS NULL' };
@@ -48,6 +64,27 @@ export class ChangeLog {
     const [[seq]] = (await rows<[number]>(tx, INSERT, [kind, conversationId, userId ?? null, subjectId, prev, createdAt])) as [[number]];
     tx.tips.set(key, seq);
     return userId === undefined ? { seq, prev, kind, conversationId, subjectId } : { seq, prev, kind, conversationId, subjectId, userId };
+  }
+
+  /**
+   * Appends changes of one kind to conversations' streams, in order, with two statements however many there are:
+   * the seqs with the streams' tips, then the rows. A batch of messages costs no more round trips than one.
+   */
+  async appendMany(tx: Tx, kind: ChangeKind, entries: readonly { conversationId: number; subjectId: number; createdAt: number }[]): Promise<ChangeRecord[]> {
+    if (entries.length === 0) return [];
+    const unknown = [...new Set(entries.map((e) => e.conversationId))].filter((id) => !tx.tips.has(`c${id}`));
+    const [[drawn, tips]] = (await rows<[string[], string[]]>(tx, SEQS_AND_TIPS, [entries.length, unknown])) as [[string[], string[]]];
+    for (const [i, id] of unknown.entries()) tx.tips.set(`c${id}`, Number(tips[i]));
+    const seqs = drawn.map(Number).sort((a, b) => a - b);
+    const records = entries.map(({ conversationId, subjectId }, i): ChangeRecord => {
+      const key = `c${conversationId}`;
+      const prev = tx.tips.get(key)!;
+      tx.tips.set(key, seqs[i]!);
+      return { seq: seqs[i]!, prev, kind, conversationId, subjectId };
+    });
+    const column = <T>(pick: (record: ChangeRecord, i: number) => T) => records.map(pick);
+    await run(tx, INSERT_MANY, [seqs, column(() => kind), column((r) => r.conversationId), column((r) => r.subjectId), column((r) => r.prev), entries.map((e) => e.createdAt)]);
+    return records;
   }
 
   /** Moves the head once the transaction holding changes up to `seq` has committed. */

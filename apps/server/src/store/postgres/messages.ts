@@ -6,10 +6,14 @@ import { rows, run, type Conn } from './open.js';
 
 const read = (name: string, where: string) => ({ name: `messages.${name}`, text: `SELECT ${MESSAGE_COLUMNS} FROM messages m ${QUOTE_JOIN} ${where}` });
 
-const INSERT = {
-  name: 'messages.insert',
+// One statement for a batch, its rows numbered in the batch's order.
+const INSERT_MANY = {
+  name: 'messages.insert_many',
   text: `INSERT INTO messages (conversation_id, user_id, content, client_id, created_at, reply_to_id, mentions)
-    VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (user_id, client_id) DO NOTHING RETURNING id`,
+    SELECT c, u, t, k, at, r, m
+    FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[]) WITH ORDINALITY AS v(c, u, t, k, at, r, m, n)
+    ORDER BY n
+    ON CONFLICT (user_id, client_id) DO NOTHING RETURNING id, user_id, client_id`,
 };
 const BY_CLIENT_ID = read('by_client_id', 'WHERE m.user_id = $1 AND m.client_id = $2');
 const BY_ID = read('by_id', 'WHERE m.id = $1');
@@ -31,25 +35,46 @@ const NEWEST = { name: 'messages.newest', text: 'SELECT coalesce(max(id), 0) FRO
 
 const json = (list: readonly unknown[] | undefined) => (list === undefined || list.length === 0 ? null : JSON.stringify(list));
 
+/** The quote a reply carries, or why its target refuses it; undefined for a message that answers none. */
+export async function replyQuote(on: Conn, input: NewMessage): Promise<Quote | AppendRefusal | undefined> {
+  if (input.replyTo === undefined) return undefined;
+  const [target] = await rows<[conversationId: number, userId: number, excerpt: string, deletedAt: number | null]>(on, TARGET, [input.replyTo]);
+  if (target === undefined || target[0] !== input.conversationId) return 'reply_missing';
+  if (target[3] !== null) return 'reply_deleted';
+  return { user_id: target[1], excerpt: target[2] };
+}
+
 /**
- * Inserts a message, or returns undefined when its (sender, client_id) is already stored, or the reason its reply
- * target refuses it. A row the database refuses throws (and, in PostgreSQL, spoils the transaction: see
- * PostgresStore.appendMessages).
+ * Inserts messages in one statement, numbered in their order: each one's new id, or undefined where its (sender,
+ * client_id) is stored already (earlier, or by an earlier row of the same batch). A row the database refuses throws,
+ * and, in PostgreSQL, spoils the transaction: see append.ts.
  */
-export async function insertMessage(on: Conn, input: NewMessage): Promise<Message | AppendRefusal | undefined> {
-  let quote: Quote | undefined;
-  if (input.replyTo !== undefined) {
-    const [target] = await rows<[conversationId: number, userId: number, excerpt: string, deletedAt: number | null]>(on, TARGET, [input.replyTo]);
-    if (target === undefined || target[0] !== input.conversationId) return 'reply_missing';
-    if (target[3] !== null) return 'reply_deleted';
-    quote = { user_id: target[1], excerpt: target[2] };
-  }
-  const mentions = json(input.mentions);
-  const values = [input.conversationId, input.userId, input.content, input.clientId, input.createdAt, input.replyTo ?? null, mentions];
-  const [row] = await rows<[id: number]>(on, INSERT, values);
-  if (row === undefined) return undefined;
+export async function insertMessages(on: Conn, inputs: readonly NewMessage[]): Promise<(number | undefined)[]> {
+  const column = <T>(pick: (input: NewMessage) => T) => inputs.map(pick);
+  const inserted = await rows<[id: number, userId: number, clientId: string]>(on, INSERT_MANY, [
+    column((i) => i.conversationId),
+    column((i) => i.userId),
+    column((i) => i.content),
+    column((i) => i.clientId),
+    column((i) => i.createdAt),
+    column((i) => i.replyTo ?? null),
+    column((i) => json(i.mentions)),
+  ]);
+  const ids = new Map(inserted.map(([id, userId, clientId]) => [`${userId}:${clientId}`, id]));
+  const seen = new Set<string>();
+  return inputs.map((input) => {
+    const key = `${input.userId}:${input.clientId}`;
+    // A retry beside its original in one batch: only the first of the two was inserted.
+    if (seen.has(key)) return undefined;
+    seen.add(key);
+    return ids.get(key);
+  });
+}
+
+/** The message a new row holds, as the sender's reply and everyone's delivery tell it. */
+export function newMessage(input: NewMessage, id: number, quote: Quote | undefined): Message {
   const message: Message = {
-    id: row[0],
+    id,
     conversation_id: input.conversationId,
     user_id: input.userId,
     content: input.content,
@@ -57,7 +82,7 @@ export async function insertMessage(on: Conn, input: NewMessage): Promise<Messag
     created_at: input.createdAt,
   };
   if (input.replyTo !== undefined) Object.assign(message, { reply_to: input.replyTo, quote });
-  if (mentions !== null) message.mentions = [...input.mentions!];
+  if (json(input.mentions) !== null) message.mentions = [...input.mentions!];
   return message;
 }
 
