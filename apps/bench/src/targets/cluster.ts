@@ -33,9 +33,10 @@ function migratedTemplate(server: DatabaseServer): Promise<string> {
 
 /**
  * Our server on PostgreSQL: one process alone, or `processes` of them sharing the database and a Redis bus, each
- * client connecting to one of them in turn as a load balancer would spread them.
+ * client connecting to one of them in turn as a load balancer would spread them; optionally with a V8 CPU profile of
+ * each process written on exit.
  */
-export function onPostgres(name: 'hearth-pg' | 'hearth-cluster', label: string, processes: number, backing: Backing): Target {
+export function onPostgres(name: 'hearth-pg' | 'hearth-cluster', label: string, processes: number, backing: Backing, profileDir: string | null): Target {
   const server = new DatabaseServer(backing.postgresUrl);
   return {
     name,
@@ -55,7 +56,8 @@ export function onPostgres(name: 'hearth-pg' | 'hearth-cluster', label: string, 
         made.delete(database);
       };
       try {
-        for (let i = 0; i < processes; i++) started.push(await startNode(SERVER_MAIN, args, ENV, RUNNING));
+        const nodeArgs = profileDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir];
+        for (let i = 0; i < processes; i++) started.push(await startNode(SERVER_MAIN, args, ENV, RUNNING, nodeArgs));
       } catch (error) {
         await stop();
         throw error;

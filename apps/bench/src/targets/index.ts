@@ -22,8 +22,8 @@ export function targetsFor(scenario: ScenarioName, options: Options): Target[] {
   const all: Record<TargetName, Target> = {
     hearth: hearth('hearth', 'Hearth', [], options.profileDir),
     'hearth-normal': hearth('hearth-normal', 'Hearth sync=NORMAL', ['--synchronous', 'NORMAL'], options.profileDir),
-    'hearth-pg': onPostgres('hearth-pg', 'Hearth PostgreSQL', 1, options.cluster),
-    'hearth-cluster': onPostgres('hearth-cluster', `Hearth PostgreSQL, ${options.cluster.processes} processes + Redis`, options.cluster.processes, options.cluster),
+    'hearth-pg': onPostgres('hearth-pg', 'Hearth PostgreSQL', 1, options.cluster, options.profileDir),
+    'hearth-cluster': onPostgres('hearth-cluster', `Hearth PostgreSQL, ${options.cluster.processes} processes + Redis`, options.cluster.processes, options.cluster, options.profileDir),
     ws: rawWs,
     socketio: socketIo,
   };

@@ -21,7 +21,8 @@ const DEFAULT_PREFIX = 'hearth';
 
 /**
  * The bus over one Redis server. Everything travels on one pub/sub channel, so what one process says reaches the
- * others in the order it said it: `change <process> <frame JSON>`, `signal <process> <JSON>`,
+ * others in the order it said it: `changes <process> <frame JSON>\n<frame JSON>…` (what it committed in one
+ * event-loop turn), `signal <process> <JSON>`,
  * `presence <process> <version> <user> <count>` and `gone <process>`. Pub/sub keeps nothing for a subscriber that
  * is away; what that loses is recovered elsewhere (a gap in the changes is read from the log, presence from the
  * hashes at the next heartbeat).
@@ -46,6 +47,8 @@ export class RedisBus implements Bus {
   private listener: BusListener | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Changes committed this turn, told together at its end: one message and one wake-up for the others per batch. */
+  private changes: string[] = [];
   /** When a failure was last logged, so a Redis that is down does not fill the log. */
   private lastComplaint = 0;
 
@@ -69,7 +72,8 @@ export class RedisBus implements Bus {
     parsed.searchParams.delete('prefix');
     // While Redis is unreachable a command fails at once rather than wait for it: limits and admission then fall back
     // to this process's own counts, and a change not published is read from the log by the others.
-    const commands = new Redis(parsed.href, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 }) as Redis & Scripts;
+    // Commands asked for in one event-loop turn (a limit taken for each send of a batch, a publish) go out in one write.
+    const commands = new Redis(parsed.href, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true }) as Redis & Scripts;
     // The subscriber subscribes again by itself after a reconnection.
     const subscriber = new Redis(parsed.href, { lazyConnect: true });
     for (const connection of [commands, subscriber]) connection.on('error', (error: Error) => log.debug({ err: error }, 'redis connection error'));
@@ -95,7 +99,7 @@ export class RedisBus implements Bus {
   }
 
   publishChange(json: string): void {
-    this.publish(`change ${this.id} ${json}`);
+    if (this.changes.push(json) === 1) setImmediate(() => this.publishChanges());
   }
 
   signal(signal: Signal): void {
@@ -143,6 +147,7 @@ export class RedisBus implements Bus {
   }
 
   async close(): Promise<void> {
+    this.publishChanges();
     this.closed = true;
     clearInterval(this.heartbeat);
     // Others take this process's users offline now rather than when its hash expires.
@@ -162,7 +167,21 @@ export class RedisBus implements Bus {
     return Math.ceil(this.heartbeatMs * 1.5);
   }
 
+  /** Frame JSON holds no raw newline, so one separates the changes. */
+  private publishChanges(): void {
+    if (this.changes.length === 0) return;
+    const batch = this.changes.join('\n');
+    this.changes = [];
+    this.send(`changes ${this.id} ${batch}`);
+  }
+
+  /** What this process says reaches the others in the order it said it: its changes so far go first. */
   private publish(message: string): void {
+    this.publishChanges();
+    this.send(message);
+  }
+
+  private send(message: string): void {
     if (this.closed) return;
     this.commands.publish(this.channel, message).catch((error: unknown) => this.complain(error, 'publishing on the bus failed'));
   }
@@ -203,8 +222,9 @@ export class RedisBus implements Bus {
     const body = fromEnd === -1 ? '' : text.slice(fromEnd + 1);
     try {
       switch (kind) {
-        case 'change':
-          return this.listener.change(body);
+        case 'changes':
+          for (const json of body.split('\n')) this.listener.change(json);
+          return;
         case 'signal':
           return this.listener.signal(JSON.parse(body) as Signal);
         case 'presence': {
