@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, type TestDatabase } from '../support/database.js';
 import { catchUp, Peer, redeem } from '../support/harness.js';
 import { ADMIN } from '../support/process.js';
-import { clearBus, killMembers, PUBLIC_URL, startMember, testBusUrl, type Member } from './support.js';
+import { PUBLIC_URL, removeCluster, startMember, testBusUrl, type Member } from './support.js';
 
 // The operator's `npm run admin -- …` against two running server processes on PostgreSQL with a bus: the command
 // commits as a server would and tells both over the bus, so nobody has to be stopped.
@@ -40,12 +40,7 @@ beforeAll(async () => {
   await owner.close();
 }, 60_000);
 
-afterAll(async () => {
-  killMembers();
-  await db?.drop();
-  await clearBus(busUrl);
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => removeCluster(db, busUrl, dir));
 
 /** Runs `npm run admin -- …` as the operator would beside the servers: their database, their bus, the first one's port. */
 const admin = (...args: string[]) => run(process.execPath, [ADMIN, ...args, ...db.args, '--bus', busUrl, '--port', new URL(a.url).port, '--public-url', PUBLIC_URL]);

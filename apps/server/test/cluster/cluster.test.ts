@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChangeEvent, Message, ServerEvent, User } from '@hearth/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, type TestDatabase } from '../support/database.js';
 import { catchUp, Peer, redeem, settle } from '../support/harness.js';
-import { clearBus, killMembers, startMember, testBusUrl, type Member } from './support.js';
+import { removeCluster, startMember, testBusUrl, type Member } from './support.js';
 
 // Three server processes, as an operator runs them behind a load balancer: the built server, on one fresh
 // PostgreSQL database and one Redis (names of this run's own), clients spread over them.
@@ -31,10 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const member of members) if (member.proc.child.exitCode === null && member.proc.child.signalCode === null) member.proc.child.kill('SIGTERM');
   await Promise.all(members.map((member) => Promise.race([member.proc.exited, settle(5_000)])));
-  killMembers();
-  await db?.drop();
-  await clearBus(busUrl);
-  rmSync(dir, { recursive: true, force: true });
+  await removeCluster(db, busUrl, dir);
 });
 
 /** The first user through the start-up invite, the rest through invites the first one makes. */

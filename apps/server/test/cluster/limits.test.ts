@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { invitePath, signInPath } from '@hearth/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, type TestDatabase } from '../support/database.js';
 import { settle } from '../support/harness.js';
-import { clearBus, killMembers, startMember, testBusUrl, type Member } from './support.js';
+import { removeCluster, startMember, testBusUrl, type Member } from './support.js';
 
 // Two server processes on one PostgreSQL database and one Redis, as behind a load balancer: one host's guesses at
 // invite and sign-in codes draw on one budget, whichever process each lands on. Every request here comes from
@@ -26,12 +26,7 @@ beforeAll(async () => {
   b = await startMember(db, busUrl, LIMITS);
 }, 60_000);
 
-afterAll(async () => {
-  killMembers();
-  await db?.drop();
-  await clearBus(busUrl);
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => removeCluster(db, busUrl, dir));
 
 const redeem = (member: Member, code: string) =>
   fetch(`${member.url}${invitePath(code)}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"nickname":"guesser"}' });

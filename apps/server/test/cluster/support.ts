@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import type { TestDatabase } from '../support/database.js';
 import { spawnServer, type ServerProcess } from '../support/process.js';
@@ -55,4 +56,12 @@ export async function startMember(db: TestDatabase, busUrl: string, extra: strin
 export function killMembers(): void {
   for (const proc of started) if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
   started.clear();
+}
+
+/** Kills what a test started and removes its database, its names in Redis and its folder. */
+export async function removeCluster(db: TestDatabase | undefined, busUrl: string, dir: string): Promise<void> {
+  killMembers();
+  await db?.drop();
+  await clearBus(busUrl);
+  rmSync(dir, { recursive: true, force: true });
 }
