@@ -21,8 +21,8 @@ const DEFAULT_PREFIX = 'hearth';
 
 /**
  * The bus over one Redis server. Everything travels on one pub/sub channel, so what one process says reaches the
- * others in the order it said it: `changes <process> <frame JSON>\n<frame JSON>…` (what it committed in one
- * event-loop turn), `signal <process> <JSON>`,
+ * others in the order it said it: `changes <process> <frame JSON>\n<frame JSON>…` (a batch it committed),
+ * `signal <process> <JSON>`,
  * `presence <process> <version> <user> <count>` and `gone <process>`. Pub/sub keeps nothing for a subscriber that
  * is away; what that loses is recovered elsewhere (a gap in the changes is read from the log, presence from the
  * hashes at the next heartbeat).
@@ -47,7 +47,7 @@ export class RedisBus implements Bus {
   private listener: BusListener | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private closed = false;
-  /** Changes committed this turn, told together at its end: one message and one wake-up for the others per batch. */
+  /** Changes published in one go (a committed batch), told in one message: one wake-up for the others per batch. */
   private changes: string[] = [];
   /** When a failure was last logged, so a Redis that is down does not fill the log. */
   private lastComplaint = 0;
@@ -99,7 +99,7 @@ export class RedisBus implements Bus {
   }
 
   publishChange(json: string): void {
-    if (this.changes.push(json) === 1) setImmediate(() => this.publishChanges());
+    if (this.changes.push(json) === 1) queueMicrotask(() => this.publishChanges());
   }
 
   signal(signal: Signal): void {
