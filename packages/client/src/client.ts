@@ -175,8 +175,12 @@ export class ChatClient {
     return this.resyncs.add(listener);
   }
 
-  /** Connects; resolves once online the first time, rejects if the server refuses the token or close() comes first. */
+  /**
+   * Connects; resolves once online the first time, rejects if the server refuses the token or close() comes first.
+   * A client closed for good stays closed: connecting again rejects with why it closed.
+   */
   connect(): Promise<void> {
+    if (this.currentState === 'closed') return Promise.reject(this.endedBy ?? closedError());
     if (this.currentState === 'idle') {
       this.ready = new Promise((resolve, reject) => (this.settleReady = { resolve, reject }));
       this.link.start();

@@ -208,4 +208,12 @@ describe('ChatClient refusal', () => {
     expect(client.state).toBe('closed');
     expect(client.pending).toEqual([]);
   });
+
+  it('refuses to connect again once closed, saying why it closed', async () => {
+    const { client } = await chat.connect('alice');
+    client.close();
+
+    await expect(client.connect()).rejects.toMatchObject({ code: 'closed' });
+    expect(client.state).toBe('closed');
+  });
 });
