@@ -1,4 +1,4 @@
-import type { Message, User } from '@hearth/protocol';
+import type { InvitePolicy, Message, ServerEventOf, User } from '@hearth/protocol';
 import type { Change } from './domain/changes.js';
 import type { Directory } from './domain/directory.js';
 import type { Logger } from './log.js';
@@ -109,6 +109,11 @@ export class Publisher {
   typingHere(conversationId: number, userId: number): void {
     const frame = textFrame(JSON.stringify({ type: 'user_typing', payload: { conversation_id: conversationId, user_id: userId } }));
     this.toConversation(conversationId, frame, (conn) => conn.user?.id === userId);
+  }
+
+  /** Who may invite changed: everyone connected to this process hears it. */
+  invitePolicyHere(policy: InvitePolicy): void {
+    this.toEveryone(textFrame(JSON.stringify({ type: 'invite_policy_updated', payload: { policy } } satisfies ServerEventOf<'invite_policy_updated'>)));
   }
 
   /** To every member of a conversation (for the lobby: everyone); to nobody if the conversation is unknown. */

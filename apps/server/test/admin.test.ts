@@ -124,16 +124,22 @@ describe('invites', () => {
     await admin.close();
   });
 
-  it('may be made by admins only, when an admin says so, which new sign-ins are told', async () => {
+  it('may be made by admins only, when an admin says so, which everyone online hears and new sign-ins are told', async () => {
     const admin = await Peer.signIn(server.wsUrl, ada.token);
+    const online = await Peer.signIn(server.wsUrl, cy.token);
     expect(await admin.request('set_invite_policy', { policy: 'admins' })).toMatchObject({ type: 'invites', payload: { policy: 'admins' } });
+    expect((await online.next('invite_policy_updated')).payload).toEqual({ policy: 'admins' });
     const member = await Peer.signIn(server.wsUrl, cy.token);
     expect(member.seen('auth_ok')[0]!.payload.invite_policy).toBe('admins');
     expect(await member.request('create_invite', {})).toMatchObject({ type: 'error', payload: { code: ErrorCode.Forbidden } });
     expect((await admin.request('create_invite', {})).type).toBe('invite_created');
     await admin.request('set_invite_policy', { policy: 'everyone' });
     expect((await member.request('create_invite', {})).type).toBe('invite_created');
-    await Promise.all([admin.close(), member.close()]);
+    // Said again, it changes nothing and nobody is told.
+    await admin.request('set_invite_policy', { policy: 'everyone' });
+    await settle(200);
+    expect(online.seen('invite_policy_updated').map((e) => e.payload.policy)).toEqual(['admins', 'everyone']);
+    await Promise.all([admin.close(), member.close(), online.close()]);
   });
 });
 

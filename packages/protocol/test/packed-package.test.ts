@@ -70,6 +70,7 @@ function describeEvent(event: ServerEvent): string {
     case 'sign_in_link': return 'sign_in_link ' + event.payload.url;
     case 'members': return 'members ' + event.payload.members.length;
     case 'invites': return 'invites ' + event.payload.invites.length + ' ' + event.payload.policy;
+    case 'invite_policy_updated': return 'invite_policy_updated ' + event.payload.policy;
     default: {
       const unhandled: never = event;
       return unhandled;

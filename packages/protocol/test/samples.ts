@@ -209,6 +209,7 @@ export const serverSamples: ServerSamples = {
   },
   pong: { type: 'pong', payload: {}, id: 'p' },
   user_typing: { type: 'user_typing', payload: { conversation_id: 5, user_id: 2 } },
+  invite_policy_updated: { type: 'invite_policy_updated', payload: { policy: 'admins' } },
   push_updated: { type: 'push_updated', payload: { endpoint: 'https://push.example/send/dGhpcyBpcyBhIHRlc3Q', subscribed: true }, id: 'w' },
   search_results: { type: 'search_results', payload: { query: 'welcome', messages: [reply], has_more: false }, id: 's' },
 };

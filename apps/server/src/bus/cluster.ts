@@ -113,12 +113,19 @@ async function obey(ctx: Context, signal: Signal): Promise<void> {
       case 'close':
         return closeHere(ctx.presence, signal);
       case 'reload':
-        if (signal.what === 'invite_policy') return await ctx.invites.load();
+        if (signal.what === 'invite_policy') return await reloadInvitePolicy(ctx);
         return await ctx.push.reload(signal.user_id);
     }
   } catch (error) {
     ctx.log.error({ err: error, signal: signal.type }, 'a signal from another process failed');
   }
+}
+
+/** Another process's admin changed who may invite: read it again, and tell this process's connections. */
+async function reloadInvitePolicy(ctx: Context): Promise<void> {
+  const before = ctx.invites.policy;
+  await ctx.invites.load();
+  if (ctx.invites.policy !== before) ctx.publisher.invitePolicyHere(ctx.invites.policy);
 }
 
 /**

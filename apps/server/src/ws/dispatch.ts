@@ -166,10 +166,13 @@ const onSetNickname: Handler<'set_nickname'> = async (ctx, conn, event) => {
   else ctx.publisher.publish(change, { conn, requestId: event.id });
 };
 
-/** The policy is kept in memory by every process: the others read it again. */
+/** The policy is kept in memory by every process: the others read it again, and each tells its own connections. */
 async function setInvitePolicy(ctx: Context, conn: Connection, policy: InvitePolicy): Promise<Result<InviteRow[]>> {
+  const before = ctx.invites.policy;
   const result = await ctx.invites.setPolicy(conn.user!, policy);
-  if (result.ok) ctx.bus.signal({ type: 'reload', what: 'invite_policy' });
+  if (!result.ok || policy === before) return result;
+  ctx.bus.signal({ type: 'reload', what: 'invite_policy' });
+  ctx.publisher.invitePolicyHere(policy);
   return result;
 }
 

@@ -174,6 +174,17 @@ describe('two processes on one bus', () => {
     await Promise.all([annOnA, annOnB, benOnB, catOnA].map((peer) => peer.close()));
   });
 
+  it('tell everyone on the other process who may invite, once it changes', async () => {
+    const annOnA = await Peer.signIn(a.wsUrl, ann.token);
+    const benOnB = await Peer.signIn(b.wsUrl, ben.token);
+    await annOnA.request('set_invite_policy', { policy: 'admins' });
+    expect((await benOnB.next('invite_policy_updated')).payload).toEqual({ policy: 'admins' });
+    expect(reply(await benOnB.request('create_invite', {}), 'error').payload.code).toBe(ErrorCode.Forbidden);
+    await annOnA.request('set_invite_policy', { policy: 'everyone' });
+    await benOnB.next('invite_policy_updated', (e) => e.payload.policy === 'everyone');
+    await Promise.all([annOnA.close(), benOnB.close()]);
+  });
+
   it('cap a user’s connections over both processes together', async () => {
     const open = [await Peer.signIn(a.wsUrl, cat.token), await Peer.signIn(b.wsUrl, cat.token), await Peer.signIn(a.wsUrl, cat.token)];
     const fourth = await Peer.open(b.wsUrl);

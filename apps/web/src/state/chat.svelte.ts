@@ -179,6 +179,9 @@ export class ChatState {
       case 'conversation_updated':
         this.updateConversation(event.payload.conversation);
         return this.keepShell();
+      case 'invite_policy_updated':
+        this.invitePolicy = event.payload.policy;
+        return;
       case 'error':
         // Errors with an id reject the request that caused them, where they are shown.
         if (event.id === undefined) this.notice = event.payload.message;

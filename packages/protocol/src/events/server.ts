@@ -80,6 +80,12 @@ export const Members = event('members', payload({ members: Type.Array(Member) })
 /** Reply to `list_invites`, `revoke_invite` and `set_invite_policy`: every invite, newest first, and who may invite. */
 export const Invites = event('invites', payload({ invites: Type.Array(Invite), policy: InvitePolicy }));
 
+/**
+ * Who may invite changed (an admin's `set_invite_policy`), told to everyone online. Not a change: it carries no
+ * `seq` and is never in a `caught_up` page; a client that reconnects reads `auth_ok.invite_policy`.
+ */
+export const InvitePolicyUpdated = event('invite_policy_updated', payload({ policy: InvitePolicy }));
+
 /** Someone redeemed an invite: a new user, already in the lobby. */
 export const UserJoined = changeEvent('user_joined', payload({ user: User }));
 
@@ -174,7 +180,8 @@ const events = list(AuthOk,
   Sessions,
   SignInLink,
   Members,
-  Invites);
+  Invites,
+  InvitePolicyUpdated);
 
 /** Every server → client event, keyed by its type. */
 export const ServerEvents = byType(events);
