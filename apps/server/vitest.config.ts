@@ -12,6 +12,7 @@ const SQLITE_ONLY = [
   'test/ws/text-frame.test.ts', // no server
   'test/ws/send-queue.test.ts', // no server
   'test/config.test.ts', // no server
+  'test/start-refusals.test.ts', // servers that never open a database
   'test/bus/ordered-changes.test.ts', // no server
 ];
 

@@ -9,8 +9,9 @@ import { Directory } from './domain/directory.js';
 import { Sessions } from './domain/sessions.js';
 import { nowSeconds } from './domain/tokens.js';
 import { createLogger } from './log.js';
-import type { AccountChange, MemberRow, Store } from './store/store.js';
+import { exitExplaining, StartError } from './start-error.js';
 import { openStore } from './store/open-store.js';
+import type { AccountChange, MemberRow, Store } from './store/store.js';
 
 const USAGE = `Usage: npm run admin -- <command> [nickname] [server options, e.g. --db PATH --port N]
 
@@ -48,7 +49,7 @@ if (options === null || command === undefined || (command !== 'members' && name 
   } else {
     const bus = OFFLINE.has(command) && inCluster ? await joinBus(config) : new LocalBus();
     if (bus !== undefined) {
-      const store = await openStore(config);
+      const store = await openStore(config).catch(exitExplaining);
       try {
         await run(store, bus, command, name ?? '', publicUrl);
       } finally {
@@ -68,7 +69,8 @@ async function joinBus(config: Config): Promise<Bus | undefined> {
   try {
     return await RedisBus.connect(config.bus, config.heartbeatMs, createLogger(config.logLevel));
   } catch (error) {
-    fail(`The bus could not be reached (${error instanceof Error ? error.message : String(error)}); nothing was changed.`);
+    if (!(error instanceof StartError)) throw error;
+    fail(`${error.message}\nNothing was changed.`);
     return undefined;
   }
 }

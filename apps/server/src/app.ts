@@ -26,6 +26,7 @@ import { createRouter } from './http/router.js';
 import { createLogger, type Logger } from './log.js';
 import { Publisher } from './publish.js';
 import { UserLimits } from './rate-limit.js';
+import { listenStartError, StartError } from './start-error.js';
 import { openStore } from './store/open-store.js';
 import { Gateway } from './ws/gateway.js';
 import { Presence } from './ws/presence.js';
@@ -54,7 +55,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const config: Config = { ...defaults, ...options };
   const log = createLogger(config.logLevel);
   // Processes on one bus must share what they store, and append to its log one at a time: PostgreSQL's advisory lock.
-  if (config.bus !== '' && config.database === '') throw new Error('--bus needs --database: the processes must share one PostgreSQL database');
+  if (config.bus !== '' && config.database === '') throw new StartError('--bus needs --database: the processes must share one PostgreSQL database');
   const store = await openStore(config);
   const directory = new Directory();
   directory.lobbyId = await store.ensureLobby(nowSeconds());
@@ -170,9 +171,10 @@ async function openBus(config: Config, log: Logger): Promise<Bus> {
 
 function listen(http: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    http.once('error', reject);
+    const refused = (error: Error) => reject(listenStartError(host, port, error));
+    http.once('error', refused);
     http.listen(port, host, () => {
-      http.off('error', reject);
+      http.off('error', refused);
       resolve((http.address() as AddressInfo).port);
     });
   });

@@ -4,12 +4,13 @@ import { configFromArgs, defaults } from './config.js';
 import { inviteUrl } from './context.js';
 import { Directory } from './domain/directory.js';
 import { Invites } from './domain/invites.js';
+import { exitExplaining } from './start-error.js';
 import { openStore } from './store/open-store.js';
 
 const options = configFromArgs(process.argv.slice(2), process.env);
 if (options !== null) {
   const config = { ...defaults, ...options };
-  const store = await openStore(config);
+  const store = await openStore(config).catch(exitExplaining);
   const { code } = await new Invites(store, new Directory()).create(null, INVITE_TTL_DEFAULT_S, 1);
   await store.close();
   const publicUrl = (config.publicUrl || `http://localhost:${config.port}`).replace(/\/+$/, '');

@@ -1,10 +1,11 @@
 import { startServer, type RunningServer } from './app.js';
 import { configFromArgs } from './config.js';
+import { exitExplaining } from './start-error.js';
 
 const options = configFromArgs(process.argv.slice(2), process.env);
 if (options !== null) {
   process.env.NODE_ENV ??= 'production';
-  const server = await startServer(options);
+  const server = await startServer(options).catch(exitExplaining);
   // Handlers go in before anything is printed: a supervisor may signal as soon as it sees the output.
   process.on('SIGTERM', () => stop(server, 'SIGTERM'));
   process.on('SIGINT', () => stop(server, 'SIGINT'));

@@ -2,6 +2,7 @@
 // device's session and the change log, so clients carry on where they were (`npm run migrate-to-postgres -- --to URL`).
 import { parseArgs } from 'node:util';
 import { defaults } from './config.js';
+import { withoutPassword } from './start-error.js';
 import { copySqliteToPostgres, type CopyReport } from './store/postgres/copy-from-sqlite.js';
 
 const USAGE = `Usage: npm run migrate-to-postgres -- --to URL [--from PATH]
@@ -53,12 +54,4 @@ async function migrate(from: string, to: string): Promise<void> {
 /** "12 users, 3,401 messages, …": every table, in the order copied. */
 function summary(report: CopyReport): string {
   return report.map(({ table, rows }) => `${rows.toLocaleString('en-US')} ${table.replace(/_/g, ' ')}`).join(', ');
-}
-
-/** The URL as it may be shown on a terminal or in a log: its password masked. */
-function withoutPassword(url: string): string {
-  const shown = new URL(url);
-  if (shown.password !== '') shown.password = '***';
-  if (shown.searchParams.has('password')) shown.searchParams.set('password', '***');
-  return shown.href;
 }

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
 import { KeyedLimiter, type Limit, type LimitKey, type Taken } from '../rate-limit.js';
+import { redisStartError } from '../start-error.js';
 import type { Bus, BusListener, Signal } from './bus.js';
 import { OtherProcesses } from './elsewhere.js';
 import { ADMIT, LEAVE, REFRESH, RELEASE, SNAPSHOT, TAKE } from './scripts.js';
@@ -65,7 +66,7 @@ export class RedisBus implements Bus {
     this.ownHash = this.hashPrefix + this.id;
   }
 
-  /** Connects to Redis at `url` (redis://host:port[/db][?prefix=name]); fails when it cannot be reached. */
+  /** Connects to Redis at `url` (redis://host:port[/db][?prefix=name]); a StartError when it cannot be reached. */
   static async connect(url: string, heartbeatMs: number, log: Logger): Promise<RedisBus> {
     const parsed = new URL(url);
     const prefix = parsed.searchParams.get('prefix') || DEFAULT_PREFIX;
@@ -76,16 +77,25 @@ export class RedisBus implements Bus {
     const commands = new Redis(parsed.href, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true }) as Redis & Scripts;
     // The subscriber subscribes again by itself after a reconnection.
     const subscriber = new Redis(parsed.href, { lazyConnect: true });
-    for (const connection of [commands, subscriber]) connection.on('error', (error: Error) => log.debug({ err: error }, 'redis connection error'));
+    const connections = [commands, subscriber];
+    let refusal: Error | undefined;
+    for (const connection of connections) {
+      connection.on('error', (error: Error) => {
+        refusal ??= error;
+        log.debug({ err: error }, 'redis connection error');
+      });
+      retryOnceConnected(connection);
+    }
     const scripts = { hearthAdmit: [2, ADMIT], hearthRelease: [2, RELEASE], hearthRefresh: [2, REFRESH], hearthSnapshot: [1, SNAPSHOT], hearthLeave: [2, LEAVE], hearthTake: [1, TAKE] } as const;
     for (const [name, [numberOfKeys, lua]] of Object.entries(scripts)) commands.defineCommand(name, { numberOfKeys, lua });
     try {
-      await Promise.all([commands.connect(), subscriber.connect()]);
+      await Promise.all(connections.map((connection) => connection.connect()));
     } catch (error) {
-      // Left alone, the connections would go on retrying and keep the process alive.
-      commands.disconnect();
-      subscriber.disconnect();
-      throw error;
+      // One may have connected meanwhile. (A refused one has ended; disconnecting it again would hold the process
+      // for ioredis's disconnect timeout.)
+      for (const connection of connections) if (connection.status !== 'end') connection.disconnect();
+      // ioredis rejects with "Connection is closed."; the reason came as an error event.
+      throw redisStartError(url, refusal ?? error);
     }
     return new RedisBus(commands, subscriber, prefix, heartbeatMs, log);
   }
@@ -250,6 +260,17 @@ export class RedisBus implements Bus {
     this.lastComplaint = now;
     this.log.warn({ err: error }, message);
   }
+}
+
+/**
+ * Until a connection has been made once, a refusal is final, so a wrong address or a Redis that is down is told at
+ * once; after, the connection is retried as ioredis does by default, for as long as it takes.
+ */
+function retryOnceConnected(connection: Redis): void {
+  const retry = connection.options.retryStrategy;
+  let connected = false;
+  connection.once('ready', () => (connected = true));
+  connection.options.retryStrategy = (times) => (connected ? retry?.(times) : null);
 }
 
 /**

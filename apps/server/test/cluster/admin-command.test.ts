@@ -7,7 +7,7 @@ import { CloseCode, type User } from '@hearth/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, type TestDatabase } from '../support/database.js';
 import { catchUp, Peer, redeem } from '../support/harness.js';
-import { ADMIN } from '../support/process.js';
+import { ADMIN, closedPort } from '../support/process.js';
 import { PUBLIC_URL, removeCluster, startMember, testBusUrl, type Member } from './support.js';
 
 // The operator's `npm run admin -- …` against two running server processes on PostgreSQL with a bus: the command
@@ -79,5 +79,16 @@ describe('npm run admin with servers on a bus', () => {
     }
     await annOnA.close();
     await catOnB.close();
+  });
+
+  it('changes nothing when the bus cannot be reached, and says why', async () => {
+    const port = await closedPort();
+    const refused = run(process.execPath, [ADMIN, 'remove-admin', 'cat', ...db.args, '--bus', `redis://127.0.0.1:${port}`, '--port', new URL(a.url).port]);
+    await expect(refused).rejects.toMatchObject({
+      code: 1,
+      stderr: `The bus redis://127.0.0.1:${port} cannot be reached: connect ECONNREFUSED 127.0.0.1:${port}; is Redis running there?\nNothing was changed.\n`,
+    });
+    const [row] = await db.all<{ role: string | null }>('SELECT role FROM users WHERE id = ?', cat.user.id);
+    expect(row!.role).toBe('admin');
   });
 });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
@@ -51,4 +52,20 @@ export function spawnServer(args: string[]): ServerProcess {
       });
     },
   };
+}
+
+/** A loopback port nothing listens on: one the system just gave out and took back. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Starts the server with `args` and waits for it to give up: its exit code and the lines it wrote. */
+export async function refusedStart(args: string[]): Promise<{ code: number | null; lines: string[] }> {
+  const proc = spawnServer(args);
+  const { code } = await proc.exited;
+  return { code, lines: proc.output().trim().split('\n') };
 }
