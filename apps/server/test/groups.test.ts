@@ -154,6 +154,24 @@ describe('removing a member and leaving', () => {
     await Promise.all([b.close(), c.close(), d.close(), again.close()]);
   });
 
+  it('a retried client_id of a message in a group one was removed from is refused, not answered with the message as it is now', async () => {
+    const id = await group(ben, [cy, dee]);
+    const [b, d] = await Promise.all([signIn(ben), signIn(dee)]);
+    const theirs = await d.request('send_message', { conversation_id: id, content: 'dee was here', client_id: 'dee-in-group' });
+    if (theirs.type !== 'message') throw new Error(theirs.type);
+    await b.request('remove_member', { conversation_id: id, user_id: dee.user.id });
+    await b.request('send_message', { conversation_id: id, content: 'said after', client_id: 'after-dee', reply_to: theirs.payload.id });
+    await b.request('add_reaction', { message_id: theirs.payload.id, emoji: '👋' });
+
+    // The same client_id sent to a conversation dee is still in, and to the group itself.
+    const viaLobby = await d.request('send_message', { conversation_id: lobbyId, content: 'dee was here', client_id: 'dee-in-group' });
+    expect(codeOf(viaLobby)).toBe(ErrorCode.ConversationNotFound);
+    const viaGroup = await d.request('send_message', { conversation_id: id, content: 'dee was here', client_id: 'dee-in-group' });
+    expect(codeOf(viaGroup)).toBe(ErrorCode.ConversationNotFound);
+    expect(d.seen('message').map((m) => m.payload.id)).toEqual([theirs.payload.id]);
+    await Promise.all([b.close(), d.close()]);
+  });
+
   it('leaving answers the one who left once, with the group without them, and tells their other devices and the members', async () => {
     const id = await group(ben, [cy, dee]);
     const [b, c, cElsewhere] = await Promise.all([signIn(ben), signIn(cy), signIn(cy)]);

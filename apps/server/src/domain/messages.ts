@@ -75,10 +75,13 @@ export class Messages {
         mentions,
       })),
     );
-    return appended.map((outcome): Sent => {
+    return appended.map((outcome, i): Sent => {
       if (outcome.refused !== undefined) return { ok: false, error: REFUSED[outcome.refused] };
       const { message, change } = outcome;
-      return change === undefined ? { ok: true, message } : { ok: true, message, change: stamped(change, 'message', message) };
+      if (change !== undefined) return { ok: true, message, change: stamped(change, 'message', message) };
+      // A retry answers with the message as it is now, so it is a read: a client_id of a message in a conversation
+      // the sender has left must not show what was said there since.
+      return this.directory.isMember(sends[i]!.actor.id, message.conversation_id) ? { ok: true, message } : { ok: false, error: REFUSED.conversation_missing };
     });
   }
 

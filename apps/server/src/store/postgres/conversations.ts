@@ -44,8 +44,9 @@ export class ConversationRows {
           createdAt: conversations.createdAt,
           title: conversations.title,
           createdBy: conversations.createdBy,
-          // One index probe per conversation, where a GROUP BY over messages would read the whole index.
-          lastMessageId: sql<number | null>`(SELECT max(id) FROM messages WHERE conversation_id = ${conversations.id})`.mapWith(Number),
+          // One index probe per conversation, where a GROUP BY over messages would read the whole index. Qualified by
+          // hand: Drizzle writes a column of the one table selected from unqualified, and `id` would be the message's.
+          lastMessageId: sql<number | null>`(SELECT max(m.id) FROM messages m WHERE m.conversation_id = "conversations"."id")`.mapWith(Number),
         })
         .from(conversations)
         .orderBy(asc(conversations.id)),
