@@ -76,7 +76,7 @@ async function joinBus(config: Config): Promise<Bus | undefined> {
 }
 
 async function run(store: Store, bus: Bus, command: string, name: string, publicUrl: string): Promise<void> {
-  const members = await store.members();
+  const members = await store.accounts.members();
   if (command === 'members') return void process.stdout.write(membersTable(members));
   const member = members.find((m) => nicknameKey(m.user.nickname) === nicknameKey(name));
   if (member === undefined) return fail(`Nobody is called ${name}. \`npm run admin -- members\` lists everyone.`);
@@ -85,28 +85,28 @@ async function run(store: Store, bus: Bus, command: string, name: string, public
   switch (command) {
     case 'sign-in-link': {
       const directory = new Directory();
-      directory.load(await store.loadDirectory());
+      directory.load(await store.conversations.snapshot());
       const link = await new Sessions(store, directory).makeLink(null, id);
       if (!link.ok) return fail(link.error.message);
       return say(`Open this link on ${nickname}'s device within 10 minutes; it works once:\n${signInUrl({ publicUrl }, link.value.code)}`);
     }
     case 'deactivate':
-      announce(bus, await store.setDeactivated(id, true, at));
+      announce(bus, await store.accounts.setDeactivated(id, true, at));
       // Sent even when the account was deactivated already: running the command again closes what a lost signal
       // left open.
       bus.signal(accountDeactivated(id));
       return say(`${nickname} is deactivated and signed out everywhere.`);
     case 'reactivate':
-      announce(bus, await store.setDeactivated(id, false, at));
+      announce(bus, await store.accounts.setDeactivated(id, false, at));
       return say(`${nickname} may sign in again: make them a sign-in link.`);
     case 'make-admin':
     case 'remove-admin':
       if (member.user.role === 'owner') return fail(`${nickname} is the owner; make someone else the owner first.`);
-      announce(bus, await store.setRole(id, command === 'make-admin' ? 'admin' : null, at));
+      announce(bus, await store.accounts.setRole(id, command === 'make-admin' ? 'admin' : null, at));
       return say(`${nickname} is ${command === 'make-admin' ? 'an admin' : 'a member'} now.`);
     case 'make-owner': {
-      for (const other of members) if (other.user.role === 'owner' && other.user.id !== id) announce(bus, await store.setRole(other.user.id, 'admin', at));
-      announce(bus, await store.setRole(id, 'owner', at));
+      for (const other of members) if (other.user.role === 'owner' && other.user.id !== id) announce(bus, await store.accounts.setRole(other.user.id, 'admin', at));
+      announce(bus, await store.accounts.setRole(id, 'owner', at));
       return say(`${nickname} is the owner now.`);
     }
   }

@@ -58,14 +58,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   if (config.bus !== '' && config.database === '') throw new StartError('--bus needs --database: the processes must share one PostgreSQL database');
   const store = await openStore(config);
   const directory = new Directory();
-  directory.lobbyId = await store.ensureLobby(nowSeconds());
+  directory.lobbyId = await store.conversations.ensureLobby(nowSeconds());
   // Nicknames are unique by their key; when the rule that makes keys changes, stored keys follow it.
-  const rekeyed = await store.rekeyNicknames(nicknameKey);
+  const rekeyed = await store.accounts.rekeyNicknames(nicknameKey);
   if (rekeyed > 0) log.info({ rekeyed }, 'nickname keys updated');
-  directory.load(await store.loadDirectory());
+  directory.load(await store.conversations.snapshot());
   const presence = new Presence();
   const messages = new Messages(store, directory);
-  const start = { head: (await store.logBounds()).head, newestMessageId: await store.newestMessageId() };
+  const start = { head: (await store.log.bounds()).head, newestMessageId: await store.messages.newestId() };
   const publisher = new Publisher(presence, directory, log, config.presenceNewsMs, start);
   const feed = new Feed(store, directory);
   const keys = await vapidKeys(store);

@@ -90,7 +90,7 @@ export async function joinCluster(ctx: Context, store: Store): Promise<Membershi
 async function lookForMissed(ctx: Context, store: Store, order: OrderedChanges): Promise<void> {
   const cursor = order.cursor;
   try {
-    if ((await store.changesBetween(cursor, Number.MAX_SAFE_INTEGER, 1)).length === 0) return;
+    if ((await store.log.changesBetween(cursor, Number.MAX_SAFE_INTEGER, 1)).length === 0) return;
     const found = await readGap(store, ctx.directory, order.cursor, Number.MAX_SAFE_INTEGER);
     ctx.log.warn({ after: cursor, found: found.length }, 'changes the bus did not bring were read from the log');
     for (const pending of found) order.offer(pending);
@@ -135,12 +135,12 @@ async function reloadInvitePolicy(ctx: Context): Promise<void> {
 async function readGap(store: Store, directory: Directory, after: number, upTo: number): Promise<Pending[]> {
   const rows = [];
   for (let from = after; ; ) {
-    const page = await store.changesBetween(from, upTo, GAP_PAGE);
+    const page = await store.log.changesBetween(from, upTo, GAP_PAGE);
     rows.push(...page);
     if (page.length < GAP_PAGE) break;
     from = page.at(-1)!.seq;
   }
-  if (rows.some((row) => DIRECTORY_KINDS.has(row.kind))) directory.reload(await store.loadDirectory());
+  if (rows.some((row) => DIRECTORY_KINDS.has(row.kind))) directory.reload(await store.conversations.snapshot());
   const found: Pending[] = [];
   for (const row of rows) {
     const change = describeLogged(row, directory);

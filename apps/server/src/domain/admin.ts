@@ -24,7 +24,7 @@ export class Admin {
   /** Everyone, with their last activity; `online` is told by the caller, who knows the connections. */
   async members(actor: User, isOnline: (userId: number) => boolean): Promise<Result<Member[]>> {
     if (!isAdmin(actor)) return notAdmin();
-    const rows = await this.store.members();
+    const rows = await this.store.accounts.members();
     return ok(
       rows.map((row) => {
         const member: Member = { user: row.user, joined_at: row.joinedAt, online: isOnline(row.user.id), sessions: row.sessions };
@@ -40,7 +40,7 @@ export class Admin {
     const target = this.directory.users.get(userId);
     if (target === undefined) return refuse(ErrorCode.UserNotFound, `No user has id ${userId}`);
     if (target.id === actor.id) return refuse(ErrorCode.Forbidden, 'The owner stays the owner; make another owner with `npm run admin -- make-owner`');
-    return this.changed(await this.store.setRole(userId, role === 'admin' ? 'admin' : null, nowSeconds()));
+    return this.changed(await this.store.accounts.setRole(userId, role === 'admin' ? 'admin' : null, nowSeconds()));
   }
 
   async deactivate(actor: User, userId: number): Promise<Result<AccountChanged>> {
@@ -56,7 +56,7 @@ export class Admin {
     const target = this.directory.users.get(userId);
     if (target === undefined) return refuse(ErrorCode.UserNotFound, `No user has id ${userId}`);
     if (!mayManage(actor, target)) return refuse(ErrorCode.Forbidden, 'Admins manage members; only the owner manages admins');
-    return this.changed(await this.store.setDeactivated(userId, deactivated, nowSeconds()));
+    return this.changed(await this.store.accounts.setDeactivated(userId, deactivated, nowSeconds()));
   }
 
   private changed(outcome: AccountChange & { revoked?: number[] }): Result<AccountChanged> {

@@ -65,7 +65,7 @@ export class Conversations {
   }
 
   private async create(type: 'dm' | 'group', dmKey: string | null, memberIds: number[], createdBy: number | null): Promise<Opened> {
-    const created = await this.store.createConversation({ type, dmKey, memberIds, createdAt: nowSeconds(), createdBy });
+    const created = await this.store.conversations.create({ type, dmKey, memberIds, createdAt: nowSeconds(), createdBy });
     const members = memberIds.map((id) => this.directory.users.get(id)!);
     const conversation: Conversation = { id: created.id, type, members, created_at: created.createdAt };
     if (createdBy !== null) conversation.created_by = createdBy;

@@ -59,7 +59,7 @@ export class Feed {
    * `cursor` is the last change read for this page, so a change whose subject is gone is passed over, not lost.
    */
   async catchUp(actor: User, input: ClientPayload<'catch_up'>): Promise<Result<ServerPayload<'caught_up'>>> {
-    const bounds = await this.store.logBounds();
+    const bounds = await this.store.log.bounds();
     const horizon = bounds.horizon;
     const head = Math.max(bounds.head, this.published());
     if (input.after < horizon || input.after > head) {
@@ -73,7 +73,7 @@ export class Feed {
     // Rows are read a batch at a time, sized by what the page has left: large messages fill the byte budget in a few
     // dozen rows, and reading the whole count of them would cost the server for nothing.
     for (let want = Math.min(limit + 1, FIRST_READ); ; ) {
-      const rows = await this.store.changesFor(actor.id, cursor, head, want);
+      const rows = await this.store.log.changesFor(actor.id, cursor, head, want);
       const superseded = supersededUpdates(rows);
       for (const row of rows) {
         if (read === limit || (changes.length > 0 && bytes >= this.maxPageBytes)) return ok({ changes, has_more: true, cursor });
@@ -97,6 +97,6 @@ export class Feed {
   /** Deletes changes older than the retention allows; a client whose cursor they passed is asked to resync. */
   trim(retention: Retention): Promise<number> {
     const createdBefore = nowSeconds() - Math.round(retention.maxAgeDays * 86_400);
-    return this.store.trimLog(createdBefore, retention.maxRows);
+    return this.store.log.trim(createdBefore, retention.maxRows);
   }
 }

@@ -30,7 +30,7 @@ export class Groups {
     const title = rawTitle.normalize('NFC').trim();
     if ([...title].length > MAX_GROUP_TITLE_LENGTH) return refuse(ErrorCode.InvalidTitle, `A group title has at most ${MAX_GROUP_TITLE_LENGTH} characters`);
     const now = { title: title === '' ? null : title };
-    const records = now.title === group.value.title ? [] : await this.store.renameGroup(conversationId, now.title, nowSeconds());
+    const records = now.title === group.value.title ? [] : await this.store.conversations.rename(conversationId, now.title, nowSeconds());
     return ok(this.told(group.value, now, records, records[0]));
   }
 
@@ -48,7 +48,7 @@ export class Groups {
     if (entry.members.size + newcomers.length > MAX_GROUP_MEMBERS) {
       return refuse(ErrorCode.GroupTooLarge, `A group has at most ${MAX_GROUP_MEMBERS} members`);
     }
-    const records = newcomers.length === 0 ? [] : await this.store.addMembers(conversationId, newcomers, nowSeconds());
+    const records = newcomers.length === 0 ? [] : await this.store.conversations.add(conversationId, newcomers, nowSeconds());
     return ok(this.told(entry, { members: new Set([...entry.members, ...newcomers]) }, records, records[0]));
   }
 
@@ -83,7 +83,7 @@ export class Groups {
   private async without(entry: ConversationEntry, userId: number, leaving: boolean): Promise<GroupChanged> {
     const members = new Set(entry.members);
     members.delete(userId);
-    const records = await this.store.removeMember(entry.id, userId, nowSeconds());
+    const records = await this.store.conversations.remove(entry.id, userId, nowSeconds());
     return this.told(entry, { members }, records, records[leaving ? 1 : 0]);
   }
 

@@ -51,7 +51,7 @@ export class Invites {
   ) {}
 
   async load(): Promise<void> {
-    this.currentPolicy = (await this.store.setting(POLICY_SETTING, () => 'everyone')) as InvitePolicy;
+    this.currentPolicy = (await this.store.push.setting(POLICY_SETTING, () => 'everyone')) as InvitePolicy;
   }
 
   get policy(): InvitePolicy {
@@ -68,33 +68,33 @@ export class Invites {
   async create(createdBy: number | null, expiresIn: number | null, maxUses: number | null): Promise<InviteRow> {
     const createdAt = nowSeconds();
     const invite = { code: newInviteCode(), createdBy, createdAt, expiresAt: expiresIn === null ? null : createdAt + expiresIn, maxUses };
-    await this.store.createInvite(invite);
+    await this.store.accounts.createInvite(invite);
     return { ...invite, uses: 0, revokedAt: null };
   }
 
   /** The unused invite made at first start, made now if there is none: printed until somebody joins. */
   async firstInvite(): Promise<string> {
-    return (await this.store.unusedFirstInvite()) ?? (await this.create(null, null, 1)).code;
+    return (await this.store.accounts.unusedFirstInvite()) ?? (await this.create(null, null, 1)).code;
   }
 
   status(code: string): Promise<InviteStatus> {
-    return this.store.inviteStatus(code, nowSeconds());
+    return this.store.accounts.inviteStatus(code, nowSeconds());
   }
 
   async list(actor: User): Promise<Result<InviteRow[]>> {
     if (!isAdmin(actor)) return refuse(ErrorCode.Forbidden, 'Only admins may see invites');
-    return ok(await this.store.invites(LISTED_INVITES));
+    return ok(await this.store.accounts.invites(LISTED_INVITES));
   }
 
   async revoke(actor: User, code: string): Promise<Result<InviteRow[]>> {
     if (!isAdmin(actor)) return refuse(ErrorCode.Forbidden, 'Only admins may revoke invites');
-    if (!(await this.store.revokeInvite(code, nowSeconds()))) return refuse(ErrorCode.InviteNotFound, 'This invite does not exist');
+    if (!(await this.store.accounts.revokeInvite(code, nowSeconds()))) return refuse(ErrorCode.InviteNotFound, 'This invite does not exist');
     return this.list(actor);
   }
 
   async setPolicy(actor: User, policy: InvitePolicy): Promise<Result<InviteRow[]>> {
     if (!isAdmin(actor)) return refuse(ErrorCode.Forbidden, 'Only admins may choose who invites');
-    await this.store.putSetting(POLICY_SETTING, policy);
+    await this.store.push.putSetting(POLICY_SETTING, policy);
     this.currentPolicy = policy;
     return this.list(actor);
   }
@@ -104,7 +104,7 @@ export class Invites {
     const checked = checkNickname(rawNickname);
     if (!checked.ok) return refuse(checked.code, checked.message);
     const token = newToken();
-    const outcome = await this.store.redeemInvite({
+    const outcome = await this.store.accounts.redeem({
       code,
       nickname: checked.nickname,
       nicknameKey: nicknameKey(checked.nickname),

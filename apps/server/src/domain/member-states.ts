@@ -35,7 +35,7 @@ export class MemberStates {
 
   /** Every conversation's state for `auth_ok`, counting unread messages up to `upTo`. */
   async forWelcome(userId: number, upTo: number): Promise<MemberState[]> {
-    return (await this.store.memberStates(userId, upTo)).map((state) => toMemberState(state, this.directory));
+    return (await this.store.memberStates.of(userId, upTo)).map((state) => toMemberState(state, this.directory));
   }
 
   /** Moves the read marker forward to `messageId`, or to the conversation's newest message if that is older. */
@@ -51,7 +51,7 @@ export class MemberStates {
 
   private async change(actor: User, conversationId: number, decide: (state: MemberSettings) => MemberSettings | 'unchanged'): Promise<Result<StateChanged>> {
     if (!this.directory.isMember(actor.id, conversationId)) return refuse(ErrorCode.ConversationNotFound, 'No such conversation');
-    const outcome = await this.store.updateMemberState(actor.id, conversationId, decide, nowSeconds());
+    const outcome = await this.store.memberStates.update(actor.id, conversationId, decide, nowSeconds());
     if (outcome === 'missing') return refuse(ErrorCode.ConversationNotFound, 'No such conversation');
     const state = toMemberState(outcome.state, this.directory);
     return ok(outcome.change === undefined ? { state } : { state, change: stamped(outcome.change, 'member_state_updated', { state }) });

@@ -82,7 +82,7 @@ export class MessageChanges {
 
   /** Runs a decision on the stored message, for members of its conversation only. */
   private async change(actor: User, messageId: number, decide: (message: Message) => MessageDecision<Refusal>): Promise<Result<Changed>> {
-    const outcome = await this.store.updateMessage(
+    const outcome = await this.store.messages.update(
       messageId,
       // Outsiders learn nothing: a message they cannot read looks exactly like one that does not exist.
       (message) => (this.directory.isMember(actor.id, message.conversation_id) ? decide(message) : NOT_FOUND),

@@ -64,7 +64,7 @@ export class Messages {
    */
   async append(sends: readonly PendingSend[]): Promise<Sent[]> {
     const createdAt = nowSeconds();
-    const appended = await this.store.appendMessages(
+    const appended = await this.store.messages.append(
       sends.map(({ actor, input, mentions }) => ({
         conversationId: input.conversation_id,
         userId: actor.id,
@@ -90,7 +90,7 @@ export class Messages {
     if (!this.directory.isMember(actor.id, input.conversation_id)) return notFound();
     const limit = input.limit ?? HISTORY_PAGE_DEFAULT;
     if (input.around !== undefined) return this.around(input.conversation_id, input.around, limit);
-    const rows = await this.store.messagesBefore(input.conversation_id, input.before ?? Number.MAX_SAFE_INTEGER, limit + 1);
+    const rows = await this.store.messages.before(input.conversation_id, input.before ?? Number.MAX_SAFE_INTEGER, limit + 1);
     const has_more = rows.length > limit;
     if (has_more) rows.pop();
     return ok({ messages: rows.reverse(), has_more });
@@ -99,12 +99,12 @@ export class Messages {
   /** The page holding a message: up to half the limit before it, it, and the rest after. */
   private async around(conversationId: number, messageId: number, limit: number): Promise<Result<Page>> {
     const older = Math.floor((limit - 1) / 2);
-    const upTo = await this.store.messagesBefore(conversationId, messageId + 1, older + 2);
+    const upTo = await this.store.messages.before(conversationId, messageId + 1, older + 2);
     if (upTo[0]?.id !== messageId) return refuse(ErrorCode.MessageNotFound, 'No such message in this conversation');
     const has_more = upTo.length > older + 1;
     const before = upTo.slice(0, older + 1).reverse();
     const newer = limit - before.length;
-    const after = await this.store.messagesAfter(conversationId, messageId, newer + 1);
+    const after = await this.store.messages.after(conversationId, messageId, newer + 1);
     const has_newer = after.length > newer;
     return ok({ messages: [...before, ...after.slice(0, newer)], has_more, has_newer });
   }

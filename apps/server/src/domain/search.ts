@@ -19,7 +19,7 @@ export class Search {
       return refuse(ErrorCode.ConversationNotFound, 'No such conversation');
     }
     const limit = input.limit ?? SEARCH_PAGE_DEFAULT;
-    const messages = await this.store.searchMessages(actor.id, terms, {
+    const messages = await this.store.search.messages(actor.id, terms, {
       conversationId: input.conversation_id,
       senderId: input.user_id,
       before: input.before ?? Number.MAX_SAFE_INTEGER,

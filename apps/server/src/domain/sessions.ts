@@ -32,21 +32,21 @@ export class Sessions {
   ) {}
 
   authenticate(token: string): Promise<SignedIn | undefined> {
-    return this.store.sessionByTokenHash(hashToken(token));
+    return this.store.sessions.byTokenHash(hashToken(token));
   }
 
   async list(actor: User, currentId: number | undefined): Promise<Device[]> {
-    return (await this.store.sessionsOf(actor.id)).map((row) => toSession(row, currentId));
+    return (await this.store.sessions.of(actor.id)).map((row) => toSession(row, currentId));
   }
 
   /** Signs one of the actor's devices out; the ids revoked, for closing their connections. */
   async revoke(actor: User, sessionId: number): Promise<Result<number[]>> {
-    const revoked = await this.store.deleteSessions(actor.id, { only: sessionId });
+    const revoked = await this.store.sessions.delete(actor.id, { only: sessionId });
     return revoked.length === 0 ? refuse(ErrorCode.SessionNotFound, 'You have no such session') : ok(revoked);
   }
 
   revokeOthers(actor: User, currentId: number): Promise<number[]> {
-    return this.store.deleteSessions(actor.id, { except: currentId });
+    return this.store.sessions.delete(actor.id, { except: currentId });
   }
 
   /** A link for the actor's next device, or (admins, for someone they outrank) to recover another's account. */
@@ -60,13 +60,13 @@ export class Sessions {
     const code = newToken();
     const createdAt = nowSeconds();
     const expiresAt = createdAt + SIGN_IN_LINK_TTL_S;
-    await this.store.createSignInLink({ codeHash: hashToken(code), userId, createdBy: actor?.id ?? null, createdAt, expiresAt });
+    await this.store.sessions.createLink({ codeHash: hashToken(code), userId, createdBy: actor?.id ?? null, createdAt, expiresAt });
     return ok({ userId, code, expiresAt });
   }
 
   /** Whom a link signs in as, while it can still be used. */
   async linkStatus(code: string): Promise<Result<{ user: User; expiresAt: number }>> {
-    const link = await this.store.signInLink(hashToken(code));
+    const link = await this.store.sessions.link(hashToken(code));
     const user = link === undefined ? undefined : this.directory.users.get(link.userId);
     if (link === undefined || user === undefined) return refuse(ErrorCode.SignInLinkNotFound, 'This sign-in link does not exist');
     if (link.usedAt !== null || link.expiresAt <= nowSeconds()) return refuse(ErrorCode.SignInLinkExpired, 'This sign-in link was used already or has expired');
@@ -77,7 +77,7 @@ export class Sessions {
   /** Uses a link, once: a new session for this device. */
   async signIn(code: string, label: string): Promise<Result<NewDevice>> {
     const token = newToken();
-    const outcome = await this.store.useSignInLink({ codeHash: hashToken(code), tokenHash: hashToken(token), label, at: nowSeconds() });
+    const outcome = await this.store.sessions.useLink({ codeHash: hashToken(code), tokenHash: hashToken(token), label, at: nowSeconds() });
     if (outcome.ok) return ok({ user: outcome.user, token, sessionId: outcome.sessionId });
     if (outcome.reason === 'missing') return refuse(ErrorCode.SignInLinkNotFound, 'This sign-in link does not exist');
     if (outcome.reason === 'expired') return refuse(ErrorCode.SignInLinkExpired, 'This sign-in link was used already or has expired');

@@ -17,7 +17,7 @@ export class Users {
   async rename(actor: User, rawNickname: string): Promise<Result<Renamed>> {
     const checked = checkNickname(rawNickname);
     if (!checked.ok) return refuse(checked.code, checked.message);
-    const outcome = await this.store.renameUser({ userId: actor.id, nickname: checked.nickname, nicknameKey: nicknameKey(checked.nickname), at: nowSeconds() });
+    const outcome = await this.store.accounts.rename({ userId: actor.id, nickname: checked.nickname, nicknameKey: nicknameKey(checked.nickname), at: nowSeconds() });
     if (!outcome.ok) {
       return outcome.reason === 'nickname_taken'
         ? refuse(ErrorCode.NicknameTaken, `The nickname "${checked.nickname}" is taken`)

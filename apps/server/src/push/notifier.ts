@@ -48,7 +48,7 @@ export class PushNotifier {
   }
 
   private async send(message: Message, recipients: number[]): Promise<void> {
-    const targets = await this.store.pushTargets(message.conversation_id, recipients);
+    const targets = await this.store.push.targets(message.conversation_id, recipients);
     await Promise.all(
       targets
         .filter((target) => notifies(target.notify ?? defaultNotify(this.directory, message.conversation_id), message, target.userId))

@@ -15,7 +15,7 @@ export class PushSubscriptions {
   ) {}
 
   async load(): Promise<void> {
-    for (const id of await this.store.pushSubscribers()) this.subscribers.add(id);
+    for (const id of await this.store.push.subscribers()) this.subscribers.add(id);
   }
 
   async subscribe(actor: User, input: ClientPayload<'subscribe_push'>): Promise<Result<void>> {
@@ -23,30 +23,30 @@ export class PushSubscriptions {
       return refuse(ErrorCode.InvalidPushSubscription, 'A push endpoint must be the https address of a push service');
     }
     const { endpoint, keys } = input;
-    await this.store.savePushSubscription({ userId: actor.id, endpoint, p256dh: keys.p256dh, auth: keys.auth, createdAt: nowSeconds() }, MAX_PUSH_SUBSCRIPTIONS);
+    await this.store.push.save({ userId: actor.id, endpoint, p256dh: keys.p256dh, auth: keys.auth, createdAt: nowSeconds() }, MAX_PUSH_SUBSCRIPTIONS);
     this.subscribers.add(actor.id);
     return ok(undefined);
   }
 
   async unsubscribe(actor: User, endpoint: string): Promise<void> {
-    await this.store.deletePushSubscription(endpoint, actor.id);
+    await this.store.push.delete(endpoint, actor.id);
     await this.refresh(actor.id);
   }
 
   /** The push service said this endpoint is gone: nobody is notified there again. */
   async gone(userId: number, endpoint: string): Promise<void> {
-    await this.store.deletePushSubscription(endpoint);
+    await this.store.push.delete(endpoint);
     await this.refresh(userId);
   }
 
   /** Another server process changed this user's subscriptions: whether they have any is read again. */
   async reload(userId: number): Promise<void> {
-    if ((await this.store.pushSubscribers()).includes(userId)) this.subscribers.add(userId);
+    if ((await this.store.push.subscribers()).includes(userId)) this.subscribers.add(userId);
     else this.subscribers.delete(userId);
   }
 
   private async refresh(userId: number): Promise<void> {
-    if (!(await this.store.pushSubscribers()).includes(userId)) this.subscribers.delete(userId);
+    if (!(await this.store.push.subscribers()).includes(userId)) this.subscribers.delete(userId);
   }
 
   /** An https URL of a host on the internet, so a subscription cannot make the server post into its own network. */

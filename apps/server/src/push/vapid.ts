@@ -11,5 +11,5 @@ export interface VapidKeys {
  * is bound to the public key it was made with.
  */
 export async function vapidKeys(store: Store): Promise<VapidKeys> {
-  return JSON.parse(await store.setting('vapid_keys', () => JSON.stringify(webpush.generateVAPIDKeys()))) as VapidKeys;
+  return JSON.parse(await store.push.setting('vapid_keys', () => JSON.stringify(webpush.generateVAPIDKeys()))) as VapidKeys;
 }

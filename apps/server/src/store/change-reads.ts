@@ -1,5 +1,5 @@
-import type { ChangeKind, LoggedChange, StoredMemberState } from './store.js';
-import { MESSAGE_COLUMNS, QUOTE_JOIN, toMessage, type MessageRow } from './sqlite/messages.js';
+import type { ChangeKind, LoggedChange, StoredMemberState } from './types.js';
+import { MESSAGE_COLUMNS, QUOTE_JOIN, toMessage, type MessageRow } from './rows.js';
 
 // How catch-up reads the change log, in SQL both dialects speak; each passes its own placeholders.
 

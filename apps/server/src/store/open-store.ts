@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import { postgresStartError, sqliteStartError } from '../start-error.js';
-import { SqliteStore } from './sqlite/store.js';
-import type { Store } from './store.js';
+import { SqliteDatabase } from './sqlite/database.js';
+import { Store } from './store.js';
 
 /**
  * The store the options name: PostgreSQL at `database` when given, else the SQLite file at `dbPath`. A database that
@@ -10,15 +10,15 @@ import type { Store } from './store.js';
 export async function openStore(config: Pick<Config, 'database' | 'dbPath' | 'synchronous'>): Promise<Store> {
   if (config.database === '') {
     try {
-      return SqliteStore.open(config.dbPath, config.synchronous);
+      return await Store.over(SqliteDatabase.open(config.dbPath, config.synchronous));
     } catch (error) {
       throw sqliteStartError(config.dbPath, error);
     }
   }
   // Loaded only when asked for: a server on SQLite never loads the PostgreSQL driver.
-  const { PostgresStore } = await import('./postgres/store.js');
+  const { PostgresDatabase } = await import('./postgres/database.js');
   try {
-    return await PostgresStore.open(config.database);
+    return await Store.over(await PostgresDatabase.open(config.database));
   } catch (error) {
     throw postgresStartError(config.database, error);
   }

@@ -28,7 +28,7 @@ export class SessionActivity {
     this.closed.clear();
     for (const conns of this.presence.all()) for (const conn of conns) if (conn.sessionId !== undefined) ids.add(conn.sessionId);
     try {
-      await this.store.touchSessions([...ids], nowSeconds());
+      await this.store.sessions.touch([...ids], nowSeconds());
     } catch (error) {
       this.log.error({ err: error }, 'recording device activity failed');
     }

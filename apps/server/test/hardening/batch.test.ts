@@ -1,9 +1,6 @@
 import type { ChangeEvent } from '@hearth/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PostgresStore } from '../../src/store/postgres/store.js';
-import { SqliteStore } from '../../src/store/sqlite/store.js';
-import type { Store } from '../../src/store/store.js';
-import { onPostgres } from '../support/database.js';
+import { Messages } from '../../src/store/messages.js';
 import { catchUp, Peer, settle, startTestServer, type TestServer } from '../support/harness.js';
 
 let server: TestServer | undefined;
@@ -31,9 +28,9 @@ function holdTheLoop(ms: number): void {
 /** Batch sizes the store was asked to append, in order. */
 function watchBatches(): number[] {
   const sizes: number[] = [];
-  const store: Store = (onPostgres ? PostgresStore : SqliteStore).prototype;
-  const append = store.appendMessages;
-  vi.spyOn(store, 'appendMessages').mockImplementation(function (this: Store, batch) {
+  const messages = Messages.prototype;
+  const append = messages.append;
+  vi.spyOn(messages, 'append').mockImplementation(function (this: Messages, batch) {
     sizes.push(batch.length);
     return append.call(this, batch);
   });

@@ -7,7 +7,8 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/domain/tokens.js';
-import { SqliteStore } from '../../src/store/sqlite/store.js';
+import { SqliteDatabase } from '../../src/store/sqlite/database.js';
+import { Store } from '../../src/store/store.js';
 
 const migrations = fileURLToPath(new URL('../../drizzle', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'hearth-migration-'));
@@ -37,19 +38,19 @@ describe('upgrading a database made before sessions and roles', () => {
   it('keeps every token working as a session, makes the first user the owner, and carries invites and groups over', async () => {
     const path = join(dir, 'chat.db');
     databaseBeforeSessions(path);
-    const store = SqliteStore.open(path);
+    const store = await Store.over(SqliteDatabase.open(path));
     for (const [token, nickname] of [['ann-token', 'ann'], ['ben-token', 'ben'], ['cy-token', 'cy']]) {
-      expect((await store.sessionByTokenHash(hashToken(token!)))?.user.nickname).toBe(nickname);
+      expect((await store.sessions.byTokenHash(hashToken(token!)))?.user.nickname).toBe(nickname);
     }
-    const members = await store.members();
+    const members = await store.accounts.members();
     expect(members.map((m) => [m.user.nickname, m.user.role ?? 'member', m.sessions])).toEqual([
       ['ann', 'owner', 1],
       ['ben', 'member', 1],
       ['cy', 'member', 1],
     ]);
-    expect(await store.inviteStatus('used', 10)).toBe('used');
-    expect(await store.inviteStatus('open', 10)).toBe('available');
-    const group = (await store.loadDirectory()).conversations.find((c) => c.id === 2);
+    expect(await store.accounts.inviteStatus('used', 10)).toBe('used');
+    expect(await store.accounts.inviteStatus('open', 10)).toBe('available');
+    const group = (await store.conversations.snapshot()).conversations.find((c) => c.id === 2);
     // The group's creator is its first member stored, Ben.
     expect(group).toMatchObject({ createdBy: 2 });
     await store.close();

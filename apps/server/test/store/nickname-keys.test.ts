@@ -17,14 +17,14 @@ describe('nickname keys made by an older rule', () => {
   it('are re-keyed at start, and a name whose new key another already holds keeps its old one', async () => {
     db = await createTestDatabase(dir);
     let store = await openStore({ ...db.options, synchronous: 'FULL' });
-    const lobbyId = await store.ensureLobby(1);
+    const lobbyId = await store.conversations.ensureLobby(1);
     // Keys as the old rule made them: NFKC and lower case only.
     for (const nickname of ['emma', 'ernrna', 'mia']) {
-      await store.createInvite({ code: nickname, createdBy: null, createdAt: 1, expiresAt: null, maxUses: 1 });
-      const joined = await store.redeemInvite({ code: nickname, nickname, nicknameKey: nickname.toLowerCase(), tokenHash: nickname, label: 'test', lobbyId, createdAt: 1 });
+      await store.accounts.createInvite({ code: nickname, createdBy: null, createdAt: 1, expiresAt: null, maxUses: 1 });
+      const joined = await store.accounts.redeem({ code: nickname, nickname, nicknameKey: nickname.toLowerCase(), tokenHash: nickname, label: 'test', lobbyId, createdAt: 1 });
       expect(joined.ok).toBe(true);
     }
-    expect(await store.rekeyNicknames(nicknameKey)).toBe(1);
+    expect(await store.accounts.rekeyNicknames(nicknameKey)).toBe(1);
     await store.close();
 
     const keys = await db.all('SELECT nickname, nickname_key AS key FROM users ORDER BY id');
@@ -36,7 +36,7 @@ describe('nickname keys made by an older rule', () => {
     ]);
     expect(nicknameKey('mia')).not.toBe('mia');
     store = await openStore({ ...db.options, synchronous: 'FULL' });
-    expect(await store.rekeyNicknames(nicknameKey)).toBe(0);
+    expect(await store.accounts.rekeyNicknames(nicknameKey)).toBe(0);
     await store.close();
   });
 });

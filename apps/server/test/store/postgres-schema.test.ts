@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresStore } from '../../src/store/postgres/store.js';
+import { PostgresDatabase } from '../../src/store/postgres/database.js';
 import { openDatabase } from '../../src/store/sqlite/open.js';
 import { createPostgresDatabase, type TestDatabase } from '../support/database.js';
 
@@ -84,7 +84,7 @@ const dir = mkdtempSync(join(tmpdir(), 'hearth-pg-schema-'));
 let postgres: TestDatabase;
 beforeAll(async () => {
   postgres = await createPostgresDatabase(dir);
-  await (await PostgresStore.open(postgres.options.database)).close();
+  await (await PostgresDatabase.open(postgres.options.database)).close();
 });
 afterAll(async () => {
   await postgres?.drop();

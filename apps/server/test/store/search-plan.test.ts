@@ -4,8 +4,11 @@ import { join } from 'node:path';
 import { searchTerms } from '@hearth/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/store/sqlite/open.js';
-import { SEARCH_SQL, searchParams } from '../../src/store/sqlite/search.js';
+import { SQLITE_SQL } from '../../src/store/sqlite/sql.js';
 import type { SearchFilter } from '../../src/store/store.js';
+
+/** The search as SQLite runs it, its `$1`… each once and in order, so bound by position. */
+const sqliteText = SQLITE_SQL.search.text.replace(/\$\d+/g, '?');
 
 const dir = mkdtempSync(join(tmpdir(), 'hearth-search-plan-'));
 let db: Db;
@@ -34,8 +37,8 @@ afterAll(() => {
 });
 
 function plan(filter: Omit<SearchFilter, 'before' | 'limit'>, before = Number.MAX_SAFE_INTEGER): string[] {
-  const params = searchParams(1, searchTerms('lobby 4321'), { ...filter, before, limit: 21 });
-  return (db.$client.prepare(`EXPLAIN QUERY PLAN ${SEARCH_SQL}`).all(params) as { detail: string }[]).map((row) => row.detail);
+  const params = SQLITE_SQL.searchValues(1, searchTerms('lobby 4321'), { ...filter, before, limit: 21 });
+  return (db.$client.prepare(`EXPLAIN QUERY PLAN ${sqliteText}`).all(...params) as { detail: string }[]).map((row) => row.detail);
 }
 
 const filters: Array<Omit<SearchFilter, 'before' | 'limit'>> = [{}, { conversationId: 1 }, { senderId: 2 }, { conversationId: 2, senderId: 1 }];
@@ -52,7 +55,7 @@ describe('the search query plan', () => {
 
   it('finds the same rows it plans for', () => {
     const rows = (filter: Omit<SearchFilter, 'before' | 'limit'>) =>
-      db.$client.prepare(SEARCH_SQL).raw(true).all(searchParams(1, searchTerms('lobby 4321'), { ...filter, before: Number.MAX_SAFE_INTEGER, limit: 21 }));
+      db.$client.prepare(sqliteText).raw(true).all(...SQLITE_SQL.searchValues(1, searchTerms('lobby 4321'), { ...filter, before: Number.MAX_SAFE_INTEGER, limit: 21 }));
     expect(rows({}).map((row) => (row as unknown[])[0])).toEqual([4322]);
     expect(rows({ conversationId: 2 })).toEqual([]);
   });

@@ -53,7 +53,7 @@ async function withConnection<T>(url: string, use: (target: pg.PoolClient) => Pr
       target.release();
     }
   } finally {
-    await Promise.all([reads.client.end(), writes.end()]);
+    await Promise.all([reads.end(), writes.end()]);
   }
 }
 

@@ -1,0 +1,38 @@
+import type { SearchTerms } from '@hearth/protocol';
+import type { Statement } from './database.js';
+import type { SearchFilter } from './types.js';
+
+/**
+ * The statements whose SQL differs between dialects, each with the values and columns the store's scripts give and
+ * read. Everything else is written once beside the script that runs it. A new dialect is one more of these.
+ */
+export interface DialectSql {
+  /** `$1` seqs for new changes, drawn in order while the transaction holds the change log's lock: [seq]. */
+  drawSeqs: Statement;
+  /** The tip of each conversation's stream in the list `$1`: [conversationId, seq]. */
+  tipsOfConversations: Statement;
+  /** Bulk: (seq, kind, conversation_id, user_id, subject_id, prev_seq, created_at). */
+  insertChanges: Statement;
+  /**
+   * Bulk: (conversation_id, user_id, content, client_id, created_at, reply_to_id, mentions), skipping a row whose
+   * (user_id, client_id) is stored: [id, userId, clientId] for each row stored.
+   */
+  insertMessages: Statement;
+  /** `$1` the time, `$2` the list of session ids. */
+  touchSessions: Statement;
+  /**
+   * The push subscriptions of the users in the list `$2` who are members of conversation `$1`:
+   * [userId, endpoint, p256dh, auth, notify].
+   */
+  pushTargets: Statement;
+  /**
+   * Each of user `$1`'s conversations with their settings and what is unread up to message `$2` (at most
+   * UNREAD_COUNT_MAX): [conversationId, lastReadId, notify, unread, mentions].
+   */
+  memberStatesOf: Statement;
+  /** What is unread in conversation `$1` for user `$2` after message `$3` (at most UNREAD_COUNT_MAX): [unread, mentions]. */
+  unreadAfter: Statement;
+  /** Messages matching a search, newest first, in MESSAGE_COLUMNS; its values come from `searchValues`. */
+  search: Statement;
+  searchValues(userId: number, terms: SearchTerms, filter: SearchFilter): unknown[];
+}

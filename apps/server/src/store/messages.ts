@@ -1,0 +1,219 @@
+import { QUOTE_EXCERPT_LENGTH, type Message, type Quote } from '@hearth/protocol';
+import { statement, type Database, type Tx } from './database.js';
+import type { ChangeLog } from './change-log.js';
+import { jsonList, MESSAGE_COLUMNS, QUOTE_JOIN, toMessage, type MessageRow } from './rows.js';
+import type { AppendedMessage, AppendRefusal, MessageDecision, MessageUpdate, NewMessage } from './types.js';
+
+const read = (name: string, where: string) => statement(`messages.${name}`, `SELECT ${MESSAGE_COLUMNS} FROM messages m ${QUOTE_JOIN} ${where}`);
+
+const BY_CLIENT_ID = read('by_client_id', 'WHERE m.user_id = $1 AND m.client_id = $2');
+const BY_ID = read('by_id', 'WHERE m.id = $1');
+const BEFORE = read('before', 'WHERE m.conversation_id = $1 AND m.id < $2 ORDER BY m.id DESC LIMIT $3');
+const AFTER = read('after', 'WHERE m.conversation_id = $1 AND m.id > $2 ORDER BY m.id ASC LIMIT $3');
+const TARGET = statement('messages.target', `SELECT conversation_id, user_id, substr(content, 1, ${QUOTE_EXCERPT_LENGTH}), deleted_at FROM messages WHERE id = $1`);
+const UPDATE = statement(
+  'messages.update',
+  'UPDATE messages SET content = $1, edited_at = $2, deleted_at = coalesce(deleted_at, $3), mentions = $4, reactions = $5 WHERE id = $6',
+);
+const PARENTS = statement('messages.parents', 'SELECT EXISTS (SELECT 1 FROM conversations WHERE id = $1), EXISTS (SELECT 1 FROM users WHERE id = $2)');
+const NEWEST = statement('messages.newest', 'SELECT coalesce(max(id), 0) FROM messages');
+
+/** Messages: stored a batch at a time, read a page at a time, changed one at a time. */
+export class Messages {
+  /** The newest stored message id, kept here so signing in costs no query; moved as this process commits. */
+  private newest = 0;
+
+  constructor(
+    private readonly db: Database,
+    private readonly log: ChangeLog,
+  ) {}
+
+  async load(): Promise<void> {
+    this.newest = (await this.db.rows<[number]>(NEWEST))[0]![0];
+  }
+
+  /** The newest message id (0 if none). */
+  newestId(): number {
+    return this.newest;
+  }
+
+  /**
+   * Stores messages in one transaction, each once per (sender, client_id), and appends a `message` change for each
+   * new one. Resolves once committed, with one outcome per message in order: a message the database refuses on its
+   * own (its conversation or sender is gone) fails alone, storing and logging nothing, while the rest are stored. If
+   * it rejects (the database itself failed), none of them is stored.
+   *
+   * The batch is first stored plainly, in a few statements. Only if a row is refused (rare: a row deleted from under
+   * the server) is it rolled back and stored again with a savepoint around each row: a savepoint per row would cost
+   * round trips on every batch, and in PostgreSQL a failed statement spoils its whole transaction.
+   */
+  async append(batch: readonly NewMessage[]): Promise<AppendedMessage[]> {
+    let appended: AppendedMessage[];
+    try {
+      appended = await this.log.write((tx) => this.appendAll(tx, batch));
+    } catch (error) {
+      if (!this.db.isConstraintError(error)) throw error;
+      appended = await this.log.write(async (tx) => {
+        const outcomes: AppendedMessage[] = [];
+        for (const input of batch) outcomes.push(await this.appendCarefully(tx, input));
+        return outcomes;
+      });
+    }
+    for (const outcome of appended) if (outcome.change !== undefined) this.newest = Math.max(this.newest, outcome.message.id);
+    return appended;
+  }
+
+  /** Up to `limit` messages of a conversation with an id below `before`, newest first. */
+  async before(conversationId: number, before: number, limit: number): Promise<Message[]> {
+    return (await this.db.rows<MessageRow>(BEFORE, [conversationId, before, limit])).map(toMessage);
+  }
+
+  /** Up to `limit` messages of a conversation with an id above `after`, oldest first. */
+  async after(conversationId: number, after: number, limit: number): Promise<Message[]> {
+    return (await this.db.rows<MessageRow>(AFTER, [conversationId, after, limit])).map(toMessage);
+  }
+
+  /**
+   * Changes one message in one transaction: reads it, lets `decide` say what it becomes, writes that and appends a
+   * `message_updated` change. Content a deletion clears is erased from the file where the dialect can. `missing`
+   * when there is no such message; a refusal or `unchanged` writes nothing.
+   */
+  async update<R>(messageId: number, decide: (message: Message) => MessageDecision<R>, at: number): Promise<MessageUpdate<R>> {
+    const outcome = await this.log.write(async (tx): Promise<MessageUpdate<R>> => {
+      const current = await messageById(tx, messageId);
+      if (current === undefined) return 'missing';
+      const decision = decide(current);
+      if (decision === 'unchanged') return { message: current };
+      if ('refused' in decision) return decision;
+      const { state } = decision;
+      await tx.run(UPDATE, [state.content, state.editedAt ?? null, state.deletedAt ?? null, jsonList(state.mentions), jsonList(state.reactions), messageId]);
+      const message = (await messageById(tx, messageId))!;
+      return { message, change: await this.log.append(tx, { kind: 'message_updated', conversationId: message.conversation_id, subjectId: messageId, createdAt: at }) };
+    });
+    if (typeof outcome === 'object' && 'change' in outcome && outcome.message.deleted === true) await this.db.erase();
+    return outcome;
+  }
+
+  /** The whole batch in a few statements: its rows in one, their changes in another. */
+  private async appendAll(tx: Tx, batch: readonly NewMessage[]): Promise<AppendedMessage[]> {
+    const quotes: (Quote | AppendRefusal | undefined)[] = [];
+    for (const input of batch) quotes.push(await replyQuote(tx, input));
+    const insertable = batch.filter((_, i) => !isRefusal(quotes[i]));
+    const ids = await this.insert(tx, insertable);
+    const fresh: Message[] = [];
+    const outcomes: (AppendedMessage | Message)[] = [];
+    let next = 0;
+    for (const [i, input] of batch.entries()) {
+      const quote = quotes[i];
+      if (isRefusal(quote)) {
+        outcomes.push(await retried(tx, input, quote));
+        continue;
+      }
+      const id = ids[next++];
+      if (id === undefined) {
+        outcomes.push(await retried(tx, input, 'constraint'));
+        continue;
+      }
+      const message = newMessage(input, id, quote);
+      fresh.push(message);
+      outcomes.push(message);
+    }
+    const changes = await this.log.appendAll(
+      tx,
+      fresh.map((m) => ({ kind: 'message', conversationId: m.conversation_id, subjectId: m.id, createdAt: m.created_at })),
+    );
+    let k = 0;
+    return outcomes.map((outcome) => ('id' in outcome ? { message: outcome, change: changes[k++]! } : outcome));
+  }
+
+  /** One message of a batch with a savepoint around its row; its change is appended only once its row is in. */
+  private async appendCarefully(tx: Tx, input: NewMessage): Promise<AppendedMessage> {
+    const quote = await replyQuote(tx, input);
+    if (isRefusal(quote)) return retried(tx, input, quote);
+    let id: number | undefined;
+    try {
+      [id] = await tx.savepoint(() => this.insert(tx, [input]));
+    } catch (error) {
+      if (!this.db.isConstraintError(error)) throw error;
+      return { refused: await whyRefused(tx, input) };
+    }
+    if (id === undefined) return retried(tx, input, 'constraint');
+    const message = newMessage(input, id, quote);
+    return { message, change: await this.log.append(tx, { kind: 'message', conversationId: message.conversation_id, subjectId: id, createdAt: message.created_at }) };
+  }
+
+  /**
+   * Inserts messages in their order: each one's new id, or undefined where its (sender, client_id) is stored already
+   * (earlier, or by an earlier row of the same batch). A row the database refuses throws.
+   */
+  private async insert(tx: Tx, inputs: readonly NewMessage[]): Promise<(number | undefined)[]> {
+    if (inputs.length === 0) return [];
+    const column = <T>(pick: (input: NewMessage) => T) => inputs.map(pick);
+    const inserted = await tx.rows<[id: number, userId: number, clientId: string]>(this.db.sql.insertMessages, [
+      column((i) => i.conversationId),
+      column((i) => i.userId),
+      column((i) => i.content),
+      column((i) => i.clientId),
+      column((i) => i.createdAt),
+      column((i) => i.replyTo ?? null),
+      column((i) => jsonList(i.mentions)),
+    ]);
+    const ids = new Map(inserted.map(([id, userId, clientId]) => [`${userId}:${clientId}`, id]));
+    const seen = new Set<string>();
+    return inputs.map((input) => {
+      const key = `${input.userId}:${input.clientId}`;
+      // A retry beside its original in one batch: only the first of the two was inserted.
+      if (seen.has(key)) return undefined;
+      seen.add(key);
+      return ids.get(key);
+    });
+  }
+}
+
+/** The quote a reply carries, or why its target refuses it; undefined for a message that answers none. */
+async function replyQuote(tx: Tx, input: NewMessage): Promise<Quote | AppendRefusal | undefined> {
+  if (input.replyTo === undefined) return undefined;
+  const [target] = await tx.rows<[conversationId: number, userId: number, excerpt: string, deletedAt: number | null]>(TARGET, [input.replyTo]);
+  if (target === undefined || target[0] !== input.conversationId) return 'reply_missing';
+  if (target[3] !== null) return 'reply_deleted';
+  return { user_id: target[1], excerpt: target[2] };
+}
+
+/**
+ * A send not stored now: a retry, perhaps of a send earlier in this same batch (its row is visible inside the
+ * transaction), is answered with what was stored, even when its reply target has been deleted since; else refused.
+ */
+async function retried(tx: Tx, input: NewMessage, refusal: AppendRefusal): Promise<AppendedMessage> {
+  const [row] = await tx.rows<MessageRow>(BY_CLIENT_ID, [input.userId, input.clientId]);
+  return row === undefined ? { refused: refusal } : { message: toMessage(row) };
+}
+
+async function messageById(tx: Tx, id: number): Promise<Message | undefined> {
+  const [row] = await tx.rows<MessageRow>(BY_ID, [id]);
+  return row === undefined ? undefined : toMessage(row);
+}
+
+/** Why an insert was refused: a foreign-key error does not say which row it missed, so look. Off the hot path. */
+async function whyRefused(tx: Tx, message: NewMessage): Promise<AppendRefusal> {
+  const [[conversation, sender]] = (await tx.rows<[unknown, unknown]>(PARENTS, [message.conversationId, message.userId])) as [[unknown, unknown]];
+  if (!conversation) return 'conversation_missing';
+  if (!sender) return 'sender_missing';
+  return 'constraint';
+}
+
+/** The message a new row holds, as the sender's reply and everyone's delivery tell it. */
+function newMessage(input: NewMessage, id: number, quote: Quote | undefined): Message {
+  const message: Message = {
+    id,
+    conversation_id: input.conversationId,
+    user_id: input.userId,
+    content: input.content,
+    client_id: input.clientId,
+    created_at: input.createdAt,
+  };
+  if (input.replyTo !== undefined) Object.assign(message, { reply_to: input.replyTo, quote });
+  if (jsonList(input.mentions) !== null) message.mentions = [...input.mentions!];
+  return message;
+}
+
+const isRefusal = (quote: Quote | AppendRefusal | undefined): quote is AppendRefusal => typeof quote === 'string';

@@ -1,0 +1,88 @@
+import { UNREAD_COUNT_MAX, type SearchTerms } from '@hearth/protocol';
+import { statement } from '../database.js';
+import type { DialectSql } from '../dialect.js';
+import { MESSAGE_COLUMNS, QUOTE_JOIN } from '../rows.js';
+
+/**
+ * What is unread for member `cm`: others' messages after the marker, not deleted, up to `upTo`, and those that
+ * mention them. Walks the conversation's index from the marker and stops at the cap, so a long-unread lobby costs a
+ * bounded read.
+ */
+const counted = (upTo: string) => `(SELECT count(*) AS unread, coalesce(sum(mentioned), 0) AS mentions FROM (
+    SELECT (m.mentions IS NOT NULL AND m.mentions::jsonb @> jsonb_build_array(cm.user_id))::integer AS mentioned
+    FROM messages m
+    WHERE m.conversation_id = cm.conversation_id AND m.id > cm.last_read_id AND m.id <= ${upTo}
+      AND m.user_id <> cm.user_id AND m.deleted_at IS NULL
+    LIMIT ${UNREAD_COUNT_MAX}) AS unread_messages) AS counted`;
+
+/**
+ * The tsquery for a search: every word, the last also as the start of longer words when asked. Each word is quoted,
+ * so nothing the user typed is read as an operator; to_tsquery lower-cases it and strips its accents as the index
+ * did the text.
+ */
+export function tsquery(terms: SearchTerms): string {
+  const words = terms.words.map((word) => `'${word.replace(/['\\]/g, '\\$&')}'`);
+  if (terms.prefix) words[words.length - 1] += ':*';
+  return words.join(' & ');
+}
+
+/** PostgreSQL's SQL where it differs from SQLite's: lists are arrays, and a bulk statement stores its rows in one. */
+export const POSTGRES_SQL: DialectSql = {
+  drawSeqs: statement('changes.draw', `SELECT nextval(pg_get_serial_sequence('changes', 'seq')) FROM generate_series(1, $1::integer)`),
+  // One statement per stream kind elsewhere: an `IS NOT DISTINCT FROM` would be served by no index.
+  tipsOfConversations: statement(
+    'changes.tips_of_conversations',
+    `SELECT c, (SELECT coalesce(max(seq), 0) FROM changes WHERE conversation_id = c AND user_id IS NULL) FROM unnest($1::integer[]) AS v(c)`,
+  ),
+  insertChanges: statement(
+    'changes.insert',
+    `INSERT INTO changes (seq, kind, conversation_id, user_id, subject_id, prev_seq, created_at)
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::integer[], $5::bigint[], $6::bigint[], $7::bigint[])`,
+  ),
+  // Numbered in the batch's order.
+  insertMessages: statement(
+    'messages.insert',
+    `INSERT INTO messages (conversation_id, user_id, content, client_id, created_at, reply_to_id, mentions)
+     SELECT c, u, t, k, at, r, m
+     FROM unnest($1::integer[], $2::integer[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[]) WITH ORDINALITY AS v(c, u, t, k, at, r, m, n)
+     ORDER BY n
+     ON CONFLICT (user_id, client_id) DO NOTHING RETURNING id, user_id, client_id`,
+  ),
+  touchSessions: statement('sessions.touch', 'UPDATE sessions SET last_used_at = $1 WHERE id = ANY($2::integer[])'),
+  pushTargets: statement(
+    'push.targets',
+    `SELECT s.user_id, s.endpoint, s.p256dh, s.auth, m.notify
+     FROM push_subscriptions s JOIN conversation_members m ON m.user_id = s.user_id AND m.conversation_id = $1
+     WHERE s.user_id = ANY($2::integer[])`,
+  ),
+  // All of a user's conversations in one round trip.
+  memberStatesOf: statement(
+    'member_states.of_user',
+    `SELECT cm.conversation_id, cm.last_read_id, cm.notify, counted.unread, counted.mentions
+     FROM conversation_members cm CROSS JOIN LATERAL ${counted('$2')}
+     WHERE cm.user_id = $1 ORDER BY cm.conversation_id`,
+  ),
+  unreadAfter: statement(
+    'member_states.unread_after',
+    `SELECT counted.unread, counted.mentions
+     FROM (SELECT $1::integer AS conversation_id, $2::integer AS user_id, $3::bigint AS last_read_id) AS cm
+     CROSS JOIN LATERAL ${counted('9007199254740991')}`,
+  ),
+  /**
+   * Matches through the GIN index over `hearth_search_vector(content)` (drizzle-pg/0001_search.sql: the query must
+   * name that expression to use it), newest first, each kept when the user is a member of its conversation. The
+   * filters are null when not asked for.
+   */
+  search: statement(
+    'search.messages',
+    `SELECT ${MESSAGE_COLUMNS}
+     FROM messages m ${QUOTE_JOIN}
+     WHERE hearth_search_vector(m.content) @@ to_tsquery('hearth_search', $1) AND m.id < $2
+       AND ($3::integer IS NULL OR m.conversation_id = $3)
+       AND ($4::integer IS NULL OR m.user_id = $4)
+       AND EXISTS (SELECT 1 FROM conversation_members cm WHERE cm.conversation_id = m.conversation_id AND cm.user_id = $5)
+     ORDER BY m.id DESC
+     LIMIT $6`,
+  ),
+  searchValues: (userId, terms, filter) => [tsquery(terms), filter.before, filter.conversationId ?? null, filter.senderId ?? null, userId, filter.limit],
+};

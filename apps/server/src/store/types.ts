@@ -1,0 +1,233 @@
+import type { ChangeEventType, ConversationType, Message, NotifyLevel, Reaction, Role, User } from '@hearth/protocol';
+
+// What the store takes and gives: the shapes its facets share with the domain.
+
+export type ChangeKind = ChangeEventType;
+
+export interface SearchFilter {
+  conversationId?: number;
+  senderId?: number;
+  before: number;
+  limit: number;
+}
+
+/** One change as the log records it. */
+export interface ChangeRecord {
+  seq: number;
+  /** The seq of the change before it in the same stream (same conversation, or everyone's), 0 if none is kept. */
+  prev: number;
+  kind: ChangeKind;
+  /** Whose members may see it; null when everyone may. */
+  conversationId: number | null;
+  /** The message, conversation or user it is about. */
+  subjectId: number;
+  /** The one user who may see it (their own state, a group they were added to or left): its stream is theirs. */
+  userId?: number;
+}
+
+/** A change read back from the log, with the message or member state it records, while that is still current. */
+export interface LoggedChange extends ChangeRecord {
+  message?: Message;
+  memberState?: StoredMemberState;
+}
+
+/** What a member chooses about a conversation: how far they have read, and what notifies them (null: the default). */
+export interface MemberSettings {
+  lastReadId: number;
+  notify: NotifyLevel | null;
+}
+
+/** A member's settings with what is unread after their marker (others' messages, not deleted, up to UNREAD_COUNT_MAX). */
+export interface StoredMemberState extends MemberSettings {
+  conversationId: number;
+  unread: number;
+  mentions: number;
+}
+
+export interface PushSubscriptionRow {
+  userId: number;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  createdAt: number;
+}
+
+export interface PushTarget extends Omit<PushSubscriptionRow, 'createdAt'> {
+  notify: NotifyLevel | null;
+}
+
+export type MemberStateUpdate = { state: StoredMemberState; change?: ChangeRecord } | 'missing';
+
+export interface DirectorySnapshot {
+  users: User[];
+  conversations: {
+    id: number;
+    type: ConversationType;
+    createdAt: number;
+    lastMessageId: number | null;
+    title: string | null;
+    createdBy: number | null;
+  }[];
+  members: { conversationId: number; userId: number }[];
+}
+
+export type InviteStatus = 'available' | 'used' | 'missing' | 'expired' | 'revoked';
+
+export interface NewInvite {
+  code: string;
+  createdBy: number | null;
+  createdAt: number;
+  /** Null: never. */
+  expiresAt: number | null;
+  /** Null: any number. */
+  maxUses: number | null;
+}
+
+export interface InviteRow extends NewInvite {
+  uses: number;
+  revokedAt: number | null;
+}
+
+/** A new device's session: its token by hash, and how it named itself. */
+export interface NewSession {
+  tokenHash: string;
+  label: string;
+}
+
+export interface Redeem extends NewSession {
+  code: string;
+  nickname: string;
+  nicknameKey: string;
+  lobbyId: number;
+  createdAt: number;
+}
+
+export type RedeemOutcome =
+  | { ok: true; user: User; sessionId: number; change: ChangeRecord }
+  | { ok: false; reason: 'invite_missing' | 'invite_used' | 'invite_expired' | 'invite_revoked' | 'nickname_taken' };
+
+/** A signed-in connection's identity: the user and which of their sessions. */
+export interface SignedIn {
+  user: User;
+  sessionId: number;
+}
+
+export interface SessionRow {
+  id: number;
+  label: string;
+  createdAt: number;
+  lastUsedAt: number;
+}
+
+export interface NewSignInLink {
+  codeHash: string;
+  userId: number;
+  createdBy: number | null;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface SignInLinkRow extends NewSignInLink {
+  usedAt: number | null;
+}
+
+export interface UseSignInLink extends NewSession {
+  codeHash: string;
+  at: number;
+}
+
+export type UseSignInLinkOutcome =
+  | { ok: true; user: User; sessionId: number }
+  | { ok: false; reason: 'missing' | 'expired' | 'deactivated' };
+
+/** A change to a user's account: the user as they are now, and the change, absent when nothing changed. */
+export type AccountChange = { user: User; change?: ChangeRecord } | 'missing';
+
+export interface MemberRow {
+  user: User;
+  joinedAt: number;
+  /** The newest `last_used_at` of their sessions; null with none. */
+  lastActiveAt: number | null;
+  sessions: number;
+}
+
+export interface Rename {
+  userId: number;
+  nickname: string;
+  nicknameKey: string;
+  at: number;
+}
+
+export type RenameOutcome =
+  | { ok: true; user: User; /** Absent when the nickname was already this. */ change?: ChangeRecord }
+  | { ok: false; reason: 'nickname_taken' | 'missing' };
+
+export interface NewConversation {
+  type: 'dm' | 'group';
+  /** "<low id>:<high id>" for a DM, so two people share at most one; null for a group. */
+  dmKey: string | null;
+  memberIds: readonly number[];
+  createdAt: number;
+  /** Who made a group; null for a DM. */
+  createdBy: number | null;
+}
+
+export interface CreatedConversation {
+  id: number;
+  createdAt: number;
+  /** Absent when a DM between the two already existed. */
+  change?: ChangeRecord;
+}
+
+export interface NewMessage {
+  conversationId: number;
+  userId: number;
+  content: string;
+  clientId: string;
+  createdAt: number;
+  /** The message it answers; it must be in the same conversation and not deleted. */
+  replyTo?: number;
+  mentions?: readonly number[];
+}
+
+/** What a message may become: its changeable fields, whole. */
+export interface MessageState {
+  content: string;
+  editedAt?: number;
+  /** Once set it stays set. */
+  deletedAt?: number;
+  mentions?: readonly number[];
+  reactions?: readonly Reaction[];
+}
+
+/** What `updateMessage`'s caller decides, given the message as stored. */
+export type MessageDecision<R> = { state: MessageState } | { refused: R } | 'unchanged';
+
+export type MessageUpdate<R> =
+  | {
+      message: Message;
+      /** Absent when the decision was `unchanged`. */
+      change?: ChangeRecord;
+    }
+  | { refused: R }
+  | 'missing';
+
+/** One message's outcome: stored (or found stored), or `refused` by the database on its own, storing nothing. */
+export type AppendedMessage =
+  | {
+      message: Message;
+      /** Absent when a retry found the message already stored under its client_id. */
+      change?: ChangeRecord;
+      refused?: undefined;
+    }
+  | { refused: AppendRefusal; message?: undefined; change?: undefined };
+
+/** Why the database refused one message of a batch. */
+export type AppendRefusal = 'conversation_missing' | 'sender_missing' | 'constraint' | 'reply_missing' | 'reply_deleted';
+
+export interface LogBounds {
+  /** Changes up to this seq have been trimmed: a cursor below it cannot be caught up. */
+  horizon: number;
+  /** The newest seq (0 when nothing was ever logged). */
+  head: number;
+}
