@@ -1,15 +1,4 @@
-/**
- * Where a change sits in the server's numbered change log. Every change a client must learn carries these, live
- * and in `caught_up` pages alike.
- */
-export interface ChangeStamp {
-  /** The change's own number: global and strictly increasing. */
-  readonly seq: number;
-  /** The `seq` of the change before it in the same stream; 0 when none is kept. */
-  readonly prev: number;
-  /** `c<conversation id>` for a conversation's changes, `all` for server-wide ones such as `user_joined`. */
-  readonly stream: string;
-}
+import type { ChangeStamp } from '@hearth/protocol';
 
 /**
  * What to do with a change that arrived live:

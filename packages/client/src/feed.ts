@@ -2,13 +2,14 @@ import {
   CATCH_UP_PAGE_MAX,
   ErrorCode,
   parseServerEvent,
+  type ChangeStamp,
   type ClientPayload,
   type ParseError,
   type ServerEvent,
   type ServerPayload,
 } from '@hearth/protocol';
 import type { UnknownFrame } from './connection.js';
-import { ChangeCursor, type ChangeStamp } from './cursor.js';
+import { ChangeCursor } from './cursor.js';
 import { ClientErrorCode } from './errors.js';
 import type { Session } from './options.js';
 import type { Settle } from './requests.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ChangeCursor, type ChangeStamp } from '../src/cursor.js';
+import type { ChangeStamp } from '@hearth/protocol';
+import { ChangeCursor } from '../src/cursor.js';
 
 /** A change in stream `c<conversation>` (or `all`), numbered `seq`, following `prev` in its stream. */
 const change = (seq: number, prev: number, stream = 'c1'): ChangeStamp => ({ seq, prev, stream });

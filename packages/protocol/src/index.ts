@@ -6,6 +6,7 @@ export * from './envelope.js';
 export * from './events/client.js';
 export * from './events/server.js';
 export * from './events/types.js';
+export * from './events/changes.js';
 export * from './events/replies.js';
 export * from './tolerant.js';
 export type { ParseError, ParseResult } from './parse/result.js';

@@ -1,6 +1,9 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   CHANGE_EVENT_TYPES,
+  parseStream,
+  streamKey,
+  type Stream,
   CLIENT_EVENT_TYPES,
   ClientEvent,
   ClientEvents,
@@ -68,5 +71,17 @@ describe('CHANGE_EVENT_TYPES', () => {
     expect(CHANGE_EVENT_TYPES).not.toContain('user_online');
     expect(CHANGE_EVENT_TYPES).not.toContain('user_offline');
     expect(fieldsOf(ServerEvents.user_online)).not.toContain('seq');
+  });
+});
+
+describe('streams', () => {
+  it('a stream key names the stream it was made from', () => {
+    for (const stream of [{ kind: 'all' }, { kind: 'conversation', id: 7 }, { kind: 'user', id: 12 }] satisfies Stream[]) {
+      expect(parseStream(streamKey(stream))).toEqual(stream);
+    }
+  });
+
+  it('a key this version does not define names no stream', () => {
+    for (const key of ['', 'c', 'c0', 'c-1', 'c1.5', 'x3', 'u01', 'all ', 'c99999999999999999']) expect(parseStream(key)).toBeUndefined();
   });
 });

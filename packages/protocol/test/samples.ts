@@ -1,6 +1,7 @@
 import {
   PROTOCOL_VERSION,
   type ChangeEventType,
+  type ChangeStamp,
   type ClientEventOf,
   type ClientEventType,
   type Conversation,
@@ -15,7 +16,7 @@ import {
 type ClientSamples = { [T in ClientEventType]: ClientEventOf<T> };
 type ServerSamples = { [T in ServerEventType]: ServerEventOf<T> };
 /** A change as it is sent, live or in a `caught_up` page: its event with the log's numbers and no request id. */
-type ChangeSamples = { [T in ChangeEventType]: ServerEventOf<T> & { seq: number; prev: number; stream: string } };
+type ChangeSamples = { [T in ChangeEventType]: ServerEventOf<T> & ChangeStamp };
 
 export const alice: User = { id: 1, nickname: 'Alice' };
 export const bob: User = { id: 2, nickname: 'Bob' };

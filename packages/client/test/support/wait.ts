@@ -1,5 +1,5 @@
 /** Waits until `probe` returns something other than undefined or false, and returns it. */
-export async function until<T>(probe: () => T | undefined | false, what = 'the condition', timeoutMs = 5_000): Promise<T> {
+export async function until<T>(probe: () => T | undefined | false, what = 'the condition', timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();

@@ -1,7 +1,7 @@
 import { clientEventChecks } from '../generated/client-events.js';
 import { tolerantServerEventChecks } from '../generated/server-events.js';
 import type { ClientEventType } from './client.js';
-import type { ServerEventOf, ServerEventType } from './server.js';
+import type { ServerEventType } from './server.js';
 
 // The lists come from the generated checks, which come from the schemas: a bundle that needs only the names and
 // the checks (a web page) leaves the schemas out.
@@ -11,8 +11,3 @@ export const CLIENT_EVENT_TYPES = /* @__PURE__ */ Object.keys(clientEventChecks)
 
 /** Every server → client event type, in the order the protocol declares them. */
 export const SERVER_EVENT_TYPES = /* @__PURE__ */ Object.keys(tolerantServerEventChecks) as ServerEventType[];
-
-/** The events that record a change and so carry `seq`, `prev` and `stream`. */
-export const CHANGE_EVENT_TYPES = ['message', 'message_updated', 'conversation_created', 'user_joined', 'member_state_updated', 'user_updated', 'conversation_updated'] as const satisfies readonly ServerEventType[];
-export type ChangeEventType = (typeof CHANGE_EVENT_TYPES)[number];
-export type ChangeEvent = ServerEventOf<ChangeEventType>;
