@@ -3,7 +3,7 @@
 import { nicknameKey } from '@hearth/protocol';
 import { accountDeactivated, LocalBus, type Bus } from './bus/bus.js';
 import { configFromArgs, defaults, type Config } from './config.js';
-import { signInUrl } from './context.js';
+import { Links, publicBase } from './links.js';
 import { stamped } from './domain/changes.js';
 import { Directory } from './domain/directory.js';
 import { Sessions } from './domain/sessions.js';
@@ -40,7 +40,7 @@ if (options === null || command === undefined || (command !== 'members' && name 
   process.exitCode = command === '--help' || command === '-h' ? 0 : 2;
 } else {
   const config: Config = { ...defaults, ...options };
-  const publicUrl = (config.publicUrl || `http://localhost:${config.port}`).replace(/\/+$/, '');
+  const links = new Links(publicBase(config, config.port));
   // On PostgreSQL every append takes the change log's advisory lock, and with a bus the running servers hear what
   // was appended as they hear each other. Otherwise a running server would not know of it, nor number after it.
   const inCluster = config.database !== '' && config.bus !== '';
@@ -51,7 +51,7 @@ if (options === null || command === undefined || (command !== 'members' && name 
     if (bus !== undefined) {
       const store = await openStore(config).catch(exitExplaining);
       try {
-        await run(store, bus, command, name ?? '', publicUrl);
+        await run(store, bus, command, name ?? '', links);
       } finally {
         await store.close();
         await bus.close();
@@ -75,7 +75,7 @@ async function joinBus(config: Config): Promise<Bus | undefined> {
   }
 }
 
-async function run(store: Store, bus: Bus, command: string, name: string, publicUrl: string): Promise<void> {
+async function run(store: Store, bus: Bus, command: string, name: string, links: Links): Promise<void> {
   const members = await store.accounts.members();
   if (command === 'members') return void process.stdout.write(membersTable(members));
   const member = members.find((m) => nicknameKey(m.user.nickname) === nicknameKey(name));
@@ -88,7 +88,7 @@ async function run(store: Store, bus: Bus, command: string, name: string, public
       directory.load(await store.conversations.snapshot());
       const link = await new Sessions(store, directory).makeLink(null, id);
       if (!link.ok) return fail(link.error.message);
-      return say(`Open this link on ${nickname}'s device within 10 minutes; it works once:\n${signInUrl({ publicUrl }, link.value.code)}`);
+      return say(`Open this link on ${nickname}'s device within 10 minutes; it works once:\n${links.signIn(link.value.code)}`);
     }
     case 'deactivate':
       announce(bus, await store.accounts.setDeactivated(id, true, at));

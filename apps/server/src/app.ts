@@ -2,9 +2,8 @@ import { createServer, type Server } from 'node:http';
 import { INVITE_TTL_DEFAULT_S, nicknameKey } from '@hearth/protocol';
 import type { AddressInfo } from 'node:net';
 import { LocalBus, type Bus } from './bus/bus.js';
-import { joinCluster } from './bus/cluster.js';
+import { joinCluster } from './cluster.js';
 import { defaults, type Config, type ServerOptions } from './config.js';
-import { inviteUrl, type Context } from './context.js';
 import { Admin } from './domain/admin.js';
 import { Conversations } from './domain/conversations.js';
 import { Directory } from './domain/directory.js';
@@ -13,25 +12,31 @@ import { Groups } from './domain/groups.js';
 import { Invites } from './domain/invites.js';
 import { Messages } from './domain/messages.js';
 import { MemberStates } from './domain/member-states.js';
-import { PushNotifier } from './push/notifier.js';
-import { PushSubscriptions } from './push/subscriptions.js';
-import { vapidKeys } from './push/vapid.js';
 import { MessageChanges } from './domain/message-changes.js';
 import { Search } from './domain/search.js';
 import { Sessions } from './domain/sessions.js';
 import { nowSeconds } from './domain/tokens.js';
 import { Users } from './domain/users.js';
 import { clientAddressBehind } from './http/client-address.js';
+import { InviteLimits } from './http/invites.js';
 import { createRouter } from './http/router.js';
+import { Links, publicBase } from './links.js';
 import { createLogger, type Logger } from './log.js';
-import { Publisher } from './publish.js';
+import { PushNotifier } from './push/notifier.js';
+import { PushSubscriptions } from './push/subscriptions.js';
+import { vapidKeys } from './push/vapid.js';
 import { UserLimits } from './rate-limit.js';
 import { listenStartError, StartError } from './start-error.js';
 import { openStore } from './store/open-store.js';
 import { Gateway } from './ws/gateway.js';
+import { accountHandlers } from './ws/handlers/accounts.js';
+import { conversationHandlers } from './ws/handlers/conversations.js';
+import { inviteHandlers } from './ws/handlers/invites.js';
+import { answerSends, messageHandlers, sendRuns } from './ws/handlers/messages.js';
+import { readHandlers } from './ws/handlers/reads.js';
 import { Presence } from './ws/presence.js';
+import { Publisher, type Origin } from './ws/publisher.js';
 import { SessionActivity } from './ws/session-activity.js';
-import { SendQueue } from './ws/send-queue.js';
 import { TypingNotices } from './ws/typing.js';
 
 export interface RunningServer {
@@ -64,78 +69,83 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   if (rekeyed > 0) log.info({ rekeyed }, 'nickname keys updated');
   directory.load(await store.conversations.snapshot());
   const presence = new Presence();
-  const messages = new Messages(store, directory);
   const start = { head: (await store.log.bounds()).head, newestMessageId: await store.messages.newestId() };
   const publisher = new Publisher(presence, directory, log, config.presenceNewsMs, start);
+  const messages = new Messages<Origin>(store, directory, answerSends(publisher, log));
   const feed = new Feed(store, directory);
+  feed.published = () => publisher.cursor;
   const keys = await vapidKeys(store);
   const push = new PushSubscriptions(store, config.insecurePushHosts);
   await push.load();
   const invites = new Invites(store, directory);
   await invites.load();
   const bus = await openBus(config, log);
-  const ctx: Context = {
-    config,
-    publicUrl: '',
-    clientAddress: clientAddressBehind(config.trustedProxies),
-    log,
-    directory,
-    users: new Users(store),
-    sessions: new Sessions(store, directory),
-    admin: new Admin(store, directory),
-    activity: new SessionActivity(store, presence, log),
-    invites,
-    conversations: new Conversations(store, directory),
-    groups: new Groups(store, directory),
-    messages,
-    messageChanges: new MessageChanges(store, directory),
-    memberStates: new MemberStates(store, directory),
-    push,
-    pushKey: keys.publicKey,
-    search: new Search(store, directory),
-    feed,
-    presence,
-    publisher,
-    sendQueue: new SendQueue(messages, publisher, log),
-    userLimits: new UserLimits(config, (name, rate, burst) => bus.limit(name, rate, burst)),
-    typing: new TypingNotices(),
-    bus,
-  };
-  feed.published = () => publisher.cursor;
-  const cluster = bus.shared ? await joinCluster(ctx, store) : undefined;
+  const sessions = new Sessions(store, directory);
+  const activity = new SessionActivity(store, presence, log);
+  const limits = new UserLimits(config, (name, rate, burst) => bus.limit(name, rate, burst));
+  const typing = new TypingNotices();
+  const conversations = new Conversations(store, directory);
+  const memberStates = new MemberStates(store, directory);
+  const links = new Links();
+  const clientAddress = clientAddressBehind(config.trustedProxies);
+  const cluster = bus.shared
+    ? await joinCluster({ bus, store, publisher, presence, directory, invites, push, typing, log, heartbeatMs: config.heartbeatMs })
+    : undefined;
   const retention = { maxAgeDays: config.changeLogMaxAgeDays, maxRows: config.changeLogMaxRows };
   const trim = () => feed.trim(retention).catch((error: unknown) => log.error({ err: error }, 'trimming the change log failed'));
   await trim();
 
-  const router = createRouter(ctx);
+  const inviteLimits = new InviteLimits(config, bus);
+  const router = createRouter({ invites, publisher, sessions, clientAddress, log, webDir: config.webDir, limits: inviteLimits });
   const http = createServer((req, res) => router.handle(req, res));
   const port = await listen(http, config.port, config.host);
-  ctx.publicUrl = (config.publicUrl || `http://localhost:${port}`).replace(/\/+$/, '');
+  links.base = publicBase(config, port);
   // Push services want a way to reach whoever runs the server: an https page or a mail address.
-  const contact = config.pushContact || (ctx.publicUrl.startsWith('https:') ? ctx.publicUrl : `mailto:hearth@${new URL(ctx.publicUrl).hostname}`);
-  publisher.offline = new PushNotifier(store, directory, presence, push, keys, contact, log);
-  const gateway = new Gateway(ctx);
+  const contact = config.pushContact || (links.base.startsWith('https:') ? links.base : `mailto:hearth@${new URL(links.base).hostname}`);
+  const notifier = new PushNotifier(store, directory, presence, push, keys, contact, log);
+  // Only the process that committed a message pushes it, so a device is notified once.
+  publisher.followCommitted((change) => {
+    if (change.type === 'message') notifier.messagePublished(change.payload);
+  });
+  const gateway = new Gateway(
+    { config, publicUrl: links.base, clientAddress, log, sessions, activity, presence, publisher, directory, conversations, memberStates, invites, bus, pushKey: keys.publicKey },
+    dispatchFor(),
+  );
   http.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
   const prune = setInterval(() => {
-    router.invites.limiter.prune();
-    ctx.userLimits.prune();
-    ctx.typing.prune();
+    inviteLimits.prune();
+    limits.prune();
+    typing.prune();
   }, 60_000).unref();
   const trimmer = setInterval(trim, config.changeLogTrimIntervalMs).unref();
-  const recordActivity = setInterval(() => ctx.activity.flush(), 60_000).unref();
+  const recordActivity = setInterval(() => activity.flush(), 60_000).unref();
 
-  const firstInvite = directory.users.size === 0 ? await ctx.invites.firstInvite() : null;
+  const firstInvite = directory.users.size === 0 ? await invites.firstInvite() : null;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  log.info({ port, publicUrl: ctx.publicUrl, db: config.database === '' ? config.dbPath : 'postgres' }, 'listening');
+  log.info({ port, publicUrl: links.base, db: config.database === '' ? config.dbPath : 'postgres' }, 'listening');
+
+  /** Each kind of request with what it needs, and nothing more. */
+  function dispatchFor() {
+    return {
+      sends: sendRuns(messages, limits),
+      handlers: {
+        ...messageHandlers(messages, new MessageChanges(store, directory), publisher, limits),
+        ...conversationHandlers({ conversations, groups: new Groups(store, directory), memberStates, directory, publisher, limits, typing }),
+        ...accountHandlers({ users: new Users(store), sessions, admin: new Admin(store, directory), push, publisher, presence, bus, limits, links, log }),
+        ...inviteHandlers({ invites, publisher, bus, limits, links }),
+        ...readHandlers({ feed, search: new Search(store, directory), publisher, limits }),
+      },
+    };
+  }
 
   return {
     url,
     wsUrl: `${url.replace(/^http/, 'ws')}/ws`,
     port,
-    publicUrl: ctx.publicUrl,
-    firstInviteUrl: firstInvite === null ? null : inviteUrl(ctx, firstInvite),
-    createInvite: async () => inviteUrl(ctx, (await ctx.invites.create(null, INVITE_TTL_DEFAULT_S, 1)).code),
+    publicUrl: links.base,
+    firstInviteUrl: firstInvite === null ? null : links.invite(firstInvite),
+    createInvite: async () => links.invite((await invites.create(null, INVITE_TTL_DEFAULT_S, 1)).code),
     close: async () => {
       clearInterval(prune);
       clearInterval(trimmer);
@@ -143,14 +153,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       // Sends that arrived are stored and acknowledged while their sockets are still open to hear it. Frames still
       // waiting behind them are dropped with their connection; unacknowledged, they are retried by client_id.
-      await ctx.sendQueue.flush();
+      await messages.flush();
       // Changes waiting for a gap to fill go out now, while their requesters can still hear the reply.
       await cluster?.settle();
       gateway.closeAll();
       http.closeAllConnections();
       await closed;
-      await ctx.sendQueue.flush();
-      await ctx.activity.flush();
+      await messages.flush();
+      await activity.flush();
       await cluster?.settle();
       cluster?.stop();
       await bus.close();

@@ -1,10 +1,17 @@
-import type { Context } from '../context.js';
-import { describeLogged, type Change } from '../domain/changes.js';
-import type { Directory } from '../domain/directory.js';
-import type { ChangeKind, Store } from '../store/store.js';
-import { closeHere } from '../ws/accounts.js';
-import type { Signal } from './bus.js';
-import { OrderedChanges, type Pending } from './ordered-changes.js';
+import { CHANGE_EVENT_TYPES, CHANGE_KINDS } from '@hearth/protocol';
+import type { Bus, Signal } from './bus/bus.js';
+import { OrderedChanges, type Pending } from './bus/ordered-changes.js';
+import type { Change } from './domain/changes.js';
+import type { Directory } from './domain/directory.js';
+import type { Invites } from './domain/invites.js';
+import { describeLogged } from './domain/logged.js';
+import type { Logger } from './log.js';
+import type { PushSubscriptions } from './push/subscriptions.js';
+import type { ChangeKind, Store } from './store/store.js';
+import { closeHere } from './ws/closing.js';
+import type { Presence } from './ws/presence.js';
+import type { Origin, Publisher } from './ws/publisher.js';
+import type { TypingNotices } from './ws/typing.js';
 
 /** Changes read from the log per query when a gap is filled. */
 const GAP_PAGE = 500;
@@ -13,8 +20,22 @@ const GAP_PAGE = 500;
  * moved here from a process that was a moment ahead is not told to reload for it.
  */
 const CATCH_UP_WAIT_MS = 2_000;
-/** Changes that bring someone or some conversation into being or change who is in it: the log does not hold all of it. */
-const DIRECTORY_KINDS = new Set<ChangeKind>(['user_joined', 'user_updated', 'conversation_created', 'conversation_updated']);
+/** Changes about someone or some conversation: the log names it, and the directory is read again to tell it whole. */
+const DIRECTORY_KINDS = new Set<ChangeKind>(CHANGE_EVENT_TYPES.filter((kind) => CHANGE_KINDS[kind] === 'user' || CHANGE_KINDS[kind] === 'conversation'));
+
+/** What joining the others needs: where changes go out, what is kept in memory, and the store to fill gaps from. */
+export interface ClusterNeeds {
+  bus: Bus;
+  store: Store;
+  publisher: Publisher;
+  presence: Presence;
+  directory: Directory;
+  invites: Invites;
+  push: PushSubscriptions;
+  typing: TypingNotices;
+  log: Logger;
+  heartbeatMs: number;
+}
 
 /** What shutting down needs of the cluster. */
 export interface Membership {
@@ -28,9 +49,9 @@ export interface Membership {
  * reach this process's sockets through the publisher in seq order; their typing, closings, presence and reloads
  * of what is kept in memory take effect here.
  */
-export async function joinCluster(ctx: Context, store: Store): Promise<Membership> {
-  const { bus, publisher, presence, directory, log } = ctx;
-  const order = new OrderedChanges(
+export async function joinCluster(ctx: ClusterNeeds): Promise<Membership> {
+  const { bus, store, publisher, presence, directory, log } = ctx;
+  const order = new OrderedChanges<Origin>(
     publisher.cursor,
     {
       deliver: (pending) => {
@@ -71,8 +92,8 @@ export async function joinCluster(ctx: Context, store: Store): Promise<Membershi
   const probe = setInterval(() => {
     const quiet = order.cursor === lastCursor && !order.waiting;
     lastCursor = order.cursor;
-    if (quiet) void lookForMissed(ctx, store, order);
-  }, ctx.config.heartbeatMs).unref();
+    if (quiet) void lookForMissed(ctx, order);
+  }, ctx.heartbeatMs).unref();
   return {
     settle: () => order.settle(),
     stop: () => {
@@ -87,7 +108,8 @@ export async function joinCluster(ctx: Context, store: Store): Promise<Membershi
  * one. So a process that delivered nothing for a heartbeat asks the log whether it holds anything newer: what was
  * committed before this process subscribed, or while its connection to Redis was down.
  */
-async function lookForMissed(ctx: Context, store: Store, order: OrderedChanges): Promise<void> {
+async function lookForMissed(ctx: ClusterNeeds, order: OrderedChanges<Origin>): Promise<void> {
+  const { store } = ctx;
   const cursor = order.cursor;
   try {
     if ((await store.log.changesBetween(cursor, Number.MAX_SAFE_INTEGER, 1)).length === 0) return;
@@ -100,7 +122,7 @@ async function lookForMissed(ctx: Context, store: Store, order: OrderedChanges):
 }
 
 /** Does here what another process asked of every process. */
-async function obey(ctx: Context, signal: Signal): Promise<void> {
+async function obey(ctx: ClusterNeeds, signal: Signal): Promise<void> {
   try {
     switch (signal.type) {
       case 'typing':
@@ -122,7 +144,7 @@ async function obey(ctx: Context, signal: Signal): Promise<void> {
 }
 
 /** Another process's admin changed who may invite: read it again, and tell this process's connections. */
-async function reloadInvitePolicy(ctx: Context): Promise<void> {
+async function reloadInvitePolicy(ctx: ClusterNeeds): Promise<void> {
   const before = ctx.invites.policy;
   await ctx.invites.load();
   if (ctx.invites.policy !== before) ctx.publisher.invitePolicyHere(ctx.invites.policy);
@@ -132,7 +154,7 @@ async function reloadInvitePolicy(ctx: Context): Promise<void> {
  * The changes in (after, upTo] as the log holds them, described as catch-up describes them. The log names what a
  * change was about; a new conversation or user is read whole with the directory, again, before anything is told.
  */
-async function readGap(store: Store, directory: Directory, after: number, upTo: number): Promise<Pending[]> {
+async function readGap(store: Store, directory: Directory, after: number, upTo: number): Promise<Pending<Origin>[]> {
   const rows = [];
   for (let from = after; ; ) {
     const page = await store.log.changesBetween(from, upTo, GAP_PAGE);
@@ -141,7 +163,7 @@ async function readGap(store: Store, directory: Directory, after: number, upTo: 
     from = page.at(-1)!.seq;
   }
   if (rows.some((row) => DIRECTORY_KINDS.has(row.kind))) directory.reload(await store.conversations.snapshot());
-  const found: Pending[] = [];
+  const found: Pending<Origin>[] = [];
   for (const row of rows) {
     const change = describeLogged(row, directory);
     if (change !== undefined) found.push({ change, json: JSON.stringify(change) });

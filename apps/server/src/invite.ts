@@ -1,7 +1,7 @@
 // Operator command: prints a fresh invite link, e.g. when the first one is lost. Safe while the server runs.
 import { INVITE_TTL_DEFAULT_S } from '@hearth/protocol';
 import { configFromArgs, defaults } from './config.js';
-import { inviteUrl } from './context.js';
+import { Links, publicBase } from './links.js';
 import { Directory } from './domain/directory.js';
 import { Invites } from './domain/invites.js';
 import { exitExplaining } from './start-error.js';
@@ -13,6 +13,5 @@ if (options !== null) {
   const store = await openStore(config).catch(exitExplaining);
   const { code } = await new Invites(store, new Directory()).create(null, INVITE_TTL_DEFAULT_S, 1);
   await store.close();
-  const publicUrl = (config.publicUrl || `http://localhost:${config.port}`).replace(/\/+$/, '');
-  process.stdout.write(`${inviteUrl({ publicUrl }, code)}\n`);
+  process.stdout.write(`${new Links(publicBase(config, config.port)).invite(code)}\n`);
 }

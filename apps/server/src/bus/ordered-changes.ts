@@ -1,12 +1,11 @@
 import type { Change } from '../domain/changes.js';
 import type { Logger } from '../log.js';
-import type { Origin } from '../publish.js';
 
 /** A change on its way to this process's sockets: its frame JSON, and the request that made it when made here. */
-export interface Pending {
+export interface Pending<O = unknown> {
   change: Change;
   json: string;
-  origin?: Origin;
+  origin?: O;
 }
 
 /** How long a gap may wait for the bus to bring what is missing before the log is read for it. */
@@ -26,10 +25,10 @@ const RETRY_MS = 1_000;
  * there is a seq a rolled-back transaction took: it is skipped. A change at or below the last delivered is a
  * duplicate and is dropped.
  */
-export class OrderedChanges {
+export class OrderedChanges<O = unknown> {
   /** The highest seq delivered, every lower one having been delivered or found never to exist. */
   private delivered: number;
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new Map<number, Pending<O>>();
   private timer: NodeJS.Timeout | undefined;
   private filling: Promise<void> | undefined;
   private stopped = false;
@@ -39,11 +38,11 @@ export class OrderedChanges {
     start: number,
     private readonly io: {
       /** Sends a change to this process's sockets. */
-      deliver(pending: Pending): void;
+      deliver(pending: Pending<O>): void;
       /** A change made here was delivered before its own commit came back (read from the log): only its reply is left. */
-      answer(pending: Pending): void;
+      answer(pending: Pending<O>): void;
       /** The changes in (after, upTo] as the log holds them now, oldest first. */
-      read(after: number, upTo: number): Promise<Pending[]>;
+      read(after: number, upTo: number): Promise<Pending<O>[]>;
     },
     private readonly log: Logger,
     private readonly gapWaitMs = GAP_WAIT_MS,
@@ -62,7 +61,7 @@ export class OrderedChanges {
   }
 
   /** A change committed here or by another process. */
-  offer(pending: Pending): void {
+  offer(pending: Pending<O>): void {
     const { seq } = pending.change;
     if (seq <= this.delivered) {
       if (pending.origin !== undefined) this.io.answer(pending);
@@ -118,7 +117,7 @@ export class OrderedChanges {
     this.wake();
   }
 
-  private send(pending: Pending): void {
+  private send(pending: Pending<O>): void {
     this.delivered = pending.change.seq;
     try {
       this.io.deliver(pending);

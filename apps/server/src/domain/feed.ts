@@ -7,7 +7,7 @@ import {
   type User,
 } from '@hearth/protocol';
 import type { LoggedChange, Store } from '../store/store.js';
-import { describeLogged } from './changes.js';
+import { describeLogged } from './logged.js';
 import type { Directory } from './directory.js';
 import { ok, refuse, type Result } from './result.js';
 import { nowSeconds } from './tokens.js';

@@ -1,6 +1,7 @@
 import { ErrorCode, HISTORY_PAGE_DEFAULT, type ClientPayload, type Message, type User } from '@hearth/protocol';
 import { mentionsIn } from './mentions.js';
 import type { AppendRefusal, Store } from '../store/store.js';
+import { Batcher } from './batcher.js';
 import { stamped, type Change } from './changes.js';
 import type { Directory } from './directory.js';
 import { ok, refuse, type Refusal, type Result } from './result.js';
@@ -12,15 +13,16 @@ export interface Page {
   has_newer?: boolean;
 }
 
-/** A send that passed its checks, waiting to be stored. */
-export interface PendingSend {
+/** A send that passed its checks, waiting to be stored with the request it answers. */
+interface PendingSend<O> {
   actor: User;
   input: ClientPayload<'send_message'>;
   /** The members the content mentions. */
   mentions: number[];
+  origin: O;
 }
 
-/** One send's outcome: stored, or refused by itself while the rest of its batch was stored. */
+/** One send's outcome: stored, or refused by itself (or with its whole batch) after it passed its checks. */
 export type Sent =
   | {
       ok: true;
@@ -28,10 +30,15 @@ export type Sent =
       /** The change to publish; absent when a retry found the message already stored under its client_id. */
       change?: Change;
     }
-  | { ok: false; error: Refusal };
+  | { ok: false; error: Refusal; cause?: unknown };
+
+/** Hears each checked send's outcome, in the order the sends were stored: committed changes are published in seq order. */
+export type SendOutcomes<O> = (sent: Sent, send: { actor: User; input: ClientPayload<'send_message'>; origin: O }) => void;
 
 /** Outsiders learn nothing: a conversation one is not in looks exactly like one that does not exist. */
 const notFound = () => refuse(ErrorCode.ConversationNotFound, 'No such conversation');
+
+const STORE_FAILED: Refusal = { code: ErrorCode.InternalError, message: 'The server could not store this message' };
 
 /**
  * A send the database refused although its checks against the directory passed: a row was deleted from under the
@@ -45,24 +52,48 @@ const REFUSED: Record<AppendRefusal, Refusal> = {
   reply_deleted: { code: ErrorCode.MessageDeleted, message: 'That message was deleted and cannot be answered' },
 };
 
-export class Messages {
+/**
+ * Messages, read and sent. A send is checked against the in-memory directory at once, so a refusal is answered
+ * straight away; what passes is stored with everyone else's sends of the moment in one transaction, stamped as a
+ * change, and handed to `outcomes` in the order stored, once committed: an acknowledged message is on disk.
+ */
+export class Messages<O = unknown> {
+  private readonly batches = new Batcher<PendingSend<O>>((batch) => this.commit(batch));
+
   constructor(
     private readonly store: Store,
     private readonly directory: Directory,
+    private readonly outcomes: SendOutcomes<O>,
   ) {}
 
-  /** Checks a send against the in-memory directory only, so a refusal is answered at once; `append` writes what passes. */
-  check(actor: User, input: ClientPayload<'send_message'>): Result<PendingSend> {
+  /** Refuses a send at once, or queues it; what is queued resolves once its outcome has been handed on. */
+  send(actor: User, input: ClientPayload<'send_message'>, origin: O): Result<Promise<void>> {
     if (!this.directory.isMember(actor.id, input.conversation_id)) return notFound();
-    return ok({ actor, input, mentions: mentionsIn(input.content, input.conversation_id, this.directory) });
+    const mentions = mentionsIn(input.content, input.conversation_id, this.directory);
+    return ok(this.batches.submit([{ actor, input, mentions, origin }]));
+  }
+
+  /** Stores and hands on every send queued so far. */
+  flush(): Promise<void> {
+    return this.batches.flush();
+  }
+
+  private async commit(batch: PendingSend<O>[]): Promise<void> {
+    let sent: Sent[];
+    try {
+      sent = await this.append(batch);
+    } catch (cause) {
+      // A failed transaction stores none of the batch.
+      sent = batch.map(() => ({ ok: false, error: STORE_FAILED, cause }));
+    }
+    for (let i = 0; i < batch.length; i++) this.outcomes(sent[i]!, batch[i]!);
   }
 
   /**
    * Stores sends in one transaction, each once per (sender, client_id), and returns their outcomes in order. It
-   * resolves once committed, so an acknowledged message is in the database; a send the database refuses fails by
-   * itself. If it rejects, nothing of the batch is stored.
+   * resolves once committed; a send the database refuses fails by itself. If it rejects, nothing is stored.
    */
-  async append(sends: readonly PendingSend[]): Promise<Sent[]> {
+  private async append(sends: readonly PendingSend<O>[]): Promise<Sent[]> {
     const createdAt = nowSeconds();
     const appended = await this.store.messages.append(
       sends.map(({ actor, input, mentions }) => ({

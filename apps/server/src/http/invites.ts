@@ -2,8 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode, RedeemInviteRequest, type InviteStatus, type RedeemInviteResponse } from '@hearth/protocol';
 import { Compile } from 'typebox/compile';
 import type { Config } from '../config.js';
-import type { Context } from '../context.js';
 import type { Bus } from '../bus/bus.js';
+import type { Invites } from '../domain/invites.js';
+import type { Logger } from '../log.js';
+import type { Publisher } from '../ws/publisher.js';
+import type { ClientAddress } from './client-address.js';
 import type { Limit } from '../rate-limit.js';
 import { deviceLabel } from '../domain/device-label.js';
 import { inviteRefusal } from '../domain/invites.js';
@@ -31,13 +34,19 @@ export class InviteLimits {
   }
 }
 
+export interface InviteRouteNeeds {
+  invites: Invites;
+  publisher: Publisher;
+  clientAddress: ClientAddress;
+  log: Logger;
+}
+
 /** `GET /api/invites/<code>` tells whether an invite is usable; `POST` with `{ nickname }` redeems it. */
 export class InviteRoutes {
-  readonly limiter: InviteLimits;
-
-  constructor(private readonly ctx: Context) {
-    this.limiter = new InviteLimits(ctx.config, ctx.bus);
-  }
+  constructor(
+    private readonly ctx: InviteRouteNeeds,
+    private readonly limiter: InviteLimits,
+  ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, code: string): Promise<void> {
     if (req.method === 'GET') return this.status(req, res, code);

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import { ErrorCode } from '@hearth/protocol';
-import type { Context } from '../context.js';
-import { InviteRoutes } from './invites.js';
+import type { Sessions } from '../domain/sessions.js';
+import { InviteLimits, InviteRoutes, type InviteRouteNeeds } from './invites.js';
 import { SignInRoutes } from './sign-in.js';
 import { safeDecode, sendError, sendJson, setSecurityHeaders } from './respond.js';
 import { createStaticServer } from './static.js';
@@ -10,11 +10,18 @@ import { createStaticServer } from './static.js';
 const INVITE_ROUTE = /^\/api\/invites\/([^/]{1,128})$/;
 const SIGN_IN_ROUTE = /^\/api\/sign-in\/([^/]{1,128})$/;
 
+export interface RouterNeeds extends InviteRouteNeeds {
+  sessions: Sessions;
+  /** The folder the web app is served from. */
+  webDir: string;
+  limits: InviteLimits;
+}
+
 /** Routes plain HTTP requests: the invite and sign-in APIs, a health check, and the web app. */
-export function createRouter(ctx: Context) {
-  const invites = new InviteRoutes(ctx);
-  const signIns = new SignInRoutes(ctx, invites.limiter);
-  const serveStatic = createStaticServer(resolve(ctx.config.webDir));
+export function createRouter(ctx: RouterNeeds) {
+  const invites = new InviteRoutes(ctx, ctx.limits);
+  const signIns = new SignInRoutes(ctx, ctx.limits);
+  const serveStatic = createStaticServer(resolve(ctx.webDir));
 
   /** A request that threw is answered with a coded 500 (headers still unsent) or cut off; the server goes on. */
   function failed(res: ServerResponse, error: unknown): void {
@@ -41,7 +48,6 @@ export function createRouter(ctx: Context) {
   }
 
   return {
-    invites,
     handle(req: IncomingMessage, res: ServerResponse): void {
       setSecurityHeaders(res);
       try {

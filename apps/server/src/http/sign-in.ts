@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode, SignInRequest, type RedeemInviteResponse, type SignInLinkStatus } from '@hearth/protocol';
 import { Compile } from 'typebox/compile';
-import type { Context } from '../context.js';
+import type { Sessions } from '../domain/sessions.js';
+import type { Logger } from '../log.js';
+import type { ClientAddress } from './client-address.js';
 import { deviceLabel } from '../domain/device-label.js';
 import { isJson, readJson } from './body.js';
 import type { InviteLimits } from './invites.js';
@@ -15,7 +17,7 @@ const signInRequest = Compile(SignInRequest);
  */
 export class SignInRoutes {
   constructor(
-    private readonly ctx: Context,
+    private readonly ctx: { sessions: Sessions; clientAddress: ClientAddress; log: Logger },
     private readonly limiter: InviteLimits,
   ) {}
 

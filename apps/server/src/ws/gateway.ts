@@ -2,12 +2,42 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CloseCode, ErrorCode, parseClientEvent, PROTOCOL_VERSION, WS_PATH, type ClientEventOf } from '@hearth/protocol';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { Context } from '../context.js';
+import type { Bus } from '../bus/bus.js';
+import type { Config } from '../config.js';
+import type { Conversations } from '../domain/conversations.js';
+import type { Directory } from '../domain/directory.js';
+import type { Invites } from '../domain/invites.js';
+import type { MemberStates } from '../domain/member-states.js';
+import type { Sessions } from '../domain/sessions.js';
+import type { ClientAddress } from '../http/client-address.js';
+import type { Logger } from '../log.js';
 import { Admission } from './admission.js';
 import { Connection } from './connection.js';
-import { dispatch, dispatchSends } from './dispatch.js';
+import { handle, type Dispatch } from './handlers/dispatch.js';
+import type { Presence } from './presence.js';
+import type { Publisher } from './publisher.js';
 import { RequestQueue, type Inbound, type InboundHandlers } from './requests.js';
+import type { SessionActivity } from './session-activity.js';
 import { Welcome } from './welcome.js';
+
+/** What accepting, signing in and closing connections needs. */
+export interface GatewayNeeds {
+  config: Config;
+  publicUrl: string;
+  clientAddress: ClientAddress;
+  log: Logger;
+  sessions: Sessions;
+  activity: SessionActivity;
+  presence: Presence;
+  publisher: Publisher;
+  directory: Directory;
+  conversations: Conversations;
+  memberStates: MemberStates;
+  invites: Invites;
+  bus: Bus;
+  /** The server's VAPID public key, for `auth_ok.push_key`. */
+  pushKey: string;
+}
 
 /** Accepts WebSocket upgrades, authenticates connections and feeds their frames to the dispatcher. */
 export class Gateway {
@@ -18,23 +48,26 @@ export class Gateway {
   private readonly welcome: Welcome;
   private readonly handlers: InboundHandlers = {
     one: (conn, inbound) => this.handle(conn, inbound),
-    sends: (conn, sends) => (conn.user === null ? this.refuseAuth(conn, ErrorCode.AuthRequired, CloseCode.AuthRequired) : dispatchSends(this.ctx, conn, sends)),
+    sends: (conn, sends) => (conn.user === null ? this.refuseAuth(conn, ErrorCode.AuthRequired, CloseCode.AuthRequired) : this.dispatch.sends(conn, sends)),
     failed: (conn, inbound, error) => this.failed(conn, inbound, error),
   };
 
-  constructor(private readonly ctx: Context) {
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: ctx.config.maxFrameBytes, perMessageDeflate: false });
-    this.admission = new Admission(ctx.config, ctx.publicUrl);
-    this.heartbeat = setInterval(() => this.sweep(), ctx.config.heartbeatMs);
+  constructor(
+    private readonly needs: GatewayNeeds,
+    private readonly dispatch: Dispatch,
+  ) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: needs.config.maxFrameBytes, perMessageDeflate: false });
+    this.admission = new Admission(needs.config, needs.publicUrl);
+    this.heartbeat = setInterval(() => this.sweep(), needs.config.heartbeatMs);
     this.heartbeat.unref();
-    this.welcome = new Welcome(ctx.directory, ctx.publisher.news);
+    this.welcome = new Welcome(needs.directory, needs.publisher.news);
   }
 
   /** Answers a bad upgrade with an HTTP status instead of a socket. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = req.url?.split('?')[0];
     if (path !== WS_PATH) return rejectUpgrade(socket, 404, 'Not Found');
-    const address = this.ctx.clientAddress(req);
+    const address = this.needs.clientAddress(req);
     const refusal = this.admission.refusal(req, address);
     if (refusal !== undefined) return rejectUpgrade(socket, refusal.status, refusal.text);
     this.admission.opened(address);
@@ -44,16 +77,16 @@ export class Gateway {
   /** Closes every connection with "going away". */
   closeAll(): void {
     clearInterval(this.heartbeat);
-    this.ctx.publisher.news.stop();
+    this.needs.publisher.news.stop();
     for (const conn of this.connections) conn.drop(CloseCode.GoingAway, 'server shutting down');
     this.wss.close();
   }
 
   private accept(ws: WebSocket, stream: Duplex, address: string): void {
-    const conn = new Connection(ws, stream, address, this.ctx.config);
+    const conn = new Connection(ws, stream, address, this.needs.config);
     const requests = new RequestQueue(conn, this.handlers);
     this.connections.add(conn);
-    conn.authTimer = setTimeout(() => this.refuseAuth(conn, ErrorCode.AuthTimeout, CloseCode.AuthTimeout), this.ctx.config.authTimeoutMs);
+    conn.authTimer = setTimeout(() => this.refuseAuth(conn, ErrorCode.AuthTimeout, CloseCode.AuthTimeout), this.needs.config.authTimeoutMs);
     ws.on('message', (data, isBinary) => this.onFrame(conn, requests, data, isBinary));
     ws.on('pong', () => (conn.alive = true));
     ws.on('close', () => this.onClose(conn));
@@ -87,12 +120,15 @@ export class Gateway {
       const { code, message, id, ...extra } = inbound.error;
       return conn.fail(code, message, id, extra);
     }
-    return dispatch(this.ctx, conn, inbound.event);
+    const { event } = inbound;
+    if (event.type === 'auth') return conn.fail(ErrorCode.AlreadyAuthenticated, 'This connection is already authenticated', event.id);
+    if (event.type === 'send_message') return this.dispatch.sends(conn, [event]);
+    return handle(this.dispatch.handlers, conn, event);
   }
 
   private failed(conn: Connection, inbound: Inbound, error: unknown): void {
     const type = inbound.ok ? inbound.event.type : inbound.error.code;
-    this.ctx.log.error({ err: error, type, userId: conn.user?.id }, 'request failed');
+    this.needs.log.error({ err: error, type, userId: conn.user?.id }, 'request failed');
     conn.fail(ErrorCode.InternalError, 'The server could not handle this request', inbound.ok ? inbound.event.id : inbound.error.id);
   }
 
@@ -104,16 +140,16 @@ export class Gateway {
       return 'ok';
     }
     conn.refusedInARow += 1;
-    if (conn.refusedInARow <= this.ctx.config.floodLimit) return verdict;
-    if (conn.refusedInARow === this.ctx.config.floodLimit + 1) {
-      this.ctx.log.warn({ userId: conn.user?.id, address: conn.address }, 'closing flooding connection');
+    if (conn.refusedInARow <= this.needs.config.floodLimit) return verdict;
+    if (conn.refusedInARow === this.needs.config.floodLimit + 1) {
+      this.needs.log.warn({ userId: conn.user?.id, address: conn.address }, 'closing flooding connection');
       conn.drop(CloseCode.RateLimited, 'rate limit exceeded');
     }
     return 'drop';
   }
 
   private async authenticate(conn: Connection, event: ClientEventOf<'auth'>): Promise<void> {
-    const { sessions, presence, conversations, publisher, config, memberStates, invites } = this.ctx;
+    const { sessions, presence, conversations, publisher, config, memberStates, invites } = this.needs;
     const signedIn = await sessions.authenticate(event.payload.token);
     if (!conn.open) return;
     if (signedIn === undefined) return this.refuseAuth(conn, ErrorCode.InvalidToken, CloseCode.AuthFailed, event.id);
@@ -125,16 +161,16 @@ export class Gateway {
     const states = await memberStates.forWelcome(user.id, lastMessageId);
     if (!conn.open) return;
     // Deactivated while the sign-in was being read: the closing of their connections has passed this one by.
-    if (this.ctx.directory.users.get(user.id)?.deactivated === true) {
+    if (this.needs.directory.users.get(user.id)?.deactivated === true) {
       return this.refuseAuth(conn, ErrorCode.InvalidToken, CloseCode.AuthFailed, event.id);
     }
     // The cap counts the user's connections on every process; with one process the answer comes at once.
-    const admitted = this.ctx.bus.admit(user.id, config.maxConnectionsPerUser, presence.countOf(user.id));
+    const admitted = this.needs.bus.admit(user.id, config.maxConnectionsPerUser, presence.countOf(user.id));
     if (admitted !== true && (admitted === false || !(await admitted))) {
       return this.refuseAuth(conn, ErrorCode.TooManyConnections, CloseCode.TooManyConnections, event.id);
     }
     // Closed while the other processes were asked: the place it was given is given back.
-    if (!conn.open) return this.ctx.bus.released(user.id);
+    if (!conn.open) return this.needs.bus.released(user.id);
     clearTimeout(conn.authTimer);
     this.admission.settled(conn.address);
     conn.user = user;
@@ -148,7 +184,7 @@ export class Gateway {
       cursor,
       protocol_version: PROTOCOL_VERSION,
       member_states: states,
-      push_key: this.ctx.pushKey,
+      push_key: this.needs.pushKey,
       session_id: sessionId,
       invite_policy: invites.policy,
     };
@@ -174,14 +210,14 @@ export class Gateway {
       this.admission.settled(conn.address);
       return;
     }
-    this.ctx.activity.ended(conn);
-    if (this.ctx.presence.remove(conn)) this.ctx.publisher.news.changed(conn.user);
-    this.ctx.bus.released(conn.user.id);
+    this.needs.activity.ended(conn);
+    if (this.needs.presence.remove(conn)) this.needs.publisher.news.changed(conn.user);
+    this.needs.bus.released(conn.user.id);
   }
 
   private onSocketError(conn: Connection, error: Error & { code?: string }): void {
     // ws closes with 1009 itself when a frame is over maxPayload; anything else is a broken peer.
-    this.ctx.log.debug({ err: error, userId: conn.user?.id }, 'socket error');
+    this.needs.log.debug({ err: error, userId: conn.user?.id }, 'socket error');
   }
 
   /** Drops connections that did not answer the last ping. */

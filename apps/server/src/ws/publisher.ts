@@ -1,11 +1,11 @@
-import type { InvitePolicy, Message, ServerEventOf, User } from '@hearth/protocol';
-import type { Change } from './domain/changes.js';
-import type { Directory } from './domain/directory.js';
-import type { Logger } from './log.js';
-import type { Connection } from './ws/connection.js';
-import { textFrame, type Frame } from './ws/frame.js';
-import type { Presence } from './ws/presence.js';
-import { PresenceNews } from './ws/presence-news.js';
+import { parseStream, serverEvent, type InvitePolicy, type User } from '@hearth/protocol';
+import type { Change } from '../domain/changes.js';
+import type { Directory } from '../domain/directory.js';
+import type { Logger } from '../log.js';
+import type { Connection } from './connection.js';
+import { encode, textFrame, type Frame } from './frame.js';
+import type { Presence } from './presence.js';
+import { PresenceNews } from './presence-news.js';
 
 /** The connection whose request made a change, and that request's id: it hears the change as its reply. */
 export interface Origin {
@@ -13,11 +13,15 @@ export interface Origin {
   requestId: string | undefined;
 }
 
+/** Keeps something in memory up to date with the changes every process commits. */
+export type Follower = (change: Change) => void;
+
 /**
- * The one place committed changes go out: it brings the directory up to date, then decides who hears each change
- * and writes it to their sockets, serialised once. Changes are published in seq order, so every connection
- * receives them in that order. The audience is this process's sockets; with several processes the bus plugs in
- * here (`cluster`), publishing what this process committed and feeding in what others did, all in seq order.
+ * The one place committed changes go out. Who hears a change was decided where it was made, by its stream; this
+ * brings what is kept in memory up to date (the directory first: a new member hears their conversation's first
+ * change), then writes the change, serialised once, to those of this process's sockets that its stream names.
+ * Changes are published in seq order, so every connection receives them in that order. With several processes the
+ * bus plugs in here (`cluster`), publishing what this process committed and feeding in what others did, in seq order.
  */
 export class Publisher {
   readonly news: PresenceNews;
@@ -25,8 +29,10 @@ export class Publisher {
   private published = 0;
   /** The newest message published, for `auth_ok.last_message_id`. */
   private newestMessage: number;
-  /** Told of each new message after it went out: Web Push reaches those with no connection open. */
-  offline: { messagePublished(message: Message): void } | undefined;
+  /** Told of every change, in seq order, before anyone hears it. */
+  private readonly followers: Follower[];
+  /** Told of each change this process committed, once it went out: Web Push reaches those with no connection open. */
+  private readonly committedHere: Follower[] = [];
   /**
    * With several processes (bus/cluster.ts): tells the others of what this one committed and what is typed here, and
    * puts everyone's changes in seq order before `deliver` sends them. Without, a change goes out as it commits.
@@ -40,6 +46,7 @@ export class Publisher {
     presenceNewsMs: number,
     start: { head: number; newestMessageId: number },
   ) {
+    this.followers = [(change) => directory.apply(change), (change) => this.renamed(change)];
     this.published = start.head;
     this.newestMessage = start.newestMessageId;
     this.news = new PresenceNews(presence, (frames) => this.toEveryone(frames), presenceNewsMs);
@@ -60,13 +67,17 @@ export class Publisher {
     return this.newestMessage;
   }
 
+  /** Tells `follower` of each change committed here, once it has gone out: each change is followed by one process. */
+  followCommitted(follower: Follower): void {
+    this.committedHere.push(follower);
+  }
+
   /** A change this process committed. */
   publish(change: Change, origin?: Origin): void {
     const json = JSON.stringify(change);
     if (this.cluster === undefined) this.deliver(change, json, origin);
     else this.cluster.committed(change, json, origin);
-    // Only the process that committed a message pushes it, so a device is notified once.
-    if (change.type === 'message') this.offline?.messagePublished(change.payload);
+    for (const follow of this.committedHere) follow(change);
   }
 
   /** Sends a committed change, serialised once, to those of this process's connections that may see it. */
@@ -76,16 +87,19 @@ export class Publisher {
     if (change.seq <= this.published) this.log.error({ seq: change.seq, published: this.published }, 'change published out of order');
     this.published = Math.max(this.published, change.seq);
     if (change.type === 'message') this.newestMessage = Math.max(this.newestMessage, change.payload.id);
-    this.directory.apply(change);
-    if (change.type === 'user_updated') this.renamed(change.payload.user);
+    for (const follow of this.followers) follow(change);
     // A newcomer's first message must not reach anyone before the news that they are here.
     this.news.flush();
-    const frame = textFrame(json);
-    const except = origin?.conn;
-    if (change.stream === 'all') this.toEveryone(frame, except);
-    else if (change.stream.startsWith('u')) this.toUsers([Number(change.stream.slice(1))], frame, except);
-    else this.toConversation(Number(change.stream.slice(1)), frame, except);
+    this.route(change, textFrame(json), origin?.conn);
     if (origin !== undefined) this.answer(json, origin);
+  }
+
+  private route(change: Change, frame: Frame, except: Connection | undefined): void {
+    const stream = parseStream(change.stream);
+    if (stream === undefined) return void this.log.error({ seq: change.seq, stream: change.stream }, 'change in an unknown stream not delivered');
+    if (stream.kind === 'all') this.toEveryone(frame, except);
+    else if (stream.kind === 'user') this.toUsers([stream.id], frame, except);
+    else this.toConversation(stream.id, frame, except);
   }
 
   /** The reply to the request that made a change: the change's frame, with the request's id. */
@@ -94,7 +108,9 @@ export class Publisher {
   }
 
   /** The user's connections and the presence news carry the user as they are now. */
-  private renamed(user: User): void {
+  private renamed(change: Change): void {
+    if (change.type !== 'user_updated') return;
+    const user: User = change.payload.user;
     for (const conn of this.presence.connectionsOf(user.id) ?? []) conn.user = user;
     this.news.renamed(user);
   }
@@ -107,13 +123,13 @@ export class Publisher {
 
   /** A typing notice for the members connected to this process. */
   typingHere(conversationId: number, userId: number): void {
-    const frame = textFrame(JSON.stringify({ type: 'user_typing', payload: { conversation_id: conversationId, user_id: userId } }));
+    const frame = encode(serverEvent('user_typing', { conversation_id: conversationId, user_id: userId }));
     this.toConversation(conversationId, frame, (conn) => conn.user?.id === userId);
   }
 
   /** Who may invite changed: everyone connected to this process hears it. */
   invitePolicyHere(policy: InvitePolicy): void {
-    this.toEveryone(textFrame(JSON.stringify({ type: 'invite_policy_updated', payload: { policy } } satisfies ServerEventOf<'invite_policy_updated'>)));
+    this.toEveryone(encode(serverEvent('invite_policy_updated', { policy })));
   }
 
   /** To every member of a conversation (for the lobby: everyone); to nobody if the conversation is unknown. */
@@ -138,7 +154,7 @@ export class Publisher {
 
 /** What a bus adds to publishing when several processes share the database. */
 export interface Cluster {
-  committed(change: Change, json: string, origin?: Origin): void;
+  committed(change: Change, json: string, origin: Origin | undefined): void;
   typing(conversationId: number, userId: number): void;
   reached(seq: number): Promise<boolean>;
 }

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { Change } from '../../src/domain/changes.js';
 import { OrderedChanges, type Pending } from '../../src/bus/ordered-changes.js';
 import { createLogger } from '../../src/log.js';
-import type { Origin } from '../../src/publish.js';
+import type { Origin } from '../../src/ws/publisher.js';
 import { settle } from '../support/harness.js';
 
 const GAP_WAIT_MS = 30;
 
 /** A change numbered `seq`, as any process would publish it. */
-function pending(seq: number, origin?: Origin): Pending {
+function pending(seq: number, origin?: Origin): Pending<Origin> {
   const change = { type: 'user_updated', payload: { user: { id: 1, nickname: `n${seq}` } }, seq, prev: 0, stream: 'all' } as Change;
   return { change, json: JSON.stringify(change), origin };
 }

@@ -133,7 +133,8 @@ describe('a live server under a stream of hostile frames', () => {
     if (server.db.dialect === 'sqlite') expect(await server.db.all('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
     const after = await readMessages(server);
     expect(after.slice(0, stored.length)).toEqual(stored);
-  });
+    // Ten thousand round trips: alone a few seconds, on a busy machine with PostgreSQL far longer.
+  }, 300_000);
 });
 
 function readMessages(server: TestServer): Promise<unknown[]> {

@@ -147,7 +147,7 @@ export class Peer {
     return this.waitFor((e) => e.type === type && match(e as ServerEventOf<T>)) as Promise<ServerEventOf<T>>;
   }
 
-  waitFor(match: (e: ServerEvent) => boolean, timeoutMs = 3000): Promise<ServerEvent> {
+  waitFor(match: (e: ServerEvent) => boolean, timeoutMs = 15_000): Promise<ServerEvent> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const found = this.events.find(match);

@@ -40,12 +40,12 @@ export class RawSocket {
   }
 
   /** Sends one text frame and resolves with the next thing the server does. */
-  exchange(text: string | Buffer, timeoutMs = 3000): Promise<Outcome> {
+  exchange(text: string | Buffer, timeoutMs = 15_000): Promise<Outcome> {
     this.ws.send(text, { binary: false });
     return this.next(timeoutMs);
   }
 
-  next(timeoutMs = 3000): Promise<Outcome> {
+  next(timeoutMs = 15_000): Promise<Outcome> {
     const queued = this.inbox.shift();
     if (queued !== undefined) return Promise.resolve(queued);
     return new Promise((resolve, reject) => {
