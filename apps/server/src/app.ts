@@ -17,7 +17,7 @@ import { Search } from './domain/search.js';
 import { Sessions } from './domain/sessions.js';
 import { nowSeconds } from './domain/tokens.js';
 import { Users } from './domain/users.js';
-import { clientAddressBehind } from './http/client-address.js';
+import { clientAddressBehind } from './client-address.js';
 import { InviteLimits } from './http/invites.js';
 import { createRouter } from './http/router.js';
 import { Links, publicBase } from './links.js';
@@ -102,7 +102,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   links.base = publicBase(config, port);
   // Push services want a way to reach whoever runs the server: an https page or a mail address.
   const contact = config.pushContact || (links.base.startsWith('https:') ? links.base : `mailto:hearth@${new URL(links.base).hostname}`);
-  const notifier = new PushNotifier(store, directory, presence, push, keys, contact, log);
+  const notifier = new PushNotifier(store, directory, (userId) => presence.isOnline(userId), push, keys, contact, log);
   // Only the process that committed a message pushes it, so a device is notified once.
   publisher.followCommitted((change) => {
     if (change.type === 'message') notifier.messagePublished(change.payload);

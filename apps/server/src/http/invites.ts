@@ -6,7 +6,7 @@ import type { Bus } from '../bus/bus.js';
 import type { Invites } from '../domain/invites.js';
 import type { Logger } from '../log.js';
 import type { Publisher } from '../ws/publisher.js';
-import type { ClientAddress } from './client-address.js';
+import type { ClientAddress } from '../client-address.js';
 import type { Limit } from '../rate-limit.js';
 import { deviceLabel } from '../domain/device-label.js';
 import { inviteRefusal } from '../domain/invites.js';

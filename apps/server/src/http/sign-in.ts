@@ -3,7 +3,7 @@ import { ErrorCode, SignInRequest, type RedeemInviteResponse, type SignInLinkSta
 import { Compile } from 'typebox/compile';
 import type { Sessions } from '../domain/sessions.js';
 import type { Logger } from '../log.js';
-import type { ClientAddress } from './client-address.js';
+import type { ClientAddress } from '../client-address.js';
 import { deviceLabel } from '../domain/device-label.js';
 import { isJson, readJson } from './body.js';
 import type { InviteLimits } from './invites.js';

@@ -4,7 +4,6 @@ import type { Directory } from '../domain/directory.js';
 import { defaultNotify } from '../domain/member-states.js';
 import type { Logger } from '../log.js';
 import type { PushTarget, Store } from '../store/store.js';
-import type { Presence } from '../ws/presence.js';
 import type { PushSubscriptions } from './subscriptions.js';
 import type { VapidKeys } from './vapid.js';
 
@@ -23,7 +22,8 @@ export class PushNotifier {
   constructor(
     private readonly store: Store,
     private readonly directory: Directory,
-    private readonly presence: Presence,
+    /** Whether the user has a connection open: who does is told live, not pushed. */
+    private readonly isOnline: (userId: number) => boolean,
     private readonly subscriptions: PushSubscriptions,
     private readonly keys: VapidKeys,
     private readonly contact: string,
@@ -42,7 +42,7 @@ export class PushNotifier {
     const members = conversation.type === 'lobby' ? this.subscriptions.subscribers : conversation.members;
     const found: number[] = [];
     for (const id of members) {
-      if (id !== message.user_id && this.subscriptions.subscribers.has(id) && !this.presence.isOnline(id)) found.push(id);
+      if (id !== message.user_id && this.subscriptions.subscribers.has(id) && !this.isOnline(id)) found.push(id);
     }
     return found;
   }

@@ -1,4 +1,5 @@
-import { statement, type Database, type Tx } from './database.js';
+import { type Database, type Tx } from './database.js';
+import { statement } from './statement.js';
 import { betweenSql, inWindows, toLogged, visibleSql, type VisibleRow } from './change-reads.js';
 import type { ChangeKind, ChangeRecord, LogBounds, LoggedChange } from './types.js';
 

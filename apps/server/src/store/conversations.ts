@@ -1,6 +1,7 @@
 import type { ConversationType } from '@hearth/protocol';
 import type { ChangeLog } from './change-log.js';
-import { statement, type Database, type Tx } from './database.js';
+import { type Database, type Tx } from './database.js';
+import { statement } from './statement.js';
 import { toUser, USER_COLUMNS, type UserRow } from './rows.js';
 import type { ChangeRecord, CreatedConversation, DirectorySnapshot, NewConversation } from './types.js';
 

@@ -1,5 +1,5 @@
 import type { SearchTerms } from '@hearth/protocol';
-import type { Statement } from './database.js';
+import type { Statement } from './statement.js';
 import type { SearchFilter } from './types.js';
 
 /**

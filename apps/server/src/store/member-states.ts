@@ -1,5 +1,6 @@
 import type { ChangeLog } from './change-log.js';
-import { statement, type Database, type Tx } from './database.js';
+import { type Database, type Tx } from './database.js';
+import { statement } from './statement.js';
 import type { MemberSettings, MemberStateUpdate, StoredMemberState } from './types.js';
 
 type Notify = MemberSettings['notify'];

@@ -1,5 +1,6 @@
 import { QUOTE_EXCERPT_LENGTH, type Message, type Quote } from '@hearth/protocol';
-import { statement, type Database, type Tx } from './database.js';
+import { type Database, type Tx } from './database.js';
+import { statement } from './statement.js';
 import type { ChangeLog } from './change-log.js';
 import { jsonList, MESSAGE_COLUMNS, QUOTE_JOIN, toMessage, type MessageRow } from './rows.js';
 import type { AppendedMessage, AppendRefusal, MessageDecision, MessageUpdate, NewMessage } from './types.js';

@@ -1,4 +1,5 @@
-import { statement, type Database } from './database.js';
+import { type Database } from './database.js';
+import { statement } from './statement.js';
 import type { PushSubscriptionRow, PushTarget } from './types.js';
 
 const READ_SETTING = statement('settings.read', 'SELECT value FROM settings WHERE name = $1');

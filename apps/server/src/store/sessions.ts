@@ -1,4 +1,5 @@
-import { statement, type Database, type Tx } from './database.js';
+import { type Database, type Tx } from './database.js';
+import { statement } from './statement.js';
 import { toUser, USER_COLUMNS, type UserRow } from './rows.js';
 import type { NewSession, NewSignInLink, SessionRow, SignedIn, SignInLinkRow, UseSignInLink, UseSignInLinkOutcome } from './types.js';
 

@@ -9,7 +9,7 @@ import type { Directory } from '../domain/directory.js';
 import type { Invites } from '../domain/invites.js';
 import type { MemberStates } from '../domain/member-states.js';
 import type { Sessions } from '../domain/sessions.js';
-import type { ClientAddress } from '../http/client-address.js';
+import type { ClientAddress } from '../client-address.js';
 import type { Logger } from '../log.js';
 import { Admission } from './admission.js';
 import { Connection } from './connection.js';

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { hasCode, OneAtATime, type Database, type Statement, type Tx } from '../database.js';
+import { hasCode, OneAtATime, type Database, type Tx } from '../database.js';
+import type { Statement } from '../statement.js';
 import { LOCKS, openPostgres } from './open.js';
 import { POSTGRES_SQL } from './sql.js';
 

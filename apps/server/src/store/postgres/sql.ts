@@ -1,5 +1,5 @@
 import { UNREAD_COUNT_MAX, type SearchTerms } from '@hearth/protocol';
-import { statement } from '../database.js';
+import { statement } from '../statement.js';
 import type { DialectSql } from '../dialect.js';
 import { MESSAGE_COLUMNS, QUOTE_JOIN } from '../rows.js';
 

@@ -1,5 +1,6 @@
 import type BetterSqlite from 'better-sqlite3';
-import { hasCode, OneAtATime, type Database, type Statement, type Tx } from '../database.js';
+import { hasCode, OneAtATime, type Database, type Tx } from '../database.js';
+import type { Statement } from '../statement.js';
 import { openDatabase } from './open.js';
 import { SQLITE_SQL } from './sql.js';
 

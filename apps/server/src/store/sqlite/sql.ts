@@ -1,5 +1,5 @@
 import { UNREAD_COUNT_MAX } from '@hearth/protocol';
-import { statement, type Statement } from '../database.js';
+import { statement, type Statement } from '../statement.js';
 import type { DialectSql } from '../dialect.js';
 import { MESSAGE_COLUMNS, QUOTE_JOIN } from '../rows.js';
 import type { SearchFilter } from '../types.js';
