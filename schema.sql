@@ -11,7 +11,9 @@ CREATE TABLE users (
   created_at   integer NOT NULL,
   -- Extension: roles and deactivation.
   role           text,                        -- 'owner' (the first to join) | 'admin'; null for a member
-  deactivated_at integer                      -- when an admin deactivated the account; null while active
+  deactivated_at integer,                     -- when an admin deactivated the account; null while active
+  -- Extension: what they say they are up to (set_status); null when they said nothing.
+  status         text
 );
 CREATE UNIQUE INDEX users_nickname_unique ON users (nickname);
 CREATE UNIQUE INDEX users_nickname_key_unique ON users (nickname_key);

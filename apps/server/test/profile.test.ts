@@ -67,3 +67,36 @@ describe('changing one’s nickname', () => {
     await again.close();
   });
 });
+
+describe('a status beside one’s name', () => {
+  it('reaches everyone at once, is there for those who sign in later or catch up, and clears when blank', async () => {
+    const [ann, ben] = await Promise.all([Peer.signIn(server.wsUrl, tokens.ann), Peer.signIn(server.wsUrl, tokens.ben)]);
+    const benCursor = ben.seen('auth_ok')[0]!.payload.cursor!;
+    await ben.close();
+
+    const reply = await ann.request('set_status', { status: '  On holiday until Monday 🌴 ' });
+    expect(reply).toMatchObject({ type: 'user_updated', payload: { user: { id: ids.ann, status: 'On holiday until Monday 🌴' } }, stream: 'all' });
+    const back = await Peer.signIn(server.wsUrl, tokens.ben);
+    expect(back.seen('auth_ok')[0]!.payload.users.find((u) => u.id === ids.ann)?.status).toBe('On holiday until Monday 🌴');
+    const caught = (await catchUp(back, benCursor)).changes.filter((c) => c.type === 'user_updated');
+    expect(caught.at(-1)?.payload).toMatchObject({ user: { id: ids.ann, status: 'On holiday until Monday 🌴' } });
+
+    const cleared = await ann.request('set_status', { status: ' \u200b ' });
+    expect(cleared.type === 'user_updated' && cleared.payload.user).not.toHaveProperty('status');
+    expect((await back.next('user_updated')).payload.user).not.toHaveProperty('status');
+    await Promise.all([ann.close(), back.close()]);
+  });
+
+  it('refuses one too long or of more than one line with invalid_status, keeping the one before', async () => {
+    const ann = await Peer.signIn(server.wsUrl, tokens.ann);
+    await ann.request('set_status', { status: 'Lunch' });
+    for (const status of ['x'.repeat(81), 'two\nlines', 'a\u2028b', 'bell\u0007']) {
+      const refused = await ann.request('set_status', { status });
+      expect(refused.type === 'error' && refused.payload.code, JSON.stringify(status)).toBe(ErrorCode.InvalidStatus);
+    }
+    const unchanged = await ann.request('set_status', { status: 'Lunch' });
+    expect(unchanged.type === 'user_updated' && unchanged.seq).toBeUndefined();
+    expect(unchanged.type === 'user_updated' && unchanged.payload.user.status).toBe('Lunch');
+    await ann.close();
+  });
+});

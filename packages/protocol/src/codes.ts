@@ -39,6 +39,8 @@ export const ErrorCode = {
   NotAGroup: 'not_a_group',
   /** A group title longer than MAX_GROUP_TITLE_LENGTH once trimmed (an empty one takes the name away). */
   InvalidTitle: 'invalid_title',
+  /** A status longer than MAX_STATUS_LENGTH once trimmed, or with a line break (an empty one clears it). */
+  InvalidStatus: 'invalid_status',
   /** The account was deactivated by an admin: it cannot sign in, or be added, messaged or given a sign-in link. */
   AccountDeactivated: 'account_deactivated',
   /** A request other than `auth` arrived before authentication. */

@@ -19,6 +19,6 @@ export * from './mentions.js';
 export * from './notify.js';
 export * from './roles.js';
 export * from './search.js';
-export { isEmoji } from './text.js';
+export { isBlank, isEmoji } from './text.js';
 export * from './http.js';
 export * from './json-schema.js';

@@ -49,6 +49,8 @@ export const INVITE_TTL_DEFAULT_S = 7 * 24 * 3600;
 export const INVITE_TTL_MAX_S = 90 * 24 * 3600;
 /** The most uses `create_invite` may allow; one use when it does not say. */
 export const INVITE_MAX_USES_MAX = 1_000;
+/** Longest status a user shows beside their name (`set_status`), in characters after trimming. */
+export const MAX_STATUS_LENGTH = 80;
 /** Nickname length in characters after trimming. */
 export const NICKNAME_MIN_LENGTH = 1;
 export const NICKNAME_MAX_LENGTH = 32;

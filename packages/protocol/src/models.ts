@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { OPEN } from './envelope.js';
-import { MAX_EMOJI_LENGTH, MAX_GROUP_TITLE_LENGTH, MAX_MENTIONS, MAX_REACTIONS_PER_MESSAGE } from './limits.js';
+import { MAX_EMOJI_LENGTH, MAX_GROUP_TITLE_LENGTH, MAX_MENTIONS, MAX_REACTIONS_PER_MESSAGE, MAX_STATUS_LENGTH } from './limits.js';
 
 /** A positive database id. */
 export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
@@ -18,6 +18,8 @@ export const User = Type.Object(
     role: Type.Optional(Role),
     /** An admin deactivated the account: it cannot sign in, and its messages stay. */
     deactivated: Type.Optional(Type.Literal(true)),
+    /** What they say they are up to (`set_status`); absent when they said nothing. */
+    status: Type.Optional(Type.String({ maxLength: MAX_STATUS_LENGTH })),
   },
   { additionalProperties: false },
 );

@@ -137,7 +137,7 @@ const grown: [string, Record<string, unknown>, string][] = [
   ],
   [
     'a field in a member of a conversation',
-    { ...serverSamples.conversation_created, payload: { conversation: { ...dm, members: [alice, { ...bob, status: { text: 'away', emoji: '🌙' } }] } } },
+    { ...serverSamples.conversation_created, payload: { conversation: { ...dm, members: [alice, { ...bob, pronouns: { text: 'she/her', shown: true } }] } } },
     '/payload/conversation/members/1',
   ],
   ['a field in a conversation', { type: 'conversation_created', payload: { conversation: { ...dm, topic: 'lunch' } } }, '/payload/conversation'],

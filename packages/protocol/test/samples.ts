@@ -81,6 +81,7 @@ export const clientSamples: ClientSamples = {
     id: 'w',
   },
   set_nickname: { type: 'set_nickname', payload: { nickname: 'Alicia' }, id: 'k' },
+  set_status: { type: 'set_status', payload: { status: 'On holiday until Monday' }, id: 'k2' },
   unsubscribe_push: { type: 'unsubscribe_push', payload: { endpoint: 'https://push.example/send/dGhpcyBpcyBhIHRlc3Q' }, id: 'x' },
   search: { type: 'search', payload: { query: 'welcome', conversation_id: 1, user_id: 2, before: 60, limit: 50 }, id: 's' },
   list_sessions: { type: 'list_sessions', payload: {}, id: 'ls' },

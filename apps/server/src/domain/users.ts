@@ -1,10 +1,13 @@
-import { checkNickname, ErrorCode, nicknameKey, type User } from '@hearth/protocol';
+import { checkNickname, ErrorCode, isBlank, MAX_STATUS_LENGTH, nicknameKey, type User } from '@hearth/protocol';
 import type { Store } from '../store/store.js';
 import { stamped, type Change } from './changes.js';
 import { ok, refuse, type Result } from './result.js';
 import { nowSeconds } from './tokens.js';
 
-/** A user after a rename: with the change to publish, or without when the nickname was already this. */
+// A status is one line: line and paragraph breaks and other control characters would break the layout beside a name.
+const LINE_BREAKS = /[\p{Cc}\u2028\u2029]/u;
+
+/** A user after a rename or a new status: with the change to publish, or without when it was already this. */
 export interface Renamed {
   user: User;
   change?: Change;
@@ -23,6 +26,18 @@ export class Users {
         ? refuse(ErrorCode.NicknameTaken, `The nickname "${checked.nickname}" is taken`)
         : refuse(ErrorCode.InvalidToken, 'This user no longer exists');
     }
+    const { user, change } = outcome;
+    return ok(change === undefined ? { user } : { user, change: stamped(change, 'user_updated', { user }) });
+  }
+
+  /** What the user says they are up to, on one line; a blank one clears it. */
+  async setStatus(actor: User, rawStatus: string): Promise<Result<Renamed>> {
+    const status = rawStatus.normalize('NFC').trim();
+    if ([...status].length > MAX_STATUS_LENGTH || LINE_BREAKS.test(status)) {
+      return refuse(ErrorCode.InvalidStatus, `A status is one line of at most ${MAX_STATUS_LENGTH} characters`);
+    }
+    const outcome = await this.store.accounts.setStatus(actor.id, isBlank(status) ? null : status, nowSeconds());
+    if (outcome === 'missing') return refuse(ErrorCode.InvalidToken, 'This user no longer exists');
     const { user, change } = outcome;
     return ok(change === undefined ? { user } : { user, change: stamped(change, 'user_updated', { user }) });
   }

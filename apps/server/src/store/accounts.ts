@@ -23,7 +23,7 @@ const USER = statement('users.by_id', `SELECT ${USER_COLUMNS} FROM users u WHERE
 const INSERT_USER = statement(
   'users.insert',
   `INSERT INTO users (nickname, nickname_key, created_at, role) VALUES ($1, $2, $3, CASE WHEN EXISTS (SELECT 1 FROM users) THEN NULL ELSE 'owner' END)
-   RETURNING id, nickname, role, deactivated_at`,
+   RETURNING id, nickname, role, deactivated_at, status`,
 );
 // A newcomer has read what came before them: the lobby's history is there to browse, not unread.
 const JOIN_LOBBY = statement(
@@ -34,6 +34,7 @@ const JOIN_LOBBY = statement(
 const KEYS = statement('users.keys', 'SELECT id, nickname, nickname_key FROM users ORDER BY id');
 const SET_KEY = statement('users.set_key', 'UPDATE users SET nickname_key = $2 WHERE id = $1');
 const RENAME = statement('users.rename', 'UPDATE users SET nickname = $2, nickname_key = $3 WHERE id = $1');
+const SET_STATUS = statement('users.set_status', 'UPDATE users SET status = $2 WHERE id = $1');
 const SET_ROLE = statement('users.set_role', 'UPDATE users SET role = $2 WHERE id = $1');
 const SET_DEACTIVATED = statement('users.set_deactivated', 'UPDATE users SET deactivated_at = $2 WHERE id = $1');
 const DROP_PUSH = statement('users.drop_push', 'DELETE FROM push_subscriptions WHERE user_id = $1');
@@ -53,7 +54,7 @@ export class Accounts {
   /** Everyone, in order of joining, with what admins see of them. */
   async members(): Promise<MemberRow[]> {
     const rows = await this.db.rows<[...UserRow, number, number | null, number]>(EVERYONE);
-    return rows.map((row) => ({ user: toUser(row.slice(0, 4) as UserRow), joinedAt: row[4], lastActiveAt: row[5], sessions: Number(row[6]) }));
+    return rows.map((row) => ({ user: toUser(row.slice(0, 5) as UserRow), joinedAt: row[5], lastActiveAt: row[6], sessions: Number(row[7]) }));
   }
 
   /**
@@ -108,7 +109,7 @@ export class Accounts {
       if (current === undefined) return 'missing';
       if (current[2] === role) return { user: toUser(current) };
       await tx.run(SET_ROLE, [userId, role]);
-      return { user: toUser([current[0], current[1], role, current[3]]), change: await this.userUpdated(tx, userId, at) };
+      return { user: toUser([current[0], current[1], role, current[3], current[4]]), change: await this.userUpdated(tx, userId, at) };
     });
   }
 
@@ -126,7 +127,7 @@ export class Accounts {
       await tx.run(SET_DEACTIVATED, [userId, deactivatedAt]);
       const revoked = deactivated ? await deleteAllSessions(tx, userId) : [];
       if (deactivated) await tx.run(DROP_PUSH, [userId]);
-      return { user: toUser([current[0], current[1], current[2], deactivatedAt]), change: await this.userUpdated(tx, userId, at), revoked };
+      return { user: toUser([current[0], current[1], current[2], deactivatedAt, current[4]]), change: await this.userUpdated(tx, userId, at), revoked };
     });
   }
 
@@ -139,7 +140,19 @@ export class Accounts {
       const holder = await holderOf(tx, r.nicknameKey);
       if (holder !== undefined && holder !== r.userId) return { ok: false, reason: 'nickname_taken' };
       await tx.run(RENAME, [r.userId, r.nickname, r.nicknameKey]);
-      return { ok: true, user: toUser([current[0], r.nickname, current[2], current[3]]), change: await this.userUpdated(tx, r.userId, r.at) };
+      return { ok: true, user: toUser([current[0], r.nickname, current[2], current[3], current[4]]), change: await this.userUpdated(tx, r.userId, r.at) };
+    });
+  }
+
+  /** Sets or clears (null) what a user says they are up to and appends `user_updated`, unless it is already that. */
+  setStatus(userId: number, status: string | null, at: number): Promise<AccountChange> {
+    return this.log.write(async (tx): Promise<AccountChange> => {
+      const current = await userById(tx, userId);
+      if (current === undefined) return 'missing';
+      const user = toUser([current[0], current[1], current[2], current[3], status]);
+      if (current[4] === status) return { user };
+      await tx.run(SET_STATUS, [userId, status]);
+      return { user, change: await this.userUpdated(tx, userId, at) };
     });
   }
 

@@ -3,15 +3,16 @@ import { QUOTE_EXCERPT_LENGTH, type Message, type Quote, type Reaction, type Rol
 // How rows are read into what the wire carries, in SQL both dialects speak.
 
 /** What a User is read from, as SQL over `users u`. */
-export const USER_COLUMNS = 'u.id, u.nickname, u.role, u.deactivated_at';
+export const USER_COLUMNS = 'u.id, u.nickname, u.role, u.deactivated_at, u.status';
 
-export type UserRow = [id: number, nickname: string, role: Role | null, deactivatedAt: number | null];
+export type UserRow = [id: number, nickname: string, role: Role | null, deactivatedAt: number | null, status: string | null];
 
-/** A user as the wire carries it: a role or deactivation only when there is one. */
-export function toUser([id, nickname, role, deactivatedAt]: UserRow | Readonly<UserRow>): User {
+/** A user as the wire carries it: a role, deactivation or status only when there is one. */
+export function toUser([id, nickname, role, deactivatedAt, status]: UserRow | Readonly<UserRow>): User {
   const user: User = { id, nickname };
   if (role !== null) user.role = role;
   if (deactivatedAt !== null) user.deactivated = true;
+  if (status !== null) user.status = status;
   return user;
 }
 

@@ -121,6 +121,12 @@ export const SubscribePush = event(
  */
 export const SetNickname = event('set_nickname', payload({ nickname: Type.String({ maxLength: 256 }) }));
 
+/**
+ * Sets the short status the user shows beside their name ("On holiday until Monday"); an empty one clears it. Everyone
+ * hears `user_updated`.
+ */
+export const SetStatus = event('set_status', payload({ status: Type.String({ maxLength: 256 }) }));
+
 /** Stops Web Push notifications to one of the user's push subscriptions. */
 export const UnsubscribePush = event('unsubscribe_push', payload({ endpoint: PushEndpoint }));
 
@@ -223,6 +229,7 @@ const events = list(
   ListInvites,
   RevokeInvite,
   SetInvitePolicy,
+  SetStatus,
   RenameGroup,
   AddMembers,
   RemoveMember,

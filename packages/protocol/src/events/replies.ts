@@ -23,6 +23,7 @@ export const REPLY_TYPE = {
   subscribe_push: 'push_updated',
   unsubscribe_push: 'push_updated',
   set_nickname: 'user_updated',
+  set_status: 'user_updated',
   search: 'search_results',
   list_sessions: 'sessions',
   revoke_session: 'sessions',

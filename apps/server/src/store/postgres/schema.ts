@@ -17,6 +17,7 @@ export const users = pgTable('users', {
   createdAt: big('created_at').notNull(),
   role: text('role', { enum: ['owner', 'admin'] }),
   deactivatedAt: big('deactivated_at'),
+  status: text('status'),
 });
 
 export const sessions = pgTable(

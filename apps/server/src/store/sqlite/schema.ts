@@ -13,6 +13,8 @@ export const users = sqliteTable('users', {
   role: text('role', { enum: ['owner', 'admin'] }),
   /** When an admin deactivated the account; null while it is active. */
   deactivatedAt: integer('deactivated_at'),
+  /** What they say they are up to; null when they said nothing. */
+  status: text('status'),
 });
 
 /** One signed-in device: its bearer token, by hash. Signing out deletes the row. */

@@ -31,6 +31,7 @@ export function accountHandlers(
   needs: AccountNeeds,
 ): Handlers<
   | 'set_nickname'
+  | 'set_status'
   | 'list_sessions'
   | 'revoke_session'
   | 'revoke_other_sessions'
@@ -68,6 +69,13 @@ export function accountHandlers(
     set_nickname: async (conn, { id, payload }) => {
       if (!(await within(limits.invites, conn, id))) return;
       const result = await users.rename(conn.user!, payload.nickname);
+      if (refused(conn, result, id)) return;
+      const { user, change } = result.value;
+      publishOrReply(publisher, conn, id, change, () => conn.reply('user_updated', { user }, id));
+    },
+    set_status: async (conn, { id, payload }) => {
+      if (!(await within(limits.invites, conn, id))) return;
+      const result = await users.setStatus(conn.user!, payload.status);
       if (refused(conn, result, id)) return;
       const { user, change } = result.value;
       publishOrReply(publisher, conn, id, change, () => conn.reply('user_updated', { user }, id));
