@@ -2,5 +2,5 @@ import { defineConfig } from 'vitest/config';
 
 // One file at a time: every file starts real servers, and the machine is shared.
 export default defineConfig({
-  test: { include: ['test/**/*.test.ts'], testTimeout: 20_000, hookTimeout: 20_000, fileParallelism: false },
+  test: { include: ['test/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000, fileParallelism: false },
 });
