@@ -43,7 +43,7 @@ describe('the published package', () => {
       rmSync(project, { recursive: true, force: true });
     });
 
-    it('type-checks a TypeScript bot and connects it to a running server', { timeout: 240_000 }, async () => {
+    it('type-checks a TypeScript bot and connects it to a running server', { timeout: 600_000 }, async () => {
       const tarballs = [];
       for (const dir of [protocolDir, packageDir]) {
         const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', project], { cwd: dir });

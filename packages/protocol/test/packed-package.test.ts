@@ -16,7 +16,7 @@ const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !n
 /** Runs a command; a failure reports what the command printed (tsc prints its errors to stdout). */
 async function sh(command: string, args: string[], cwd: string): Promise<string> {
   try {
-    const { stdout } = await run(command, args, { cwd, env, timeout: 100_000, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run(command, args, { cwd, env, timeout: 400_000, maxBuffer: 16 * 1024 * 1024 });
     return stdout;
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
@@ -141,7 +141,7 @@ describe('the packed package', () => {
   const work = mkdtemp(join(tmpdir(), 'hearth-protocol-pack-'));
   afterAll(async () => rm(await work, { recursive: true, force: true }));
 
-  it('installs from its tarball and type-checks and runs in a strict NodeNext project', { timeout: 120_000 }, async () => {
+  it('installs from its tarball and type-checks and runs in a strict NodeNext project', { timeout: 600_000 }, async () => {
     expect(existsSync(join(packageDir, 'dist/index.js')), 'dist/ is missing: build the package first').toBe(true);
     const dir = await work;
 

@@ -211,4 +211,15 @@ export const newestSeq = (peer: Peer, fallback = 0): number =>
   Math.max(fallback, ...peer.events.map((e) => ('seq' in e && typeof e.seq === 'number' ? e.seq : 0)));
 
 /** Lets frames in flight arrive before asserting that something did not happen. */
+/** Asks `probe` again, a moment apart, until it gives something: for a state one cannot be told of, only see. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await settle(25);
+  }
+}
+
 export const settle = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));
