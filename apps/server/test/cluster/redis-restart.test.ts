@@ -24,6 +24,8 @@ let busUrl: string;
 let db: TestDatabase;
 let members: Member[] = [];
 let users: Joined[] = [];
+/** Each user's connection, spread over the processes, and where it is; open from the first test on. */
+let peers: Array<{ peer: Peer; member: Member }> = [];
 
 beforeAll(async () => {
   // Keyspace events tell the test when each process renews its hash's time to live: its heartbeat.
@@ -33,10 +35,21 @@ beforeAll(async () => {
   const extra = ['--heartbeat-ms', String(HEARTBEAT_MS), '--presence-news-ms', String(NEWS_MS)];
   const first = await startMember(db, busUrl, extra);
   members = [first, ...(await Promise.all([startMember(db, busUrl, extra), startMember(db, busUrl, extra)]))];
-  ({ users } = await joinAll(first, ['u0', 'u1', 'u2', 'u3', 'u4', 'u5']));
+  const joined = await joinAll(first, ['u0', 'u1', 'u2', 'u3', 'u4', 'u5']);
+  users = joined.users;
+  // Connected once for both tests: news of connections a test closed could otherwise reach the next one's.
+  peers = await Promise.all(users.map(async (user, i) => ({ peer: await Peer.signIn(members[i % 3]!.wsUrl, user.token), member: members[i % 3]! })));
+  const everyone = users.map((u) => u.user.id);
+  await Promise.all(peers.map(({ peer }) => knowsOnline(peer, everyone)));
+  // News of the connection that made the invites closing may still be on its way. A process tells what news it
+  // holds before it delivers a change, and each process's news and changes travel on one channel in order: once
+  // every client has heard a message from each process, every earlier piece of news has been told.
+  for (const [i, { peer }] of peers.entries()) await peer.request('send_message', { conversation_id: joined.lobbyId, content: 'here', client_id: `here-${i}` });
+  await Promise.all(peers.map(({ peer }) => Promise.all(users.map((u) => peer.next('message', (e) => e.payload.user_id === u.user.id)))));
 }, 60_000);
 
 afterAll(async () => {
+  for (const { peer } of peers) peer.socket.terminate();
   await removeCluster(db, busUrl, dir);
   await redis?.remove();
 });
@@ -78,54 +91,32 @@ const offlineSince = (peer: Peer, from: number) =>
 
 describe('a cluster whose Redis restarts empty', () => {
   it('tells nobody that people who stayed connected went offline', async () => {
-    const [p0, p1, p2] = members as [Member, Member, Member];
-    const where: Array<[Joined, Member]> = [
-      [users[0]!, p0],
-      [users[1]!, p1],
-      [users[2]!, p2],
-      [users[3]!, p0],
-      [users[4]!, p1],
-      [users[5]!, p2],
-    ];
-    const peers = await Promise.all(where.map(([user, member]) => Peer.signIn(member.wsUrl, user.token)));
-    const everyone = users.map((u) => u.user.id);
-    await Promise.all(peers.map((peer) => knowsOnline(peer, everyone)));
-    const from = peers.map((peer) => peer.events.length);
+    const from = peers.map(({ peer }) => peer.events.length);
 
     await redis.stop();
     await redis.start();
     const renewals = await watchRenewals();
     try {
       // Every process has written its hash again, and kept it up past a hash's time to live: a snapshot taken now
-      // is whole, and any taken before it has been acted on.
+      // is whole, and what any snapshot before it showed has been told.
       await renewals.until(3, RENEWALS);
     } finally {
       renewals.stop();
     }
 
-    const falseOffline = peers.flatMap((peer, i) => offlineSince(peer, from[i]!));
+    const falseOffline = peers.flatMap(({ peer }, i) => offlineSince(peer, from[i]!));
     console.log(`after Redis restarted empty: ${falseOffline.length} user_offline frames for users who stayed connected`);
     expect(falseOffline).toEqual([]);
-    await Promise.all(peers.map((peer) => peer.close()));
   }, 60_000);
 
   it('still takes the users of a process killed meanwhile offline, and nobody else', async () => {
-    const [p0, p1, p2] = members as [Member, Member, Member];
-    // u0 is connected to the process killed and to one that lives: u0 stays online.
-    const where: Array<[Joined, Member]> = [
-      [users[0]!, p0],
-      [users[0]!, p2],
-      [users[1]!, p1],
-      [users[2]!, p2],
-      [users[3]!, p0],
-      [users[4]!, p1],
-      [users[5]!, p2],
-    ];
-    const peers = await Promise.all(where.map(([user, member]) => Peer.signIn(member.wsUrl, user.token)));
-    const everyone = users.map((u) => u.user.id);
-    await Promise.all(peers.map((peer) => knowsOnline(peer, everyone)));
-    const watchers = peers.filter((_, i) => where[i]![1] !== p2);
+    const p2 = members[2]!;
+    // u0 is connected to p0 and, from now on, to p2 too, which is killed: u0 stays online.
+    await Peer.signIn(p2.wsUrl, users[0]!.token);
+    const watchers = peers.filter(({ member }) => member !== p2).map(({ peer }) => peer);
     const from = watchers.map((peer) => peer.events.length);
+    const lost = peers.filter(({ member }) => member === p2).map(({ peer }) => peer.seen('auth_ok')[0]!.payload.user.id);
+    expect(lost).toEqual([users[2]!.user.id, users[5]!.user.id]);
 
     await redis.stop();
     p2.proc.child.kill('SIGKILL');
@@ -133,16 +124,14 @@ describe('a cluster whose Redis restarts empty', () => {
     await redis.start();
     const renewals = await watchRenewals();
     try {
-      const lost = [users[2]!.user.id, users[5]!.user.id];
-      for (const watcher of watchers) {
-        for (const id of lost) await watcher.waitFor((e) => e.type === 'user_offline' && e.payload.user_id === id && watcher.events.indexOf(e) >= from[watchers.indexOf(watcher)]!, 30_000);
+      for (const [i, watcher] of watchers.entries()) {
+        for (const id of lost) await watcher.waitFor((e) => e.type === 'user_offline' && e.payload.user_id === id && watcher.events.indexOf(e) >= from[i]!, 30_000);
       }
       await renewals.until(2, RENEWALS);
     } finally {
       renewals.stop();
     }
 
-    for (const [i, watcher] of watchers.entries()) expect(offlineSince(watcher, from[i]!).sort()).toEqual([users[2]!.user.id, users[5]!.user.id].sort());
-    await Promise.all(watchers.map((peer) => peer.close()));
+    for (const [i, watcher] of watchers.entries()) expect(offlineSince(watcher, from[i]!).sort()).toEqual([...lost].sort());
   }, 60_000);
 });
