@@ -12,7 +12,8 @@ interface Process {
  * Who is connected to each of the other processes, from two sources: their news on the bus, at once, and every
  * heartbeat a snapshot of the hashes they keep in Redis, which heals what the bus lost and drops processes whose
  * hash expired (they died). The two can arrive in either order, so each process numbers its counts and only newer
- * ones are taken; a snapshot asked for before a process was last heard of cannot declare it dead.
+ * ones are taken; a snapshot asked for before a process was last heard of cannot declare it dead, and neither can
+ * one that is not whole (taken from a Redis that restarted empty too recently to have heard from every process).
  */
 export class OtherProcesses implements Elsewhere {
   private readonly processes = new Map<string, Process>();
@@ -52,15 +53,19 @@ export class OtherProcesses implements Elsewhere {
     return this.clock;
   }
 
-  /** Takes a snapshot of every live process's counts. Returns the users whose being connected elsewhere changed. */
-  snapshot(live: ReadonlyMap<string, { version: number; counts: Map<number, number> }>, askedAt: number): number[] {
+  /**
+   * Takes a snapshot of every live process's counts. One that is not whole only adds and updates the processes it
+   * holds: one it lacks may be alive and not yet have written its hash again. Returns the users whose being connected
+   * elsewhere changed.
+   */
+  snapshot(live: ReadonlyMap<string, { version: number; counts: Map<number, number> }>, askedAt: number, whole: boolean): number[] {
     const before = this.users();
     for (const [id, seen] of live) {
       const process = this.processes.get(id);
       if (process === undefined) this.processes.set(id, { ...seen, heardAt: askedAt });
       else if (seen.version >= process.version) Object.assign(process, seen);
     }
-    for (const [id, process] of this.processes) if (!live.has(id) && process.heardAt <= askedAt) this.processes.delete(id);
+    if (whole) for (const [id, process] of this.processes) if (!live.has(id) && process.heardAt <= askedAt) this.processes.delete(id);
     const after = this.users();
     const changed: number[] = [];
     for (const userId of before) if (!after.has(userId)) changed.push(userId);

@@ -5,14 +5,13 @@ import { KeyedLimiter, type Limit, type LimitKey, type Taken } from '../rate-lim
 import { redisStartError } from '../start-error.js';
 import type { Bus, BusListener, Signal } from './bus.js';
 import { OtherProcesses } from './elsewhere.js';
-import { ADMIT, LEAVE, REFRESH, RELEASE, SNAPSHOT, TAKE } from './scripts.js';
+import { ADMIT, BEAT, HASH_MISSING, LEAVE, RELEASE, TAKE } from './scripts.js';
 
 /** The scripts, as ioredis defines them on the connection (EVALSHA, loading them once). */
 interface Scripts {
   hearthAdmit(...args: (string | number)[]): Promise<number>;
   hearthRelease(...args: (string | number)[]): Promise<number>;
-  hearthRefresh(...args: (string | number)[]): Promise<number>;
-  hearthSnapshot(...args: (string | number)[]): Promise<Array<string | string[]>>;
+  hearthBeat(...args: (string | number)[]): Promise<[number, Array<string | string[]>]>;
   hearthLeave(...args: (string | number)[]): Promise<number>;
   hearthTake(...args: (string | number)[]): Promise<[number, number]>;
 }
@@ -30,7 +29,9 @@ const DEFAULT_PREFIX = 'hearth';
  *
  * Presence and the connection cap live in one hash per process, user id → connections there, with a time to live
  * of one and a half heartbeats, rewritten every half heartbeat: a process that dies takes its users offline
- * everywhere within two heartbeats, without anyone having to notice it died.
+ * everywhere within two heartbeats, without anyone having to notice it died. A Redis that restarted empty has lost
+ * every hash at once: for one time to live after it first hears a heartbeat again, a missing hash is not taken for a
+ * dead process (scripts.ts, BEAT), so nobody's users flash offline while the processes write theirs again.
  */
 export class RedisBus implements Bus {
   readonly shared = true;
@@ -41,6 +42,8 @@ export class RedisBus implements Bus {
   private readonly processes: string;
   private readonly hashPrefix: string;
   private readonly ownHash: string;
+  /** When Redis first heard a heartbeat since it was last empty. */
+  private readonly since: string;
   /** This process's admitted connections per user, what its hash should say. */
   private readonly counts = new Map<number, number>();
   /** Numbers each change to this process's counts, so others can tell news from stale news. */
@@ -64,6 +67,7 @@ export class RedisBus implements Bus {
     this.processes = `${prefix}:processes`;
     this.hashPrefix = `${prefix}:process:`;
     this.ownHash = this.hashPrefix + this.id;
+    this.since = `${prefix}:presence-since`;
   }
 
   /** Connects to Redis at `url` (redis://host:port[/db][?prefix=name]); a StartError when it cannot be reached. */
@@ -84,9 +88,9 @@ export class RedisBus implements Bus {
         refusal ??= error;
         log.debug({ err: error }, 'redis connection error');
       });
-      retryOnceConnected(connection);
+      retryOnceConnected(connection, heartbeatMs);
     }
-    const scripts = { hearthAdmit: [2, ADMIT], hearthRelease: [2, RELEASE], hearthRefresh: [2, REFRESH], hearthSnapshot: [1, SNAPSHOT], hearthLeave: [2, LEAVE], hearthTake: [1, TAKE] } as const;
+    const scripts = { hearthAdmit: [2, ADMIT], hearthRelease: [2, RELEASE], hearthBeat: [3, BEAT], hearthLeave: [2, LEAVE], hearthTake: [1, TAKE] } as const;
     for (const [name, [numberOfKeys, lua]] of Object.entries(scripts)) commands.defineCommand(name, { numberOfKeys, lua });
     try {
       await Promise.all(connections.map((connection) => connection.connect()));
@@ -106,6 +110,9 @@ export class RedisBus implements Bus {
     await this.subscriber.subscribe(this.channel);
     await this.beat();
     this.heartbeat = setInterval(() => void this.beat(), this.heartbeatMs / 2).unref();
+    // Back from a lost connection, perhaps to a Redis that restarted empty: this process's hash is written again at
+    // once rather than at the next beat, well inside the time the others wait for it (scripts.ts, BEAT).
+    this.commands.on('ready', () => void this.beat());
   }
 
   publishChange(json: string): void {
@@ -121,8 +128,9 @@ export class RedisBus implements Bus {
     // others would see its user go offline until the next one. Given back if refused.
     this.count(userId, 1);
     try {
-      const n = await this.commands.hearthAdmit(this.processes, this.ownHash, this.id, userId, ++this.version, max, this.ttl, this.hashPrefix, this.channel);
-      if (n >= 0) return true;
+      const n = await this.commands.hearthAdmit(this.processes, this.ownHash, this.id, userId, ++this.version, max, this.ttl, this.hashPrefix, here, this.channel);
+      if (n === HASH_MISSING) void this.beat();
+      if (n >= 0 || n === HASH_MISSING) return true;
       this.count(userId, -1);
       return false;
     } catch (error) {
@@ -138,6 +146,9 @@ export class RedisBus implements Bus {
     if (this.closed) return;
     this.commands
       .hearthRelease(this.processes, this.ownHash, this.id, userId, ++this.version, this.ttl, this.channel)
+      .then((n) => {
+        if (n === HASH_MISSING) void this.beat();
+      })
       .catch((error: unknown) => this.complain(error, 'releasing a connection across processes failed; the next heartbeat corrects it'));
   }
 
@@ -196,14 +207,16 @@ export class RedisBus implements Bus {
     this.commands.publish(this.channel, message).catch((error: unknown) => this.complain(error, 'publishing on the bus failed'));
   }
 
-  /** Writes this process's counts, then reads everyone else's. */
+  /**
+   * Writes this process's counts whole, then reads everyone else's. The others learn from theirs that this process
+   * lives and who is connected to it; a hash missing from a snapshot that is not whole proves nothing (scripts.ts).
+   */
   private async beat(): Promise<void> {
     if (this.closed) return;
     try {
       const pairs = [...this.counts].flat();
-      await this.commands.hearthRefresh(this.processes, this.ownHash, this.id, this.version, this.ttl, ...pairs);
       const askedAt = this.elsewhere.asking();
-      const flat = await this.commands.hearthSnapshot(this.processes, this.hashPrefix);
+      const [whole, flat] = await this.commands.hearthBeat(this.processes, this.ownHash, this.since, this.id, this.version, this.ttl, this.hashPrefix, ...pairs);
       const live = new Map<string, { version: number; counts: Map<number, number> }>();
       for (let i = 0; i < flat.length; i += 2) {
         const id = flat[i] as string;
@@ -217,7 +230,7 @@ export class RedisBus implements Bus {
         }
         live.set(id, { version, counts });
       }
-      for (const userId of this.elsewhere.snapshot(live, askedAt)) this.listener?.presence(userId);
+      for (const userId of this.elsewhere.snapshot(live, askedAt, whole === 1)) this.listener?.presence(userId);
     } catch (error) {
       this.complain(error, 'the presence heartbeat failed');
     }
@@ -264,13 +277,19 @@ export class RedisBus implements Bus {
 
 /**
  * Until a connection has been made once, a refusal is final, so a wrong address or a Redis that is down is told at
- * once; after, the connection is retried as ioredis does by default, for as long as it takes.
+ * once; after, the connection is retried as ioredis does by default, for as long as it takes, but at least every
+ * quarter heartbeat: a Redis that comes back hears from every live process well before a missing hash counts as a
+ * dead process (scripts.ts, BEAT).
  */
-function retryOnceConnected(connection: Redis): void {
+function retryOnceConnected(connection: Redis, heartbeatMs: number): void {
   const retry = connection.options.retryStrategy;
   let connected = false;
   connection.once('ready', () => (connected = true));
-  connection.options.retryStrategy = (times) => (connected ? retry?.(times) : null);
+  connection.options.retryStrategy = (times) => {
+    if (!connected) return null;
+    const delay = retry?.(times);
+    return typeof delay === 'number' ? Math.min(delay, heartbeatMs / 4) : delay;
+  };
 }
 
 /**

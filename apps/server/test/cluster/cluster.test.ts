@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { ChangeEvent, Message, ServerEvent, User } from '@hearth/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, type TestDatabase } from '../support/database.js';
-import { catchUp, Peer, redeem, settle } from '../support/harness.js';
-import { removeCluster, startMember, testBusUrl, type Member } from './support.js';
+import { catchUp, Peer, settle } from '../support/harness.js';
+import { joinAll, removeCluster, startMember, testBusUrl, type Joined, type Member } from './support.js';
 
 // Three server processes, as an operator runs them behind a load balancer: the built server, on one fresh
 // PostgreSQL database and one Redis (names of this run's own), clients spread over them.
@@ -16,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'hearth-cluster-'));
 const busUrl = testBusUrl();
 let db: TestDatabase;
 let members: Member[] = [];
-let users: Array<{ user: User; token: string }> = [];
+let users: Joined[] = [];
 let lobbyId: number;
 
 beforeAll(async () => {
@@ -25,7 +25,7 @@ beforeAll(async () => {
   // The first alone, so one process makes the first invite; then the other two together.
   const first = await startMember(db, busUrl, extra);
   members = [first, ...(await Promise.all([startMember(db, busUrl, extra), startMember(db, busUrl, extra)]))];
-  users = await joinAll(first, ['u0', 'u1', 'u2', 'u3', 'u4', 'u5']);
+  ({ users, lobbyId } = await joinAll(first, ['u0', 'u1', 'u2', 'u3', 'u4', 'u5']));
 }, 60_000);
 
 afterAll(async () => {
@@ -33,21 +33,6 @@ afterAll(async () => {
   await Promise.all(members.map((member) => Promise.race([member.proc.exited, settle(5_000)])));
   await removeCluster(db, busUrl, dir);
 });
-
-/** The first user through the start-up invite, the rest through invites the first one makes. */
-async function joinAll(member: Member, nicknames: string[]): Promise<Array<{ user: User; token: string }>> {
-  const [, code] = await member.proc.waitFor(/Invite: \S+\/join\/(\S+)/);
-  const joined = [(await redeem(member.url, code!, nicknames[0]!)).body as { user: User; token: string }];
-  const inviter = await Peer.signIn(member.wsUrl, joined[0]!.token);
-  lobbyId = inviter.seen('auth_ok')[0]!.payload.conversations[0]!.id;
-  for (const nickname of nicknames.slice(1)) {
-    const invite = await inviter.request('create_invite', {});
-    if (invite.type !== 'invite_created') throw new Error(invite.type);
-    joined.push((await redeem(member.url, invite.payload.code, nickname)).body);
-  }
-  await inviter.close();
-  return joined;
-}
 
 /** One client of one user: its connections one after another, what it sent and what it heard. */
 class Tab {

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import type { User } from '@hearth/protocol';
 import { Redis } from 'ioredis';
 import type { TestDatabase } from '../support/database.js';
+import { Peer, redeem } from '../support/harness.js';
 import { spawnServer, type ServerProcess } from '../support/process.js';
 
 /** The Redis server cluster tests meet on; each run keeps to names of its own on it. */
@@ -50,6 +52,30 @@ export async function startMember(db: TestDatabase, busUrl: string, extra: strin
   const [, port] = await proc.waitFor(/"port":(\d+)[^\n]*"msg":"listening"/, 20_000);
   const url = `http://127.0.0.1:${port}`;
   return { proc, url, wsUrl: `${url.replace(/^http/, 'ws')}/ws` };
+}
+
+/** Someone who joined: who they are and their device's token. */
+export interface Joined {
+  user: User;
+  token: string;
+}
+
+/**
+ * The first user through the start-up invite, the rest through invites the first one makes; and the lobby they are
+ * all in.
+ */
+export async function joinAll(member: Member, nicknames: string[]): Promise<{ users: Joined[]; lobbyId: number }> {
+  const [, code] = await member.proc.waitFor(/Invite: \S+\/join\/(\S+)/);
+  const users = [(await redeem(member.url, code!, nicknames[0]!)).body as Joined];
+  const inviter = await Peer.signIn(member.wsUrl, users[0]!.token);
+  const lobbyId = inviter.seen('auth_ok')[0]!.payload.conversations[0]!.id;
+  for (const nickname of nicknames.slice(1)) {
+    const invite = await inviter.request('create_invite', {});
+    if (invite.type !== 'invite_created') throw new Error(invite.type);
+    users.push((await redeem(member.url, invite.payload.code, nickname)).body as Joined);
+  }
+  await inviter.close();
+  return { users, lobbyId };
 }
 
 /** Kills every process a test started that is still running. */
