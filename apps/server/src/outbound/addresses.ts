@@ -14,13 +14,17 @@ export function isPublicAddress(address: string): boolean {
 /** The range an address is in, as ipaddr.js names it ('unicast' for a public one), or 'invalid'. */
 export function addressRange(address: string): string {
   const bare = address.replace(/^\[|\]$/g, '');
-  if (!ipaddr.isValid(bare)) return 'invalid';
+  if (!isAddress(bare)) return 'invalid';
   let parsed = ipaddr.parse(bare);
   if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   return parsed.range();
 }
 
-/** Whether text is an IP address at all (of either family, brackets allowed). */
+/**
+ * Whether text is an IP address as sockets and URLs write one: four decimal parts, or IPv6 (brackets allowed). The
+ * old short forms (`127.1`, `0x7f.1`) never reach here: the URL parser rewrites them, and sockets never give them.
+ */
 export function isAddress(text: string): boolean {
-  return ipaddr.isValid(text.replace(/^\[|\]$/g, ''));
+  const bare = text.replace(/^\[|\]$/g, '');
+  return ipaddr.IPv4.isValidFourPartDecimal(bare) || ipaddr.IPv6.isValid(bare);
 }
