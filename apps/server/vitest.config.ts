@@ -17,6 +17,7 @@ const SQLITE_ONLY = [
   'test/outbound/addresses.test.ts', // no server
   'test/outbound/names.test.ts', // no server
   'test/outbound/limiter.test.ts', // no server
+  'test/push/failure-log.test.ts', // no server
 ];
 
 /** Several server processes on one PostgreSQL database and one Redis, whatever the other projects run on. */

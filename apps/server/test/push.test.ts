@@ -149,6 +149,7 @@ describe('Web Push', () => {
     const push = service.to(phone.path)[0]!;
     expect(push.headers['content-encoding']).toBe('aes128gcm');
     expect(String(push.headers.authorization)).toMatch(/^vapid t=/);
+    expect(push.headers.ttl).toBe(String(6 * 3600));
     expect(phone.read(push.body)).toEqual({ conversation_id: dmId, message_id: expect.any(Number), title: 'ben', body: 'ben: are you around, @ann?' });
     // Nothing readable travels: the text is not in the body as sent.
     expect(push.body.includes(Buffer.from('around'))).toBe(false);
@@ -336,5 +337,33 @@ describe('Web Push under load', () => {
     expect(replies.slice(0, 8).every((r) => r.type === 'push_updated')).toBe(true);
     expect(replies[8]).toMatchObject({ type: 'error', payload: { code: ErrorCode.RateLimited } });
     await peer.close();
+  });
+});
+
+describe('Web Push to a push service that does not answer', () => {
+  let quick: TestServer;
+  const silent = new PushService();
+
+  beforeAll(async () => {
+    await silent.start();
+    silent.holding = true;
+    quick = await startTestServer({ outboundAllowHosts: ['127.0.0.1'], outboundTimeoutMs: 300 });
+  });
+  afterAll(async () => {
+    await quick.destroy();
+    await silent.stop();
+  });
+
+  it('gives up after the outbound timeout, and the next push still goes out', async () => {
+    const [jo, kim] = [await quick.join('jo'), await quick.join('kim')];
+    const dm = await (await Peer.signIn(quick.wsUrl, kim.token)).request('create_dm', { user_id: jo.user.id });
+    if (dm.type !== 'conversation_created') throw new Error(dm.type);
+    await subscribe(jo.token, new Device(`http://127.0.0.1:${silent.port}/push/jo`, '/push/jo'), quick);
+    await say(kim.token, dm.payload.conversation.id, 'anyone?', quick);
+    await expect.poll(() => quick.outbound.counts.timeout).toBe(1);
+    silent.holding = false;
+    silent.release();
+    await say(kim.token, dm.payload.conversation.id, 'now?', quick);
+    await expect.poll(() => quick.outbound.counts.answered).toBe(1);
   });
 });

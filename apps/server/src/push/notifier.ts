@@ -70,7 +70,8 @@ export class PushNotifier {
         vapidDetails: { subject: this.contact, publicKey: this.keys.publicKey, privateKey: this.keys.privateKey },
         TTL: PUSH_TTL_SECONDS,
       });
-      const { status } = await this.guard.request(request.endpoint, { method: 'POST', headers: request.headers as Record<string, string>, body: request.body ?? undefined });
+      const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)]));
+      const { status } = await this.guard.request(request.endpoint, { method: 'POST', headers, body: request.body ?? undefined });
       if (status === 404 || status === 410) return await this.subscriptions.gone(target.userId, target.endpoint);
       if (status >= 400) this.failures.warn(target.endpoint, { status, userId: target.userId }, 'a push notification was not accepted');
     } catch (error) {
