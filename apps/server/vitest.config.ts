@@ -14,6 +14,10 @@ const SQLITE_ONLY = [
   'test/config.test.ts', // no server
   'test/start-refusals.test.ts', // servers that never open a database
   'test/bus/ordered-changes.test.ts', // no server
+  'test/outbound/addresses.test.ts', // no server
+  'test/outbound/names.test.ts', // no server
+  'test/outbound/limiter.test.ts', // no server
+  'test/push/failure-log.test.ts', // no server
 ];
 
 /** Several server processes on one PostgreSQL database and one Redis, whatever the other projects run on. */

@@ -3,7 +3,7 @@ import { INVITE_TTL_DEFAULT_S, nicknameKey } from '@hearth/protocol';
 import type { AddressInfo } from 'node:net';
 import { LocalBus, type Bus } from './bus/bus.js';
 import { joinCluster } from './cluster.js';
-import { defaults, type Config, type ServerOptions } from './config.js';
+import { checkConfig, defaults, type Config, type ServerOptions } from './config.js';
 import { Admin } from './domain/admin.js';
 import { Conversations } from './domain/conversations.js';
 import { Directory } from './domain/directory.js';
@@ -22,6 +22,8 @@ import { InviteLimits } from './http/invites.js';
 import { createRouter } from './http/router.js';
 import { Links, publicBase } from './links.js';
 import { createLogger, type Logger } from './log.js';
+import { OutboundGuard, type OutboundCounts } from './outbound/guard.js';
+import { FailureLog } from './push/failure-log.js';
 import { PushNotifier } from './push/notifier.js';
 import { PushSubscriptions } from './push/subscriptions.js';
 import { vapidKeys } from './push/vapid.js';
@@ -51,13 +53,17 @@ export interface RunningServer {
   firstInviteUrl: string | null;
   /** Makes a new invite and returns its link. */
   createInvite(): Promise<string>;
+  /** What the outbound guard has done since start: answers, and refusals and failures by code; and requests dropped. */
+  outbound: { counts: Readonly<OutboundCounts>; dropped(): number };
   /** Stops accepting, closes every connection with 1001, then closes the database. */
   close(): Promise<void>;
 }
 
 /** Opens the database, then serves the web app, the invite API and the WebSocket on one port. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const config: Config = { ...defaults, ...options };
+  const { outboundResolve, ...given } = options;
+  const config: Config = { ...defaults, ...given };
+  checkConfig(config);
   const log = createLogger(config.logLevel);
   // Processes on one bus must share what they store, and append to its log one at a time: PostgreSQL's advisory lock.
   if (config.bus !== '' && config.database === '') throw new StartError('--bus needs --database: the processes must share one PostgreSQL database');
@@ -75,7 +81,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const feed = new Feed(store, directory);
   feed.published = () => publisher.cursor;
   const keys = await vapidKeys(store);
-  const push = new PushSubscriptions(store, config.insecurePushHosts);
+  const outbound = new OutboundGuard({
+    allowHosts: [...config.outboundAllowHosts, ...config.insecurePushHosts],
+    ports: config.outboundPorts,
+    concurrency: config.outboundConcurrency,
+    queue: config.outboundQueue,
+    timeoutMs: config.outboundTimeoutMs,
+    resolve: outboundResolve,
+  });
+  const push = new PushSubscriptions(store, outbound, config.maxPushSubscriptionsPerUser);
   await push.load();
   const invites = new Invites(store, directory);
   await invites.load();
@@ -102,7 +116,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   links.base = publicBase(config, port);
   // Push services want a way to reach whoever runs the server: an https page or a mail address.
   const contact = config.pushContact || (links.base.startsWith('https:') ? links.base : `mailto:hearth@${new URL(links.base).hostname}`);
-  const notifier = new PushNotifier(store, directory, (userId) => presence.isOnline(userId), push, keys, contact, log);
+  const notifier = new PushNotifier(store, directory, (userId) => presence.isOnline(userId), push, keys, contact, outbound, new FailureLog(log, config.pushFailureLogIntervalMs), log);
   // Only the process that committed a message pushes it, so a device is notified once.
   publisher.followCommitted((change) => {
     if (change.type === 'message') notifier.messagePublished(change.payload);
@@ -145,6 +159,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     port,
     publicUrl: links.base,
     firstInviteUrl: firstInvite === null ? null : links.invite(firstInvite),
+    outbound: { counts: outbound.counts, dropped: () => outbound.dropped },
     createInvite: async () => links.invite((await invites.create(null, INVITE_TTL_DEFAULT_S, 1)).code),
     close: async () => {
       clearInterval(prune);
@@ -164,6 +179,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await cluster?.settle();
       cluster?.stop();
       await bus.close();
+      await outbound.close();
       await store.close();
       log.info('stopped');
     },

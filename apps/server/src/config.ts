@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { MAX_FRAME_BYTES } from '@hearth/protocol';
+import type { Resolve } from './outbound/guard.js';
+import { StartError } from './start-error.js';
+import { MAX_FRAME_BYTES, MAX_PUSH_SUBSCRIPTIONS } from '@hearth/protocol';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -74,14 +76,38 @@ export const defaults = {
   changeLogTrimIntervalMs: 3_600_000,
   /** How push services may reach the operator (a mailto: or https: address); default the public URL when it is https. */
   pushContact: '',
-  /** Hosts whose push endpoints may be plain http or local (a push service on the local network, tests); others must be public https. */
+  /** The older name of outboundAllowHosts, still read: its hosts are added to those. */
   insecurePushHosts: [] as string[],
+  /**
+   * Hosts the server may reach whatever address they resolve to, over http or https and on any port: a push relay on
+   * the operator's own network, tests. Every other outbound request goes to a public address only (outbound/guard.ts).
+   */
+  outboundAllowHosts: [] as string[],
+  /** Ports other hosts may be reached on. */
+  outboundPorts: [443] as number[],
+  /** Outbound requests (Web Push) at once, server-wide; at least 1. */
+  outboundConcurrency: 8,
+  /** Outbound requests waiting for a slot; more are dropped and counted. */
+  outboundQueue: 1_000,
+  /** Time one outbound request may take, from connecting to the end of its answer. */
+  outboundTimeoutMs: 10_000,
+  /** Push subscriptions one user may have (their devices); another is refused with too_many_push_subscriptions. */
+  maxPushSubscriptionsPerUser: MAX_PUSH_SUBSCRIPTIONS,
+  /** Push subscriptions one user may make per minute on average, and in one burst, across all their connections. */
+  pushSubscribesPerMinutePerUser: 10,
+  pushSubscribeBurstPerUser: 10,
+  /** A push endpoint that keeps failing is logged once in this time, with how many failures went unlogged. */
+  pushFailureLogIntervalMs: 600_000,
   /** Presence changes are gathered this long, then told to everyone in one frame: long enough to batch a crowd signing in, short enough to feel live. */
   presenceNewsMs: 100,
 };
 
 export type Config = typeof defaults;
-export type ServerOptions = Partial<Config>;
+/** Options, and what a test may put in place of the outside world. */
+export type ServerOptions = Partial<Config> & {
+  /** Resolves host names for outbound requests instead of DNS. */
+  outboundResolve?: Resolve;
+};
 
 /** Every option is a flag (`requestsPerSecond` → `--requests-per-second`) and a variable (`HEARTH_REQUESTS_PER_SECOND`). */
 const FLAG_ALIASES: Partial<Record<keyof Config, string>> = { dbPath: 'db' };
@@ -106,7 +132,10 @@ Options (environment variable in brackets):
   --allowed-origins L  comma-separated extra origins for WebSockets (HEARTH_ALLOWED_ORIGINS)
   --trusted-proxies L  comma-separated addresses of reverse proxies whose X-Forwarded-For is believed (HEARTH_TRUSTED_PROXIES)
   --push-contact URL   mailto: or https: address push services may contact (HEARTH_PUSH_CONTACT, default the https public URL)
-  --insecure-push-hosts L  comma-separated hosts whose Web Push endpoints may be http or local (HEARTH_INSECURE_PUSH_HOSTS)
+  --outbound-allow-hosts L  comma-separated hosts the server may reach at any address, over http or https, on any
+                       port: a push relay on your own network (HEARTH_OUTBOUND_ALLOW_HOSTS; --insecure-push-hosts is
+                       its older name)
+  --outbound-ports L   comma-separated ports other hosts may be reached on (HEARTH_OUTBOUND_PORTS, default 443)
   --web-dir PATH       built web app (HEARTH_WEB_DIR, default apps/web/dist)
   --log-level LEVEL    pino log level (HEARTH_LOG_LEVEL, default ${defaults.logLevel})
   --synchronous MODE   NORMAL or FULL (HEARTH_SYNCHRONOUS, default ${defaults.synchronous})
@@ -137,8 +166,22 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): ServerOp
   return options as ServerOptions;
 }
 
+/** Limits that must be at least 1: with none, nothing would ever be sent or accepted. */
+const AT_LEAST_ONE: readonly (keyof Config)[] = ['outboundConcurrency', 'outboundTimeoutMs', 'maxPushSubscriptionsPerUser', 'pushSubscribesPerMinutePerUser', 'pushSubscribeBurstPerUser'];
+
+/** Refuses options that cannot work, given as flags or to startServer; the message names the flag. */
+export function checkConfig(config: Config): void {
+  for (const key of AT_LEAST_ONE) if (!((config[key] as number) >= 1)) throw new StartError(`--${flagOf(key)} must be at least 1`);
+  for (const port of config.outboundPorts) if (!Number.isInteger(port) || port < 1 || port > 65535) throw new StartError(`Invalid --outbound-ports: ${port}`);
+}
+
 function parseOption(key: keyof Config, text: string): unknown {
   const fallback = defaults[key];
+  if (key === 'outboundPorts') {
+    const ports = text.split(',').map((o) => o.trim()).filter(Boolean).map(Number);
+    if (ports.some((port) => !Number.isInteger(port) || port < 1 || port > 65535)) throw new Error(`Invalid --outbound-ports: ${text}`);
+    return ports;
+  }
   if (Array.isArray(fallback)) return text.split(',').map((o) => o.trim()).filter(Boolean);
   if (key === 'synchronous') {
     const mode = text.toUpperCase();
@@ -150,6 +193,7 @@ function parseOption(key: keyof Config, text: string): unknown {
   if (typeof fallback !== 'number') return text;
   const value = Number(text);
   const max = key === 'port' ? 65535 : Number.MAX_SAFE_INTEGER;
-  if (!Number.isFinite(value) || value < 0 || value > max) throw new Error(`Invalid --${flagOf(key)}: ${text}`);
+  const min = AT_LEAST_ONE.includes(key) ? 1 : 0;
+  if (!Number.isFinite(value) || value < min || value > max) throw new Error(`Invalid --${flagOf(key)}: ${text}${min === 1 ? ' (at least 1)' : ''}`);
   return value;
 }

@@ -98,6 +98,8 @@ export class UserLimits {
   readonly invites: UserLimit;
   /** A search reads far more than any other request: one user's many connections must not add up to a flood of them. */
   readonly searches: UserLimit;
+  /** Each push subscription is a database write and, later, an outbound request per message: rare for a person. */
+  readonly pushSubscribes: UserLimit;
 
   constructor(
     config: {
@@ -107,6 +109,8 @@ export class UserLimits {
       inviteBurstPerUser: number;
       searchesPerSecondPerUser: number;
       searchBurstPerUser: number;
+      pushSubscribesPerMinutePerUser: number;
+      pushSubscribeBurstPerUser: number;
     },
     /** Several processes share each user's buckets, so a user's connections spread over them add up as on one. */
     make: MakeLimit = localLimit,
@@ -114,11 +118,13 @@ export class UserLimits {
     this.sends = make('sends', config.sendsPerSecondPerUser, config.sendBurstPerUser);
     this.invites = make('invites', config.invitesPerMinutePerUser / 60, config.inviteBurstPerUser);
     this.searches = make('searches', config.searchesPerSecondPerUser, config.searchBurstPerUser);
+    this.pushSubscribes = make('push_subscribes', config.pushSubscribesPerMinutePerUser / 60, config.pushSubscribeBurstPerUser);
   }
 
   prune(): void {
     this.sends.prune();
     this.invites.prune();
     this.searches.prune();
+    this.pushSubscribes.prune();
   }
 }

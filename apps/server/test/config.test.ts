@@ -34,6 +34,19 @@ describe('server configuration', () => {
     await expect(startServer({ bus: 'redis://127.0.0.1:6379', dbPath: ':memory:', logLevel: 'silent' })).rejects.toThrow(/--database/);
   });
 
+  it('takes the outbound guard’s options, and refuses a concurrency below 1 or a port out of range', async () => {
+    expect(configFromArgs(['--outbound-allow-hosts', 'relay.lan, 10.0.0.7', '--outbound-ports', '443,8443', '--outbound-concurrency', '4'], { HEARTH_OUTBOUND_TIMEOUT_MS: '5000' })).toEqual({
+      outboundAllowHosts: ['relay.lan', '10.0.0.7'],
+      outboundPorts: [443, 8443],
+      outboundConcurrency: 4,
+      outboundTimeoutMs: 5000,
+    });
+    expect(defaults).toMatchObject({ outboundPorts: [443], outboundConcurrency: 8, outboundQueue: 1000, outboundTimeoutMs: 10_000, maxPushSubscriptionsPerUser: 10 });
+    expect(() => configFromArgs(['--outbound-concurrency', '0'], {})).toThrow(/--outbound-concurrency.*at least 1/);
+    expect(() => configFromArgs(['--outbound-ports', '443,70000'], {})).toThrow(/--outbound-ports/);
+    await expect(startServer({ outboundConcurrency: 0, dbPath: ':memory:', logLevel: 'silent' })).rejects.toThrow(/--outbound-concurrency must be at least 1/);
+  });
+
   it('leaves out what was not given, so the defaults apply', () => {
     expect(configFromArgs([], {})).toEqual({});
     expect(defaults.maxFrameBytes).toBe(64 * 1024);

@@ -29,6 +29,10 @@ export const ErrorCode = {
   InvalidEmoji: 'invalid_emoji',
   /** A push endpoint that is not an https URL of a push service. */
   InvalidPushSubscription: 'invalid_push_subscription',
+  /** The push endpoint is already another user's: an endpoint belongs to whoever subscribed it first. */
+  PushEndpointTaken: 'push_endpoint_taken',
+  /** The user already has as many push subscriptions as the server keeps for one user. */
+  TooManyPushSubscriptions: 'too_many_push_subscriptions',
   /** A `search` query holds no word to look for: only spaces, punctuation or symbols. */
   InvalidQuery: 'invalid_query',
   /** The user's role does not allow this: administration needs an admin, roles and admins the owner. */

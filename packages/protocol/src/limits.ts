@@ -32,7 +32,7 @@ export const TYPING_NOTICE_INTERVAL_MS = 2_000;
 export const TYPING_SHOWN_MS = 6_000;
 /** Longest Web Push endpoint URL accepted in `subscribe_push`. */
 export const MAX_PUSH_ENDPOINT_LENGTH = 1_024;
-/** Push subscriptions kept per user (their devices); subscribing another replaces the oldest. */
+/** Push subscriptions a user may have (their devices) by default; subscribing another is refused with `too_many_push_subscriptions`. */
 export const MAX_PUSH_SUBSCRIPTIONS = 10;
 /** Unread messages are counted up to this many per conversation; a client shows more as "999+". */
 export const UNREAD_COUNT_MAX = 1_000;

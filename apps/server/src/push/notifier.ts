@@ -3,14 +3,15 @@ import webpush from 'web-push';
 import type { Directory } from '../domain/directory.js';
 import { defaultNotify } from '../domain/member-states.js';
 import type { Logger } from '../log.js';
+import { OutboundError } from '../outbound/errors.js';
+import type { OutboundGuard } from '../outbound/guard.js';
 import type { PushTarget, Store } from '../store/store.js';
+import type { FailureLog } from './failure-log.js';
 import type { PushSubscriptions } from './subscriptions.js';
 import type { VapidKeys } from './vapid.js';
 
 /** A push waits this long at the push service for a device that is off, then is dropped: chat news goes stale. */
 const PUSH_TTL_SECONDS = 6 * 3600;
-/** A push service that has not answered by then is given up on for this message. */
-const PUSH_TIMEOUT_MS = 10_000;
 /** Characters of the message a notification shows. */
 const BODY_LENGTH = 160;
 
@@ -27,6 +28,9 @@ export class PushNotifier {
     private readonly subscriptions: PushSubscriptions,
     private readonly keys: VapidKeys,
     private readonly contact: string,
+    /** Every push goes out through the guard: public addresses only, bounded in number and time. */
+    private readonly guard: OutboundGuard,
+    private readonly failures: FailureLog,
     private readonly log: Logger,
   ) {}
 
@@ -57,25 +61,22 @@ export class PushNotifier {
   }
 
   /**
-   * Encrypts for the device and posts to its push service. web-push builds the request (encryption, VAPID); it is
-   * sent with fetch, which a push service on the local network (an operator's own, or a test's) can answer over http.
+   * Encrypts for the device and posts to its push service through the guard. web-push builds the request
+   * (encryption, VAPID) and sends nothing itself. A failure is logged once per endpoint per interval.
    */
   private async deliver(target: PushTarget, payload: string): Promise<void> {
-    const request = webpush.generateRequestDetails({ endpoint: target.endpoint, keys: { p256dh: target.p256dh, auth: target.auth } }, payload, {
-      vapidDetails: { subject: this.contact, publicKey: this.keys.publicKey, privateKey: this.keys.privateKey },
-      TTL: PUSH_TTL_SECONDS,
-    });
     try {
-      const response = await fetch(request.endpoint, {
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
-        signal: AbortSignal.timeout(PUSH_TIMEOUT_MS),
+      const request = webpush.generateRequestDetails({ endpoint: target.endpoint, keys: { p256dh: target.p256dh, auth: target.auth } }, payload, {
+        vapidDetails: { subject: this.contact, publicKey: this.keys.publicKey, privateKey: this.keys.privateKey },
+        TTL: PUSH_TTL_SECONDS,
       });
-      if (response.status === 404 || response.status === 410) return await this.subscriptions.gone(target.userId, target.endpoint);
-      if (!response.ok) this.log.warn({ status: response.status, userId: target.userId }, 'a push notification was not accepted');
+      const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)]));
+      const { status } = await this.guard.request(request.endpoint, { method: 'POST', headers, body: request.body ?? undefined });
+      if (status === 404 || status === 410) return await this.subscriptions.gone(target.userId, target.endpoint);
+      if (status >= 400) this.failures.warn(target.endpoint, { status, userId: target.userId }, 'a push notification was not accepted');
     } catch (error) {
-      this.log.warn({ err: error, userId: target.userId }, 'a push service could not be reached');
+      const code = error instanceof OutboundError ? error.code : 'invalid_subscription';
+      this.failures.warn(target.endpoint, { code, reason: error instanceof Error ? error.message : String(error), userId: target.userId }, 'a push notification could not be sent');
     }
   }
 

@@ -1,7 +1,8 @@
-import { isIP } from 'node:net';
-import { ErrorCode, MAX_PUSH_SUBSCRIPTIONS, type ClientPayload, type User } from '@hearth/protocol';
+import { ErrorCode, type ClientPayload, type User } from '@hearth/protocol';
 import { ok, refuse, type Result } from '../domain/result.js';
 import { nowSeconds } from '../domain/tokens.js';
+import { OutboundError } from '../outbound/errors.js';
+import type { OutboundGuard } from '../outbound/guard.js';
 import type { Store } from '../store/store.js';
 
 /** The users with a push subscription, kept in memory so a message to people without one costs no query. */
@@ -10,8 +11,10 @@ export class PushSubscriptions {
 
   constructor(
     private readonly store: Store,
-    /** Hosts that may be reached over http or on a local address: the server posts to endpoints people give it. */
-    private readonly insecureHosts: readonly string[],
+    /** The server posts to endpoints people give it, so an endpoint must be one the guard would send to. */
+    private readonly guard: OutboundGuard,
+    /** Subscriptions one user may have. */
+    private readonly max: number,
   ) {}
 
   async load(): Promise<void> {
@@ -23,7 +26,10 @@ export class PushSubscriptions {
       return refuse(ErrorCode.InvalidPushSubscription, 'A push endpoint must be the https address of a push service');
     }
     const { endpoint, keys } = input;
-    await this.store.push.save({ userId: actor.id, endpoint, p256dh: keys.p256dh, auth: keys.auth, createdAt: nowSeconds() }, MAX_PUSH_SUBSCRIPTIONS);
+    const saved = await this.store.push.save({ userId: actor.id, endpoint, p256dh: keys.p256dh, auth: keys.auth, createdAt: nowSeconds() }, this.max);
+    // Whoever subscribed an endpoint first keeps it: otherwise anyone who learns it could take another's notifications away.
+    if (saved === 'taken') return refuse(ErrorCode.PushEndpointTaken, 'This push endpoint belongs to someone else');
+    if (saved === 'full') return refuse(ErrorCode.TooManyPushSubscriptions, `At most ${this.max} push subscriptions per user: unsubscribe one first`);
     this.subscribers.add(actor.id);
     return ok(undefined);
   }
@@ -49,17 +55,14 @@ export class PushSubscriptions {
     if (!(await this.store.push.subscribers()).includes(userId)) this.subscribers.delete(userId);
   }
 
-  /** An https URL of a host on the internet, so a subscription cannot make the server post into its own network. */
+  /** An endpoint the guard would send to: refused now, with a code, rather than failing at every message later. */
   private acceptable(endpoint: string): boolean {
-    let url: URL;
     try {
-      url = new URL(endpoint);
-    } catch {
-      return false;
+      this.guard.check(endpoint);
+      return true;
+    } catch (error) {
+      if (error instanceof OutboundError) return false;
+      throw error;
     }
-    if (url.username !== '' || url.password !== '') return false;
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (this.insecureHosts.includes(host)) return url.protocol === 'https:' || url.protocol === 'http:';
-    return url.protocol === 'https:' && isIP(host) === 0 && host !== 'localhost' && host.includes('.') && !host.endsWith('.local');
   }
 }

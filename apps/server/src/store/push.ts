@@ -5,16 +5,15 @@ import type { PushSubscriptionRow, PushTarget } from './types.js';
 const READ_SETTING = statement('settings.read', 'SELECT value FROM settings WHERE name = $1');
 const INSERT_SETTING = statement('settings.insert', 'INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING');
 const REPLACE_SETTING = statement('settings.replace', 'INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
+// An endpoint kept already changes only its keys, and only for the user it belongs to.
 const UPSERT = statement(
   'push.upsert',
   `INSERT INTO push_subscriptions (user_id, endpoint, p256dh, auth, created_at) VALUES ($1, $2, $3, $4, $5)
-   ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, p256dh = excluded.p256dh, auth = excluded.auth, created_at = excluded.created_at`,
+   ON CONFLICT (endpoint) DO UPDATE SET p256dh = excluded.p256dh, auth = excluded.auth
+   WHERE push_subscriptions.user_id = excluded.user_id`,
 );
-const TRIM = statement(
-  'push.trim',
-  `DELETE FROM push_subscriptions WHERE user_id = $1 AND id NOT IN
-   (SELECT id FROM push_subscriptions WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2)`,
-);
+const OWNER = statement('push.owner', 'SELECT user_id FROM push_subscriptions WHERE endpoint = $1');
+const COUNT = statement('push.count', 'SELECT count(*) FROM push_subscriptions WHERE user_id = $1');
 const REMOVE = statement('push.remove', 'DELETE FROM push_subscriptions WHERE endpoint = $1');
 const REMOVE_OWN = statement('push.remove_own', 'DELETE FROM push_subscriptions WHERE endpoint = $1 AND user_id = $2');
 const SUBSCRIBERS = statement('push.subscribers', 'SELECT DISTINCT user_id FROM push_subscriptions');
@@ -37,13 +36,17 @@ export class Push {
   }
 
   /**
-   * Keeps a browser's push subscription for a user (an endpoint already kept moves to them, with its new keys), and
-   * forgets their oldest beyond `keep`.
+   * Keeps a browser's push subscription for a user: an endpoint they have already gets its new keys. An endpoint
+   * belongs to the user who subscribed it first ('taken' for anyone else), and a user has at most `max` ('full').
+   * Write transactions run one at a time, so two subscribes cannot both pass the checks.
    */
-  async save(s: PushSubscriptionRow, keep: number): Promise<void> {
-    await this.db.write(async (tx) => {
+  async save(s: PushSubscriptionRow, max: number): Promise<'saved' | 'taken' | 'full'> {
+    return this.db.write(async (tx) => {
+      const [owner] = await tx.rows<[number]>(OWNER, [s.endpoint]);
+      if (owner !== undefined && Number(owner[0]) !== s.userId) return 'taken';
+      if (owner === undefined && Number((await tx.rows<[number | string]>(COUNT, [s.userId]))[0]![0]) >= max) return 'full';
       await tx.run(UPSERT, [s.userId, s.endpoint, s.p256dh, s.auth, s.createdAt]);
-      await tx.run(TRIM, [s.userId, keep]);
+      return 'saved';
     });
   }
 

@@ -110,6 +110,7 @@ export function accountHandlers(
     reactivate_user: (conn, { id, payload }) => changeAccount(conn, id, () => admin.reactivate(conn.user!, payload.user_id)),
     // Who has a push subscription is kept in memory by every process, and the process that stores a message pushes it.
     subscribe_push: async (conn, { id, payload }) => {
+      if (!(await within(limits.pushSubscribes, conn, id))) return;
       const result = await push.subscribe(conn.user!, payload);
       if (refused(conn, result, id)) return;
       bus.signal({ type: 'reload', what: 'push_subscriptions', user_id: conn.user!.id });
