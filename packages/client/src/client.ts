@@ -1,35 +1,23 @@
-import {
-  ErrorCode,
-  MAX_TOKEN_LENGTH,
-  PROTOCOL_VERSION,
-  TYPING_NOTICE_INTERVAL_MS,
-  type ClientPayload,
-  type RequestType,
-  type Conversation,
-  type Device,
-  type InvitePolicy,
-  type Member,
-  type MemberState,
-  type Message,
-  type NotifyLevel,
-  type ParseError,
-  type ServerEventOf,
-  type ServerEventType,
-  type ServerPayload,
-  type User,
-} from '@hearth/protocol';
+import { MAX_TOKEN_LENGTH, PROTOCOL_VERSION, type ClientPayload, type ParseError, type RequestType, type ServerEventOf, type ServerEventType } from '@hearth/protocol';
 import { ChatError, ClientErrorCode } from './errors.js';
+import { accountRequests, type AccountRequests } from './facets/accounts.js';
+import { adminRequests, type AdminRequests } from './facets/admin.js';
+import { conversationRequests, type ConversationRequests } from './facets/conversations.js';
+import { messageRequests, type MessageRequests } from './facets/messages.js';
 import { ChangeFeed } from './feed.js';
-import { newClientId } from './ids.js';
 import { Link } from './link.js';
 import { Signal, Subscriptions, type Unsubscribe } from './listeners.js';
 import { clientDefaults, type ChatClientOptions, type ClientState, type Session } from './options.js';
-import { Outbox, type PendingMessage } from './outbox.js';
+import type { PendingMessage } from './outbox.js';
 import { ReadStates } from './read-states.js';
 import { refusalOf, type ReplyPayload, type Settle } from './requests.js';
+import { Sender } from './sender.js';
 
-/** How long to wait before sending again when the server refused a send as too fast without saying for how long. */
-const RATE_LIMITED_RETRY_MS = 1_000;
+/**
+ * What a client can ask, by facet; each facet is a set of functions over the connection's requests (see facets/),
+ * given to the client whole, so `client.sendMessage(…)` and the rest are called on the client as ever.
+ */
+export interface ChatClient extends MessageRequests, ConversationRequests, AccountRequests, AdminRequests {}
 
 /**
  * A connection to a Hearth server that stays connected: it signs in, catches up on what it missed, retries
@@ -40,21 +28,18 @@ const RATE_LIMITED_RETRY_MS = 1_000;
  */
 export class ChatClient {
   private readonly link: Link;
-  private readonly outbox = new Outbox();
   private readonly feed: ChangeFeed;
   private readonly subscriptions = new Subscriptions();
   private readonly readStates = new ReadStates();
   private readonly stateChanged = new Signal<ClientState>();
   private readonly protocolErrors = new Signal<{ error: ParseError; frame: string }>();
   private readonly resyncs = new Signal<Session>();
-  /** When this client last said its user was typing, per conversation. */
-  private readonly typedAt = new Map<number, number>();
   private currentState: ClientState = 'idle';
   private currentSession: Session | undefined;
   private ready: Promise<void> | undefined;
   private endedBy: ChatError | undefined;
   private settleReady: Settle<void> | undefined;
-  private resendTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly sender: Sender;
 
   constructor(options: ChatClientOptions) {
     const WebSocket = options.WebSocket ?? globalThis.WebSocket;
@@ -98,6 +83,16 @@ export class ChatClient {
       invalid: (error, frame) => this.protocolErrors.emit({ error, frame }),
       refused: (error) => this.shutDown(error),
     });
+    this.sender = new Sender(this.link, () => this.currentState === 'online');
+    const request = this.request.bind(this);
+    const closed = () => (this.currentState === 'closed' ? closedError() : undefined);
+    Object.assign(
+      this,
+      messageRequests(request, this.sender, closed),
+      conversationRequests(request, this.link, this.readStates),
+      accountRequests(request),
+      adminRequests(request),
+    );
   }
 
   get state(): ClientState {
@@ -138,7 +133,7 @@ export class ChatClient {
 
   /** Sends not yet acknowledged, oldest first. */
   get pending(): readonly PendingMessage[] {
-    return this.outbox.pending;
+    return this.sender.outbox.pending;
   }
 
   /**
@@ -154,7 +149,7 @@ export class ChatClient {
   }
 
   onOutboxChange(listener: (pending: readonly PendingMessage[]) => void): Unsubscribe {
-    return this.outbox.onChange(listener);
+    return this.sender.outbox.onChange(listener);
   }
 
   /**
@@ -209,215 +204,6 @@ export class ChatClient {
     if (this.currentState !== 'closed') this.shutDown(closedError());
   }
 
-  /**
-   * Sends a message: now if online, else once reconnected and caught up. A send whose acknowledgement did not come
-   * (the connection dropped, or no reply in time, which makes the client reconnect) is sent again with the same
-   * client_id, so it is stored once; one refused as too fast waits and goes again. Resolves with the stored
-   * message; rejects only with the server's code for a refusal, or `closed`. To retry a rejected send without
-   * storing it twice, pass its `clientId` again.
-   */
-  sendMessage(
-    conversationId: number,
-    content: string,
-    { clientId = newClientId(), replyTo }: { clientId?: string; replyTo?: number } = {},
-  ): Promise<Message> {
-    const message: PendingMessage = {
-      client_id: clientId,
-      conversation_id: conversationId,
-      content,
-      ...(replyTo === undefined ? {} : { reply_to: replyTo }),
-      queued_at: Date.now(),
-    };
-    const refusal = this.currentState === 'closed' ? closedError() : refusalOf('send_message', wire(message));
-    if (refusal !== undefined) return Promise.reject(refusal);
-    const stored = this.outbox.add(message);
-    this.flushIfOnline();
-    return stored;
-  }
-
-  /** Sends a message that answers another, in its conversation; as `sendMessage` otherwise. */
-  reply(to: Pick<Message, 'id' | 'conversation_id'>, content: string, options: { clientId?: string } = {}): Promise<Message> {
-    return this.sendMessage(to.conversation_id, content, { ...options, replyTo: to.id });
-  }
-
-  /** Replaces the content of one's own message; resolves with the message as it now is. */
-  async editMessage(messageId: number, content: string): Promise<Message> {
-    return (await this.request('edit_message', { message_id: messageId, content })).message;
-  }
-
-  /** Takes back one's own message: it stays in place, deleted, its content gone. */
-  async deleteMessage(messageId: number): Promise<Message> {
-    return (await this.request('delete_message', { message_id: messageId })).message;
-  }
-
-  /** Puts an emoji on a message; doing it twice changes nothing. */
-  async react(messageId: number, emoji: string): Promise<Message> {
-    return (await this.request('add_reaction', { message_id: messageId, emoji })).message;
-  }
-
-  /** Takes back one's own reaction; taking back one never made changes nothing. */
-  async unreact(messageId: number, emoji: string): Promise<Message> {
-    return (await this.request('remove_reaction', { message_id: messageId, emoji })).message;
-  }
-
-  /**
-   * Tells a conversation's other members online that this user is writing. Call it as often as the user types: it
-   * goes at most every TYPING_NOTICE_INTERVAL_MS per conversation, and not at all while offline.
-   */
-  typing(conversationId: number): void {
-    const now = Date.now();
-    if (now - (this.typedAt.get(conversationId) ?? -Infinity) < TYPING_NOTICE_INTERVAL_MS) return;
-    this.typedAt.set(conversationId, now);
-    this.link.notify('typing', { conversation_id: conversationId });
-  }
-
-  /**
-   * The user's state in a conversation: how far they have read, how many messages from others are unread (and how
-   * many of those mention them), and what notifies them. Kept up to date from the server's changes, including those
-   * made on the user's other devices; undefined before signing in or for a conversation not heard of.
-   */
-  memberState(conversationId: number): MemberState | undefined {
-    return this.readStates.get(conversationId);
-  }
-
-  /** Every conversation's state, as `memberState` gives it. */
-  memberStates(): MemberState[] {
-    return this.readStates.all();
-  }
-
-  /** Moves the read marker forward to a message the user has seen; every device of theirs learns it. */
-  async markRead(conversationId: number, messageId: number): Promise<MemberState> {
-    return (await this.request('mark_read', { conversation_id: conversationId, message_id: messageId })).state;
-  }
-
-  /** Chooses which messages of a conversation notify the user: all, mentions only, or none. */
-  async setNotify(conversationId: number, notify: NotifyLevel): Promise<MemberState> {
-    return (await this.request('set_notify', { conversation_id: conversationId, notify })).state;
-  }
-
-  /**
-   * Has the server send Web Push notifications to a browser push subscription (`PushSubscription.toJSON()`, made with
-   * `session.push_key`) while none of this user's connections is open.
-   */
-  async subscribePush(subscription: ClientPayload<'subscribe_push'>): Promise<void> {
-    await this.request('subscribe_push', subscription);
-  }
-
-  async unsubscribePush(endpoint: string): Promise<void> {
-    await this.request('unsubscribe_push', { endpoint });
-  }
-
-  /** Changes this user's nickname (the rules of joining apply); everyone hears `user_updated`. */
-  async setNickname(nickname: string): Promise<User> {
-    return (await this.request('set_nickname', { nickname })).user;
-  }
-
-  /** Opens the DM with a user, or returns the existing one. */
-  async createDm(userId: number): Promise<Conversation> {
-    return (await this.request('create_dm', { user_id: userId })).conversation;
-  }
-
-  async createGroup(userIds: number[]): Promise<Conversation> {
-    return (await this.request('create_group', { user_ids: userIds })).conversation;
-  }
-
-  /** Names a group, or takes its name away with an empty title; every member hears `conversation_updated`. */
-  async renameGroup(conversationId: number, title: string): Promise<Conversation> {
-    return (await this.request('rename_group', { conversation_id: conversationId, title })).conversation;
-  }
-
-  /** Adds people to a group (those in it already are passed over); they hear of it as `conversation_created`. */
-  async addMembers(conversationId: number, userIds: number[]): Promise<Conversation> {
-    return (await this.request('add_members', { conversation_id: conversationId, user_ids: userIds })).conversation;
-  }
-
-  /** Takes someone out of a group, as its creator or an admin; the group as it is now. */
-  async removeMember(conversationId: number, userId: number): Promise<Conversation> {
-    return (await this.request('remove_member', { conversation_id: conversationId, user_id: userId })).conversation;
-  }
-
-  /** Leaves a group; resolves with the group as it is now, without this user. */
-  async leaveConversation(conversationId: number): Promise<Conversation> {
-    return (await this.request('leave_conversation', { conversation_id: conversationId })).conversation;
-  }
-
-  /**
-   * A page of a conversation's messages, oldest first: before `before`, or `around` a message (with `has_newer`), or
-   * the newest page.
-   */
-  loadHistory(conversationId: number, page: { before?: number; around?: number; limit?: number } = {}): Promise<ServerPayload<'history'>> {
-    return this.request('load_history', { conversation_id: conversationId, ...page });
-  }
-
-  /**
-   * A page of the messages this user may read that match a query, newest first: every word, the last also as the
-   * start of longer words when followed by `*`. For the next page, pass `before` = the last id of this one.
-   */
-  search(
-    query: string,
-    filter: { conversationId?: number; userId?: number; before?: number; limit?: number } = {},
-  ): Promise<ServerPayload<'search_results'>> {
-    const { conversationId, userId, before, limit } = filter;
-    return this.request('search', { query, conversation_id: conversationId, user_id: userId, before, limit });
-  }
-
-  /** A new invite: single-use and for INVITE_TTL_DEFAULT_S unless said otherwise (`expiresIn` in seconds). */
-  createInvite(options: { expiresIn?: number; maxUses?: number } = {}): Promise<ServerPayload<'invite_created'>> {
-    return this.request('create_invite', { expires_in: options.expiresIn, max_uses: options.maxUses });
-  }
-
-  /** This user's devices, most recently used first; this one is marked `current`. */
-  async sessions(): Promise<Device[]> {
-    return (await this.request('list_sessions', {})).sessions;
-  }
-
-  /** Signs one of this user's devices out (this one too, which then closes with `signed_out`); the devices left. */
-  async revokeSession(sessionId: number): Promise<Device[]> {
-    return (await this.request('revoke_session', { session_id: sessionId })).sessions;
-  }
-
-  /** Signs out every device of this user but this one. */
-  async revokeOtherSessions(): Promise<Device[]> {
-    return (await this.request('revoke_other_sessions', {})).sessions;
-  }
-
-  /** A one-time link that signs another device in: as this user, or (admins) as `userId`, to recover their account. */
-  createSignInLink(userId?: number): Promise<ServerPayload<'sign_in_link'>> {
-    return this.request('create_sign_in_link', { user_id: userId });
-  }
-
-  /** Admins: everyone, with their last activity. */
-  async members(): Promise<Member[]> {
-    return (await this.request('list_members', {})).members;
-  }
-
-  /** The owner: makes a member an admin, or an admin a member. */
-  async setRole(userId: number, role: 'admin' | 'member'): Promise<User> {
-    return (await this.request('set_role', { user_id: userId, role })).user;
-  }
-
-  /** Admins: the account can no longer sign in, and its devices are signed out. */
-  async deactivateUser(userId: number): Promise<User> {
-    return (await this.request('deactivate_user', { user_id: userId })).user;
-  }
-
-  async reactivateUser(userId: number): Promise<User> {
-    return (await this.request('reactivate_user', { user_id: userId })).user;
-  }
-
-  /** Admins: every invite, newest first, and who may invite. */
-  invites(): Promise<ServerPayload<'invites'>> {
-    return this.request('list_invites', {});
-  }
-
-  revokeInvite(code: string): Promise<ServerPayload<'invites'>> {
-    return this.request('revoke_invite', { code });
-  }
-
-  setInvitePolicy(policy: InvitePolicy): Promise<ServerPayload<'invites'>> {
-    return this.request('set_invite_policy', { policy });
-  }
-
   async ping(): Promise<void> {
     await this.request('ping', {});
   }
@@ -441,48 +227,7 @@ export class ChatClient {
     this.link.healthy();
     this.setState('online');
     this.settleReady?.resolve();
-    this.flush();
-  }
-
-  /**
-   * Sends the outbox one message at a time, oldest first: messages are stored in the order they were written, and a
-   * backlog flushed after a reconnect never floods the server. One the server refused for going too fast waits as
-   * long as it said and goes again; one lost with its connection goes again on the next.
-   */
-  private flush(): void {
-    if (this.resendTimer !== undefined) return;
-    const message = this.outbox.takeNext();
-    if (message === undefined) return;
-    this.link.send('send_message', wire(message), {
-      resolve: (stored) => {
-        this.outbox.deliver(message, stored);
-        this.flushIfOnline();
-      },
-      reject: (error) => {
-        if (error.code === ClientErrorCode.Disconnected) return this.outbox.retry(message);
-        // No reply in time: the send may well have arrived, so it is never failed for that. The link is taken for
-        // dead; once reconnected and caught up, the same client_id goes again and is stored at most once.
-        if (error.code === ClientErrorCode.Timeout) {
-          this.outbox.retry(message);
-          return this.link.restart();
-        }
-        if (error.code === ErrorCode.RateLimited) return this.resendLater(message, error.retry_after_ms);
-        this.outbox.fail(message, error);
-        this.flushIfOnline();
-      },
-    });
-  }
-
-  private resendLater(message: PendingMessage, delayMs = RATE_LIMITED_RETRY_MS): void {
-    this.outbox.retry(message);
-    this.resendTimer = setTimeout(() => {
-      this.resendTimer = undefined;
-      this.flushIfOnline();
-    }, delayMs);
-  }
-
-  private flushIfOnline(): void {
-    if (this.currentState === 'online') this.flush();
+    this.sender.flush();
   }
 
   private request<T extends RequestType>(type: T, payload: ClientPayload<T>): Promise<ReplyPayload<T>> {
@@ -496,10 +241,8 @@ export class ChatClient {
   private shutDown(error: ChatError): void {
     this.endedBy = error;
     this.feed.offline();
-    clearTimeout(this.resendTimer);
-    this.resendTimer = undefined;
     this.link.stop(error);
-    this.outbox.failAll(error);
+    this.sender.stop(error);
     this.settleReady?.reject(error);
     this.setState('closed');
   }
@@ -513,8 +256,4 @@ export class ChatClient {
 
 function closedError(): ChatError {
   return new ChatError(ClientErrorCode.Closed, 'The client was closed');
-}
-
-function wire({ conversation_id, content, client_id, reply_to }: PendingMessage): ClientPayload<'send_message'> {
-  return reply_to === undefined ? { conversation_id, content, client_id } : { conversation_id, content, client_id, reply_to };
 }

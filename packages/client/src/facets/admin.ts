@@ -1,0 +1,46 @@
+import type { InvitePolicy, Member, ServerPayload, User } from '@hearth/protocol';
+import type { Request } from './request.js';
+
+/** Invites, and what admins and the owner do to the server's members. */
+export type AdminRequests = ReturnType<typeof adminRequests>;
+
+export function adminRequests(request: Request) {
+  return {
+    /** A new invite: single-use and for INVITE_TTL_DEFAULT_S unless said otherwise (`expiresIn` in seconds). */
+    createInvite(options: { expiresIn?: number; maxUses?: number } = {}): Promise<ServerPayload<'invite_created'>> {
+      return request('create_invite', { expires_in: options.expiresIn, max_uses: options.maxUses });
+    },
+
+    /** Admins: everyone, with their last activity. */
+    async members(): Promise<Member[]> {
+      return (await request('list_members', {})).members;
+    },
+
+    /** The owner: makes a member an admin, or an admin a member. */
+    async setRole(userId: number, role: 'admin' | 'member'): Promise<User> {
+      return (await request('set_role', { user_id: userId, role })).user;
+    },
+
+    /** Admins: the account can no longer sign in, and its devices are signed out. */
+    async deactivateUser(userId: number): Promise<User> {
+      return (await request('deactivate_user', { user_id: userId })).user;
+    },
+
+    async reactivateUser(userId: number): Promise<User> {
+      return (await request('reactivate_user', { user_id: userId })).user;
+    },
+
+    /** Admins: every invite, newest first, and who may invite. */
+    invites(): Promise<ServerPayload<'invites'>> {
+      return request('list_invites', {});
+    },
+
+    revokeInvite(code: string): Promise<ServerPayload<'invites'>> {
+      return request('revoke_invite', { code });
+    },
+
+    setInvitePolicy(policy: InvitePolicy): Promise<ServerPayload<'invites'>> {
+      return request('set_invite_policy', { policy });
+    },
+  };
+}
