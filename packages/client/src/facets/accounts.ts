@@ -1,7 +1,7 @@
 import type { ClientPayload, Device, ServerPayload, User } from '@hearth/protocol';
 import type { Request } from './request.js';
 
-/** This user's own account: nickname, devices, sign-in links and Web Push. */
+/** This user's own account: nickname, status, devices, sign-in links and Web Push. */
 export type AccountRequests = ReturnType<typeof accountRequests>;
 
 export function accountRequests(request: Request) {
@@ -9,6 +9,11 @@ export function accountRequests(request: Request) {
     /** Changes this user's nickname (the rules of joining apply); everyone hears `user_updated`. */
     async setNickname(nickname: string): Promise<User> {
       return (await request('set_nickname', { nickname })).user;
+    },
+
+    /** Sets what this user says they are up to, one line of at most 80 characters; an empty one clears it. */
+    async setStatus(status: string): Promise<User> {
+      return (await request('set_status', { status })).user;
     },
 
     /** This user's devices, most recently used first; this one is marked `current`. */
