@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composer, join, launchBrowser, message, messages, person, PHONE, say, screenshot } from './support/browser.js';
+import { composer, join, launchBrowser, message, messages, person, PHONE, say, screenshot, settled } from './support/browser.js';
 import { TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -155,14 +155,14 @@ describe('two people chatting', () => {
     await screenshot(cat.page, 'phone-lobby');
     await cat.page.getByRole('button', { name: /Open conversations/ }).click();
     await expect.poll(() => sidebarItem(cat.page, 'Ann, Ben').isVisible()).toBe(true);
-    await cat.page.waitForTimeout(250);
+    await settled(cat.page);
     await screenshot(cat.page, 'phone-drawer');
     await sidebarItem(cat.page, 'Ann, Ben').click();
     await expect.poll(() => heading(cat.page).textContent()).toBe('Ann, Ben');
     await expect.poll(() => message(cat.page, 'lemonade').count()).toBe(1);
     await say(cat.page, 'Count me in! https://example.org/picnic-map');
     await expect.poll(() => message(ann.page, 'Count me in').count()).toBe(1);
-    await cat.page.waitForTimeout(250);
+    await settled(cat.page);
     await screenshot(cat.page, 'phone-group');
   });
 

@@ -1,19 +1,7 @@
 import type { ChatClient } from '@hearth/client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  composer,
-  DESKTOP,
-  expectConnected,
-  join,
-  launchBrowser,
-  message,
-  messages,
-  person,
-  PHONE,
-  say,
-  screenshot,
-} from './support/browser.js';
+import { composer, DESKTOP, expectConnected, join, launchBrowser, message, messages, person, PHONE, say, screenshot, settled } from './support/browser.js';
 import { bot } from './support/bot.js';
 import { TestServer } from './support/server.js';
 
@@ -162,7 +150,7 @@ describe('opening without a network', () => {
     expect(await message(ann.page, 'Written with no network').count()).toBe(1);
     await ann.page.getByRole('status').filter({ hasText: 'Messages you send now will go out once you’re back' }).waitFor();
 
-    await ann.page.waitForTimeout(500);
+    await settled(ann.page);
     await screenshot(ann.page, 'desktop-opened-offline');
     await ann.page.setViewportSize(PHONE);
     await screenshot(ann.page, 'phone-opened-offline');
@@ -187,7 +175,9 @@ describe('opening without a network', () => {
     await ann.page.reload();
     await expectConnected(ann.page);
     await expect.poll(() => message(ann.page, 'Written with no network').count()).toBe(1);
-    await ann.page.waitForTimeout(500);
+    // Online and caught up with nothing waiting to go: the reloaded page had nothing of it left to send again.
+    await expect.poll(() => messages(ann.page, 'pending').count()).toBe(0);
+    expect(await kept(ann.page)).not.toContain('Written with no network');
     expect(received.get('Written with no network')).toBe(1);
     expect(violations).toEqual([]);
     expect(ann.errors).toEqual([]);

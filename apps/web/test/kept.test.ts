@@ -75,7 +75,9 @@ describe('what was typed survives a reload', () => {
     // History arrives after the sign-in.
     await expect.poll(() => message(ann.page, 'Written before the reload').count()).toBe(1);
     expect(await composer(ann.page).inputValue()).toBe('A thought not yet sent');
-    await ann.page.waitForTimeout(500);
+    // Online with nothing waiting and nothing kept to send: the reloaded page had nothing of it left to send again.
+    await expect.poll(() => messages(ann.page, 'pending').count()).toBe(0);
+    expect(await kept(ann.page)).not.toContain('Written before the reload');
     expect(received.get('Written before the reload')).toBe(1);
     expect(ann.errors).toEqual([]);
   });

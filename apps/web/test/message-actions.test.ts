@@ -59,7 +59,8 @@ async function longPress(row: Locator): Promise<void> {
   const box = (await row.boundingBox())!;
   const at = { pointerType: 'touch', isPrimary: true, clientX: box.x + 40, clientY: box.y + box.height / 2, bubbles: true };
   await row.dispatchEvent('pointerdown', at);
-  await row.page().waitForTimeout(650);
+  // The finger stays down until the press has counted: the message's sheet is open.
+  await row.page().getByRole('dialog', { name: 'Message' }).waitFor({ timeout: 15_000 });
   await row.dispatchEvent('pointerup', at);
 }
 

@@ -1,6 +1,6 @@
 import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP, expectConnected, join, launchBrowser, message, messages, person, PHONE, say, screenshot } from './support/browser.js';
+import { DESKTOP, expectConnected, join, launchBrowser, message, messages, person, PHONE, say, screenshot, settled } from './support/browser.js';
 import { TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -60,7 +60,7 @@ describe('losing the connection', () => {
     await expect.poll(() => messages(ann.page, 'pending').count()).toBe(1);
     await expect.poll(() => ann.page.locator('.pending-label').textContent()).toBe('Waiting for connection');
     expect(await message(ann.page, 'You missed this one').count()).toBe(0);
-    await ann.page.waitForTimeout(800);
+    await settled(ann.page);
     await screenshot(ann.page, 'desktop-offline');
   });
 
@@ -117,7 +117,7 @@ describe('the browser losing its network', () => {
     await expect.poll(() => ann.page.getByRole('button', { name: 'Reconnect now' }).count()).toBe(1);
     // Who is online cannot be known while offline: nobody is shown as online.
     expect(await ann.page.locator('.dot.online').count()).toBe(0);
-    await ann.page.waitForTimeout(1_500);
+    await settled(ann.page);
     await screenshot(ann.page, 'desktop-network-lost');
     await ann.page.setViewportSize(PHONE);
     await screenshot(ann.page, 'phone-network-lost');

@@ -1,4 +1,4 @@
-import type { Conversation, User } from '@hearth/protocol';
+import type { ClientPayload, Conversation, User } from '@hearth/protocol';
 
 /**
  * What the person typed and has not seen stored: sends waiting for the server and each conversation's draft. It is
@@ -7,17 +7,15 @@ import type { Conversation, User } from '@hearth/protocol';
  * never see each other's drafts, and entries are merged by key so several tabs of one person share them.
  */
 
-/** A send not yet acknowledged, or one the server refused, with what the person wrote and its idempotency key. */
-export interface KeptSend {
-  client_id: string;
-  conversation_id: number;
-  content: string;
-  /** The message it answers. */
-  reply_to?: number;
+/**
+ * A send not yet acknowledged, or one the server refused: the protocol's send_message payload as it goes (what the
+ * person wrote, its idempotency key, the message it answers), and why and when it was refused.
+ */
+export type KeptSend = ClientPayload<'send_message'> & {
   /** Why the server refused it, and when (milliseconds since the epoch); both absent while it is on its way. */
   reason?: string;
   failed_at?: number;
-}
+};
 
 const sendsKey = (userId: number) => `hearth.sends.${userId}`;
 const draftsKey = (userId: number) => `hearth.drafts.${userId}`;

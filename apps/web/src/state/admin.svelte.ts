@@ -38,7 +38,7 @@ export class Administration {
   );
 
   get policy(): InvitePolicy {
-    return this.chat.invitePolicy;
+    return this.chat.invites.policy;
   }
 
   refresh(): Promise<void> {
@@ -77,7 +77,7 @@ export class Administration {
   /** A new invite, shown at the top of the list; undefined if the server refused (the reason is in `problem`). */
   async createInvite(expiresIn: number, maxUses: number): Promise<ServerPayload<'invite_created'> | undefined> {
     let created: ServerPayload<'invite_created'> | undefined;
-    const made = await this.act('new', async () => void (created = await this.chat.createInvite({ expiresIn, maxUses })), 'Could not create an invite');
+    const made = await this.act('new', async () => void (created = await this.chat.invites.create({ expiresIn, maxUses })), 'Could not create an invite');
     if (made) await this.refreshInvites();
     return created;
   }
@@ -91,7 +91,7 @@ export class Administration {
 
   private showInvites({ invites, policy }: ServerPayload<'invites'>): void {
     this.invites = invites;
-    this.chat.invitePolicy = policy;
+    this.chat.invites.policy = policy;
   }
 
   private async act(pending: Administration['pending'], request: () => Promise<void>, failure: string): Promise<boolean> {

@@ -1,6 +1,11 @@
-import type { ChatError } from '@hearth/client';
+import type { ChatClient, ChatError } from '@hearth/client';
 import type { Device } from '@hearth/protocol';
-import type { AccountRequests } from './chat.svelte.js';
+
+/** The requests about this person's devices and, for admins, the server's members and invites. */
+export type AccountRequests = Pick<
+  ChatClient,
+  'sessions' | 'revokeSession' | 'revokeOtherSessions' | 'createSignInLink' | 'members' | 'setRole' | 'deactivateUser' | 'reactivateUser' | 'invites' | 'revokeInvite' | 'setInvitePolicy' | 'createInvite'
+>;
 
 /** This person's signed-in devices as the server lists them, this one first, and signing the others out. */
 export class Devices {

@@ -28,7 +28,7 @@ export class GroupActions {
   /** Who could be added to a group: everyone not in it whose account is active. */
   addableTo(conversation: Conversation): User[] {
     const members = new Set(conversation.members.map((user) => user.id));
-    return this.people.active(this.me().id).filter((user) => !members.has(user.id));
+    return this.people.active.filter((user) => !members.has(user.id));
   }
 
   /** The one who made the group and admins may remove others from it. */

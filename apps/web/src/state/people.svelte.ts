@@ -17,22 +17,26 @@ export class People {
     return this.connected ? this.online.size : 0;
   }
 
-  /** Everyone but `me`: online people first, then by name, and deactivated accounts last. */
-  others(me: number): User[] {
-    return [...this.users.values()]
-      .filter((user) => user.id !== me)
+  /** Everyone but this person: online people first, then by name, and deactivated accounts last. */
+  readonly others = $derived(
+    [...this.users.values()]
+      .filter((user) => user.id !== this.me())
       .sort(
         (a, b) =>
           Number(a.deactivated === true) - Number(b.deactivated === true) ||
           Number(this.isOnline(b.id)) - Number(this.isOnline(a.id)) ||
           byName(a, b),
-      );
-  }
+      ),
+  );
 
-  /** Everyone but `me` who can still be written to or added to a group: not deactivated. */
-  active(me: number): User[] {
-    return this.others(me).filter((user) => user.deactivated !== true);
-  }
+  /** Everyone but this person who can still be written to or added to a group: not deactivated. */
+  readonly active = $derived(this.others.filter((user) => user.deactivated !== true));
+
+  /** Everyone, this person included, by name. */
+  readonly everyone = $derived([...this.users.values()].sort(byName));
+
+  /** `me` says who this person is, as the server last said. */
+  constructor(private readonly me: () => number) {}
 
   nickname(id: number): string {
     return this.users.get(id)?.nickname ?? 'Someone';

@@ -1,6 +1,6 @@
 import type { ChatError } from '@hearth/client';
 import { SIGN_IN_LINK_TTL_S, type ServerPayload } from '@hearth/protocol';
-import type { AccountRequests } from './chat.svelte.js';
+import type { AccountRequests } from './devices.svelte.js';
 
 /**
  * A one-time link that signs a device in, for this person's next device or (admins) to let a member back in: made on

@@ -79,6 +79,18 @@ export function message(page: Page, text: string) {
 }
 
 /** Saves a screenshot for people to look at; the folder is not committed. */
+/**
+ * Waits until nothing on the page is moving: every transition and finite animation has finished (a spinner's endless
+ * one is left turning), so a picture shows the page at rest however slow the machine.
+ */
+export async function settled(page: Page, timeout = 15_000): Promise<void> {
+  await page.waitForFunction(
+    () => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity),
+    undefined,
+    { timeout },
+  );
+}
+
 export async function screenshot(page: Page, name: string, { hovering = false } = {}): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   // Hover effects and the blinking caret would make the pictures differ from run to run, unless hover is the point.
