@@ -67,3 +67,28 @@ describe('changing one’s nickname', () => {
     expect([...ann.errors, ...ben.errors]).toEqual([]);
   });
 });
+
+describe('a status beside one’s name', () => {
+  it('shows among the people for everyone at once and after a reload, and clears when emptied', async () => {
+    await ann.page.getByRole('button', { name: 'Change your nickname' }).click();
+    const dialog = ann.page.getByRole('dialog', { name: 'Your profile' });
+    await dialog.getByLabel('Status').fill('On holiday until Monday');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    const annAmongPeople = ben.page.locator('nav [data-user="Annabel"]');
+    await expect.poll(() => annAmongPeople.locator('.status').textContent()).toBe('On holiday until Monday');
+    await screenshot(ben.page, 'desktop-people-status');
+    await ben.page.reload();
+    await expectConnected(ben.page);
+    await expect.poll(() => annAmongPeople.locator('.status').textContent()).toBe('On holiday until Monday');
+
+    await ann.page.getByRole('button', { name: 'Change your nickname' }).click();
+    expect(await dialog.getByLabel('Status').inputValue()).toBe('On holiday until Monday');
+    await dialog.getByLabel('Status').fill('');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => annAmongPeople.locator('.status').count()).toBe(0);
+    expect([...ann.errors, ...ben.errors]).toEqual([]);
+  });
+});

@@ -198,6 +198,11 @@ export class ChatState {
     this.renamed(await this.client.setNickname(nickname));
   }
 
+  /** Sets what this person says they are up to; a refusal (too long, two lines) is thrown for the form to show. */
+  async setStatus(status: string): Promise<void> {
+    this.renamed(await this.client.setStatus(status));
+  }
+
   /** Someone's new name, wherever it shows: people, conversation titles and members, and this person's own. */
   private renamed(user: User): void {
     this.people.join(user);
