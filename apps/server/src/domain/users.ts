@@ -1,5 +1,6 @@
 import { checkNickname, ErrorCode, isBlank, MAX_STATUS_LENGTH, nicknameKey, type User } from '@hearth/protocol';
 import type { Store } from '../store/store.js';
+import type { ChangeRecord } from '../store/types.js';
 import { stamped, type Change } from './changes.js';
 import { ok, refuse, type Result } from './result.js';
 import { nowSeconds } from './tokens.js';
@@ -26,8 +27,7 @@ export class Users {
         ? refuse(ErrorCode.NicknameTaken, `The nickname "${checked.nickname}" is taken`)
         : refuse(ErrorCode.InvalidToken, 'This user no longer exists');
     }
-    const { user, change } = outcome;
-    return ok(change === undefined ? { user } : { user, change: stamped(change, 'user_updated', { user }) });
+    return ok(told(outcome));
   }
 
   /** What the user says they are up to, on one line; a blank one clears it. */
@@ -38,7 +38,11 @@ export class Users {
     }
     const outcome = await this.store.accounts.setStatus(actor.id, isBlank(status) ? null : status, nowSeconds());
     if (outcome === 'missing') return refuse(ErrorCode.InvalidToken, 'This user no longer exists');
-    const { user, change } = outcome;
-    return ok(change === undefined ? { user } : { user, change: stamped(change, 'user_updated', { user }) });
+    return ok(told(outcome));
   }
+}
+
+/** The user as everyone is to hear of them, when anything changed. */
+function told({ user, change }: { user: User; change?: ChangeRecord }): Renamed {
+  return change === undefined ? { user } : { user, change: stamped(change, 'user_updated', { user }) };
 }

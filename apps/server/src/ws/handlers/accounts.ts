@@ -1,7 +1,7 @@
 import type { AccountChanged, Admin } from '../../domain/admin.js';
 import type { Result } from '../../domain/result.js';
 import type { Sessions } from '../../domain/sessions.js';
-import type { Users } from '../../domain/users.js';
+import type { Renamed, Users } from '../../domain/users.js';
 import { accountDeactivated, type Bus } from '../../bus/bus.js';
 import type { Links } from '../../links.js';
 import type { Logger } from '../../log.js';
@@ -64,22 +64,20 @@ export function accountHandlers(
     if (revoked.length > 0) closeSessions(bus, presence, user.id, revoked);
   }
 
+  /**
+   * A new name or status: everyone hears it. Both share the invite allowance: rare acts that tell everyone.
+   */
+  async function changeSelf(conn: Connection, id: string | undefined, act: () => Promise<Result<Renamed>>): Promise<void> {
+    if (!(await within(limits.invites, conn, id))) return;
+    const result = await act();
+    if (refused(conn, result, id)) return;
+    const { user, change } = result.value;
+    publishOrReply(publisher, conn, id, change, () => conn.reply('user_updated', { user }, id));
+  }
+
   return {
-    // Everyone hears the new name; renames share the invite allowance: both are rare acts that tell everyone.
-    set_nickname: async (conn, { id, payload }) => {
-      if (!(await within(limits.invites, conn, id))) return;
-      const result = await users.rename(conn.user!, payload.nickname);
-      if (refused(conn, result, id)) return;
-      const { user, change } = result.value;
-      publishOrReply(publisher, conn, id, change, () => conn.reply('user_updated', { user }, id));
-    },
-    set_status: async (conn, { id, payload }) => {
-      if (!(await within(limits.invites, conn, id))) return;
-      const result = await users.setStatus(conn.user!, payload.status);
-      if (refused(conn, result, id)) return;
-      const { user, change } = result.value;
-      publishOrReply(publisher, conn, id, change, () => conn.reply('user_updated', { user }, id));
-    },
+    set_nickname: (conn, { id, payload }) => changeSelf(conn, id, () => users.rename(conn.user!, payload.nickname)),
+    set_status: (conn, { id, payload }) => changeSelf(conn, id, () => users.setStatus(conn.user!, payload.status)),
     list_sessions: (conn, { id }) => replySessions(conn, id),
     revoke_session: async (conn, { id, payload }) => {
       const result = await sessions.revoke(conn.user!, payload.session_id);
