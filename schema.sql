@@ -107,26 +107,16 @@ CREATE INDEX messages_conversation_created_idx ON messages (conversation_id, cre
 CREATE INDEX messages_conversation_id_idx ON messages (conversation_id, id);
 CREATE UNIQUE INDEX messages_user_client_idx ON messages (user_id, client_id);
 
--- Extension: full-text search. An external-content FTS5 index over messages: the text stays in `messages` alone, the
--- index holds terms and message ids. Conversation and sender are indexed as words of their own columns, so filtering
--- by them intersects lists inside the index; words also by their first 3 and 4 characters, for searching as one
--- types. Triggers keep it in step; a deleted message's content is '', so its words drop out, and 'secure-delete'
--- takes them out of the index pages at once.
-CREATE VIRTUAL TABLE messages_fts USING fts5(
+-- Extension: full-text search. An FTS5 index over messages, written by a consumer of the change log after each
+-- message is stored (never in the transaction that stores it), keeping its own copy of the text so that a message
+-- edited or deleted can be taken out by id. Conversation and sender are indexed as words of their own columns, so a
+-- search is narrowed to the searcher's conversations inside the index; words also by their first 3 and 4
+-- characters, for searching as one types. 'secure-delete' takes a deleted message's words out of the index pages at once.
+CREATE VIRTUAL TABLE search_words USING fts5(
   content, conversation_id, user_id,
-  content='messages', content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='3 4'
+  tokenize='unicode61 remove_diacritics 2', prefix='3 4'
 );
-INSERT INTO messages_fts(messages_fts, rank) VALUES ('secure-delete', 1);
-CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
-  INSERT INTO messages_fts(rowid, content, conversation_id, user_id) VALUES (new.id, new.content, new.conversation_id, new.user_id);
-END;
-CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
-  INSERT INTO messages_fts(messages_fts, rowid, content, conversation_id, user_id) VALUES ('delete', old.id, old.content, old.conversation_id, old.user_id);
-END;
-CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages BEGIN
-  INSERT INTO messages_fts(messages_fts, rowid, content, conversation_id, user_id) VALUES ('delete', old.id, old.content, old.conversation_id, old.user_id);
-  INSERT INTO messages_fts(rowid, content, conversation_id, user_id) VALUES (new.id, new.content, new.conversation_id, new.user_id);
-END;
+INSERT INTO search_words(search_words, rank) VALUES ('secure-delete', 1);
 
 -- Extension: the change log. Every change a client must learn (a message, a conversation, a new user) is numbered
 -- here in the same transaction as the rows it records; `seq` is the cursor clients catch up from. Rows name what
@@ -160,3 +150,13 @@ CREATE TABLE push_subscriptions (
 );
 CREATE UNIQUE INDEX push_subscriptions_endpoint_unique ON push_subscriptions (endpoint);
 CREATE INDEX push_subscriptions_user_idx ON push_subscriptions (user_id);
+
+-- Extension: where each consumer of the change log stands (the search index, Web Push): it reads the log from `seq`
+-- and moves it on with its work. `holder` runs it until `lease_until` (ms since 1970), so among several processes
+-- one runs each consumer, and another takes over once it stops renewing.
+CREATE TABLE consumers (
+  name        text PRIMARY KEY NOT NULL,
+  seq         integer NOT NULL,
+  holder      text,
+  lease_until integer DEFAULT 0 NOT NULL
+);

@@ -23,6 +23,9 @@ import { createRouter } from './http/router.js';
 import { Links, publicBase } from './links.js';
 import { createLogger, type Logger } from './log.js';
 import { OutboundGuard, type OutboundCounts } from './outbound/guard.js';
+import { pushNotifications } from './consumers/push.js';
+import { ConsumerRunner } from './consumers/runner.js';
+import { searchIndex } from './consumers/search-index.js';
 import { FailureLog } from './push/failure-log.js';
 import { PushNotifier } from './push/notifier.js';
 import { PushSubscriptions } from './push/subscriptions.js';
@@ -55,9 +58,14 @@ export interface RunningServer {
   createInvite(): Promise<string>;
   /** What the outbound guard has done since start: answers, and refusals and failures by code; and requests dropped. */
   outbound: { counts: Readonly<OutboundCounts>; dropped(): number };
+  /** Resolves once the consumers this process runs have read every change published so far. */
+  consumersCaughtUp(): Promise<void>;
   /** Stops accepting, closes every connection with 1001, then closes the database. */
   close(): Promise<void>;
 }
+
+/** A consumer runs this long after a change is published, so that changes published together are read together. */
+const CONSUMER_GATHER_MS = 20;
 
 /** Opens the database, then serves the web app, the invite API and the WebSocket on one port. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
@@ -80,6 +88,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const messages = new Messages<Origin>(store, directory, answerSends(publisher, log));
   const feed = new Feed(store, directory);
   feed.published = () => publisher.cursor;
+  const search = new Search(store, directory);
+  search.head = () => publisher.cursor;
   const keys = await vapidKeys(store);
   const outbound = new OutboundGuard({
     allowHosts: [...config.outboundAllowHosts, ...config.insecurePushHosts],
@@ -117,10 +127,22 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // Push services want a way to reach whoever runs the server: an https page or a mail address.
   const contact = config.pushContact || (links.base.startsWith('https:') ? links.base : `mailto:hearth@${new URL(links.base).hostname}`);
   const notifier = new PushNotifier(store, directory, (userId) => presence.isOnline(userId), push, keys, contact, outbound, new FailureLog(log, config.pushFailureLogIntervalMs), log);
-  // Only the process that committed a message pushes it, so a device is notified once.
-  publisher.followCommitted((change) => {
-    if (change.type === 'message') notifier.messagePublished(change.payload);
+  const runners = [searchIndex(store), pushNotifications(notifier)].map(
+    (consumer) =>
+      new ConsumerRunner(store, consumer, {
+        holder: bus.id,
+        alone: !bus.shared,
+        leaseMs: config.consumerLeaseMs,
+        pollMs: config.consumerPollMs,
+        gatherMs: CONSUMER_GATHER_MS,
+        head: () => publisher.cursor,
+        log,
+      }),
+  );
+  publisher.follow(() => {
+    for (const runner of runners) runner.wake();
   });
+  for (const runner of runners) runner.start();
   const gateway = new Gateway(
     { config, publicUrl: links.base, clientAddress, log, sessions, activity, presence, publisher, directory, conversations, memberStates, invites, bus, pushKey: keys.publicKey },
     dispatchFor(),
@@ -148,7 +170,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         ...conversationHandlers({ conversations, groups: new Groups(store, directory), memberStates, directory, publisher, limits, typing }),
         ...accountHandlers({ users: new Users(store), sessions, admin: new Admin(store, directory), push, publisher, presence, bus, limits, links, log }),
         ...inviteHandlers({ invites, publisher, bus, limits, links }),
-        ...readHandlers({ feed, search: new Search(store, directory), publisher, limits }),
+        ...readHandlers({ feed, search, publisher, limits }),
       },
     };
   }
@@ -160,6 +182,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     publicUrl: links.base,
     firstInviteUrl: firstInvite === null ? null : links.invite(firstInvite),
     outbound: { counts: outbound.counts, dropped: () => outbound.dropped },
+    consumersCaughtUp: async () => {
+      await Promise.all(runners.map((runner) => runner.drain()));
+    },
     createInvite: async () => links.invite((await invites.create(null, INVITE_TTL_DEFAULT_S, 1)).code),
     close: async () => {
       clearInterval(prune);
@@ -178,6 +203,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await activity.flush();
       await cluster?.settle();
       cluster?.stop();
+      await Promise.all(runners.map((runner) => runner.stop()));
       await bus.close();
       await outbound.close();
       await store.close();

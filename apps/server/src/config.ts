@@ -100,6 +100,13 @@ export const defaults = {
   pushFailureLogIntervalMs: 600_000,
   /** Presence changes are gathered this long, then told to everyone in one frame: long enough to batch a crowd signing in, short enough to feel live. */
   presenceNewsMs: 100,
+  /**
+   * Work that follows changes (the search index, Web Push) is run by one process at a time under a lease this long;
+   * when its process stops renewing it (killed), another takes the work over this long after.
+   */
+  consumerLeaseMs: 10_000,
+  /** How often each consumer of the change log looks for changes it was not woken for, and renews its lease. */
+  consumerPollMs: 1_000,
 };
 
 export type Config = typeof defaults;

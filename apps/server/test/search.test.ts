@@ -41,7 +41,9 @@ async function search(peer: Peer, query: string, options: { conversation_id?: nu
   return peer.request('search', { query, ...options });
 }
 
+/** The results once the index has read every message sent so far. */
 async function found(peer: Peer, query: string, options: Parameters<typeof search>[2] = {}): Promise<ServerPayload<'search_results'>> {
+  await server.consumersCaughtUp();
   const reply = await search(peer, query, options);
   if (reply.type !== 'search_results') throw new Error(`${reply.type} ${JSON.stringify(reply.payload)}`);
   return reply.payload;

@@ -16,10 +16,23 @@ export interface SearchTerms {
 /** A `*` right after the last word, with nothing but spaces after it. */
 const STARRED = /[\p{L}\p{N}\p{Co}\p{M}]\*\s*$/u;
 
-/** The words of a query, as the server reads them; none means there is nothing to search for (`invalid_query`). */
+/** A word as the index compares words: without case or accents. */
+const folded = (word: string) => word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+/**
+ * The words of a query, as the server reads them; none means there is nothing to search for (`invalid_query`). A
+ * word repeated is looked for once (a repeat adds nothing to find, only work), and a starred word already asked for
+ * whole is looked for whole.
+ */
 export function searchTerms(query: string): SearchTerms {
-  const words = Array.from(query.matchAll(SEARCH_WORD), (match) => match[0]);
-  const last = words.at(-1);
-  const prefix = last !== undefined && STARRED.test(query) && [...last.replace(/\p{M}/gu, '')].length >= SEARCH_PREFIX_MIN_LENGTH;
+  const typed = Array.from(query.matchAll(SEARCH_WORD), (match) => match[0]);
+  const seen = new Set<string>();
+  const words = typed.filter((word) => !seen.has(folded(word)) && seen.add(folded(word)));
+  const last = typed.at(-1);
+  const prefix =
+    last !== undefined &&
+    STARRED.test(query) &&
+    [...last.replace(/\p{M}/gu, '')].length >= SEARCH_PREFIX_MIN_LENGTH &&
+    typed.findIndex((word) => folded(word) === folded(last)) === typed.length - 1;
   return { words, prefix };
 }

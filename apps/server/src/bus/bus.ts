@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { CloseCode } from '@hearth/protocol';
 import { KeyedLimiter, type Limit, type LimitKey } from '../rate-limit.js';
 
@@ -45,6 +46,8 @@ export interface Elsewhere {
 export interface Bus {
   /** False for one process alone: changes then go out as they commit, with no ordering between processes to keep. */
   readonly shared: boolean;
+  /** This process, among those on the bus. */
+  readonly id: string;
   readonly elsewhere: Elsewhere;
   /** Starts hearing the others. */
   listen(listener: BusListener): Promise<void>;
@@ -67,6 +70,7 @@ const nobody: Elsewhere = { has: () => false, users: () => [] };
 /** One process alone: nothing to tell anyone, and every count is this process's own. */
 export class LocalBus implements Bus {
   readonly shared = false;
+  readonly id = randomBytes(6).toString('hex');
   readonly elsewhere = nobody;
 
   async listen(): Promise<void> {}

@@ -35,6 +35,11 @@ export interface Database extends Queries {
    * lock across processes, so seq order is commit order: a change published after its commit is never overtaken.
    */
   write<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs a transaction that appends no change and needs no order among the log's writers (a consumer's work with its
+   * cursor): where the dialect can, beside them rather than in their queue.
+   */
+  aside<T>(work: (queries: Queries) => Promise<T>): Promise<T>;
   /** Whether an error is a row's fault (a constraint refused it) rather than the database's. */
   isConstraintError(error: unknown): boolean;
   /** After a deletion committed: erases the deleted content from the files where the dialect can (see each). */

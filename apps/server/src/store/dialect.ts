@@ -34,5 +34,9 @@ export interface DialectSql {
   unreadAfter: Statement;
   /** Messages matching a search, newest first, in MESSAGE_COLUMNS; its values come from `searchValues`. */
   search: Statement;
-  searchValues(userId: number, terms: SearchTerms, filter: SearchFilter): unknown[];
+  searchValues(terms: SearchTerms, filter: SearchFilter): unknown[];
+  /** Writes into the search index the messages in the list `$1` that are not deleted, over what it held for them. */
+  indexMessages: Statement;
+  /** Removes from the search index the messages in the list `$1`. */
+  unindexMessages: Statement;
 }

@@ -1,17 +1,31 @@
 import type { Message, SearchTerms } from '@hearth/protocol';
-import type { Database } from './database.js';
+import type { Database, Queries } from './database.js';
 import { toMessage, type MessageRow } from './rows.js';
 import type { SearchFilter } from './types.js';
 
-/** Full-text search over the messages a user may read, in each dialect's own index. */
+/** Full-text search over messages, in each dialect's own index, which the search consumer keeps. */
 export class Search {
   constructor(private readonly db: Database) {}
 
   /**
-   * Up to `limit` messages with an id below `before`, newest first, that hold the search terms and that the user may
-   * read: those of conversations they are a member of. Only one conversation's, or one sender's, when the filter says.
+   * Up to `limit` messages with an id below `before`, newest first, that hold the search terms, in the conversations
+   * the filter names (the caller decides which the searcher may read) and from its sender when it names one.
    */
-  async messages(userId: number, terms: SearchTerms, filter: SearchFilter): Promise<Message[]> {
-    return (await this.db.rows<MessageRow>(this.db.sql.search, this.db.sql.searchValues(userId, terms, filter))).map(toMessage);
+  async messages(terms: SearchTerms, filter: SearchFilter): Promise<Message[]> {
+    return (await this.db.rows<MessageRow>(this.db.sql.search, this.db.sql.searchValues(terms, filter))).map(toMessage);
+  }
+
+  /**
+   * Indexes new messages, and indexes again those changed since: edited, or deleted (their words leave the index).
+   * Writing a message again replaces what the index held for it.
+   */
+  async index(queries: Queries, added: readonly number[], changed: readonly number[]): Promise<void> {
+    if (changed.length > 0) await queries.run(this.db.sql.unindexMessages, [changed]);
+    if (added.length + changed.length > 0) await queries.run(this.db.sql.indexMessages, [[...added, ...changed]]);
+  }
+
+  /** After deleted messages left the index: erases their words from the files where the dialect can. */
+  erase(): Promise<void> {
+    return this.db.erase();
   }
 }

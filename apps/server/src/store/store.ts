@@ -1,7 +1,8 @@
 import { Accounts } from './accounts.js';
 import { ChangeLog } from './change-log.js';
+import { Consumers } from './consumers.js';
 import { Conversations } from './conversations.js';
-import type { Database } from './database.js';
+import type { Database, Queries } from './database.js';
 import { MemberStates } from './member-states.js';
 import { Messages } from './messages.js';
 import { Push } from './push.js';
@@ -26,6 +27,7 @@ export class Store {
   readonly memberStates: MemberStates;
   readonly search: Search;
   readonly push: Push;
+  readonly consumers: Consumers;
 
   private constructor(private readonly db: Database) {
     this.log = new ChangeLog(db);
@@ -36,6 +38,7 @@ export class Store {
     this.memberStates = new MemberStates(db, this.log);
     this.search = new Search(db);
     this.push = new Push(db);
+    this.consumers = new Consumers(db);
   }
 
   /** The store over an open database, with where its log and messages stand read. */
@@ -44,6 +47,11 @@ export class Store {
     await store.log.load();
     await store.messages.load();
     return store;
+  }
+
+  /** Runs a transaction that appends no change, beside the log's writers where the dialect can: a consumer's work with its cursor. */
+  aside<T>(work: (queries: Queries) => Promise<T>): Promise<T> {
+    return this.db.aside(work);
   }
 
   get dialect(): Database['dialect'] {

@@ -5,7 +5,8 @@ import type { ChangeEventType, ConversationType, Message, NotifyLevel, Reaction,
 export type ChangeKind = ChangeEventType;
 
 export interface SearchFilter {
-  conversationId?: number;
+  /** The conversations to look in: those the searcher may read, or the one they asked for. Never empty. */
+  conversationIds: readonly number[];
   senderId?: number;
   before: number;
   limit: number;

@@ -67,6 +67,11 @@ export class Publisher {
     return this.newestMessage;
   }
 
+  /** Tells `follower` of each change published, here or by another process, once this process has it in order. */
+  follow(follower: Follower): void {
+    this.followers.push(follower);
+  }
+
   /** Tells `follower` of each change committed here, once it has gone out: each change is followed by one process. */
   followCommitted(follower: Follower): void {
     this.committedHere.push(follower);

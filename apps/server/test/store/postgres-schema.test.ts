@@ -67,6 +67,8 @@ async function postgresShape(db: TestDatabase): Promise<Shape> {
     else shape[i.table]!.indexes.push(indexOf(i.name, i.columns!, i.unique, i.partial));
   }
   for (const f of foreignKeys) shape[f.table]!.foreignKeys.push(`${f.from} -> ${f.to}`);
+  // The search index is each dialect's own (SQLite's is a virtual table), checked below.
+  delete shape.message_words;
   return sorted(shape);
 }
 
@@ -96,12 +98,13 @@ describe('the PostgreSQL schema', () => {
     const sqlite = openDatabase(join(dir, 'chat.db')).$client;
     const expected = sqliteShape(sqlite);
     sqlite.close();
-    expect(Object.keys(expected)).toEqual(['changes', 'conversation_members', 'conversations', 'invites', 'messages', 'push_subscriptions', 'sessions', 'settings', 'sign_in_links', 'users']);
+    expect(Object.keys(expected)).toEqual(['changes', 'consumers', 'conversation_members', 'conversations', 'invites', 'messages', 'push_subscriptions', 'sessions', 'settings', 'sign_in_links', 'users']);
     expect(await postgresShape(postgres)).toEqual(expected);
   });
 
-  it('indexes message text for search, as SQLite does with messages_fts', async () => {
-    const [index] = await postgres.all<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE indexname = 'messages_search_idx'");
-    expect(index?.indexdef).toMatch(/ON public\.messages USING gin \(.*hearth_search_vector\(content\)\)/);
+  it('indexes message words for search in a table of their own, as SQLite does with search_words', async () => {
+    const [index] = await postgres.all<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE indexname = 'message_words_idx'");
+    expect(index?.indexdef).toMatch(/ON public\.message_words USING gin \(words\)/);
+    expect(await postgres.all("SELECT 1 FROM pg_indexes WHERE indexname = 'messages_search_idx'")).toEqual([]);
   });
 });

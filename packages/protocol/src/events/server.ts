@@ -113,6 +113,11 @@ export const SearchResults = event(
     messages: Type.Array(Message),
     /** Older matches remain: ask again with `before` set to the last id here. */
     has_more: Type.Boolean(),
+    /**
+     * Changes the search index has yet to read, when it is behind: the newest messages (or edits) may not be found
+     * yet. Absent when it is caught up.
+     */
+    index_behind: Type.Optional(Type.Integer({ minimum: 1 })),
   }),
 );
 

@@ -112,13 +112,14 @@ async function copyTables(source: Database.Database, target: pg.PoolClient): Pro
   await clearTarget(target, tables);
   const report: CopyReport = [];
   for (const table of tables) report.push({ table: table.name, rows: await copyTable(source, target, table) });
+  await indexForSearch(target);
   await countOnFromSqlite(source, target);
   return report;
 }
 
 /**
- * The tables to copy, checked to match column for column. SQLite's full-text index (a virtual table and its shadow
- * tables) stays behind: PostgreSQL's is an index over `messages`, built as the rows go in.
+ * The tables to copy, checked to match column for column. The search index is each dialect's own (SQLite's virtual
+ * table and its shadow tables, PostgreSQL's `message_words`): built again from the messages, not copied.
  */
 async function bothTables(source: Database.Database, target: pg.PoolClient): Promise<Table[]> {
   const sqliteTables = source
@@ -126,6 +127,7 @@ async function bothTables(source: Database.Database, target: pg.PoolClient): Pro
     .pluck()
     .all() as string[];
   const pgColumns = await columnTypesInPostgres(target);
+  pgColumns.delete(SEARCH_INDEX);
   const differences: string[] = [...pgColumns.keys()].filter((name) => !sqliteTables.includes(name)).map((name) => `table ${name} is in PostgreSQL only`);
   const tables: Table[] = [];
   for (const name of sqliteTables) {
@@ -135,6 +137,17 @@ async function bothTables(source: Database.Database, target: pg.PoolClient): Pro
   }
   if (differences.length > 0) throw new Error(`the two schemas differ: ${differences.join('; ')}`);
   return tables;
+}
+
+const SEARCH_INDEX = 'message_words';
+
+/**
+ * Indexes every copied message for search, as the migration that made the index did. The search consumer's cursor
+ * comes with the change log; what it indexes again after it is written over, not twice.
+ */
+async function indexForSearch(target: pg.PoolClient): Promise<void> {
+  await target.query(`INSERT INTO ${SEARCH_INDEX} (message_id, conversation_id, user_id, words)
+    SELECT id, conversation_id, user_id, hearth_search_vector(content) FROM messages WHERE deleted_at IS NULL`);
 }
 
 /** Each PostgreSQL table's column types, by name. */

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { hasCode, OneAtATime, type Database, type Tx } from '../database.js';
+import { hasCode, OneAtATime, type Database, type Queries, type Tx } from '../database.js';
 import type { Statement } from '../statement.js';
 import { LOCKS, openPostgres } from './open.js';
 import { POSTGRES_SQL } from './sql.js';
@@ -44,6 +44,23 @@ export class PostgresDatabase implements Database {
 
   write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.queue.run(() => this.transaction(work));
+  }
+
+  /** On a connection of the pool, without the change log's lock: the sends' queue does not wait for it. */
+  async aside<T>(work: (queries: Queries) => Promise<T>): Promise<T> {
+    const client = await this.reads.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work({ rows: (statement, values = []) => rowsOn(client, statement, values), run: (statement, values = []) => runOn(client, statement, values) });
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((failed: Error) => (broken = failed));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
   }
 
   /** SQLSTATE class 23, integrity constraint violation (foreign key, unique, check, not null): the row is at fault. */

@@ -164,3 +164,10 @@ export const pushSubscriptions = pgTable(
   },
   (t) => [index('push_subscriptions_user_idx').on(t.userId)],
 );
+
+export const consumers = pgTable('consumers', {
+  name: text('name').primaryKey(),
+  seq: big('seq').notNull(),
+  holder: text('holder'),
+  leaseUntil: big('lease_until').notNull().default(0),
+});

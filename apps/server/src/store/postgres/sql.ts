@@ -69,20 +69,26 @@ export const POSTGRES_SQL: DialectSql = {
      CROSS JOIN LATERAL ${counted('9007199254740991')}`,
   ),
   /**
-   * Matches through the GIN index over `hearth_search_vector(content)` (drizzle-pg/0001_search.sql: the query must
-   * name that expression to use it), newest first, each kept when the user is a member of its conversation. The
-   * filters are null when not asked for.
+   * Matches through the GIN index over `message_words` (drizzle-pg/0003_consumers.sql), in the searcher's
+   * conversations, newest first. The sender is null when not asked for.
    */
   search: statement(
     'search.messages',
     `SELECT ${MESSAGE_COLUMNS}
-     FROM messages m ${QUOTE_JOIN}
-     WHERE hearth_search_vector(m.content) @@ to_tsquery('hearth_search', $1) AND m.id < $2
-       AND ($3::integer IS NULL OR m.conversation_id = $3)
-       AND ($4::integer IS NULL OR m.user_id = $4)
-       AND EXISTS (SELECT 1 FROM conversation_members cm WHERE cm.conversation_id = m.conversation_id AND cm.user_id = $5)
-     ORDER BY m.id DESC
-     LIMIT $6`,
+     FROM message_words w JOIN messages m ON m.id = w.message_id ${QUOTE_JOIN}
+     WHERE w.words @@ to_tsquery('hearth_search', $1) AND w.message_id < $2
+       AND w.conversation_id = ANY($3::integer[])
+       AND ($4::integer IS NULL OR w.user_id = $4)
+       AND m.deleted_at IS NULL
+     ORDER BY w.message_id DESC
+     LIMIT $5`,
   ),
-  searchValues: (userId, terms, filter) => [tsquery(terms), filter.before, filter.conversationId ?? null, filter.senderId ?? null, userId, filter.limit],
+  searchValues: (terms, filter) => [tsquery(terms), filter.before, filter.conversationIds, filter.senderId ?? null, filter.limit],
+  indexMessages: statement(
+    'search.index',
+    `INSERT INTO message_words (message_id, conversation_id, user_id, words)
+     SELECT id, conversation_id, user_id, hearth_search_vector(content) FROM messages WHERE id = ANY($1::bigint[]) AND deleted_at IS NULL
+     ON CONFLICT (message_id) DO UPDATE SET words = excluded.words`,
+  ),
+  unindexMessages: statement('search.unindex', 'DELETE FROM message_words WHERE message_id = ANY($1::bigint[])'),
 };

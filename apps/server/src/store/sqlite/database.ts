@@ -1,5 +1,5 @@
 import type BetterSqlite from 'better-sqlite3';
-import { hasCode, OneAtATime, type Database, type Tx } from '../database.js';
+import { hasCode, OneAtATime, type Database, type Queries, type Tx } from '../database.js';
 import type { Statement } from '../statement.js';
 import { openDatabase } from './open.js';
 import { SQLITE_SQL } from './sql.js';
@@ -50,6 +50,11 @@ export class SqliteDatabase implements Database {
 
   write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.writes.run(() => this.transaction(work));
+  }
+
+  /** One file has one writer: in the queue with the rest. */
+  aside<T>(work: (queries: Queries) => Promise<T>): Promise<T> {
+    return this.write(work);
   }
 
   isConstraintError(error: unknown): boolean {

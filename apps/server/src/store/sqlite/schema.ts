@@ -205,3 +205,15 @@ export const pushSubscriptions = sqliteTable(
   },
   (t) => [index('push_subscriptions_user_idx').on(t.userId)],
 );
+
+/**
+ * Where each consumer of the change log stands: the search index, Web Push. A consumer reads the log after commit
+ * from `seq` and moves it on once its work for those changes is done; `holder` runs it until `lease_until` (ms), so
+ * among several processes one runs each consumer and another takes over when it stops renewing.
+ */
+export const consumers = sqliteTable('consumers', {
+  name: text('name').primaryKey(),
+  seq: integer('seq').notNull(),
+  holder: text('holder'),
+  leaseUntil: integer('lease_until').notNull().default(0),
+});

@@ -14,31 +14,30 @@ const unread = (conversation: string, user: string, after: string, upTo: string)
     LIMIT ${UNREAD_COUNT_MAX}`;
 
 /**
- * A search's matches newest first, straight from the full-text index, each joined to its row and kept when the user is
- * a member of its conversation. CROSS JOIN fixes that order: left to choose, SQLite may instead walk a conversation's
- * index (to serve ORDER BY and `id <`) and test MATCH on every row — seconds in a long lobby. Conversation and sender
- * are filtered inside the index (see `matchExpression`), so no row is read to reject it.
+ * A search's matches newest first, straight from the full-text index, each joined to its row. CROSS JOIN fixes that
+ * order: left to choose, SQLite may instead walk a conversation's index (to serve ORDER BY and `id <`) and test MATCH
+ * on every row — seconds in a long lobby. The searcher's conversations and the sender are words of their own columns
+ * in the index (see `matchExpression`), so the index is narrowed to what the searcher may read before any row is read.
  */
 export const SEARCH_SQL = `SELECT ${MESSAGE_COLUMNS}
-  FROM messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid
+  FROM search_words CROSS JOIN messages m ON m.id = search_words.rowid
   ${QUOTE_JOIN}
-  WHERE messages_fts MATCH $1 AND messages_fts.rowid < $2
-    AND EXISTS (SELECT 1 FROM conversation_members cm WHERE cm.conversation_id = m.conversation_id AND cm.user_id = $3)
-  ORDER BY messages_fts.rowid DESC
-  LIMIT $4`;
+  WHERE search_words MATCH $1 AND search_words.rowid < $2 AND m.deleted_at IS NULL
+  ORDER BY search_words.rowid DESC
+  LIMIT $3`;
 
 /** A string in FTS5 query syntax: whatever it holds is text to look for, never an operator. */
 const quoted = (text: string) => `"${text.replace(/"/g, '""')}"`;
 
 /**
- * The FTS5 query for a search: every word in the content column, the last as a prefix when asked, and the filters as
- * words of the conversation and sender columns. Nothing the user typed reaches it but quoted words.
+ * The FTS5 query for a search: every word in the content column, the last as a prefix when asked, within the
+ * conversations and from the sender asked for, as words of their columns. Nothing the user typed reaches it but
+ * quoted words.
  */
-export function matchExpression(terms: { words: readonly string[]; prefix?: boolean }, filter: Pick<SearchFilter, 'conversationId' | 'senderId'>): string {
+export function matchExpression(terms: { words: readonly string[]; prefix?: boolean }, filter: Pick<SearchFilter, 'conversationIds' | 'senderId'>): string {
   const words = terms.words.map(quoted);
   if (terms.prefix) words[words.length - 1] += '*';
-  let match = `content : (${words.join(' ')})`;
-  if (filter.conversationId !== undefined) match += ` AND conversation_id : ${quoted(String(filter.conversationId))}`;
+  let match = `content : (${words.join(' ')}) AND conversation_id : (${filter.conversationIds.map((id) => quoted(String(id))).join(' OR ')})`;
   if (filter.senderId !== undefined) match += ` AND user_id : ${quoted(String(filter.senderId))}`;
   return match;
 }
@@ -80,5 +79,11 @@ export const SQLITE_SQL: DialectSql = {
   ),
   unreadAfter: statement('member_states.unread_after', `SELECT count(*), coalesce(sum(mentioned), 0) FROM (${unread('$1', '$2', '$3', '9007199254740991')})`),
   search: statement('search.messages', SEARCH_SQL),
-  searchValues: (userId, terms, filter) => [matchExpression(terms, filter), filter.before, userId, filter.limit],
+  searchValues: (terms, filter) => [matchExpression(terms, filter), filter.before, filter.limit],
+  indexMessages: statement(
+    'search.index',
+    `INSERT OR REPLACE INTO search_words (rowid, content, conversation_id, user_id)
+     SELECT id, content, conversation_id, user_id FROM messages WHERE id IN (SELECT value FROM json_each($1)) AND deleted_at IS NULL`,
+  ),
+  unindexMessages: statement('search.unindex', 'DELETE FROM search_words WHERE rowid IN (SELECT value FROM json_each($1))'),
 };

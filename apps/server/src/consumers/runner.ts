@@ -1,0 +1,170 @@
+import type { Logger } from '../log.js';
+import type { Queries } from '../store/database.js';
+import type { LoggedChange, Store } from '../store/store.js';
+
+/**
+ * Work that follows changes, done beside the send path from the change log after commit. A consumer reads the log
+ * in seq order from its cursor in the database, so a process that stops (or is killed) resumes where the last
+ * batch it finished left off.
+ */
+export interface Consumer {
+  readonly name: string;
+  /** Changes read per batch. */
+  readonly batch: number;
+  /**
+   * The work for a batch that goes in the transaction moving the cursor past it: done exactly once, whoever runs the
+   * consumer and however it stops.
+   */
+  within?(changes: readonly LoggedChange[], queries: Queries): Promise<void>;
+  /**
+   * The work for a batch that reaches outside the database (a push), started once the cursor has moved past it: done
+   * at most once; a crash meanwhile loses it rather than repeating it.
+   */
+  after?(changes: readonly LoggedChange[]): void;
+}
+
+export interface RunnerOptions {
+  /** This process, as the lease names its holder. */
+  holder: string;
+  /** No other process shares the database: a lease an earlier run of this server left is taken at once. */
+  alone: boolean;
+  /** How long a lease lasts unless renewed: another process takes a consumer over this long after its holder stopped. */
+  leaseMs: number;
+  /** How often the consumer looks for changes and renews its lease when nothing wakes it. */
+  pollMs: number;
+  /** How long after a change it runs, so that changes arriving together are one batch. */
+  gatherMs: number;
+  /** The newest change published: how far behind the consumer is. */
+  head: () => number;
+  log: Logger;
+  /** Hears the consumer's lag (changes behind) after each run, and each failure. */
+  observe?: { lag(name: string, behind: number): void; failed(name: string): void };
+}
+
+/** The transaction moving the cursor found the lease gone: another process runs the consumer now. */
+class LeaseLost extends Error {}
+
+/** Failures wait longer each time, up to this. */
+const MAX_BACKOFF_MS = 30_000;
+
+/**
+ * Runs one consumer in this process while it holds the consumer's lease. Among processes sharing a database, one
+ * holds it; the others keep asking and take over once it has not been renewed for `leaseMs`. The cursor moves only in
+ * the same transaction as the batch's work and only for the lease's holder, so a batch is never done twice.
+ */
+export class ConsumerRunner {
+  private cursor: number | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private dueAt = Infinity;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private failures = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly consumer: Consumer,
+    private readonly options: RunnerOptions,
+  ) {}
+
+  get name(): string {
+    return this.consumer.name;
+  }
+
+  /** Whether this process runs the consumer now. */
+  get holding(): boolean {
+    return this.cursor !== null;
+  }
+
+  /** How many changes the consumer has yet to read, when this process runs it. */
+  get behind(): number | undefined {
+    return this.cursor === null ? undefined : Math.max(0, this.options.head() - this.cursor);
+  }
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  /** A change was published: run soon, with whatever else arrives meanwhile. */
+  wake(): void {
+    if (this.cursor !== null && this.failures === 0) this.schedule(this.options.gatherMs);
+  }
+
+  /** Stops after the batch under way and gives up the lease, so another process need not wait for it to expire. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+    if (this.cursor !== null) await this.store.consumers.release(this.name, this.options.holder).catch(() => undefined);
+    this.cursor = null;
+  }
+
+  /** Resolves once every change published so far has been read, or the consumer failed or is not run here. */
+  async drain(): Promise<void> {
+    while (!this.stopped && this.cursor !== null && this.failures === 0 && this.cursor < this.options.head()) {
+      this.kick();
+      await this.running;
+    }
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped || Date.now() + ms >= this.dueAt) return;
+    clearTimeout(this.timer);
+    this.dueAt = Date.now() + ms;
+    this.timer = setTimeout(() => {
+      this.dueAt = Infinity;
+      this.kick();
+    }, ms);
+    this.timer.unref();
+  }
+
+  private kick(): void {
+    // Woken while running: changes may have come after its last read, so it runs again at once.
+    if (this.running !== undefined) return void (this.again = true);
+    this.running = this.run().finally(() => {
+      this.running = undefined;
+      const again = this.again;
+      this.again = false;
+      this.schedule(this.failures > 0 ? Math.min(MAX_BACKOFF_MS, this.options.pollMs * 2 ** this.failures) : again ? 0 : this.options.pollMs);
+    });
+  }
+
+  private async run(): Promise<void> {
+    const { holder, leaseMs, log, observe } = this.options;
+    try {
+      const now = Date.now();
+      this.cursor = await this.store.consumers.claim(this.name, holder, this.options.alone ? Number.MAX_SAFE_INTEGER : now, now + leaseMs, this.options.head());
+      while (this.cursor !== null && !this.stopped) {
+        const changes = await this.store.log.changesBetween(this.cursor, Number.MAX_SAFE_INTEGER, this.consumer.batch);
+        if (changes.length === 0) break;
+        await this.handle(changes);
+        if (changes.length < this.consumer.batch) break;
+        // Another batch waits: the event loop serves everyone else first.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      this.failures = 0;
+    } catch (error) {
+      if (error instanceof LeaseLost) {
+        this.cursor = null;
+        log.info({ consumer: this.name }, 'another process runs this consumer now');
+      } else {
+        this.failures++;
+        observe?.failed(this.name);
+        log.error({ err: error, consumer: this.name, cursor: this.cursor, failures: this.failures }, 'a consumer of the change log failed; it will try again');
+      }
+    }
+    const behind = this.behind;
+    if (behind !== undefined) observe?.lag(this.name, behind);
+  }
+
+  private async handle(changes: readonly LoggedChange[]): Promise<void> {
+    const { holder, leaseMs } = this.options;
+    const through = changes.at(-1)!.seq;
+    await this.store.aside(async (queries) => {
+      await this.consumer.within?.(changes, queries);
+      if (!(await this.store.consumers.advance(queries, this.name, holder, through, Date.now() + leaseMs))) throw new LeaseLost();
+    });
+    this.cursor = through;
+    this.consumer.after?.(changes);
+  }
+}

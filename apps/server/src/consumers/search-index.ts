@@ -1,0 +1,30 @@
+import type { Consumer } from './runner.js';
+import type { Store } from '../store/store.js';
+
+/** Changes read per batch: one transaction writes their messages into the index. */
+const BATCH = 500;
+
+/**
+ * Keeps the search index: new messages are written into it, and edited or deleted ones written again, in the
+ * transaction that moves the consumer's cursor, so each change is indexed exactly once.
+ */
+export function searchIndex(store: Store): Consumer {
+  return {
+    name: 'search',
+    batch: BATCH,
+    async within(changes, queries) {
+      const added = new Set<number>();
+      const changed = new Set<number>();
+      for (const change of changes) {
+        if (change.kind === 'message') added.add(change.subjectId);
+        else if (change.kind === 'message_updated') changed.add(change.subjectId);
+      }
+      for (const id of changed) added.delete(id);
+      await store.search.index(queries, [...added], [...changed]);
+    },
+    after(changes) {
+      // A deleted message's words must not stay in the files, as its text does not (store/messages.ts).
+      if (changes.some(({ kind, message }) => kind === 'message_updated' && message?.deleted === true)) void store.search.erase().catch(() => undefined);
+    },
+  };
+}
