@@ -133,7 +133,9 @@ export class ConsumerRunner {
     const { holder, leaseMs, log, observe } = this.options;
     try {
       const now = Date.now();
+      const held = this.cursor !== null;
       this.cursor = await this.store.consumers.claim(this.name, holder, this.options.alone ? Number.MAX_SAFE_INTEGER : now, now + leaseMs, this.options.head());
+      if (!held && this.cursor !== null) log.info({ consumer: this.name, cursor: this.cursor, holder }, 'this process runs the consumer now');
       while (this.cursor !== null && !this.stopped) {
         const changes = await this.store.log.changesBetween(this.cursor, Number.MAX_SAFE_INTEGER, this.consumer.batch);
         if (changes.length === 0) break;

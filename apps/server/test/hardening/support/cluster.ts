@@ -18,9 +18,9 @@ export function killLeftovers(): void {
 }
 
 /** Starts the built server on a test database, as an operator would, and waits until it listens. */
-export async function runServer(db: TestDatabase): Promise<Running> {
+export async function runServer(db: TestDatabase, extra: string[] = []): Promise<Running> {
   // Senders here test durability, not limits: they may send faster than one person does.
-  const proc = spawnServer(['--port', '0', ...db.args, '--sends-per-second-per-user', '1000', '--send-burst-per-user', '1000']);
+  const proc = spawnServer(['--port', '0', ...db.args, '--sends-per-second-per-user', '1000', '--send-burst-per-user', '1000', ...extra]);
   started.add(proc);
   const [, port] = await proc.waitFor(/running at http:\/\/localhost:(\d+)/);
   const url = `http://127.0.0.1:${port}`;
