@@ -105,6 +105,8 @@ describe('deleting', () => {
     expect(page.payload.messages.find((m) => m.id === original.id)).toEqual(deleted);
     expect(page.payload.messages.find((m) => m.id === answer.id)?.quote).toEqual({ user_id: alice.user.id, excerpt: '', deleted: true });
 
+    // The search index holds its own copy of the text until its consumer has read the deletion.
+    await server.consumersCaughtUp();
     const needle = Buffer.from(secret.slice(0, 36));
     // PostgreSQL keeps an old row version in its files until VACUUM reuses the space (see PostgresStore.updateMessage):
     // there, no row may hold the text.

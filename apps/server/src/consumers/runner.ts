@@ -20,7 +20,7 @@ export interface Consumer {
    * The work for a batch that reaches outside the database (a push), started once the cursor has moved past it: done
    * at most once; a crash meanwhile loses it rather than repeating it.
    */
-  after?(changes: readonly LoggedChange[]): void;
+  after?(changes: readonly LoggedChange[]): void | Promise<void>;
 }
 
 export interface RunnerOptions {
@@ -167,6 +167,11 @@ export class ConsumerRunner {
       if (!(await this.store.consumers.advance(queries, this.name, holder, through, Date.now() + leaseMs))) throw new LeaseLost();
     });
     this.cursor = through;
-    this.consumer.after?.(changes);
+    try {
+      await this.consumer.after?.(changes);
+    } catch (error) {
+      // The cursor has moved on: this batch's outside work is not tried again.
+      this.options.log.warn({ err: error, consumer: this.name, through }, 'a consumer could not finish a batch');
+    }
   }
 }

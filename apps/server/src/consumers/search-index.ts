@@ -22,9 +22,9 @@ export function searchIndex(store: Store): Consumer {
       for (const id of changed) added.delete(id);
       await store.search.index(queries, [...added], [...changed]);
     },
-    after(changes) {
+    async after(changes) {
       // A deleted message's words must not stay in the files, as its text does not (store/messages.ts).
-      if (changes.some(({ kind, message }) => kind === 'message_updated' && message?.deleted === true)) void store.search.erase().catch(() => undefined);
+      if (changes.some(({ kind, message }) => kind === 'message_updated' && message?.deleted === true)) await store.search.erase();
     },
   };
 }
