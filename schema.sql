@@ -109,7 +109,7 @@ CREATE UNIQUE INDEX messages_user_client_idx ON messages (user_id, client_id);
 
 -- Extension: full-text search. An FTS5 index over messages, written by a consumer of the change log after each
 -- message is stored (never in the transaction that stores it), keeping its own copy of the text so that a message
--- edited or deleted can be taken out by id. Conversation and sender are indexed as words of their own columns, so a
+-- edited or deleted can be taken out by id. Conversation and sender are indexed as words of their own columns (`c12`, `u7`), so a
 -- search is narrowed to the searcher's conversations inside the index; words also by their first 3 and 4
 -- characters, for searching as one types. 'secure-delete' takes a deleted message's words out of the index pages at once.
 CREATE VIRTUAL TABLE search_words USING fts5(

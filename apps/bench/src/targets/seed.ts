@@ -60,7 +60,7 @@ export function seed(path: string, world: World): Populated {
       }
     })();
   }
-  db.exec('INSERT INTO search_words (rowid, content, conversation_id, user_id) SELECT id, content, conversation_id, user_id FROM messages');
+  db.exec("INSERT INTO search_words (rowid, content, conversation_id, user_id) SELECT id, content, 'c' || conversation_id, 'u' || user_id FROM messages");
   db.close();
   return { tokens, userIds, lobbyId, dmIds, firstMessageId, lastMessageId };
 }

@@ -26,6 +26,12 @@ export const SEARCH_SQL = `SELECT ${MESSAGE_COLUMNS}
   ORDER BY search_words.rowid DESC
   LIMIT $3`;
 
+/**
+ * Conversation and sender as the index holds them: words of their own (`c12`, `u7`), so that one column's id is
+ * never read in another's list of rows (a conversation numbered like a sender would share its list).
+ */
+export const INDEXED_IDS = "'c' || conversation_id, 'u' || user_id";
+
 /** A string in FTS5 query syntax: whatever it holds is text to look for, never an operator. */
 const quoted = (text: string) => `"${text.replace(/"/g, '""')}"`;
 
@@ -37,8 +43,8 @@ const quoted = (text: string) => `"${text.replace(/"/g, '""')}"`;
 export function matchExpression(terms: { words: readonly string[]; prefix?: boolean }, filter: Pick<SearchFilter, 'conversationIds' | 'senderId'>): string {
   const words = terms.words.map(quoted);
   if (terms.prefix) words[words.length - 1] += '*';
-  let match = `content : (${words.join(' ')}) AND conversation_id : (${filter.conversationIds.map((id) => quoted(String(id))).join(' OR ')})`;
-  if (filter.senderId !== undefined) match += ` AND user_id : ${quoted(String(filter.senderId))}`;
+  let match = `content : (${words.join(' ')}) AND conversation_id : (${filter.conversationIds.map((id) => quoted(`c${id}`)).join(' OR ')})`;
+  if (filter.senderId !== undefined) match += ` AND user_id : ${quoted(`u${filter.senderId}`)}`;
   return match;
 }
 
@@ -83,7 +89,7 @@ export const SQLITE_SQL: DialectSql = {
   indexMessages: statement(
     'search.index',
     `INSERT OR REPLACE INTO search_words (rowid, content, conversation_id, user_id)
-     SELECT id, content, conversation_id, user_id FROM messages WHERE id IN (SELECT value FROM json_each($1)) AND deleted_at IS NULL`,
+     SELECT id, content, ${INDEXED_IDS} FROM messages WHERE id IN (SELECT value FROM json_each($1)) AND deleted_at IS NULL`,
   ),
   unindexMessages: statement('search.unindex', 'DELETE FROM search_words WHERE rowid IN (SELECT value FROM json_each($1))'),
 };
