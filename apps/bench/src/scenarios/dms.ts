@@ -32,6 +32,8 @@ export async function dms(targets: Target[], options: Options): Promise<Scenario
   return { name: 'dms', figures: figures(clients, runs, targets), details: { clients, runs } };
 }
 
+const finite = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? null : value);
+
 function figures(clients: number, runs: Record<string, SteppedRun>, targets: Target[]): Figure[] {
   const scenario = `${num(clients)} clients in ${num(clients / 2)} DMs, all sending`;
   const { rate, common } = fairRate(runs);
@@ -61,6 +63,14 @@ function figures(clients: number, runs: Record<string, SteppedRun>, targets: Tar
     { scenario, metric: `acknowledgement p50 ${load}`, unit: 'ms', better: 'lower', values: atRate(runs, rate, (s) => s.ackP50Ms) },
     { scenario, metric: `acknowledgement p99 ${load}`, unit: 'ms', better: 'lower', values: atRate(runs, rate, (s) => s.ackP99Ms) },
     { scenario, metric: `delivery p99 ${load}`, unit: 'ms', better: 'lower', values: atRate(runs, rate, (s) => s.p99Ms) },
+    {
+      scenario,
+      metric: 'search index caught up after the last acknowledgement, at the highest rate passed',
+      unit: 'ms',
+      better: 'lower',
+      values: Object.fromEntries(Object.entries(runs).map(([name, run]) => [name, finite(run.steps.filter((s) => s.passed).at(-1)?.indexCaughtUpMs)])),
+      note: 'ours indexes each message after it is acknowledged, beside the send path; the time it trails the sends by',
+    },
     ...loadFigures(scenario, runs, rate, load),
   ];
 }

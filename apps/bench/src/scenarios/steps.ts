@@ -6,6 +6,9 @@ import { sleep, type Session } from './session.js';
 
 /** A step passes when nothing is lost or refused and p99 latency stays under this. */
 export const P99_LIMIT_MS = 50;
+/** The search index is polled this often after a step, for at most this long. */
+const INDEX_POLL_MS = 2;
+const INDEX_WAIT_MAX_MS = 30_000;
 const SATURATED_SHARE = 0.9;
 const DRAIN_POLL_MS = 100;
 const DRAIN_IDLE_MS = 1_000;
@@ -53,6 +56,8 @@ export interface StepOutcome {
   loaderSaturated: boolean;
   /** Tries it took (a failed step is tried again). */
   attempts: number;
+  /** From the step's last acknowledgement or delivery until the search index had read every change (ours on SQLite); NaN elsewhere. */
+  indexCaughtUpMs: number;
 }
 
 /** Sends at the plan's rates for its duration, waits for the stragglers, and sums up what every loader saw. */
@@ -86,6 +91,7 @@ export async function runStep(session: Session, plan: StepPlan): Promise<StepOut
   const serverCpu = server.read();
   const backingCpu = backing.read();
   const loaderCpu = loaders.read();
+  const indexCaughtUpMs = await indexCatchUp(session);
 
   const windowMs = Math.max(plan.durationMs, (stats.lastMicros - startedMicros) / 1000);
   const delivery = new Histogram(stats.delivery);
@@ -117,11 +123,21 @@ export async function runStep(session: Session, plan: StepPlan): Promise<StepOut
     passed: false,
     loaderSaturated: false,
     attempts: 1,
+    indexCaughtUpMs,
   };
   outcome.loaderSaturated = loaderCpu.coreShare + (Number.isNaN(outcome.othersOnLoadCore) ? 0 : outcome.othersOnLoadCore) > SATURATED_SHARE;
   const p99 = Math.max(outcome.p99Ms, outcome.ackP99Ms);
   outcome.passed = sent > 0 && lost === 0 && stats.errors === 0 && closed === 0 && p99 < P99_LIMIT_MS;
   return outcome;
+}
+
+/** How long after now the server's search index has read every change, polled; NaN for a server without one. */
+async function indexCatchUp(session: Session): Promise<number> {
+  const behind = session.running.indexBehind;
+  if (behind === undefined) return Number.NaN;
+  const started = performance.now();
+  while (behind() > 0 && performance.now() - started < INDEX_WAIT_MAX_MS) await sleep(INDEX_POLL_MS);
+  return performance.now() - started;
 }
 
 /** What every loader has counted for a step so far, added up. */

@@ -1,4 +1,5 @@
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,7 +70,15 @@ export function hearth(name: 'hearth' | 'hearth-normal', label: string, extraFla
         await server.stop();
         for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
       };
-      return { running: { pids: [server.pid], urls: [`ws://127.0.0.1:${server.port}/ws`], backing: () => [], stop }, populated };
+      const indexBehind = () => {
+        const reader = new Database(db, { readonly: true });
+        try {
+          return reader.prepare("SELECT coalesce((SELECT max(seq) FROM changes), 0) - (SELECT seq FROM consumers WHERE name = 'search')").pluck().get() as number;
+        } finally {
+          reader.close();
+        }
+      };
+      return { running: { pids: [server.pid], urls: [`ws://127.0.0.1:${server.port}/ws`], backing: () => [], indexBehind, stop }, populated };
     },
   };
 }

@@ -31,6 +31,8 @@ export interface Running {
   urls: string[];
   /** The processes of the database server and bus the servers lean on, whose CPU is counted apart; none for an embedded database. */
   backing(): number[];
+  /** How many changes the server's search index has yet to read (ours on SQLite only). */
+  indexBehind?(): number;
   stop(): Promise<void>;
 }
 

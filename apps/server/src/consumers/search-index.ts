@@ -2,7 +2,7 @@ import type { Consumer } from './runner.js';
 import type { Store } from '../store/store.js';
 
 /** Changes read per batch: one transaction writes their messages into the index. */
-const BATCH = 500;
+const BATCH = 200;
 
 /**
  * Keeps the search index: new messages are written into it, and edited or deleted ones written again, in the

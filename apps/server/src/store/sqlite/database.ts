@@ -26,16 +26,21 @@ export class SqliteDatabase implements Database {
   private readonly tips = new Map<string, number>();
   private readonly control;
 
-  constructor(private readonly db: BetterSqlite.Database) {
+  constructor(
+    private readonly db: BetterSqlite.Database,
+    private readonly synchronous: 'NORMAL' | 'FULL' = 'FULL',
+  ) {
     this.control = {
       begin: db.prepare('BEGIN IMMEDIATE'),
       commit: db.prepare('COMMIT'),
       rollback: db.prepare('ROLLBACK'),
+      unsynced: db.prepare('PRAGMA synchronous = NORMAL'),
+      synced: db.prepare(`PRAGMA synchronous = ${synchronous}`),
     };
   }
 
   static open(path: string, synchronous: 'NORMAL' | 'FULL' = 'FULL'): SqliteDatabase {
-    return new SqliteDatabase(openDatabase(path, synchronous).$client);
+    return new SqliteDatabase(openDatabase(path, synchronous).$client, synchronous);
   }
 
   async rows<R extends unknown[]>(statement: Statement, values: readonly unknown[] = []): Promise<R[]> {
@@ -52,9 +57,21 @@ export class SqliteDatabase implements Database {
     return this.writes.run(() => this.transaction(work));
   }
 
-  /** One file has one writer: in the queue with the rest. */
+  /**
+   * One file has one writer: in the queue with the rest. Committed without waiting for the disk: the next commit
+   * that waits (a send's) makes it durable too, as the write-ahead log is written in order. Until then a crash
+   * loses it whole, which a consumer's work with its cursor can afford: it is done again.
+   */
   aside<T>(work: (queries: Queries) => Promise<T>): Promise<T> {
-    return this.write(work);
+    if (this.synchronous === 'NORMAL') return this.write(work);
+    return this.writes.run(async () => {
+      this.control.unsynced.run();
+      try {
+        return await this.transaction(work);
+      } finally {
+        this.control.synced.run();
+      }
+    });
   }
 
   isConstraintError(error: unknown): boolean {
