@@ -12,6 +12,8 @@ export interface Figure {
   /** False for figures about the load generator, where a ratio between servers means nothing. */
   ratios?: boolean;
   note?: string;
+  /** The servers it applies to, when not all: the others' values are null. */
+  only?: TargetName[];
 }
 
 /** One figure's values: each server's pick from what was measured for it. */

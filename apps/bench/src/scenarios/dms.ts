@@ -70,6 +70,7 @@ function figures(clients: number, runs: Record<string, SteppedRun>, targets: Tar
       better: 'lower',
       values: Object.fromEntries(Object.entries(runs).map(([name, run]) => [name, finite(run.steps.filter((s) => s.passed).at(-1)?.indexCaughtUpMs)])),
       note: 'ours indexes each message after it is acknowledged, beside the send path; the time it trails the sends by',
+      only: (['hearth', 'hearth-normal'] as const).filter((name) => name in runs),
     },
     ...loadFigures(scenario, runs, rate, load),
   ];
