@@ -36,6 +36,11 @@ export interface Database extends Queries {
    */
   write<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   /**
+   * The rows of a read whose cost the server cannot bound (a full-text search), read where it holds up nothing
+   * else: SQLite reads them on a thread of its own; PostgreSQL's own processes do that work anyway.
+   */
+  slowRows<R extends unknown[]>(statement: Statement, values?: readonly unknown[]): Promise<R[]>;
+  /**
    * Runs a transaction that appends no change and needs no order among the log's writers (a consumer's work with its
    * cursor): where the dialect can, beside them rather than in their queue.
    */

@@ -12,7 +12,7 @@ export class Search {
    * the filter names (the caller decides which the searcher may read) and from its sender when it names one.
    */
   async messages(terms: SearchTerms, filter: SearchFilter): Promise<Message[]> {
-    return (await this.db.rows<MessageRow>(this.db.sql.search, this.db.sql.searchValues(terms, filter))).map(toMessage);
+    return (await this.db.slowRows<MessageRow>(this.db.sql.search, this.db.sql.searchValues(terms, filter))).map(toMessage);
   }
 
   /**

@@ -42,6 +42,10 @@ export class PostgresDatabase implements Database {
     return runOn(this.reads, statement, values);
   }
 
+  slowRows<R extends unknown[]>(statement: Statement, values: readonly unknown[] = []): Promise<R[]> {
+    return this.rows<R>(statement, values);
+  }
+
   write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.queue.run(() => this.transaction(work));
   }

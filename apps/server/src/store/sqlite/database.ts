@@ -2,6 +2,7 @@ import type BetterSqlite from 'better-sqlite3';
 import { hasCode, OneAtATime, type Database, type Queries, type Tx } from '../database.js';
 import type { Statement } from '../statement.js';
 import { openDatabase } from './open.js';
+import { SqliteReader } from './reader.js';
 import { SQLITE_SQL } from './sql.js';
 
 interface Prepared {
@@ -29,6 +30,8 @@ export class SqliteDatabase implements Database {
   constructor(
     private readonly db: BetterSqlite.Database,
     private readonly synchronous: 'NORMAL' | 'FULL' = 'FULL',
+    /** A second connection on a thread of its own; none for a database in memory, which only this connection sees. */
+    private readonly reader?: SqliteReader,
   ) {
     this.control = {
       begin: db.prepare('BEGIN IMMEDIATE'),
@@ -40,7 +43,14 @@ export class SqliteDatabase implements Database {
   }
 
   static open(path: string, synchronous: 'NORMAL' | 'FULL' = 'FULL'): SqliteDatabase {
-    return new SqliteDatabase(openDatabase(path, synchronous).$client, synchronous);
+    const db = openDatabase(path, synchronous).$client;
+    return new SqliteDatabase(db, synchronous, path === ':memory:' ? undefined : new SqliteReader(path));
+  }
+
+  async slowRows<R extends unknown[]>(statement: Statement, values: readonly unknown[] = []): Promise<R[]> {
+    if (this.reader === undefined) return this.rowsNow<R>(statement, values);
+    const { positional } = this.prepare(statement);
+    return this.reader.rows<R>(positional ? statement.text.replace(/\$\d+/g, '?') : statement.text, bind(values, positional));
   }
 
   async rows<R extends unknown[]>(statement: Statement, values: readonly unknown[] = []): Promise<R[]> {
@@ -86,6 +96,7 @@ export class SqliteDatabase implements Database {
 
   async close(): Promise<void> {
     await this.writes.idle();
+    await this.reader?.close();
     this.db.close();
   }
 
