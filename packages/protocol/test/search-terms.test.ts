@@ -34,4 +34,12 @@ describe('searchTerms', () => {
     // An accent is no character of its own.
     expect(searchTerms('e\u0301e\u0301*').prefix).toBe(false);
   });
+
+  it('looks for a repeated word once, whatever its case or accents', () => {
+    expect(searchTerms(Array(33).fill('kiwi').join(' '))).toEqual({ words: ['kiwi'], prefix: false });
+    expect(searchTerms('Café cafe CAFÉ bar')).toEqual({ words: ['Café', 'bar'], prefix: false });
+    // A starred word already asked for whole is looked for whole; a new one stays a prefix.
+    expect(searchTerms('ship ship*')).toEqual({ words: ['ship'], prefix: false });
+    expect(searchTerms('ship ship deplo*')).toEqual({ words: ['ship', 'deplo'], prefix: true });
+  });
 });
