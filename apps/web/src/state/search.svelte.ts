@@ -25,6 +25,8 @@ export class Search {
   /** What the results were found for, to mark the words in them. */
   terms = $state.raw<SearchTerms>({ words: [], prefix: false });
   hasMore = $state(false);
+  /** The server's index had not read the newest messages yet: they may be missing from the results. */
+  behind = $state(false);
   busy = $state(false);
   /** Something to say instead of results: a refusal, or a lost connection. */
   problem = $state<string | null>(null);
@@ -101,10 +103,11 @@ export class Search {
     }
   }
 
-  private show(page: { messages: Message[]; has_more: boolean }, terms: SearchTerms, request: number, appended = false): void {
+  private show(page: { messages: Message[]; has_more: boolean; index_behind?: number }, terms: SearchTerms, request: number, appended = false): void {
     if (request !== this.latest) return;
     this.results = appended ? [...this.results, ...page.messages] : page.messages;
     this.hasMore = page.has_more;
+    if (!appended) this.behind = page.index_behind !== undefined;
     this.terms = terms;
     this.busy = false;
     if (!appended) this.active = 0;
