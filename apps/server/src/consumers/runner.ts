@@ -71,13 +71,8 @@ export class ConsumerRunner {
     return this.consumer.name;
   }
 
-  /** Whether this process runs the consumer now. */
-  get holding(): boolean {
-    return this.cursor !== null;
-  }
-
   /** How many changes the consumer has yet to read, when this process runs it. */
-  get behind(): number | undefined {
+  private get behind(): number | undefined {
     return this.cursor === null ? undefined : Math.max(0, this.options.head() - this.cursor);
   }
 
