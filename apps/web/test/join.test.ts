@@ -51,6 +51,8 @@ describe('joining', () => {
     await join(taken.page, await server.invite(), 'Robin');
     const { context, page, errors } = await person(browser);
     await page.goto(await server.invite());
+    // A nickname can be changed later, in the profile: the page says so rather than warning it is for good.
+    await expect.poll(() => page.locator('.lead').textContent()).toContain('You can change it later in your profile.');
     await page.getByLabel('Nickname').fill('robin');
     await page.getByRole('button', { name: 'Join the chat' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('already called “robin”');
