@@ -174,6 +174,11 @@ describe('administration', () => {
 
     await row.getByRole('button', { name: /^Revoke/ }).click();
     await expect.poll(() => row.textContent()).toContain('Revoked');
+    // The badge is read as easily in the dark theme as in the light.
+    await olga.page.emulateMedia({ colorScheme: 'dark' });
+    expect(await seriousViolations(olga.page)).toEqual([]);
+    await screenshot(olga.page, 'desktop-admin-invite-revoked-dark');
+    await olga.page.emulateMedia({ colorScheme: 'light' });
     await closeDialogs(olga.page);
 
     const guest = await person(browser, { viewport: PHONE });
