@@ -102,10 +102,10 @@ const fence = {
   parse: (capture: string[]) => ({ type: 'codeBlock', lang: capture[2], content: capture[3] }),
 };
 
-/** Lines up to a blank line or a fence, so a code block may start on the line after some text. */
+/** Lines up to a blank line, a fence or a quote, so a code block or a quote may start on the line after some text. */
 const paragraph = {
   order: rules.paragraph.order,
-  match: SimpleMarkdown.blockRegex(/^((?:[^\n]|\n(?! *\n)(?! *(?:`{3}|~{3})))+)\n*/),
+  match: SimpleMarkdown.blockRegex(/^((?:[^\n]|\n(?! *\n)(?! *(?:`{3}|~{3}))(?! *>))+)\n*/),
   parse: (capture: string[], nested: Nested, state: BlockState) => ({ content: SimpleMarkdown.parseInline(nested, capture[1]!, state as never) }),
 };
 

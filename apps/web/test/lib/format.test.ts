@@ -40,6 +40,12 @@ describe('formatting message text', () => {
     expect(format('Look:\n```\nx = 1\n```\nneat')).toEqual([para(text('Look:')), { kind: 'codeBlock', text: 'x = 1' }, para(text('neat'))]);
   });
 
+  it('starts a quote on the line right after a line of text', () => {
+    expect(format('As you said:\n> ship it\nagreed')).toEqual([para(text('As you said:')), { kind: 'quote', children: [para(text('ship it'))] }, para(text('agreed'))]);
+    // A `>` inside a line is text.
+    expect(format('a > b')).toEqual([para(text('a > b'))]);
+  });
+
   it('makes links of http, https and mailto addresses only', () => {
     expect(hrefs(format('see https://example.org/a?b=1. and [docs](https://example.org/docs) <mailto:a@b.c>'))).toEqual([
       'https://example.org/a?b=1',
