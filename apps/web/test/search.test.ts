@@ -88,6 +88,8 @@ describe('searching messages', () => {
     const found = message(page, 'old lighthouse');
     await expect.poll(() => found.count()).toBe(1);
     await expect.poll(() => inView(found)).toBe(true);
+    // Marked plainly, with the accent's bar.
+    await expect.poll(() => found.evaluate((row) => getComputedStyle(row).boxShadow)).toMatch(/inset/);
     expect(await messages(page).count()).toBeGreaterThan(LATER);
     await expect.poll(() => found.evaluate((row) => row.contains(document.activeElement))).toBe(true);
     expect(errors).toEqual([]);
