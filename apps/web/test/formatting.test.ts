@@ -38,6 +38,32 @@ const HOSTILE = [
 ];
 
 describe('formatting', () => {
+  it('folds a very long message past a height, with a button to show all of it and fold it again', async () => {
+    const lines = Array.from({ length: 80 }, (_, i) => `line ${i + 1} of a long paste`).join('\n');
+    await cy.client.sendMessage(cy.lobbyId, `long paste follows\n${lines}`);
+    const row = message(ann.page, 'long paste follows');
+    const more = row.getByRole('button', { name: 'Show more' });
+    await more.waitFor();
+    const text = row.locator('.text');
+    const folded = await text.evaluate((box) => box.clientHeight);
+    expect(await text.evaluate((box) => box.scrollHeight)).toBeGreaterThan(folded);
+    expect(await more.getAttribute('aria-expanded')).toBe('false');
+    await screenshot(ann.page, 'desktop-long-message-folded');
+
+    await more.click();
+    const less = row.getByRole('button', { name: 'Show less' });
+    expect(await less.getAttribute('aria-expanded')).toBe('true');
+    await expect.poll(() => text.evaluate((box) => box.clientHeight)).toBeGreaterThan(folded * 2);
+    expect(await text.evaluate((box) => box.scrollHeight - box.clientHeight)).toBeLessThanOrEqual(1);
+    await less.click();
+    await expect.poll(() => text.evaluate((box) => box.clientHeight)).toBe(folded);
+    // A short message has no such button.
+    await cy.client.sendMessage(cy.lobbyId, 'a short note after it');
+    const short = message(ann.page, 'a short note after it');
+    await short.waitFor();
+    expect(await short.getByRole('button', { name: /Show (more|less)/ }).count()).toBe(0);
+  });
+
   it('shows the markdown subset typed by one person to another, formatted, legible and scrollable by keyboard', async () => {
     await say(ann.page, 'This is **bold**, *italic*, ~~gone~~ and `code` — see [the docs](https://example.org/docs)');
     const annId = await userIdOf(ann.page);
