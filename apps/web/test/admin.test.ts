@@ -87,6 +87,9 @@ describe('administration', () => {
     await max.page.getByRole('heading', { name: 'Your account has been deactivated' }).waitFor();
     expect(await max.page.evaluate(() => localStorage.getItem('hearth.session'))).toBeNull();
     await screenshot(max.page, 'desktop-deactivated-dark');
+    // A reload still says why, though the server no longer knows this device.
+    await max.page.reload();
+    await max.page.getByRole('heading', { name: 'Your account has been deactivated' }).waitFor();
 
     await expect.poll(() => memberRow(olga.page, 'Max').textContent()).toContain('Deactivated');
     await expect.poll(() => memberRow(olga.page, 'Max').textContent()).toContain('0 devices');

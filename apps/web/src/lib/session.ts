@@ -55,6 +55,22 @@ function isSession(value: unknown): value is StoredSession {
   );
 }
 
+const ENDED_KEY = 'hearth.ended';
+
+/**
+ * Why the server ended this browser's sign-in, kept so that a reload still says it: the server forgets a deactivated
+ * account's devices, so it can no longer tell this one why.
+ */
+export function rememberEnded(ended: 'signed_out' | 'account_deactivated' | null): void {
+  if (ended === null) localStorage.removeItem(ENDED_KEY);
+  else localStorage.setItem(ENDED_KEY, ended);
+}
+
+export function rememberedEnded(): 'signed_out' | 'account_deactivated' | null {
+  const stored = localStorage.getItem(ENDED_KEY);
+  return stored === 'signed_out' || stored === 'account_deactivated' ? stored : null;
+}
+
 /** The conversation that was open last, so a reload comes back to it. */
 export function rememberedConversation(): number | null {
   const id = Number(localStorage.getItem(ACTIVE_KEY));
