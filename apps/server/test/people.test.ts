@@ -118,4 +118,15 @@ describe('presence on a server past fullDirectoryMax', () => {
     expect(leePeer.seen('user_offline')).toEqual([]);
     await Promise.all([kimPeer, leePeer].map((p) => p.close()));
   });
+
+  it('tells two people online who open a DM that the other is online', async () => {
+    const [mo, ned] = [await server.join('mo'), await server.join('ned')];
+    const [{ peer: moPeer }, { peer: nedPeer }] = [await welcome(mo.token), await welcome(ned.token)];
+    await moPeer.next('user_online', (e) => e.payload.user.id === mo.user.id);
+    await nedPeer.next('user_online', (e) => e.payload.user.id === ned.user.id);
+    await moPeer.request('create_dm', { user_id: ned.user.id });
+    await moPeer.next('user_online', (e) => e.payload.user.id === ned.user.id);
+    await nedPeer.next('user_online', (e) => e.payload.user.id === mo.user.id);
+    await Promise.all([moPeer, nedPeer].map((p) => p.close()));
+  });
 });

@@ -89,6 +89,26 @@ export class PresenceNews {
     return this.told.size === 0 ? `[${self}]` : `${this.toldJson.slice(0, -1)},${self}]`;
   }
 
+  /**
+   * People who just became contacts (a DM opened, a group made or joined) on a big server: each of their
+   * connections hears who of the others is online, as a sign-in would have told it.
+   */
+  introduced(userIds: readonly number[]): void {
+    if (this.contacts.everyone) return;
+    const online: News[] = [];
+    for (const userId of userIds) {
+      const user = this.told.get(userId);
+      if (user !== undefined) online.push({ userId, frame: encode(serverEvent('user_online', { user })) });
+    }
+    if (online.length === 0) return;
+    for (const userId of userIds) {
+      const frames = online.filter((news) => news.userId !== userId).map((news) => news.frame);
+      if (frames.length === 0) continue;
+      const frame = joined(frames);
+      for (const conn of this.presence.connectionsOf(userId) ?? []) conn.sendRaw(frame);
+    }
+  }
+
   stop(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;

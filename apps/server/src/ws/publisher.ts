@@ -93,6 +93,7 @@ export class Publisher {
     this.news.flush();
     this.route(change, textFrame(json), origin?.conn);
     if (origin !== undefined) this.answer(json, origin);
+    if (change.type === 'conversation_created') this.news.introduced(change.payload.conversation.members.map((member) => member.id));
   }
 
   private route(change: Change, frame: Frame, except: Connection | undefined): void {
