@@ -38,8 +38,16 @@ describe('who a sign-in names', () => {
     await peer.close();
   });
 
-  it('past it, names the user and the members of their DMs and groups, flags users_partial, and tells who of them is online', async () => {
+  it('keeps telling a connection that was told of everyone of everyone’s presence once the server has grown past it', async () => {
+    const { peer: annEarly } = await welcome(members[0]!.token);
     for (const name of ['eve', 'fay', 'gus']) members.push(await server.join(name));
+    const gus = members[6]!;
+    const { peer: gusPeer } = await welcome(gus.token);
+    await annEarly.next('user_online', (e) => e.payload.user.id === gus.user.id);
+    await Promise.all([annEarly, gusPeer].map((p) => p.close()));
+  });
+
+  it('past it, names the user and the members of their DMs and groups, flags users_partial, and tells who of them is online', async () => {
     const [ann, ben, cy, eve] = [members[0]!, members[1]!, members[2]!, members[4]!];
     const online = (await Promise.all([cy, eve].map((m) => welcome(m.token)))).map((w) => w.peer);
     const first = await welcome(ann.token);

@@ -190,6 +190,7 @@ export class Gateway {
       session_id: sessionId,
       invite_policy: invites.policy,
     };
+    conn.toldOfEveryone = this.needs.contacts.everyone;
     conn.sendRaw(this.welcome.frame(welcome, event.id));
     if (cameOnline) publisher.news.changed(user);
   }

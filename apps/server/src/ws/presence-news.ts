@@ -114,12 +114,18 @@ export class PresenceNews {
     this.timer = null;
   }
 
-  /** Each connection hears of its user's contacts only, the window's frames for it still in one write. */
+  /**
+   * Each connection hears of its user's contacts only, the window's frames for it still in one write; one that
+   * signed in while the server was small was told of everyone, and goes on hearing everyone so its list stays true.
+   */
   private toContacts(news: News[]): void {
+    let everyone: Frame | undefined;
+    for (const conns of this.presence.all()) for (const conn of conns) if (conn.toldOfEveryone) conn.sendRaw((everyone ??= joined(news.map((n) => n.frame))));
     const byConnection = new Map<Connection, Frame[]>();
     for (const { userId, frame } of news) {
       for (const contact of this.contacts.of(userId)) {
         for (const conn of this.presence.connectionsOf(contact) ?? []) {
+          if (conn.toldOfEveryone) continue;
           const frames = byConnection.get(conn);
           if (frames === undefined) byConnection.set(conn, [frame]);
           else frames.push(frame);
