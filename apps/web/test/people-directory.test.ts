@@ -11,16 +11,17 @@ const FULL_DIRECTORY_MAX = 3;
 
 let server: TestServer;
 let browser: Browser;
+let ben: Awaited<ReturnType<typeof bot>>;
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([TestServer.start({ fullDirectoryMax: FULL_DIRECTORY_MAX }), launchBrowser()]);
-  const ben = await bot(server, 'Ben');
+  ben = await bot(server, 'Ben');
   await ben.client.sendMessage(ben.lobbyId, 'Hello from Ben');
-  ben.client.close();
   for (const nickname of ['Cy', 'Dee', 'Eli']) await redeemInvite(await server.invite(), nickname);
 });
 
 afterAll(async () => {
+  ben?.client.close();
   await browser?.close();
   await server?.destroy();
 });
@@ -68,5 +69,20 @@ describe('a server with more people than a sign-in names', () => {
     await expect.poll(() => fay.page.getByRole('heading', { level: 1 }).textContent()).toBe('Dee');
     expect(fay.errors).toEqual([]);
     await fay.context.close();
+  });
+
+  it('names a sender as they are now after a reconnect, though they were renamed while it was away', async () => {
+    const gil = await person(browser);
+    await join(gil.page, await server.invite(), 'Gil');
+    const author = message(gil.page, 'Hello from Ben').locator('.author');
+    await expect.poll(() => author.textContent()).toBe('Ben');
+    await server.stop();
+    await gil.page.locator('[data-state="online"]').waitFor({ state: 'detached' });
+    await server.restart();
+    await expect.poll(() => ben.client.state, { timeout: 30_000 }).toBe('online');
+    await ben.client.setNickname('Benji');
+    await expect.poll(() => author.textContent(), { timeout: 30_000 }).toBe('Benji');
+    expect(gil.errors).toEqual([]);
+    await gil.context.close();
   });
 });
