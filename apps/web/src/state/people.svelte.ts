@@ -28,6 +28,8 @@ export class People {
   /** The last sign-in's people, shown until this one's answers come, so names do not blink on a reconnect. */
   private before = new Map<number, User>();
   private fetching: Promise<void> | null = null;
+  /** Counts sign-ins, so a list fetched before the last one is not taken as this one's. */
+  private signIns = 0;
 
   isOnline(id: number): boolean {
     return this.connected && this.online.has(id);
@@ -80,6 +82,8 @@ export class People {
     this.online.clear();
     this.asked.clear();
     this.fetching = null;
+    this.signIns += 1;
+    this.loading = false;
     this.scoped = partial;
     this.partial = partial;
     for (const user of [...users, ...online]) this.users.set(user.id, user);
@@ -110,15 +114,18 @@ export class People {
 
   private async fetchEveryone(): Promise<void> {
     this.loading = true;
+    const signIn = this.signIns;
     try {
-      for (const user of await this.client.allUsers()) this.users.set(user.id, user);
+      const everyone = await this.client.allUsers();
+      if (signIn !== this.signIns) return;
+      for (const user of everyone) this.users.set(user.id, user);
       this.partial = false;
       this.before.clear();
     } catch {
       // Offline or refused: the next list shown asks again.
-      this.fetching = null;
+      if (signIn === this.signIns) this.fetching = null;
     } finally {
-      this.loading = false;
+      if (signIn === this.signIns) this.loading = false;
     }
   }
 
