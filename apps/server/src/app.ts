@@ -5,6 +5,7 @@ import { LocalBus, type Bus } from './bus/bus.js';
 import { joinCluster } from './cluster.js';
 import { checkConfig, defaults, type Config, type ServerOptions } from './config.js';
 import { Admin } from './domain/admin.js';
+import { Contacts } from './domain/contacts.js';
 import { Conversations } from './domain/conversations.js';
 import { Directory } from './domain/directory.js';
 import { Feed } from './domain/feed.js';
@@ -13,6 +14,7 @@ import { Invites } from './domain/invites.js';
 import { Messages } from './domain/messages.js';
 import { MemberStates } from './domain/member-states.js';
 import { MessageChanges } from './domain/message-changes.js';
+import { People } from './domain/people.js';
 import { Search } from './domain/search.js';
 import { Sessions } from './domain/sessions.js';
 import { nowSeconds } from './domain/tokens.js';
@@ -38,6 +40,7 @@ import { accountHandlers } from './ws/handlers/accounts.js';
 import { conversationHandlers } from './ws/handlers/conversations.js';
 import { inviteHandlers } from './ws/handlers/invites.js';
 import { answerSends, messageHandlers, sendRuns } from './ws/handlers/messages.js';
+import { peopleHandlers } from './ws/handlers/people.js';
 import { readHandlers } from './ws/handlers/reads.js';
 import { Presence } from './ws/presence.js';
 import { Publisher, type Origin } from './ws/publisher.js';
@@ -84,7 +87,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   directory.load(await store.conversations.snapshot());
   const presence = new Presence();
   const start = { head: (await store.log.bounds()).head, newestMessageId: await store.messages.newestId() };
-  const publisher = new Publisher(presence, directory, log, config.presenceNewsMs, start);
+  const contacts = new Contacts(directory, config.fullDirectoryMax);
+  const publisher = new Publisher(presence, directory, log, { windowMs: config.presenceNewsMs, contacts }, start);
   const messages = new Messages<Origin>(store, directory, answerSends(publisher, log));
   const feed = new Feed(store, directory);
   feed.published = () => publisher.cursor;
@@ -144,7 +148,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   for (const runner of runners) runner.start();
   const gateway = new Gateway(
-    { config, publicUrl: links.base, clientAddress, log, sessions, activity, presence, publisher, directory, conversations, memberStates, invites, bus, pushKey: keys.publicKey },
+    { config, publicUrl: links.base, clientAddress, log, sessions, activity, presence, publisher, directory, contacts, conversations, memberStates, invites, bus, pushKey: keys.publicKey },
     dispatchFor(),
   );
   http.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
@@ -171,6 +175,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         ...accountHandlers({ users: new Users(store), sessions, admin: new Admin(store, directory), push, publisher, presence, bus, limits, links, log }),
         ...inviteHandlers({ invites, publisher, bus, limits, links }),
         ...readHandlers({ feed, search, publisher, limits }),
+        ...peopleHandlers(new People(directory)),
       },
     };
   }

@@ -98,6 +98,12 @@ export const defaults = {
   pushSubscribeBurstPerUser: 10,
   /** A push endpoint that keeps failing is logged once in this time, with how many failures went unlogged. */
   pushFailureLogIntervalMs: 600_000,
+  /**
+   * While the server has at most this many people, a sign-in is told of everyone and everyone hears everyone's
+   * presence. Past it, each user is told of the people they share a DM or group with (`users_partial`) and fetches
+   * anyone else with `list_users`, so a sign-in's cost stays flat as the server grows.
+   */
+  fullDirectoryMax: 500,
   /** Presence changes are gathered this long, then told to everyone in one frame: long enough to batch a crowd signing in, short enough to feel live. */
   presenceNewsMs: 100,
   /**

@@ -4,6 +4,7 @@ import { accountRequests, type AccountRequests } from './facets/accounts.js';
 import { adminRequests, type AdminRequests } from './facets/admin.js';
 import { conversationRequests, type ConversationRequests } from './facets/conversations.js';
 import { messageRequests, type MessageRequests } from './facets/messages.js';
+import { peopleRequests, type PeopleRequests } from './facets/people.js';
 import { ChangeFeed } from './feed.js';
 import { Link } from './link.js';
 import { Signal, Subscriptions, type Unsubscribe } from './listeners.js';
@@ -17,7 +18,7 @@ import { Sender } from './sender.js';
  * What a client can ask, by facet; each facet is a set of functions over the connection's requests (see facets/),
  * given to the client whole, so `client.sendMessage(…)` and the rest are called on the client as ever.
  */
-export interface ChatClient extends MessageRequests, ConversationRequests, AccountRequests, AdminRequests {}
+export interface ChatClient extends MessageRequests, ConversationRequests, AccountRequests, AdminRequests, PeopleRequests {}
 
 /**
  * A connection to a Hearth server that stays connected: it signs in, catches up on what it missed, retries
@@ -92,6 +93,7 @@ export class ChatClient {
       conversationRequests(request, this.link, this.readStates),
       accountRequests(request),
       adminRequests(request),
+      peopleRequests(request),
     );
   }
 

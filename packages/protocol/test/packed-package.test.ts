@@ -71,6 +71,7 @@ function describeEvent(event: ServerEvent): string {
     case 'members': return 'members ' + event.payload.members.length;
     case 'invites': return 'invites ' + event.payload.invites.length + ' ' + event.payload.policy;
     case 'invite_policy_updated': return 'invite_policy_updated ' + event.payload.policy;
+    case 'users': return 'users ' + event.payload.users.length + ' ' + event.payload.has_more;
     default: {
       const unhandled: never = event;
       return unhandled;

@@ -89,6 +89,7 @@ export const clientSamples: ClientSamples = {
   revoke_other_sessions: { type: 'revoke_other_sessions', payload: {}, id: 'ro' },
   create_sign_in_link: { type: 'create_sign_in_link', payload: { user_id: 2 }, id: 'sl' },
   list_members: { type: 'list_members', payload: {}, id: 'lm' },
+  list_users: { type: 'list_users', payload: { after: 2, limit: 200 }, id: 'lu' },
   set_role: { type: 'set_role', payload: { user_id: 2, role: 'admin' }, id: 'sr' },
   deactivate_user: { type: 'deactivate_user', payload: { user_id: 3 }, id: 'du' },
   reactivate_user: { type: 'reactivate_user', payload: { user_id: 3 }, id: 'ru' },
@@ -129,6 +130,7 @@ export const serverSamples: ServerSamples = {
       conversations: [lobby, dm],
       online_users: [alice],
       users: [alice, bob],
+      users_partial: true,
       last_message_id: 41,
       cursor: 56,
       protocol_version: PROTOCOL_VERSION,
@@ -175,6 +177,7 @@ export const serverSamples: ServerSamples = {
     payload: { user_id: 1, code: 'Zk3v9QeT2mWkL7bRz4sYaQ9xY2', url: 'https://chat.example/signin/Zk3v9QeT2mWkL7bRz4sYaQ9xY2', expires_at: 1767312600 },
     id: 'sl',
   },
+  users: { type: 'users', payload: { users: [bob, dana], has_more: true }, id: 'lu' },
   members: {
     type: 'members',
     payload: {

@@ -28,7 +28,7 @@ export async function storm(targets: Target[], options: Options): Promise<Scenar
   const note =
     saturated.length === 0
       ? {}
-      : { note: `the load generator used over 90% of its core for ${saturated.join(', ')} (for ours it also reads each auth_ok's user lists and the presence news)` };
+      : { note: `the load generator used over 90% of its core for ${saturated.join(', ')}` };
   const figures: Figure[] = [
     { scenario, metric: 'authenticated connections per second', unit: 'conn/s', better: 'higher', values: valuesOf(runs, (c) => c.perSecond), ...note },
     { scenario, metric: 'open → authenticated p50', unit: 'ms', better: 'lower', values: valuesOf(runs, (c) => c.authP50Ms) },

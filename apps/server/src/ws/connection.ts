@@ -16,6 +16,8 @@ export class Connection {
   user: User | null = null;
   /** The session of the token it signed in with: signing that device out closes this connection. */
   sessionId: number | undefined;
+  /** Its sign-in named everyone: it goes on hearing everyone's presence, even once the server has grown past that. */
+  toldOfEveryone = false;
   /** Cleared by each heartbeat, set again by the pong. */
   alive = true;
   /** Rate-limited requests in a row; persistent flooding closes the connection. */

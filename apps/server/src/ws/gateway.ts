@@ -4,6 +4,7 @@ import { CloseCode, ErrorCode, parseClientEvent, PROTOCOL_VERSION, WS_PATH, type
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Bus } from '../bus/bus.js';
 import type { Config } from '../config.js';
+import type { Contacts } from '../domain/contacts.js';
 import type { Conversations } from '../domain/conversations.js';
 import type { Directory } from '../domain/directory.js';
 import type { Invites } from '../domain/invites.js';
@@ -31,6 +32,7 @@ export interface GatewayNeeds {
   presence: Presence;
   publisher: Publisher;
   directory: Directory;
+  contacts: Contacts;
   conversations: Conversations;
   memberStates: MemberStates;
   invites: Invites;
@@ -60,7 +62,7 @@ export class Gateway {
     this.admission = new Admission(needs.config, needs.publicUrl);
     this.heartbeat = setInterval(() => this.sweep(), needs.config.heartbeatMs);
     this.heartbeat.unref();
-    this.welcome = new Welcome(needs.directory, needs.publisher.news);
+    this.welcome = new Welcome(needs.directory, needs.contacts, needs.publisher.news);
   }
 
   /** Answers a bad upgrade with an HTTP status instead of a socket. */
@@ -188,6 +190,7 @@ export class Gateway {
       session_id: sessionId,
       invite_policy: invites.policy,
     };
+    conn.toldOfEveryone = this.needs.contacts.everyone;
     conn.sendRaw(this.welcome.frame(welcome, event.id));
     if (cameOnline) publisher.news.changed(user);
   }

@@ -1,5 +1,6 @@
 import { parseStream, serverEvent, type InvitePolicy, type User } from '@hearth/protocol';
 import type { Change } from '../domain/changes.js';
+import type { Contacts } from '../domain/contacts.js';
 import type { Directory } from '../domain/directory.js';
 import type { Logger } from '../log.js';
 import type { Connection } from './connection.js';
@@ -43,13 +44,13 @@ export class Publisher {
     private readonly presence: Presence,
     private readonly directory: Directory,
     private readonly log: Logger,
-    presenceNewsMs: number,
+    news: { windowMs: number; contacts: Contacts },
     start: { head: number; newestMessageId: number },
   ) {
     this.followers = [(change) => directory.apply(change), (change) => this.renamed(change)];
     this.published = start.head;
     this.newestMessage = start.newestMessageId;
-    this.news = new PresenceNews(presence, (frames) => this.toEveryone(frames), presenceNewsMs);
+    this.news = new PresenceNews(presence, news.contacts, (frames) => this.toEveryone(frames), news.windowMs);
   }
 
   /** The seq of the newest change published: `auth_ok.cursor`. Every change below it has been published. */
@@ -97,6 +98,7 @@ export class Publisher {
     this.news.flush();
     this.route(change, textFrame(json), origin?.conn);
     if (origin !== undefined) this.answer(json, origin);
+    if (change.type === 'conversation_created') this.news.introduced(change.payload.conversation.members.map((member) => member.id));
   }
 
   private route(change: Change, frame: Frame, except: Connection | undefined): void {

@@ -1,14 +1,16 @@
 import type { ServerPayload, User } from '@hearth/protocol';
+import type { Contacts } from '../domain/contacts.js';
 import type { Directory } from '../domain/directory.js';
 import { textFrame, type Frame } from './frame.js';
 import type { PresenceNews } from './presence-news.js';
 
-/** What auth_ok carries besides its two long lists, which are the same for every newcomer. */
-export type WelcomePayload = Omit<ServerPayload<'auth_ok'>, 'users' | 'online_users'>;
+/** What auth_ok carries besides its two long lists. */
+export type WelcomePayload = Omit<ServerPayload<'auth_ok'>, 'users' | 'online_users' | 'users_partial'>;
 
 /**
- * Builds `auth_ok`. Everyone on the server and everyone online are the bulk of it and the same for every newcomer,
- * so their JSON is made once per change and spliced in, rather than serialised again for each sign-in.
+ * Builds `auth_ok`. On a small server everyone and everyone online are the bulk of it and the same for every
+ * newcomer, so their JSON is made once per change and spliced in. On a big one (see `Contacts`) it names the
+ * user's contacts only, flagged `users_partial`.
  */
 export class Welcome {
   private usersVersion = -1;
@@ -16,13 +18,15 @@ export class Welcome {
 
   constructor(
     private readonly directory: Directory,
+    private readonly contacts: Contacts,
     private readonly news: PresenceNews,
   ) {}
 
   frame(payload: WelcomePayload, id?: string): Frame {
     const rest = JSON.stringify(payload).slice(1);
     const tail = id === undefined ? '}' : `,"id":${JSON.stringify(id)}}`;
-    const lists = `"online_users":${this.news.onlineJson(payload.user)},"users":${this.everyoneJson()}`;
+    const users = this.contacts.everyone ? `"users":${this.everyoneJson()}` : `"users":${this.contactsJson(payload.user)},"users_partial":true`;
+    const lists = `"online_users":${this.news.onlineJson(payload.user)},${users}`;
     return textFrame(`{"type":"auth_ok","payload":{${lists},${rest}${tail}`);
   }
 
@@ -32,5 +36,9 @@ export class Welcome {
       this.usersVersion = this.directory.usersVersion;
     }
     return this.usersJson;
+  }
+
+  private contactsJson(user: User): string {
+    return JSON.stringify([...this.contacts.of(user.id)].map((id) => (id === user.id ? user : this.directory.users.get(id)!)));
   }
 }

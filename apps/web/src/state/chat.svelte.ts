@@ -24,7 +24,7 @@ import { Unread } from './unread.svelte.js';
 export class ChatState {
   /** Who this is, as the server last said; the stored session's copy until it has. */
   me: User;
-  readonly people = new People(() => this.me.id);
+  readonly people: People;
   readonly conversations = new Conversations(() => this.me);
   readonly unread = new Unread();
   readonly typists = new Typists();
@@ -63,6 +63,7 @@ export class ChatState {
     this.token = session.token;
     this.client = openChat(session.token);
     this.connection = new Connection(this.client);
+    this.people = new People(() => this.me.id, this.client);
     const online = () => this.connection.online;
     this.outgoing = new Outgoing(this.client, new KeptSends(session.user.id));
     this.drafts = new KeptDrafts(session.user.id);
@@ -114,7 +115,7 @@ export class ChatState {
     switch (event.type) {
       case 'auth_ok':
         this.signedIn(event.payload.user);
-        this.people.reset(event.payload.users, event.payload.online_users);
+        this.people.reset(event.payload.users, event.payload.online_users, event.payload.users_partial === true);
         this.conversations.reset(event.payload.conversations);
         this.keepShell();
         this.unread.reset(this.client.memberStates());
@@ -126,6 +127,8 @@ export class ChatState {
       case 'message': {
         const message = event.payload;
         this.histories.log(message.conversation_id).add(message);
+        // A sender this page has not heard of is asked for now, so a notification can name them.
+        this.people.user(message.user_id);
         this.typists.stopped(message.conversation_id, message.user_id);
         this.conversations.heard(message);
         this.unread.set(this.client.memberState(message.conversation_id));
@@ -180,6 +183,7 @@ export class ChatState {
       case 'sessions':
       case 'sign_in_link':
       case 'members':
+      case 'users':
       case 'invites':
       case 'pong':
         // Answers to this client's own requests: handled where the request was made.

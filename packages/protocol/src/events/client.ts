@@ -14,6 +14,7 @@ import {
   SEARCH_PAGE_MAX,
   MAX_PUSH_ENDPOINT_LENGTH,
   SEARCH_QUERY_MAX_LENGTH,
+  USERS_PAGE_MAX,
 } from '../limits.js';
 import { Id, InvitePolicy, NotifyLevel } from '../models.js';
 
@@ -163,6 +164,20 @@ export const RevokeOtherSessions = event('revoke_other_sessions', payload({}));
  */
 export const CreateSignInLink = event('create_sign_in_link', payload({ user_id: Type.Optional(Id) }));
 
+/**
+ * People on the server, for a client whose `auth_ok.users` was partial. With `ids`: those people (ids nobody has
+ * are left out). Without: a page of everyone in order of id, starting after `after`.
+ */
+export const ListUsers = event(
+  'list_users',
+  payload({
+    ids: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: USERS_PAGE_MAX })),
+    /** The last id of the page before; the first page when left out. */
+    after: Type.Optional(Id),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: USERS_PAGE_MAX })),
+  }),
+);
+
 /** Admins: everyone on the server with their last activity. */
 export const ListMembers = event('list_members', payload({}));
 
@@ -234,6 +249,7 @@ const events = list(
   AddMembers,
   RemoveMember,
   LeaveConversation,
+  ListUsers,
 );
 
 /** Every client → server event, keyed by its type. */

@@ -30,6 +30,7 @@ export const REPLY_TYPE = {
   revoke_other_sessions: 'sessions',
   create_sign_in_link: 'sign_in_link',
   list_members: 'members',
+  list_users: 'users',
   set_role: 'user_updated',
   deactivate_user: 'user_updated',
   reactivate_user: 'user_updated',

@@ -13,8 +13,16 @@ export const AuthOk = event(
     /** The user's conversations, the lobby first. */
     conversations: Type.Array(Conversation),
     online_users: Type.Array(User),
-    /** Everyone on this server, for starting DMs and groups and naming senders. */
+    /**
+     * Everyone on this server, for starting DMs and groups and naming senders; with `users_partial`, only the user
+     * and the members of their DMs and groups.
+     */
     users: Type.Array(User),
+    /**
+     * The server has more people than it sends at sign-in: `users` is partial, and `list_users` fetches the others
+     * (a sender, a person to write to) when they are needed.
+     */
+    users_partial: Type.Optional(Type.Literal(true)),
     /** The newest message id on the server at sign-in (0 if none). Kept for clients of protocol 1; use `cursor`. */
     last_message_id: Type.Integer({ minimum: 0 }),
     /** The `seq` of the newest change at sign-in: everything this payload describes is as of this change. */
@@ -76,6 +84,16 @@ export const SignInLink = event('sign_in_link', payload({ user_id: Id, code: Typ
 
 /** Reply to `list_members`: everyone on the server, in order of joining. */
 export const Members = event('members', payload({ members: Type.Array(Member) }));
+
+/** Reply to `list_users`: people on the server, in order of id. */
+export const Users = event(
+  'users',
+  payload({
+    users: Type.Array(User),
+    /** For a page of everyone: more remain, after the last id here. Always false for `ids`. */
+    has_more: Type.Boolean(),
+  }),
+);
 
 /** Reply to `list_invites`, `revoke_invite` and `set_invite_policy`: every invite, newest first, and who may invite. */
 export const Invites = event('invites', payload({ invites: Type.Array(Invite), policy: InvitePolicy }));
@@ -186,7 +204,8 @@ const events = list(AuthOk,
   SignInLink,
   Members,
   Invites,
-  InvitePolicyUpdated);
+  InvitePolicyUpdated,
+  Users);
 
 /** Every server → client event, keyed by its type. */
 export const ServerEvents = byType(events);
