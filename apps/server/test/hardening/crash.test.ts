@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Message } from '@hearth/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
-import { catchUp, messagesIn, newestSeq, Peer, settle } from '../support/harness.js';
+import { catchUp, eventually, messagesIn, newestSeq, Peer } from '../support/harness.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { joinAll, killLeftovers, runServer, storedMessages } from './support/cluster.js';
 
@@ -57,7 +57,7 @@ describe('a crash in the middle of a conversation', () => {
     };
     // 25 a second each: inside the default burst, so every send is taken.
     const timers = senders.map((s) => setInterval(() => send(s), 40));
-    await settle(1_200);
+    await eventually(async () => (senders.reduce((n, s) => n + acked(s).length, 0) > 100 ? true : undefined), 'a hundred sends acknowledged');
     for (const t of timers) clearInterval(t);
     // One more from each, and the kill in the same tick: these may or may not have reached the database.
     for (const s of senders) send(s);
