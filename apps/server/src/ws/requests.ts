@@ -28,7 +28,8 @@ const isSend = (inbound: Inbound): inbound is { ok: true; event: Send } => inbou
 /**
  * A connection's frames, handled one after another in the order they arrived. Replies therefore leave in request
  * order, and each request sees what the ones before it did, whatever the storage's own timing. Sends waiting back
- * to back are handled as one batch, so a burst is still committed together.
+ * to back are handled as one batch, so a burst is still committed together. Between batches the queue lets other
+ * connections' requests run.
  */
 export class RequestQueue {
   private readonly waiting: Inbound[] = [];
@@ -68,6 +69,10 @@ export class RequestQueue {
       } catch (error) {
         for (const inbound of batch) this.handlers.failed(this.conn, inbound, error);
       }
+      // Other connections get their turn before this one's next request: storage that answers at once (SQLite)
+      // settles each request in microtasks, so without a yield one connection's queue would hold the event loop
+      // until it is empty. Once a batch, not once a send, so a burst of sends still costs one turn per commit.
+      if (this.waiting.length > 0) await new Promise(setImmediate);
     }
     this.running = false;
   }
