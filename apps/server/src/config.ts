@@ -65,7 +65,7 @@ export const defaults = {
    * history or search page costs one read per 50 rows it may return (a catch-up of 500 costs 10), before it is run.
    */
   readsPerSecondPerUser: 20,
-  readBurstPerUser: 20,
+  readBurstPerUser: 10,
   /** Invite redemptions per client address: per minute on average, and in one burst. */
   redeemsPerMinute: 6,
   redeemBurst: 6,

@@ -12,6 +12,9 @@ afterEach(async () => {
 });
 
 const MESSAGES = 3_000;
+/** Flooding users, one after another, and the bystander's pings in each one's round at least. */
+const ROUNDS = 3;
+const PINGS = 40;
 const p99 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.ceil(values.length * 0.99) - 1]!;
 
 /** The production limits on requests and reads, which the other tests lift. */
@@ -22,7 +25,11 @@ const PRODUCTION_LIMITS = {
   readBurstPerUser: defaults.readBurstPerUser,
 };
 
-/** A server with the production limits over a lobby of MESSAGES messages, each a change in the log. */
+/**
+ * A server with the production limits over a lobby of MESSAGES messages, each a change in the log. The pages are
+ * read a few times first, on the same database without limits, so the figures are those of a server in service,
+ * not of its first pages (compiling, caches filling).
+ */
 async function serverWithHistory(): Promise<{ alice: string; bob: string; lobbyId: number }> {
   const seeding = await startTestServer();
   const alice = await seeding.join('alice');
@@ -30,6 +37,14 @@ async function serverWithHistory(): Promise<{ alice: string; bob: string; lobbyI
   await seeding.close();
   const [lobby] = await seeding.db.all<{ id: number }>("SELECT id FROM conversations WHERE type = 'lobby'");
   await seed(seeding.db, lobby!.id, alice.user.id);
+  const warming = await startTestServer({}, seeding);
+  const reader = await Peer.signIn(warming.wsUrl, alice.token);
+  for (let i = 0; i < 5; i++) {
+    expect((await reader.request('catch_up', { after: 0, limit: 500 })).type).toBe('caught_up');
+    expect((await reader.request('load_history', { conversation_id: lobby!.id, limit: 100 })).type).toBe('history');
+  }
+  await reader.close();
+  await warming.close();
   server = await startTestServer(PRODUCTION_LIMITS, seeding);
   return { alice: alice.token, bob: bob.token, lobbyId: lobby!.id };
 }
@@ -41,15 +56,6 @@ async function seed(db: TestDatabase, lobbyId: number, userId: number): Promise<
     [lobbyId, userId, 'a message of ordinary length, as people write them in a busy room '.repeat(3)],
   );
   await db.run("INSERT INTO changes (kind, conversation_id, subject_id, prev_seq, created_at) SELECT 'message', conversation_id, id, 0, 1 FROM messages WHERE client_id LIKE 'seed-%' ORDER BY id");
-}
-
-/**
- * The bystander reads a page of each kind first, so the figures are those of a server in service, not of its first
- * page (compiling, the database's cache filling); that costs the bystander, not the flooding user, its allowance.
- */
-async function warmUp(bystander: Peer, lobbyId: number): Promise<void> {
-  expect((await bystander.request('catch_up', { after: 0, limit: 500 })).type).toBe('caught_up');
-  expect((await bystander.request('load_history', { conversation_id: lobbyId, limit: 100 })).type).toBe('history');
 }
 
 /** What answered a request, as far as these tests look. */
@@ -97,7 +103,8 @@ class Flooder {
     const first = await this.request('ping', {});
     if (first.type === 'pong') return;
     expect(first.code).toBe('rate_limited');
-    await settle(first.retry_after_ms!);
+    // The bucket counts whole milliseconds: a moment more than the wait named, as a client would allow.
+    await settle(first.retry_after_ms! + 20);
     expect((await this.request('ping', {})).type).toBe('pong');
   }
 
@@ -108,7 +115,7 @@ class Flooder {
 
 /**
  * Sends each flooder's burst at once, then pings from the bystander, one ping after another, until every request
- * of the bursts is answered (and at least 20 times). Returns the pings' round trips and the bursts' answers.
+ * of the bursts is answered (and at least PINGS times). Returns the pings' round trips and the bursts' answers.
  */
 async function pingDuringBursts(bystander: Peer, bursts: Array<{ flooder: Flooder; type: string; payload: unknown; count: number }>) {
   const answers = bursts.map(({ flooder, type, payload, count }) =>
@@ -117,7 +124,7 @@ async function pingDuringBursts(bystander: Peer, bursts: Array<{ flooder: Floode
   let pending = answers.length;
   const all = Promise.all(answers.map((answer) => answer.finally(() => (pending -= 1))));
   const latencies: number[] = [];
-  while (pending > 0 || latencies.length < 20) {
+  while (pending > 0 || latencies.length < PINGS) {
     const sent = performance.now();
     await bystander.request('ping', {});
     latencies.push(performance.now() - sent);
@@ -135,52 +142,59 @@ function expectAnsweredOrRetryable(answers: Answer[], page: string): void {
   expect(answers.some((answer) => answer.type === page)).toBe(true);
 }
 
-describe('requests whose work grows with the size they ask for', () => {
-  it('40 catch-ups of 500 in one burst from one connection keep a bystander’s ping under 50 ms, and each is answered', async () => {
-    const { alice, bob, lobbyId } = await serverWithHistory();
-    const flooder = await Flooder.signIn(server!.wsUrl, alice);
-    const bystander = await Peer.signIn(server!.wsUrl, bob);
-    await warmUp(bystander, lobbyId);
-    const { latencies, answers } = await pingDuringBursts(bystander, [{ flooder, type: 'catch_up', payload: { after: 0, limit: 500 }, count: 40 }]);
-    console.log(`1 connection, 40 catch_up of 500: bystander ping p99 ${p99(latencies).toFixed(1)} ms over ${latencies.length} pings`);
-    expect(answers).toHaveLength(40);
-    expectAnsweredOrRetryable(answers, 'caught_up');
-    expect(p99(latencies)).toBeLessThan(50);
-    await flooder.expectServed();
-    flooder.close();
-  }, 60_000);
-
-  it('8 connections of one user sending such bursts share one allowance and keep a bystander’s ping under 50 ms', async () => {
-    const { alice, bob, lobbyId } = await serverWithHistory();
-    const flooders = await Promise.all(Array.from({ length: 8 }, () => Flooder.signIn(server!.wsUrl, alice)));
-    const bystander = await Peer.signIn(server!.wsUrl, bob);
-    await warmUp(bystander, lobbyId);
-    const { latencies, answers } = await pingDuringBursts(
+/**
+ * ROUNDS rounds, in each a user who has not read yet (alice, then others who join) sends `count` requests at once
+ * from each of `connections` connections while the bystander pings; each round's flooders are still served after.
+ * The p99 is of every round's pings together: the second slowest of at least 120, so a moment in which the busy
+ * machine gave the test no CPU does not decide it, while a server that holds its loop for a burst does so in every
+ * round.
+ */
+async function floodRounds(connections: number, type: string, payload: (lobbyId: number) => unknown, count: number) {
+  const { alice, bob, lobbyId } = await serverWithHistory();
+  const bystander = await Peer.signIn(server!.wsUrl, bob);
+  const latencies: number[] = [];
+  const answers: Answer[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const token = round === 0 ? alice : (await server!.join(`flooder${round}`)).token;
+    const flooders = await Promise.all(Array.from({ length: connections }, () => Flooder.signIn(server!.wsUrl, token)));
+    const measured = await pingDuringBursts(
       bystander,
-      flooders.map((flooder) => ({ flooder, type: 'catch_up', payload: { after: 0, limit: 500 }, count: 40 })),
+      flooders.map((flooder) => ({ flooder, type, payload: payload(lobbyId), count })),
     );
-    const pages = answers.filter((answer) => answer.type === 'caught_up').length;
-    console.log(`8 connections, 40 catch_up of 500 each: bystander ping p99 ${p99(latencies).toFixed(1)} ms over ${latencies.length} pings; ${pages} pages served`);
-    expect(answers).toHaveLength(320);
-    expectAnsweredOrRetryable(answers, 'caught_up');
-    expect(p99(latencies)).toBeLessThan(50);
+    latencies.push(...measured.latencies);
+    answers.push(...measured.answers);
     for (const flooder of flooders) await flooder.expectServed();
     for (const flooder of flooders) flooder.close();
+  }
+  const served = answers.filter((answer) => answer.type !== 'error').length;
+  console.log(
+    `${connections} connection(s) of one user, ${count} ${type} at once each, ${ROUNDS} rounds: bystander ping p99 ${p99(latencies).toFixed(1)} ms, ` +
+      `slowest ${Math.max(...latencies).toFixed(1)} ms, over ${latencies.length} pings; ${served} of ${answers.length} served, the rest refused`,
+  );
+  return { latencies, answers };
+}
+
+describe('requests whose work grows with the size they ask for', () => {
+  it('40 catch-ups of 500 in one burst from one connection keep a bystander’s ping p99 under 50 ms, and each is answered', async () => {
+    const { latencies, answers } = await floodRounds(1, 'catch_up', () => ({ after: 0, limit: 500 }), 40);
+    expect(answers).toHaveLength(ROUNDS * 40);
+    expectAnsweredOrRetryable(answers, 'caught_up');
+    expect(p99(latencies)).toBeLessThan(50);
   }, 60_000);
 
-  it('40 history pages of 100 in one burst keep a bystander’s ping under 50 ms, and each is answered', async () => {
-    const { alice, bob, lobbyId } = await serverWithHistory();
-    const flooder = await Flooder.signIn(server!.wsUrl, alice);
-    const bystander = await Peer.signIn(server!.wsUrl, bob);
-    await warmUp(bystander, lobbyId);
-    const { latencies, answers } = await pingDuringBursts(bystander, [
-      { flooder, type: 'load_history', payload: { conversation_id: lobbyId, limit: 100 }, count: 40 },
-    ]);
-    console.log(`1 connection, 40 load_history of 100: bystander ping p99 ${p99(latencies).toFixed(1)} ms over ${latencies.length} pings`);
-    expect(answers).toHaveLength(40);
+  it('8 connections of one user sending such bursts share one allowance and keep a bystander’s ping p99 under 50 ms', async () => {
+    const { latencies, answers } = await floodRounds(8, 'catch_up', () => ({ after: 0, limit: 500 }), 40);
+    expect(answers).toHaveLength(ROUNDS * 8 * 40);
+    expectAnsweredOrRetryable(answers, 'caught_up');
+    // The user’s reads allowance (a burst of 10, a page of 500 costing 10) is the bound, not eight times the connection’s.
+    expect(answers.filter((answer) => answer.type === 'caught_up').length).toBeLessThanOrEqual(ROUNDS * 2);
+    expect(p99(latencies)).toBeLessThan(50);
+  }, 60_000);
+
+  it('40 history pages of 100 in one burst keep a bystander’s ping p99 under 50 ms, and each is answered', async () => {
+    const { latencies, answers } = await floodRounds(1, 'load_history', (lobbyId) => ({ conversation_id: lobbyId, limit: 100 }), 40);
+    expect(answers).toHaveLength(ROUNDS * 40);
     expectAnsweredOrRetryable(answers, 'history');
     expect(p99(latencies)).toBeLessThan(50);
-    await flooder.expectServed();
-    flooder.close();
   }, 60_000);
 });
