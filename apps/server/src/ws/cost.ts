@@ -1,7 +1,7 @@
 import { CATCH_UP_PAGE_DEFAULT, HISTORY_PAGE_DEFAULT, SEARCH_PAGE_DEFAULT, type ClientEvent } from '@hearth/protocol';
 
 /** Rows of a page that cost one token: reading, describing and serialising a page grows with its rows. */
-export const ROWS_PER_TOKEN = 50;
+const ROWS_PER_TOKEN = 50;
 
 /**
  * What a request costs, in tokens, before it is run: one, or for a catch-up, history or search page one per
