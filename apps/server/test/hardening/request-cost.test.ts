@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 const MESSAGES = 3_000;
-/** Flooding users, one after another, and the bystander's pings in each one's round at least. */
+/** Flooding users, one after another; the bystander's pings in each round, at least. */
 const ROUNDS = 3;
 const PINGS = 40;
 const p99 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.ceil(values.length * 0.99) - 1]!;
@@ -24,9 +24,9 @@ const READ_LIMITS = { readsPerSecondPerUser: defaults.readsPerSecondPerUser, rea
 const CONNECTION_LIMITS = { requestsPerSecond: defaults.requestsPerSecond, requestBurst: defaults.requestBurst };
 
 /**
- * A server with the production limits over a lobby of MESSAGES messages, each a change in the log. The pages are
- * read a few times first, on the same database without limits, so the figures are those of a server in service,
- * not of its first pages (compiling, caches filling).
+ * A server with `limits` over a lobby of MESSAGES messages, each a change in the log. The pages are read a few times
+ * first, on the same database without limits, so the figures are those of a server in service, not of its first
+ * pages (compiling, caches filling).
  */
 async function serverWithHistory(limits: ServerOptions): Promise<{ alice: string; bob: string; lobbyId: number }> {
   const seeding = await startTestServer();
