@@ -40,7 +40,7 @@ export const defaults = {
   heartbeatMs: 25_000,
   /** Largest frame read from a client; larger closes the connection with 1009. */
   maxFrameBytes: MAX_FRAME_BYTES,
-  /** Requests a connection may make per second on average, and in one burst. */
+  /** Request tokens a connection gets per second on average, and in one burst: a request costs one, a page more (ws/cost.ts). */
   requestsPerSecond: 20,
   requestBurst: 40,
   /** Refused (rate-limited) requests in a row after which the connection is closed with 4005. */
@@ -60,6 +60,12 @@ export const defaults = {
   /** Searches one user may make per second on average, and in one burst, across all their connections. */
   searchesPerSecondPerUser: 5,
   searchBurstPerUser: 20,
+  /**
+   * Reads one user may make per second on average, and in one burst, across all their connections: a catch-up,
+   * history or search page costs one read per 50 rows it may return (a catch-up of 500 costs 10), before it is run.
+   */
+  readsPerSecondPerUser: 20,
+  readBurstPerUser: 10,
   /** Invite redemptions per client address: per minute on average, and in one burst. */
   redeemsPerMinute: 6,
   redeemBurst: 6,

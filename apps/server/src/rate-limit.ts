@@ -12,15 +12,19 @@ export class TokenBucket {
     this.updatedAt = now;
   }
 
-  /** Takes a token if there is one; otherwise returns how many milliseconds until there will be. */
-  take(now = Date.now()): { ok: true } | { ok: false; retryAfterMs: number } {
+  /**
+   * Takes `count` tokens if there are that many; otherwise takes none and returns how many milliseconds until there
+   * will be. A cost above the burst waits for a full bucket, so every request can be paid for in the end.
+   */
+  take(count = 1, now = Date.now()): { ok: true } | { ok: false; retryAfterMs: number } {
+    const cost = Math.min(count, this.burst);
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.updatedAt) / 1000) * this.rate);
     this.updatedAt = now;
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
+    if (this.tokens >= cost) {
+      this.tokens -= cost;
       return { ok: true };
     }
-    return { ok: false, retryAfterMs: Math.ceil(((1 - this.tokens) / this.rate) * 1000) };
+    return { ok: false, retryAfterMs: Math.ceil(((cost - this.tokens) / this.rate) * 1000) };
   }
 
   /** Takes tokens for work already done, going into debt if need be: later requests wait until it is paid off. */
@@ -44,19 +48,26 @@ export class KeyedLimiter<K = string> {
     private readonly burst: number,
   ) {}
 
-  private take(key: K): ReturnType<TokenBucket['take']> {
+  private bucket(key: K): TokenBucket {
     let bucket = this.buckets.get(key);
     if (bucket === undefined) this.buckets.set(key, (bucket = new TokenBucket(this.rate, this.burst)));
-    return bucket.take();
+    return bucket;
   }
 
   /** Takes up to `count` tokens one at a time, stopping at the first refused: how many were taken, and the wait for the next. */
   takeUpTo(key: K, count: number): Taken {
+    const bucket = this.bucket(key);
     for (let granted = 0; granted < count; granted++) {
-      const verdict = this.take(key);
+      const verdict = bucket.take();
       if (!verdict.ok) return { granted, retryAfterMs: verdict.retryAfterMs };
     }
     return { granted: count, retryAfterMs: 0 };
+  }
+
+  /** Takes `count` tokens at once, or none: `granted` is `count` or 0, and the wait until all of them are there. */
+  takeAll(key: K, count: number): Taken {
+    const verdict = this.bucket(key).take(count);
+    return verdict.ok ? { granted: count, retryAfterMs: 0 } : { granted: 0, retryAfterMs: verdict.retryAfterMs };
   }
 
   prune(): void {
@@ -79,6 +90,8 @@ export type LimitKey = number | string;
  */
 export interface Limit<K extends LimitKey> {
   takeUpTo(key: K, count: number): Taken | Promise<Taken>;
+  /** The price of one request: all `count` tokens, or none. */
+  takeAll(key: K, count: number): Taken | Promise<Taken>;
   prune(): void;
 }
 
@@ -98,6 +111,11 @@ export class UserLimits {
   readonly invites: UserLimit;
   /** A search reads far more than any other request: one user's many connections must not add up to a flood of them. */
   readonly searches: UserLimit;
+  /**
+   * Catch-up, history and search pages, priced by the rows they may return (ws/cost.ts): a user's connections
+   * together may not read the database faster than one may.
+   */
+  readonly reads: UserLimit;
   /** Each push subscription is a database write and, later, an outbound request per message: rare for a person. */
   readonly pushSubscribes: UserLimit;
 
@@ -109,6 +127,8 @@ export class UserLimits {
       inviteBurstPerUser: number;
       searchesPerSecondPerUser: number;
       searchBurstPerUser: number;
+      readsPerSecondPerUser: number;
+      readBurstPerUser: number;
       pushSubscribesPerMinutePerUser: number;
       pushSubscribeBurstPerUser: number;
     },
@@ -118,6 +138,7 @@ export class UserLimits {
     this.sends = make('sends', config.sendsPerSecondPerUser, config.sendBurstPerUser);
     this.invites = make('invites', config.invitesPerMinutePerUser / 60, config.inviteBurstPerUser);
     this.searches = make('searches', config.searchesPerSecondPerUser, config.searchBurstPerUser);
+    this.reads = make('reads', config.readsPerSecondPerUser, config.readBurstPerUser);
     this.pushSubscribes = make('push_subscribes', config.pushSubscribesPerMinutePerUser / 60, config.pushSubscribeBurstPerUser);
   }
 
@@ -125,6 +146,7 @@ export class UserLimits {
     this.sends.prune();
     this.invites.prune();
     this.searches.prune();
+    this.reads.prune();
     this.pushSubscribes.prune();
   }
 }

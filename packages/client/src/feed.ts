@@ -14,6 +14,9 @@ import { ClientErrorCode } from './errors.js';
 import type { Session } from './options.js';
 import type { Settle } from './requests.js';
 
+/** How long to wait before asking again when the server refused a page as too fast without saying for how long. */
+const RATE_LIMITED_RETRY_MS = 1_000;
+
 /**
  * A change on its way to subscribers: where it sits in the change log, and what it says. A change of a type this
  * client does not know, or one in a catch-up page that does not fit the protocol, still counts as delivered once
@@ -55,6 +58,8 @@ export class ChangeFeed {
   /** The catch-up that follows the current connection's sign-in is under way. */
   private signingIn = false;
   private skipped = 0;
+  /** A page the server refused as too fast, asked for again once the wait it named has passed. */
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** @param start a cursor kept from an earlier session; without one, the server's at the first sign-in. */
   constructor(
@@ -86,6 +91,8 @@ export class ChangeFeed {
   offline(): void {
     this.signedIn = undefined;
     this.signingIn = false;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
   }
 
   /** A frame that fits the protocol: a change if it carries a `seq`, else delivered as it comes. */
@@ -123,10 +130,20 @@ export class ChangeFeed {
       resolve: (page) => this.caughtUp(page),
       reject: (error) => {
         if (error.code === ErrorCode.ResyncRequired) return this.resync(after);
+        // Pages are paid for by their size: a long catch-up may outrun the allowance, and waits rather than reconnects.
+        if (error.code === ErrorCode.RateLimited) return this.catchUpLater(after, error.retry_after_ms);
         // After a drop the next connection starts over by itself; after any other failure, start over now.
         if (error.code !== ClientErrorCode.Disconnected) this.events.restart();
       },
     });
+  }
+
+  /** Asks for the same page again on this connection once `delayMs` has passed; a new sign-in starts its own catch-up. */
+  private catchUpLater(after: number, delayMs = RATE_LIMITED_RETRY_MS): void {
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.catchUpAfter(after);
+    }, delayMs);
   }
 
   private caughtUp(page: ServerPayload<'caught_up'>): void {

@@ -69,6 +69,21 @@ describe('the change feed', () => {
     expect(client.state).toBe('online');
   });
 
+  it('a catch-up page refused as too fast is asked for again after the wait the server names, on the same connection', async () => {
+    await startStub({
+      log: [messageChange(1, 0), messageChange(2, 1), messageChange(3, 2), messageChange(4, 3)],
+      pageSize: 2,
+      tooFast: (_after, server) => (server.catchUps.length === 2 ? 30 : undefined),
+    });
+    const { client, delivered } = clientOfStub({ cursor: 0 });
+    await client.connect();
+    await until(() => client.cursor === 4, 'the catch-up');
+
+    expect(delivered).toEqual([1, 2, 3, 4]);
+    expect(stub.catchUps).toEqual([0, 2, 2]);
+    expect(stub.signIns).toBe(1);
+  });
+
   it('delivers every type of change once, whether it came by catch-up, live, or both', async () => {
     const dm = { id: DM, type: 'dm' as const, members: [ALICE, BOB], created_at: 1_767_225_700 };
     const carol = { id: 3, nickname: 'carol' };

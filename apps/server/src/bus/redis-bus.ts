@@ -156,10 +156,10 @@ export class RedisBus implements Bus {
     return new SharedLimit<K>(this, `${this.prefix}:limit:${name}:`, ratePerSecond, burst);
   }
 
-  /** Takes tokens from a shared bucket; undefined when Redis cannot be reached. */
-  async take(key: string, ratePerMs: number, burst: number, want: number): Promise<Taken | undefined> {
+  /** Takes tokens from a shared bucket, up to `want` or all or none; undefined when Redis cannot be reached. */
+  async take(key: string, ratePerMs: number, burst: number, want: number, all: boolean): Promise<Taken | undefined> {
     try {
-      const [granted, retryAfterMs] = await this.commands.hearthTake(key, ratePerMs, burst, want);
+      const [granted, retryAfterMs] = await this.commands.hearthTake(key, ratePerMs, burst, want, all ? 1 : 0);
       return { granted, retryAfterMs };
     } catch (error) {
       this.complain(error, 'a limit shared across processes could not be read; counting this process alone');
@@ -311,8 +311,15 @@ class SharedLimit<K extends LimitKey> implements Limit<K> {
   }
 
   async takeUpTo(key: K, count: number): Promise<Taken> {
-    const shared = await this.bus.take(this.keyPrefix + bucketName(key), this.ratePerMs, this.burst, count);
+    const shared = await this.bus.take(this.keyPrefix + bucketName(key), this.ratePerMs, this.burst, count, false);
     return shared ?? this.own.takeUpTo(key, count);
+  }
+
+  async takeAll(key: K, count: number): Promise<Taken> {
+    const shared = await this.bus.take(this.keyPrefix + bucketName(key), this.ratePerMs, this.burst, count, true);
+    // Redis grants at most the burst: a price above it is paid by a full bucket.
+    if (shared !== undefined) return shared.granted > 0 ? { granted: count, retryAfterMs: 0 } : shared;
+    return this.own.takeAll(key, count);
   }
 
   /** Shared buckets expire in Redis once full again; this process's own are forgotten here. */

@@ -103,8 +103,9 @@ return 1`;
 
 /**
  * A token bucket shared by every process, timed by Redis's clock so the processes' clocks need not agree. Takes up
- * to ARGV[3] tokens, stopping at the first there is none for. KEYS: the bucket. ARGV: tokens per ms, burst, wanted.
- * Returns [granted, ms until the next token when not all were].
+ * to ARGV[3] tokens, stopping at the first there is none for; with ARGV[4] = 1, all of them (at most the burst) or
+ * none. KEYS: the bucket. ARGV: tokens per ms, burst, wanted, all or none. Returns [granted, ms until the next token
+ * when not all were, or until all of them are there].
  */
 export const TAKE = `
 local time = redis.call('TIME')
@@ -112,14 +113,21 @@ local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local rate = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local want = tonumber(ARGV[3])
+local whole = ARGV[4] == '1'
+if whole then want = math.min(want, burst) end
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
 local tokens = tonumber(state[1]) or burst
 local at = tonumber(state[2]) or now
 tokens = math.min(burst, tokens + math.max(0, now - at) * rate)
 local granted = math.max(0, math.min(want, math.floor(tokens)))
+if whole and granted < want then granted = 0 end
 tokens = tokens - granted
 local retry = 0
-if granted < want then retry = math.ceil((1 - tokens) / rate) end
+if granted < want then
+  local short = 1
+  if whole then short = want end
+  retry = math.ceil((short - tokens) / rate)
+end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) / rate) + 1000)
 return {granted, retry}`;

@@ -14,6 +14,7 @@ import type { ClientAddress } from '../client-address.js';
 import type { Logger } from '../log.js';
 import { Admission } from './admission.js';
 import { Connection } from './connection.js';
+import { costOf } from './cost.js';
 import { handle, type Dispatch } from './handlers/dispatch.js';
 import type { Presence } from './presence.js';
 import type { Publisher } from './publisher.js';
@@ -103,7 +104,7 @@ export class Gateway {
       ? { ok: false, error: { code: ErrorCode.InvalidFrame, message: 'Frames must be text' } }
       : parseClientEvent(data.toString());
     if (conn.user !== null) {
-      const verdict = this.admit(conn);
+      const verdict = this.admit(conn, parsed.ok ? costOf(parsed.event, this.needs.publisher.cursor) : 1);
       if (verdict === 'drop') return;
       if (verdict !== 'ok') {
         const id = parsed.ok ? parsed.event.id : parsed.error.id;
@@ -134,9 +135,12 @@ export class Gateway {
     conn.fail(ErrorCode.InternalError, 'The server could not handle this request', inbound.ok ? inbound.event.id : inbound.error.id);
   }
 
-  /** Rate limit per connection: excess gets `rate_limited`; flooding on regardless closes the connection. */
-  private admit(conn: Connection): 'ok' | 'drop' | { retryAfterMs: number } {
-    const verdict = conn.bucket.take();
+  /**
+   * Rate limit per connection, each request paying its cost before it is queued: excess gets `rate_limited`;
+   * flooding on regardless closes the connection.
+   */
+  private admit(conn: Connection, cost: number): 'ok' | 'drop' | { retryAfterMs: number } {
+    const verdict = conn.bucket.take(cost);
     if (verdict.ok) {
       conn.refusedInARow = 0;
       return 'ok';

@@ -34,6 +34,8 @@ const TEST_DEFAULTS: ServerOptions = {
   inviteBurstPerUser: 100_000,
   searchesPerSecondPerUser: 100_000,
   searchBurstPerUser: 100_000,
+  readsPerSecondPerUser: 100_000,
+  readBurstPerUser: 100_000,
   pushSubscribesPerMinutePerUser: 100_000,
   pushSubscribeBurstPerUser: 100_000,
 };

@@ -40,6 +40,8 @@ export interface StubOptions {
   pageSize?: number;
   /** Runs when a `catch_up` arrives, before it is answered: to push live frames that race the reply. */
   beforeCatchUp?(after: number, stub: StubServer): void;
+  /** Called with each `catch_up`: a number refuses it as too fast, naming that many milliseconds to wait. */
+  tooFast?(after: number, stub: StubServer): number | undefined;
 }
 
 /**
@@ -52,6 +54,8 @@ export class StubServer {
   readonly log: ChangeFrame[];
   /** The `after` of every `catch_up` received, in order. */
   readonly catchUps: number[] = [];
+  /** Connections that signed in. */
+  signIns = 0;
   private readonly sockets = new Set<WebSocket>();
 
   private constructor(
@@ -117,6 +121,7 @@ export class StubServer {
     const reply = (frame: ServerEvent | (ChangeFrame & { id?: string })) => socket.send(JSON.stringify(frame));
     switch (event.type) {
       case 'auth':
+        this.signIns += 1;
         this.sockets.add(socket);
         return reply(
           serverEvent('auth_ok', {
@@ -132,6 +137,8 @@ export class StubServer {
       case 'catch_up':
         this.catchUps.push(event.payload.after);
         this.options.beforeCatchUp?.(event.payload.after, this);
+        const wait = this.options.tooFast?.(event.payload.after, this);
+        if (wait !== undefined) return reply(serverEvent('error', { code: ErrorCode.RateLimited, message: 'Too many requests; slow down', retry_after_ms: wait }, event.id));
         return reply(this.catchUp(event));
       case 'send_message': {
         // A retry of a stored message is answered with it, and without numbers: it is no new change.

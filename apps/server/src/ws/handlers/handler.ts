@@ -19,17 +19,17 @@ export function refused<T>(conn: Connection, result: Result<T>, id: string | und
 }
 
 /**
- * Takes one token of a limit that holds across all the user's connections (on every process), before any work is
- * done; answers `rate_limited` and returns false when there is none.
+ * Takes a request's cost (one token unless said) from a limit that holds across all the user's connections (on every
+ * process), before any work is done; answers `rate_limited` and returns false when it cannot be paid.
  */
-export function within(limit: UserLimit, conn: Connection, id: string | undefined): boolean | Promise<boolean> {
-  const taken = limit.takeUpTo(conn.user!.id, 1);
+export function within(limit: UserLimit, conn: Connection, id: string | undefined, cost = 1): boolean | Promise<boolean> {
+  const taken = limit.takeAll(conn.user!.id, cost);
   if (taken instanceof Promise) return taken.then((t) => granted(conn, id, t));
   return granted(conn, id, taken);
 }
 
 function granted(conn: Connection, id: string | undefined, taken: { granted: number; retryAfterMs: number }): boolean {
-  if (taken.granted === 1) return true;
+  if (taken.granted > 0) return true;
   conn.fail(ErrorCode.RateLimited, TOO_FAST, id, { retry_after_ms: taken.retryAfterMs });
   return false;
 }

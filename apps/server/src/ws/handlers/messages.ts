@@ -5,6 +5,7 @@ import type { Result } from '../../domain/result.js';
 import type { Logger } from '../../log.js';
 import type { UserLimits } from '../../rate-limit.js';
 import type { Connection } from '../connection.js';
+import { costOf } from '../cost.js';
 import type { Origin, Publisher } from '../publisher.js';
 import { publishOrReply, refused, TOO_FAST, within, type Handlers } from './handler.js';
 
@@ -83,7 +84,10 @@ export function messageHandlers(
     delete_message: (conn, { id, payload }) => change(conn, id, () => changes.delete(conn.user!, payload.message_id)),
     add_reaction: (conn, { id, payload }) => change(conn, id, () => changes.react(conn.user!, payload.message_id, payload.emoji)),
     remove_reaction: (conn, { id, payload }) => change(conn, id, () => changes.unreact(conn.user!, payload.message_id, payload.emoji)),
-    load_history: async (conn, { id, payload }) => {
+    // Paid for by its size from the user's reads before anything is read.
+    load_history: async (conn, event) => {
+      const { id, payload } = event;
+      if (!(await within(limits.reads, conn, id, costOf(event, publisher.cursor)))) return;
       const result = await messages.history(conn.user!, payload);
       if (!refused(conn, result, id)) conn.reply('history', { conversation_id: payload.conversation_id, ...result.value }, id);
     },
