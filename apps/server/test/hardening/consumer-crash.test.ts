@@ -7,7 +7,7 @@ import { eventually, Peer } from '../support/harness.js';
 import { joinAll, killLeftovers, runServer, storedMessages, type Running } from './support/cluster.js';
 
 /** One connection sends the whole burst at once, and searches until the index has caught up. */
-const UNLIMITED = ['--requests-per-second', '100000', '--request-burst', '100000', '--searches-per-second-per-user', '100000', '--search-burst-per-user', '100000'];
+const UNLIMITED = ['--requests-per-second', '100000', '--request-burst', '100000', '--searches-per-second-per-user', '100000', '--search-burst-per-user', '100000', '--reads-per-second-per-user', '100000', '--read-burst-per-user', '100000'];
 const MESSAGES = 1_600;
 /** Many different words per message: the index has far more to do for each than storing it has. */
 const LONG = Array.from({ length: 200 }, (_, i) => `w${i.toString(36)}x`).join(' ');
