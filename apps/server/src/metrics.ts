@@ -178,25 +178,36 @@ const consumerLag = new Gauge({
 });
 const consumerErrors = new Counter({
   name: 'hearth_consumer_errors_total',
-  help: 'Changes, or pages of changes, a consumer of the change log failed to handle.',
+  help: 'Batches of changes a consumer of the change log failed to handle.',
   labelNames: ['consumer'] as const,
   registers: [registry],
 });
 
-/** What a consumer of the change log reports, bound to its name once. */
-export interface ConsumerMetrics {
-  /** The changes it is behind the log's head. */
-  lag(changes: number): void;
-  /** It failed to handle a change or a page of them. */
-  failed(): void;
+/** One consumer's series, bound once on its first report. */
+const consumerSeries = new Map<string, { lag: Gauge.Internal<'consumer'>; errors: Counter.Internal }>();
+
+function seriesOf(consumer: string) {
+  let series = consumerSeries.get(consumer);
+  if (series === undefined) {
+    series = { lag: consumerLag.labels(consumer), errors: consumerErrors.labels(consumer) };
+    // Shown from the first report, so an alert on the rate of errors has a series before the first error.
+    series.errors.inc(0);
+    consumerSeries.set(consumer, series);
+  }
+  return series;
 }
 
-/** The metrics of the change-log consumer named `consumer` (e.g. `push`); call once and keep the result. */
-export function consumerMetrics(consumer: string): ConsumerMetrics {
-  const lag = consumerLag.labels(consumer);
-  const failures = consumerErrors.labels(consumer);
-  // Shown from the start, so an alert on the rate of errors has a series before the first one.
-  lag.set(0);
-  failures.inc(0);
-  return { lag: (changes) => lag.set(changes), failed: () => failures.inc() };
-}
+/**
+ * What consumers of the change log report, by consumer name (`push`, `search`…): its lag after each run, and
+ * each failure. Shaped as `ConsumerRunner`'s `observe` option takes it.
+ */
+export const consumerMetrics = {
+  /** The consumer is `behind` changes behind the log's head. */
+  lag(consumer: string, behind: number): void {
+    seriesOf(consumer).lag.set(behind);
+  },
+  /** The consumer failed to handle a batch of changes. */
+  failed(consumer: string): void {
+    seriesOf(consumer).errors.inc();
+  },
+};

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, Peer, startTestServer, type TestServer } from '../support/harness.js';
+import { consumerMetrics, pushFailed, pushSent } from '../../src/metrics.js';
 import { get, parseSamples, sample, scrape, type Samples } from '../support/metrics.js';
 
 let server: TestServer;
@@ -106,5 +107,22 @@ describe('what /metrics counts', () => {
       const now = await scrape(server.url);
       return sample(now, 'hearth_connections{state="signed_in"}') === sample(before, 'hearth_connections{state="signed_in"}') ? now : undefined;
     }, 'the closed connections to be uncounted');
+  });
+
+  it('shows what push and the consumers of the change log report', async () => {
+    const before = await scrape(server.url);
+    pushSent();
+    pushSent();
+    pushFailed('timeout');
+    pushFailed('gone');
+    consumerMetrics.lag('test-consumer', 7);
+    consumerMetrics.failed('test-consumer');
+
+    const after = await scrape(server.url);
+    expect(grew(before, after, 'hearth_push_sends_total')).toBe(2);
+    expect(grew(before, after, 'hearth_push_failures_total{reason="timeout"}')).toBe(1);
+    expect(grew(before, after, 'hearth_push_failures_total{reason="gone"}')).toBe(1);
+    expect(sample(after, 'hearth_consumer_lag{consumer="test-consumer"}')).toBe(7);
+    expect(sample(after, 'hearth_consumer_errors_total{consumer="test-consumer"}')).toBe(1);
   });
 });
