@@ -24,7 +24,7 @@ export function metricsRoute(access: MetricsAccess) {
 
   function allowed(req: IncomingMessage): boolean {
     if (expected !== undefined) {
-      const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      const given = /^Bearer +(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
       // Digests are compared, so the comparison takes as long whatever the token's length.
       return given !== undefined && timingSafeEqual(digest(given), expected);
     }
