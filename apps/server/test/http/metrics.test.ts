@@ -96,6 +96,7 @@ describe('what /metrics counts', () => {
     const batches = grew(before, after, 'hearth_send_batch_size_count');
     expect(batches).toBeGreaterThanOrEqual(1);
     expect(batches).toBeLessThanOrEqual(sends);
+    expect(grew(before, after, 'hearth_send_batch_size_bucket{le="500"}')).toBe(batches);
     expect(grew(before, after, 'hearth_commit_delivery_seconds_count')).toBe(sends);
     // Buckets are cumulative: the last finite one holds no more than all of them.
     expect(grew(before, after, 'hearth_commit_delivery_seconds_bucket{le="5"}')).toBeLessThanOrEqual(sends);
