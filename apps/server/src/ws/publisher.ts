@@ -102,8 +102,8 @@ export class Publisher {
     this.news.flush();
     this.route(change, textFrame(json), origin?.conn);
     if (origin !== undefined) this.answer(json, origin);
-    if (committedAt !== undefined) commitToDelivery.observe((performance.now() - committedAt) / 1000);
     if (change.type === 'conversation_created') this.news.introduced(change.payload.conversation.members.map((member) => member.id));
+    if (committedAt !== undefined) commitToDelivery.observe((performance.now() - committedAt) / 1000);
   }
 
   private route(change: Change, frame: Frame, except: Connection | undefined): void {
