@@ -24,6 +24,7 @@ import { InviteLimits } from './http/invites.js';
 import { createRouter } from './http/router.js';
 import { Links, publicBase } from './links.js';
 import { createLogger, type Logger } from './log.js';
+import { watchBus } from './metrics.js';
 import { OutboundGuard, type OutboundCounts } from './outbound/guard.js';
 import { pushNotifications } from './consumers/push.js';
 import { ConsumerRunner } from './consumers/runner.js';
@@ -124,7 +125,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   await trim();
 
   const inviteLimits = new InviteLimits(config, bus);
-  const router = createRouter({ invites, publisher, sessions, clientAddress, log, webDir: config.webDir, limits: inviteLimits });
+  watchBus(() => bus.connected);
+  const ready = {
+    // An empty range of the change log: a real query that reads nothing.
+    queryDatabase: () => store.log.changesBetween(0, 0, 1),
+    busConnected: () => bus.connected,
+  };
+  const metrics = { clientAddress, trustedProxies: config.trustedProxies, token: config.metricsToken };
+  const router = createRouter({ invites, publisher, sessions, clientAddress, log, webDir: config.webDir, limits: inviteLimits, metrics, ready });
   const http = createServer((req, res) => router.handle(req, res));
   const port = await listen(http, config.port, config.host);
   links.base = publicBase(config, port);

@@ -26,6 +26,6 @@ function addressOf(req: IncomingMessage, trustedProxies: ReadonlySet<string>): s
 }
 
 /** `::ffff:127.0.0.1` is how a dual-stack socket shows an IPv4 peer. */
-function plain(address: string): string {
+export function plain(address: string): string {
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }

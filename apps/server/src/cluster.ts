@@ -6,6 +6,7 @@ import type { Directory } from './domain/directory.js';
 import type { Invites } from './domain/invites.js';
 import { describeLogged } from './domain/logged.js';
 import type { Logger } from './log.js';
+import { busReadFromLog } from './metrics.js';
 import type { PushSubscriptions } from './push/subscriptions.js';
 import type { ChangeKind, Store } from './store/store.js';
 import { closeHere } from './ws/closing.js';
@@ -55,7 +56,7 @@ export async function joinCluster(ctx: ClusterNeeds): Promise<Membership> {
     publisher.cursor,
     {
       deliver: (pending) => {
-        publisher.deliver(pending.change, pending.json, pending.origin);
+        publisher.deliver(pending.change, pending.json, pending.origin, pending.committedAt);
         // Someone may have come online elsewhere before this process knew of them.
         if (pending.change.type === 'user_joined' && presence.isOnline(pending.change.payload.user.id)) publisher.news.changed(pending.change.payload.user);
       },
@@ -65,10 +66,10 @@ export async function joinCluster(ctx: ClusterNeeds): Promise<Membership> {
     log,
   );
   publisher.cluster = {
-    committed(change, json, origin) {
+    committed(change, json, origin, committedAt) {
       // Told to the others first: delivering here may wait for a gap, and they need not wait for it.
       bus.publishChange(json);
-      order.offer({ change, json, origin });
+      order.offer({ change, json, origin, committedAt });
     },
     typing: (conversationId, userId) => bus.signal({ type: 'typing', conversation_id: conversationId, user_id: userId }),
     reached: (seq) => order.reached(seq, CATCH_UP_WAIT_MS),
@@ -168,5 +169,6 @@ async function readGap(store: Store, directory: Directory, after: number, upTo: 
     const change = describeLogged(row, directory);
     if (change !== undefined) found.push({ change, json: JSON.stringify(change) });
   }
+  busReadFromLog.inc(found.length);
   return found;
 }

@@ -28,6 +28,12 @@ export const defaults = {
   allowedOrigins: [] as string[],
   /** Addresses of reverse proxies in front of the server, whose X-Forwarded-For is believed for per-address limits. */
   trustedProxies: [] as string[],
+  /**
+   * A secret a scraper sends as `Authorization: Bearer <token>` to read /metrics from anywhere; once set, every
+   * request needs it. With none, only a client on this machine (a loopback address, not through an untrusted proxy)
+   * may read it.
+   */
+  metricsToken: '',
   /** The built web app to serve. */
   webDir: `${repoRoot}apps/web/dist`,
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
@@ -155,6 +161,8 @@ Options (environment variable in brackets):
                        port: a push relay on your own network (HEARTH_OUTBOUND_ALLOW_HOSTS; --insecure-push-hosts is
                        its older name)
   --outbound-ports L   comma-separated ports other hosts may be reached on (HEARTH_OUTBOUND_PORTS, default 443)
+  --metrics-token T    lets a scraper read /metrics from anywhere with "Authorization: Bearer T"; without it only
+                       this machine may (HEARTH_METRICS_TOKEN; prefer the variable: flags show in ps)
   --web-dir PATH       built web app (HEARTH_WEB_DIR, default apps/web/dist)
   --log-level LEVEL    pino log level (HEARTH_LOG_LEVEL, default ${defaults.logLevel})
   --synchronous MODE   NORMAL or FULL (HEARTH_SYNCHRONOUS, default ${defaults.synchronous})

@@ -11,7 +11,7 @@ cleanupOutdatedCaches();
 
 // Every page of the app (/, /join/<code>) is the one index.html, which reads its route from the URL; the server's
 // own paths are not pages and always go to the network.
-const SERVER_PATHS = [/^\/api\//, /^\/ws$/, /^\/healthz$/];
+const SERVER_PATHS = [/^\/api\//, /^\/ws$/, /^\/(healthz|readyz|metrics)$/];
 registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: SERVER_PATHS }));
 
 // A new build takes over at once, rather than only once every tab of the old one is closed.

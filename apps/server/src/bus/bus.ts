@@ -48,6 +48,8 @@ export interface Bus {
   readonly shared: boolean;
   /** This process, among those on the bus. */
   readonly id: string;
+  /** Whether the others can be reached and heard now: always, for one process alone. */
+  readonly connected: boolean;
   readonly elsewhere: Elsewhere;
   /** Starts hearing the others. */
   listen(listener: BusListener): Promise<void>;
@@ -71,6 +73,7 @@ const nobody: Elsewhere = { has: () => false, users: () => [] };
 export class LocalBus implements Bus {
   readonly shared = false;
   readonly id = randomBytes(6).toString('hex');
+  readonly connected = true;
   readonly elsewhere = nobody;
 
   async listen(): Promise<void> {}

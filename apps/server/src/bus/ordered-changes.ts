@@ -1,11 +1,14 @@
 import type { Change } from '../domain/changes.js';
 import type { Logger } from '../log.js';
+import { busWaiting } from '../metrics.js';
 
 /** A change on its way to this process's sockets: its frame JSON, and the request that made it when made here. */
 export interface Pending<O = unknown> {
   change: Change;
   json: string;
   origin?: O;
+  /** When this process committed it (performance.now()); absent for another process's change. */
+  committedAt?: number;
 }
 
 /** How long a gap may wait for the bus to bring what is missing before the log is read for it. */
@@ -114,6 +117,7 @@ export class OrderedChanges<O = unknown> {
     } else if (!this.stopped) {
       this.timer ??= setTimeout(() => void this.fill(), this.gapWaitMs).unref();
     }
+    busWaiting.set(this.pending.size);
     this.wake();
   }
 

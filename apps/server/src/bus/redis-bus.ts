@@ -6,6 +6,7 @@ import { redisStartError } from '../start-error.js';
 import type { Bus, BusListener, Signal } from './bus.js';
 import { OtherProcesses } from './elsewhere.js';
 import { ADMIT, BEAT, HASH_MISSING, LEAVE, RELEASE, TAKE } from './scripts.js';
+import { Transit } from './transit.js';
 
 /** The scripts, as ioredis defines them on the connection (EVALSHA, loading them once). */
 interface Scripts {
@@ -55,6 +56,7 @@ export class RedisBus implements Bus {
   private changes: string[] = [];
   /** When a failure was last logged, so a Redis that is down does not fill the log. */
   private lastComplaint = 0;
+  private readonly transit = new Transit();
 
   private constructor(
     private readonly commands: Redis & Scripts,
@@ -102,6 +104,11 @@ export class RedisBus implements Bus {
       throw redisStartError(url, refusal ?? error);
     }
     return new RedisBus(commands, subscriber, prefix, heartbeatMs, log);
+  }
+
+  /** Both connections to Redis are up: commands go through, and what the others publish is heard. */
+  get connected(): boolean {
+    return this.commands.status === 'ready' && this.subscriber.status === 'ready';
   }
 
   async listen(listener: BusListener): Promise<void> {
@@ -193,7 +200,9 @@ export class RedisBus implements Bus {
     if (this.changes.length === 0) return;
     const batch = this.changes.join('\n');
     this.changes = [];
-    this.send(`changes ${this.id} ${batch}`);
+    const message = `changes ${this.id} ${batch}`;
+    this.transit.published(message);
+    this.send(message);
   }
 
   /** What this process says reaches the others in the order it said it: its changes so far go first. */
@@ -241,7 +250,11 @@ export class RedisBus implements Bus {
     const fromEnd = text.indexOf(' ', kindEnd + 1);
     const kind = text.slice(0, kindEnd);
     const from = fromEnd === -1 ? text.slice(kindEnd + 1) : text.slice(kindEnd + 1, fromEnd);
-    if (from === this.id || this.listener === undefined) return;
+    if (from === this.id) {
+      if (kind === 'changes') this.transit.heardBack(text);
+      return;
+    }
+    if (this.listener === undefined) return;
     const body = fromEnd === -1 ? '' : text.slice(fromEnd + 1);
     try {
       switch (kind) {

@@ -1,4 +1,5 @@
 import { ErrorCode, HISTORY_PAGE_DEFAULT, type ClientPayload, type Message, type User } from '@hearth/protocol';
+import { sendBatchSize, sendToCommit } from '../metrics.js';
 import { mentionsIn } from './mentions.js';
 import type { AppendRefusal, Store } from '../store/store.js';
 import { Batcher } from './batcher.js';
@@ -20,6 +21,8 @@ interface PendingSend<O> {
   /** The members the content mentions. */
   mentions: number[];
   origin: O;
+  /** When it was queued (performance.now()), for the time it took to commit. */
+  queuedAt: number;
 }
 
 /** One send's outcome: stored, or refused by itself (or with its whole batch) after it passed its checks. */
@@ -29,6 +32,8 @@ export type Sent =
       message: Message;
       /** The change to publish; absent when a retry found the message already stored under its client_id. */
       change?: Change;
+      /** When its transaction committed (performance.now()), for the time it takes to reach its recipients. */
+      committedAt: number;
     }
   | { ok: false; error: Refusal; cause?: unknown };
 
@@ -70,7 +75,7 @@ export class Messages<O = unknown> {
   send(actor: User, input: ClientPayload<'send_message'>, origin: O): Result<Promise<void>> {
     if (!this.directory.isMember(actor.id, input.conversation_id)) return notFound();
     const mentions = mentionsIn(input.content, input.conversation_id, this.directory);
-    return ok(this.batches.submit([{ actor, input, mentions, origin }]));
+    return ok(this.batches.submit([{ actor, input, mentions, origin, queuedAt: performance.now() }]));
   }
 
   /** Stores and hands on every send queued so far. */
@@ -106,13 +111,16 @@ export class Messages<O = unknown> {
         mentions,
       })),
     );
+    const committedAt = performance.now();
+    sendBatchSize.observe(sends.length);
+    for (const send of sends) sendToCommit.observe((committedAt - send.queuedAt) / 1000);
     return appended.map((outcome, i): Sent => {
       if (outcome.refused !== undefined) return { ok: false, error: REFUSED[outcome.refused] };
       const { message, change } = outcome;
-      if (change !== undefined) return { ok: true, message, change: stamped(change, 'message', message) };
+      if (change !== undefined) return { ok: true, message, change: stamped(change, 'message', message), committedAt };
       // A retry answers with the message as it is now, so it is a read: a client_id of a message in a conversation
       // the sender has left must not show what was said there since.
-      return this.directory.isMember(sends[i]!.actor.id, message.conversation_id) ? { ok: true, message } : { ok: false, error: REFUSED.conversation_missing };
+      return this.directory.isMember(sends[i]!.actor.id, message.conversation_id) ? { ok: true, message, committedAt } : { ok: false, error: REFUSED.conversation_missing };
     });
   }
 

@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { ErrorCode } from '@hearth/protocol';
 import type { Sessions } from '../domain/sessions.js';
 import { InviteLimits, InviteRoutes, type InviteRouteNeeds } from './invites.js';
+import { metricsRoute, type MetricsAccess } from './metrics.js';
+import { readyRoute, type ReadyChecks } from './ready.js';
 import { SignInRoutes } from './sign-in.js';
 import { safeDecode, sendError, sendJson, setSecurityHeaders } from './respond.js';
 import { createStaticServer } from './static.js';
@@ -15,13 +17,17 @@ export interface RouterNeeds extends InviteRouteNeeds {
   /** The folder the web app is served from. */
   webDir: string;
   limits: InviteLimits;
+  metrics: MetricsAccess;
+  ready: ReadyChecks;
 }
 
-/** Routes plain HTTP requests: the invite and sign-in APIs, a health check, and the web app. */
+/** Routes plain HTTP requests: the invite and sign-in APIs, health, readiness and metrics, and the web app. */
 export function createRouter(ctx: RouterNeeds) {
   const invites = new InviteRoutes(ctx, ctx.limits);
   const signIns = new SignInRoutes(ctx, ctx.limits);
   const serveStatic = createStaticServer(resolve(ctx.webDir));
+  const serveMetrics = metricsRoute(ctx.metrics);
+  const serveReady = readyRoute(ctx.ready);
 
   /** A request that threw is answered with a coded 500 (headers still unsent) or cut off; the server goes on. */
   function failed(res: ServerResponse, error: unknown): void {
@@ -44,6 +50,8 @@ export function createRouter(ctx: RouterNeeds) {
     }
     if (path.startsWith('/api/')) return void res.writeHead(404).end();
     if (path === '/healthz') return sendJson(res, 200, { ok: true });
+    if (path === '/readyz') return void serveReady(res).catch((error: unknown) => failed(res, error));
+    if (path === '/metrics') return void serveMetrics(req, res).catch((error: unknown) => failed(res, error));
     serveStatic(req, res);
   }
 

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { TokenBucket } from '../rate-limit.js';
 import type { Config } from '../config.js';
+import { errorSent } from '../metrics.js';
 import { encode, type Frame } from './frame.js';
 
 /**
@@ -82,6 +83,7 @@ export class Connection {
   }
 
   fail(code: ErrorCode, message: string, id?: string, extra?: { path?: string; retry_after_ms?: number }): void {
+    errorSent(code);
     this.reply('error', { code, message, ...extra }, id);
   }
 

@@ -12,6 +12,7 @@ import type { MemberStates } from '../domain/member-states.js';
 import type { Sessions } from '../domain/sessions.js';
 import type { ClientAddress } from '../client-address.js';
 import type { Logger } from '../log.js';
+import { connectionClosed, connectionOpened, connectionSignedIn, errorSent, requestRead } from '../metrics.js';
 import { Admission } from './admission.js';
 import { Connection } from './connection.js';
 import { costOf } from './cost.js';
@@ -89,6 +90,7 @@ export class Gateway {
     const conn = new Connection(ws, stream, address, this.needs.config);
     const requests = new RequestQueue(conn, this.handlers);
     this.connections.add(conn);
+    connectionOpened();
     conn.authTimer = setTimeout(() => this.refuseAuth(conn, ErrorCode.AuthTimeout, CloseCode.AuthTimeout), this.needs.config.authTimeoutMs);
     ws.on('message', (data, isBinary) => this.onFrame(conn, requests, data, isBinary));
     ws.on('pong', () => (conn.alive = true));
@@ -103,6 +105,7 @@ export class Gateway {
     const parsed: Inbound = isBinary
       ? { ok: false, error: { code: ErrorCode.InvalidFrame, message: 'Frames must be text' } }
       : parseClientEvent(data.toString());
+    requestRead(parsed.ok ? parsed.event.type : 'invalid');
     if (conn.user !== null) {
       const verdict = this.admit(conn, parsed.ok ? costOf(parsed.event, this.needs.publisher.cursor) : 1);
       if (verdict === 'drop') return;
@@ -181,6 +184,7 @@ export class Gateway {
     this.admission.settled(conn.address);
     conn.user = user;
     conn.sessionId = sessionId;
+    connectionSignedIn();
     const cameOnline = presence.add(conn);
     // Everything below is as of `cursor`; every later change reaches this connection live or by its catch-up.
     const welcome = {
@@ -206,12 +210,14 @@ export class Gateway {
       [ErrorCode.InvalidToken]: 'This token is not valid',
       [ErrorCode.TooManyConnections]: 'Too many open connections for this user',
     };
+    errorSent(code);
     conn.reply('auth_error', { code, message: messages[code] ?? 'Authentication failed' }, id);
     conn.drop(closeCode, code);
   }
 
   private onClose(conn: Connection): void {
     this.connections.delete(conn);
+    connectionClosed(conn.user !== null);
     clearTimeout(conn.authTimer);
     if (conn.user === null) {
       this.admission.settled(conn.address);

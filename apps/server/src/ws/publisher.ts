@@ -3,6 +3,7 @@ import type { Change } from '../domain/changes.js';
 import type { Contacts } from '../domain/contacts.js';
 import type { Directory } from '../domain/directory.js';
 import type { Logger } from '../log.js';
+import { commitToDelivery } from '../metrics.js';
 import type { Connection } from './connection.js';
 import { encode, textFrame, type Frame } from './frame.js';
 import type { Presence } from './presence.js';
@@ -78,16 +79,19 @@ export class Publisher {
     this.committedHere.push(follower);
   }
 
-  /** A change this process committed. */
-  publish(change: Change, origin?: Origin): void {
+  /** A change this process committed, just now or at `committedAt` (performance.now()). */
+  publish(change: Change, origin?: Origin, committedAt = performance.now()): void {
     const json = JSON.stringify(change);
-    if (this.cluster === undefined) this.deliver(change, json, origin);
-    else this.cluster.committed(change, json, origin);
+    if (this.cluster === undefined) this.deliver(change, json, origin, committedAt);
+    else this.cluster.committed(change, json, origin, committedAt);
     for (const follow of this.committedHere) follow(change);
   }
 
-  /** Sends a committed change, serialised once, to those of this process's connections that may see it. */
-  deliver(change: Change, json: string, origin?: Origin): void {
+  /**
+   * Sends a committed change, serialised once, to those of this process's connections that may see it. `committedAt`
+   * is when it committed, for a change this process made.
+   */
+  deliver(change: Change, json: string, origin?: Origin, committedAt?: number): void {
     // Changes are stored one transaction at a time and published as each commits, so seqs only rise here; were
     // one to come late, clients would take it for a duplicate, so it is worth an error in the log.
     if (change.seq <= this.published) this.log.error({ seq: change.seq, published: this.published }, 'change published out of order');
@@ -99,6 +103,7 @@ export class Publisher {
     this.route(change, textFrame(json), origin?.conn);
     if (origin !== undefined) this.answer(json, origin);
     if (change.type === 'conversation_created') this.news.introduced(change.payload.conversation.members.map((member) => member.id));
+    if (committedAt !== undefined) commitToDelivery.observe((performance.now() - committedAt) / 1000);
   }
 
   private route(change: Change, frame: Frame, except: Connection | undefined): void {
@@ -161,7 +166,7 @@ export class Publisher {
 
 /** What a bus adds to publishing when several processes share the database. */
 export interface Cluster {
-  committed(change: Change, json: string, origin: Origin | undefined): void;
+  committed(change: Change, json: string, origin: Origin | undefined, committedAt: number): void;
   typing(conversationId: number, userId: number): void;
   reached(seq: number): Promise<boolean>;
 }

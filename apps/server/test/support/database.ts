@@ -7,7 +7,7 @@ import pg from 'pg';
 export const onPostgres = process.env.HEARTH_TEST_DATABASE === 'postgres';
 
 /** The PostgreSQL server test databases are made on, as a user who may create them. */
-const POSTGRES_URL = process.env.HEARTH_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const POSTGRES_URL = process.env.HEARTH_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A test's own database, and a way to read and tamper with it behind the server's back, in either dialect. */
 export interface TestDatabase {

@@ -38,9 +38,10 @@ export const TOO_FAST = 'Too many requests from this user; slow down';
 
 /**
  * What an act that may change nothing returns: a change, published to whoever its stream names with the requester
- * hearing it as the reply; or, when nothing changed, what is, only replied.
+ * hearing it as the reply; or, when nothing changed, what is, only replied. `committedAt` is when its transaction
+ * committed, when that was before now.
  */
-export function publishOrReply(publisher: Publisher, conn: Connection, id: string | undefined, change: Change | undefined, reply: () => void): void {
+export function publishOrReply(publisher: Publisher, conn: Connection, id: string | undefined, change: Change | undefined, reply: () => void, committedAt?: number): void {
   if (change === undefined) reply();
-  else publisher.publish(change, { conn, requestId: id });
+  else publisher.publish(change, { conn, requestId: id }, committedAt);
 }

@@ -18,7 +18,7 @@ type Send = ClientEventOf<'send_message'>;
 export function answerSends(publisher: Publisher, log: Logger): SendOutcomes<Origin> {
   return (sent, { actor, input, origin }) => {
     const { conn, requestId } = origin;
-    if (sent.ok) return publishOrReply(publisher, conn, requestId, sent.change, () => conn.reply('message', sent.message, requestId));
+    if (sent.ok) return publishOrReply(publisher, conn, requestId, sent.change, () => conn.reply('message', sent.message, requestId), sent.committedAt);
     const { code, message } = sent.error;
     if (sent.cause !== undefined) log.error({ err: sent.cause, userId: actor.id }, 'storing messages failed');
     else log.warn({ userId: actor.id, conversationId: input.conversation_id, code }, 'a message could not be stored');
