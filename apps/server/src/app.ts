@@ -24,7 +24,7 @@ import { InviteLimits } from './http/invites.js';
 import { createRouter } from './http/router.js';
 import { Links, publicBase } from './links.js';
 import { createLogger, type Logger } from './log.js';
-import { watchBus } from './metrics.js';
+import { consumerMetrics, watchBus } from './metrics.js';
 import { OutboundGuard, type OutboundCounts } from './outbound/guard.js';
 import { pushNotifications } from './consumers/push.js';
 import { ConsumerRunner } from './consumers/runner.js';
@@ -149,6 +149,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         gatherMs: CONSUMER_GATHER_MS,
         head: () => publisher.cursor,
         log,
+        observe: consumerMetrics,
       }),
   );
   publisher.follow(() => {

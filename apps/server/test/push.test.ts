@@ -2,6 +2,7 @@ import { ErrorCode, mentionToken, type PushNotification } from '@hearth/protocol
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Resolve } from '../src/outbound/guard.js';
 import { Peer, settle, startTestServer, type TestServer } from './support/harness.js';
+import { sample, scrape } from './support/metrics.js';
 import { Device, PushService } from './support/push-service.js';
 
 let server: TestServer;
@@ -61,8 +62,11 @@ describe('Web Push', () => {
   it('sends a DM to the member with no connection open, encrypted for their device', async () => {
     const phone = device('ann-phone');
     await subscribe(tokens.ann, phone);
+    const before = sample(await scrape(server.url), 'hearth_push_sends_total');
     await say(tokens.ben, dmId, `are you around, ${mentionToken(ids.ann)}?`);
     await expect.poll(() => service.to(phone.path).length).toBe(1);
+    // Operators see it counted once the push service has answered.
+    await expect.poll(async () => sample(await scrape(server.url), 'hearth_push_sends_total') - before).toBe(1);
     const push = service.to(phone.path)[0]!;
     expect(push.headers['content-encoding']).toBe('aes128gcm');
     expect(String(push.headers.authorization)).toMatch(/^vapid t=/);

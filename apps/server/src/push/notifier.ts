@@ -3,6 +3,7 @@ import webpush from 'web-push';
 import type { Directory } from '../domain/directory.js';
 import { defaultNotify } from '../domain/member-states.js';
 import type { Logger } from '../log.js';
+import { pushFailed, pushSent } from '../metrics.js';
 import { OutboundError } from '../outbound/errors.js';
 import type { OutboundGuard } from '../outbound/guard.js';
 import type { PushTarget, Store } from '../store/store.js';
@@ -72,10 +73,16 @@ export class PushNotifier {
       });
       const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)]));
       const { status } = await this.guard.request(request.endpoint, { method: 'POST', headers, body: request.body ?? undefined });
-      if (status === 404 || status === 410) return await this.subscriptions.gone(target.userId, target.endpoint);
-      if (status >= 400) this.failures.warn(target.endpoint, { status, userId: target.userId }, 'a push notification was not accepted');
+      if (status < 400) return pushSent();
+      if (status === 404 || status === 410) {
+        pushFailed('gone');
+        return await this.subscriptions.gone(target.userId, target.endpoint);
+      }
+      pushFailed('rejected');
+      this.failures.warn(target.endpoint, { status, userId: target.userId }, 'a push notification was not accepted');
     } catch (error) {
       const code = error instanceof OutboundError ? error.code : 'invalid_subscription';
+      pushFailed(code);
       this.failures.warn(target.endpoint, { code, reason: error instanceof Error ? error.message : String(error), userId: target.userId }, 'a push notification could not be sent');
     }
   }
