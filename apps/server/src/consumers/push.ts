@@ -15,6 +15,8 @@ export function pushNotifications(notifier: PushNotifier): Consumer {
   return {
     name: 'push',
     batch: BATCH,
+    messages: true,
+    idle: () => !notifier.anyone,
     after(changes) {
       const freshFrom = nowSeconds() - STALE_AFTER_S;
       for (const { kind, message } of changes) {

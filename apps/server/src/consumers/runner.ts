@@ -11,6 +11,10 @@ export interface Consumer {
   readonly name: string;
   /** Changes read per batch. */
   readonly batch: number;
+  /** Whether it needs each change's message (a push does); otherwise it is given what the log records, no `message`. */
+  readonly messages?: boolean;
+  /** Nothing any change could ask of it now (nobody to push to): its cursor moves to the head unread. */
+  idle?(): boolean;
   /**
    * The work for a batch that goes in the transaction moving the cursor past it: done exactly once, whoever runs the
    * consumer and however it stops.
@@ -54,6 +58,8 @@ const MAX_BACKOFF_MS = 30_000;
  */
 export class ConsumerRunner {
   private cursor: number | null = null;
+  /** When the lease was last taken or renewed. */
+  private renewedAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private dueAt = Infinity;
   private running: Promise<void> | undefined;
@@ -125,14 +131,17 @@ export class ConsumerRunner {
   }
 
   private async run(): Promise<void> {
-    const { holder, leaseMs, log, observe } = this.options;
+    const { log, observe } = this.options;
     try {
-      const now = Date.now();
-      const held = this.cursor !== null;
-      this.cursor = await this.store.consumers.claim(this.name, holder, this.options.alone ? Number.MAX_SAFE_INTEGER : now, now + leaseMs, this.options.head());
-      if (!held && this.cursor !== null) log.info({ consumer: this.name, cursor: this.cursor, holder }, 'this process runs the consumer now');
+      await this.claim();
       while (this.cursor !== null && !this.stopped) {
-        const changes = await this.store.log.changesBetween(this.cursor, Number.MAX_SAFE_INTEGER, this.consumer.batch);
+        if (this.consumer.idle?.() === true) {
+          await this.skipToHead();
+          break;
+        }
+        const changes = this.consumer.messages
+          ? await this.store.log.changesBetween(this.cursor, Number.MAX_SAFE_INTEGER, this.consumer.batch)
+          : await this.store.log.recordsAfter(this.cursor, this.consumer.batch);
         if (changes.length === 0) break;
         await this.handle(changes);
         if (changes.length < this.consumer.batch) break;
@@ -154,14 +163,41 @@ export class ConsumerRunner {
     if (behind !== undefined) observe?.lag(this.name, behind);
   }
 
-  private async handle(changes: readonly LoggedChange[]): Promise<void> {
+  /**
+   * Takes the lease, or renews it when a third of it has gone by: a run that moves the cursor renews it too, so a
+   * busy consumer writes nothing more for it.
+   */
+  private async claim(): Promise<void> {
+    const { holder, leaseMs, log } = this.options;
+    const now = Date.now();
+    if (this.cursor !== null && now - this.renewedAt < leaseMs / 3) return;
+    const held = this.cursor !== null;
+    this.cursor = await this.store.consumers.claim(this.name, holder, this.options.alone ? Number.MAX_SAFE_INTEGER : now, now + leaseMs, this.options.head());
+    if (this.cursor !== null) this.renewedAt = now;
+    if (!held && this.cursor !== null) log.info({ consumer: this.name, cursor: this.cursor, holder }, 'this process runs the consumer now');
+  }
+
+  private async skipToHead(): Promise<void> {
+    const head = this.options.head();
+    if (head > this.cursor!) await this.advance(head, async () => undefined);
+  }
+
+  private async advance(through: number, work: (queries: Queries) => Promise<void>): Promise<void> {
     const { holder, leaseMs } = this.options;
-    const through = changes.at(-1)!.seq;
+    const now = Date.now();
     await this.store.aside(async (queries) => {
-      await this.consumer.within?.(changes, queries);
-      if (!(await this.store.consumers.advance(queries, this.name, holder, through, Date.now() + leaseMs))) throw new LeaseLost();
+      await work(queries);
+      if (!(await this.store.consumers.advance(queries, this.name, holder, through, now + leaseMs))) throw new LeaseLost();
     });
     this.cursor = through;
+    this.renewedAt = now;
+  }
+
+  private async handle(changes: readonly LoggedChange[]): Promise<void> {
+    const through = changes.at(-1)!.seq;
+    await this.advance(through, async (queries) => {
+      await this.consumer.within?.(changes, queries);
+    });
     try {
       await this.consumer.after?.(changes);
     } catch (error) {

@@ -9,6 +9,8 @@ const BATCH = 200;
  * transaction that moves the consumer's cursor, so each change is indexed exactly once.
  */
 export function searchIndex(store: Store): Consumer {
+  /** The last batch held deleted messages, whose words the files must lose. */
+  let deleted = false;
   return {
     name: 'search',
     batch: BATCH,
@@ -20,11 +22,11 @@ export function searchIndex(store: Store): Consumer {
         else if (change.kind === 'message_updated') changed.add(change.subjectId);
       }
       for (const id of changed) added.delete(id);
-      await store.search.index(queries, [...added], [...changed]);
+      deleted = await store.search.index(queries, [...added], [...changed]);
     },
-    async after(changes) {
+    async after() {
       // A deleted message's words must not stay in the files, as its text does not (store/messages.ts).
-      if (changes.some(({ kind, message }) => kind === 'message_updated' && message?.deleted === true)) await store.search.erase();
+      if (deleted) await store.search.erase();
     },
   };
 }

@@ -35,6 +35,11 @@ export class PushNotifier {
     private readonly log: Logger,
   ) {}
 
+  /** Whether anybody has a subscription: with none, no message needs looking at. */
+  get anyone(): boolean {
+    return this.subscriptions.subscribers.size > 0;
+  }
+
   /** A message was published. Costs nothing more when nobody it could notify has a subscription. */
   messagePublished(message: Message): void {
     const recipients = this.recipients(message);

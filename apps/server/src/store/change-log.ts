@@ -14,6 +14,10 @@ const READ = { after: '$1', upTo: '$2', user: '$3', limit: '$4' };
 const VISIBLE = statement('changes.visible', visibleSql(false, READ));
 const VISIBLE_SINCE_JOINING = statement('changes.visible_since_joining', visibleSql(true, READ));
 const BETWEEN = statement('changes.between', betweenSql({ after: '$1', upTo: '$2', limit: '$3' }));
+const RECORDS_AFTER = statement(
+  'changes.records_after',
+  'SELECT seq, prev_seq, kind, conversation_id, user_id, subject_id FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2',
+);
 const OLDEST = statement('changes.oldest', `SELECT seq, created_at FROM changes ORDER BY seq LIMIT ${TRIM_CHUNK}`);
 const NEWEST = statement('changes.newest', 'SELECT max(seq) FROM changes');
 const DELETE_THROUGH = statement('changes.delete_through', 'DELETE FROM changes WHERE seq <= $1');
@@ -106,6 +110,16 @@ export class ChangeLog {
   /** Every change in (after, upTo], whoever may see it: what a process that missed some on the bus delivers. */
   async changesBetween(after: number, upTo: number, limit: number): Promise<LoggedChange[]> {
     return (await this.db.rows<VisibleRow>(BETWEEN, [after, upTo, limit])).map(toLogged);
+  }
+
+  /** The changes after `after`, oldest first, at most `limit`, as recorded: what they are about, without reading it. */
+  async recordsAfter(after: number, limit: number): Promise<ChangeRecord[]> {
+    const rows = await this.db.rows<[number, number, ChangeKind, number | null, number | null, number]>(RECORDS_AFTER, [after, limit]);
+    return rows.map(([seq, prev, kind, conversationId, userId, subjectId]) => {
+      const record: ChangeRecord = { seq: Number(seq), prev: Number(prev), kind, conversationId, subjectId: Number(subjectId) };
+      if (userId !== null) record.userId = userId;
+      return record;
+    });
   }
 
   /** Deletes, a chunk at a time, the oldest changes made before `createdBefore` or beyond the newest `keepRows`. */

@@ -17,11 +17,14 @@ export class Search {
 
   /**
    * Indexes new messages, and indexes again those changed since: edited, or deleted (their words leave the index).
-   * Writing a message again replaces what the index held for it.
+   * Writing a message again replaces what the index held for it. True when some of them were deleted: fewer were
+   * written than asked for.
    */
-  async index(queries: Queries, added: readonly number[], changed: readonly number[]): Promise<void> {
+  async index(queries: Queries, added: readonly number[], changed: readonly number[]): Promise<boolean> {
+    const all = [...added, ...changed];
+    if (all.length === 0) return false;
     if (changed.length > 0) await queries.run(this.db.sql.unindexMessages, [changed]);
-    if (added.length + changed.length > 0) await queries.run(this.db.sql.indexMessages, [[...added, ...changed]]);
+    return (await queries.run(this.db.sql.indexMessages, [all])) < all.length;
   }
 
   /** After deleted messages left the index: erases their words from the files where the dialect can. */
