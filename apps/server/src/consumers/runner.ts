@@ -120,13 +120,13 @@ export class ConsumerRunner {
   }
 
   private kick(): void {
-    // Woken while running: changes may have come after its last read, so it runs again at once.
+    // Woken while running: changes may have come after its last read, so it runs again once more have gathered.
     if (this.running !== undefined) return void (this.again = true);
     this.running = this.run().finally(() => {
       this.running = undefined;
       const again = this.again;
       this.again = false;
-      this.schedule(this.failures > 0 ? Math.min(MAX_BACKOFF_MS, this.options.pollMs * 2 ** this.failures) : again ? 0 : this.options.pollMs);
+      this.schedule(this.failures > 0 ? Math.min(MAX_BACKOFF_MS, this.options.pollMs * 2 ** this.failures) : again ? this.options.gatherMs : this.options.pollMs);
     });
   }
 
