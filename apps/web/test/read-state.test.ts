@@ -147,4 +147,20 @@ describe('read state', () => {
     await phone.context.close();
     expect(laptop.errors).toEqual([]);
   });
+
+  it('counts lobby chatter quietly under the mentions-only default, and mentions loudly', async () => {
+    await link(laptop.page, 'Lobby').click();
+    await link(laptop.page, 'Ben').click();
+    await cy.client.sendMessage(cy.lobbyId, 'chatter one');
+    await cy.client.sendMessage(cy.lobbyId, 'chatter two');
+    const lobby = link(laptop.page, 'Lobby');
+    await expect.poll(() => lobby.locator('.badge.quiet').textContent()).toBe('2 unread');
+    expect(await lobby.locator('.badge.mention').count()).toBe(0);
+    expect(await seriousViolations(laptop.page)).toEqual([]);
+    await screenshot(laptop.page, 'desktop-lobby-quiet-count');
+    await cy.client.sendMessage(cy.lobbyId, `${mentionToken(annId)} one for you`);
+    await expect.poll(() => lobby.locator('.badge.mention').textContent()).toContain('@1');
+    expect(await lobby.locator('.badge.quiet').count()).toBe(0);
+    expect(laptop.errors).toEqual([]);
+  });
 });
