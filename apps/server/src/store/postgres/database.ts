@@ -51,20 +51,8 @@ export class PostgresDatabase implements Database {
   }
 
   /** On a connection of the pool, without the change log's lock: the sends' queue does not wait for it. */
-  async aside<T>(work: (queries: Queries) => Promise<T>): Promise<T> {
-    const client = await this.reads.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      const result = await work({ rows: (statement, values = []) => rowsOn(client, statement, values), run: (statement, values = []) => runOn(client, statement, values) });
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((failed: Error) => (broken = failed));
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+  aside<T>(work: (queries: Queries) => Promise<T>): Promise<T> {
+    return inTransaction(this.reads, 'BEGIN', (client) => work(new PostgresTx(client)));
   }
 
   /** SQLSTATE class 23, integrity constraint violation (foreign key, unique, check, not null): the row is at fault. */
@@ -85,20 +73,8 @@ export class PostgresDatabase implements Database {
     return this.closed;
   }
 
-  private async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    const client = await this.writes.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${LOCKS.changeLog})`);
-      const result = await work(new PostgresTx(client));
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((failed: Error) => (broken = failed));
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+  private transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return inTransaction(this.writes, `BEGIN; SELECT pg_advisory_xact_lock(${LOCKS.changeLog})`, (client) => work(new PostgresTx(client)));
   }
 }
 
@@ -129,6 +105,23 @@ class PostgresTx implements Tx {
       await this.client.query(`ROLLBACK TO SAVEPOINT ${name}`);
       throw error;
     }
+  }
+}
+
+/** Runs `work` in a transaction on a connection of `pool`, opened by `begin`; a connection that could not roll back is dropped. */
+async function inTransaction<T>(pool: pg.Pool, begin: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query(begin);
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((failed: Error) => (broken = failed));
+    throw error;
+  } finally {
+    client.release(broken);
   }
 }
 
