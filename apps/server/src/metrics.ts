@@ -1,7 +1,7 @@
 import { CLIENT_EVENT_TYPES, ERROR_CODES, type ClientEventType, type ErrorCode } from '@hearth/protocol';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { Histogram } from './histogram.js';
-import type { OutboundCode } from './outbound/errors.js';
+import { OUTBOUND_CODES, type OutboundCode } from './outbound/errors.js';
 
 /**
  * What an operator's Prometheus reads at `/metrics`. A scrape is of one process, so the metrics are the process's
@@ -143,18 +143,7 @@ export type PushFailure =
   /** The subscription's keys or endpoint could not be used to make a request. */
   | 'invalid_subscription';
 
-const PUSH_FAILURES: readonly PushFailure[] = [
-  'refused_url',
-  'refused_name',
-  'refused_address',
-  'redirect',
-  'timeout',
-  'queue_full',
-  'network',
-  'gone',
-  'rejected',
-  'invalid_subscription',
-];
+const PUSH_FAILURES: readonly PushFailure[] = [...OUTBOUND_CODES, 'gone', 'rejected', 'invalid_subscription'];
 
 const pushSends = new Counter({
   name: 'hearth_push_sends_total',

@@ -3,7 +3,7 @@ import type { LookupAddress } from 'node:dns';
 import type { Socket } from 'node:net';
 import { Agent, buildConnector, request } from 'undici';
 import { isAddress, isPublicAddress } from './addresses.js';
-import { OutboundError, type OutboundCode } from './errors.js';
+import { OUTBOUND_CODES, OutboundError, type OutboundCode } from './errors.js';
 import { Limiter } from './limiter.js';
 import { isLocalName, normaliseHost } from './names.js';
 
@@ -48,7 +48,7 @@ const ANSWER_LIMIT = 64 * 1024;
  * a DNS answer that changes between the check and the connection (rebinding) cannot reach a private address.
  */
 export class OutboundGuard {
-  readonly counts: OutboundCounts = { answered: 0, refused_url: 0, refused_name: 0, refused_address: 0, redirect: 0, timeout: 0, queue_full: 0, network: 0 };
+  readonly counts = Object.fromEntries(['answered', ...OUTBOUND_CODES].map((code) => [code, 0])) as OutboundCounts;
   private readonly allowHosts: Set<string>;
   private readonly limiter: Limiter;
   private readonly agent: Agent;
