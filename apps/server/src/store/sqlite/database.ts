@@ -9,6 +9,8 @@ interface Prepared {
   statement: BetterSqlite.Statement<unknown[], unknown[]>;
   /** `$1`, `$2`… each once and in order became `?`: values bind by position, else by number. */
   positional: boolean;
+  /** The SQL as prepared, `?` for `$n` where positional. */
+  text: string;
   /** It returns rows (a SELECT, or a write with RETURNING). */
   reader: boolean;
 }
@@ -49,8 +51,8 @@ export class SqliteDatabase implements Database {
 
   async slowRows<R extends unknown[]>(statement: Statement, values: readonly unknown[] = []): Promise<R[]> {
     if (this.reader === undefined) return this.rowsNow<R>(statement, values);
-    const { positional } = this.prepare(statement);
-    return this.reader.rows<R>(positional ? statement.text.replace(/\$\d+/g, '?') : statement.text, bind(values, positional));
+    const { positional, text } = this.prepare(statement);
+    return this.reader.rows<R>(text, bind(values, positional));
   }
 
   async rows<R extends unknown[]>(statement: Statement, values: readonly unknown[] = []): Promise<R[]> {
@@ -135,7 +137,7 @@ export class SqliteDatabase implements Database {
       const text = positional ? statement.text.replace(/\$\d+/g, '?') : statement.text;
       const compiled = this.db.prepare<unknown[], unknown[]>(text);
       const reader = compiled.reader;
-      prepared = { statement: reader ? compiled.raw(true) : compiled, positional, reader };
+      prepared = { statement: reader ? compiled.raw(true) : compiled, positional, text, reader };
       this.prepared.set(statement, prepared);
     }
     return prepared;
