@@ -36,6 +36,15 @@ async function say(token: string, conversationId: number, content: string, to = 
   await peer.close();
 }
 
+/** The DM between the token's user and another, made on `on` by the first. */
+async function dmBetween(on: TestServer, token: string, userId: number): Promise<number> {
+  const peer = await Peer.signIn(on.wsUrl, token);
+  const dm = await peer.request('create_dm', { user_id: userId });
+  await peer.close();
+  if (dm.type !== 'conversation_created') throw new Error(dm.type);
+  return dm.payload.conversation.id;
+}
+
 const subscriptionCount = async (endpoint: string): Promise<number> =>
   (await server.db.all<{ n: number }>('SELECT count(*) AS n FROM push_subscriptions WHERE endpoint = ?', endpoint))[0]!.n;
 
@@ -47,9 +56,7 @@ beforeAll(async () => {
   ids = { ann: ann.user.id, ben: ben.user.id, cat: cat.user.id };
   const a = await Peer.signIn(server.wsUrl, ann.token);
   lobbyId = a.seen('auth_ok')[0]!.payload.conversations[0]!.id;
-  const dm = await a.request('create_dm', { user_id: ben.user.id });
-  if (dm.type !== 'conversation_created') throw new Error(dm.type);
-  dmId = dm.payload.conversation.id;
+  dmId = await dmBetween(server, ann.token, ben.user.id);
   expect(a.seen('auth_ok')[0]!.payload.push_key).toMatch(/^[A-Za-z0-9_-]{87}$/);
   await a.close();
 });
@@ -232,12 +239,11 @@ describe('Web Push under load', () => {
 
   it('has at most the allowed number of pushes in flight, however many a message makes', async () => {
     const [gus, hal] = [await small.join('gus'), await small.join('hal')];
-    const dm = await (await Peer.signIn(small.wsUrl, hal.token)).request('create_dm', { user_id: gus.user.id });
-    if (dm.type !== 'conversation_created') throw new Error(dm.type);
+    const dm = await dmBetween(small, hal.token, gus.user.id);
     const phones = Array.from({ length: 6 }, (_, i) => new Device(`http://127.0.0.1:${slow.port}/push/gus-${i}`, `/push/gus-${i}`));
     for (const phone of phones) await subscribe(gus.token, phone, small);
     slow.holding = true;
-    await say(hal.token, dm.payload.conversation.id, 'six devices at once', small);
+    await say(hal.token, dm, 'six devices at once', small);
     // Each round lets through what is held once the limit is reached; the rest wait in the server's queue.
     while (slow.received.length < phones.length) {
       await expect.poll(() => slow.waiting() === 2 || slow.received.length === phones.length).toBe(true);
@@ -277,14 +283,13 @@ describe('Web Push to a push service that does not answer', () => {
 
   it('gives up after the outbound timeout, and the next push still goes out', async () => {
     const [jo, kim] = [await quick.join('jo'), await quick.join('kim')];
-    const dm = await (await Peer.signIn(quick.wsUrl, kim.token)).request('create_dm', { user_id: jo.user.id });
-    if (dm.type !== 'conversation_created') throw new Error(dm.type);
+    const dm = await dmBetween(quick, kim.token, jo.user.id);
     await subscribe(jo.token, new Device(`http://127.0.0.1:${silent.port}/push/jo`, '/push/jo'), quick);
-    await say(kim.token, dm.payload.conversation.id, 'anyone?', quick);
+    await say(kim.token, dm, 'anyone?', quick);
     await expect.poll(() => quick.outbound.counts.timeout).toBe(1);
     silent.holding = false;
     silent.release();
-    await say(kim.token, dm.payload.conversation.id, 'now?', quick);
+    await say(kim.token, dm, 'now?', quick);
     await expect.poll(() => quick.outbound.counts.answered).toBe(1);
   });
 });
