@@ -92,7 +92,10 @@ describe('administration', () => {
     await max.page.getByRole('heading', { name: 'Your account has been deactivated' }).waitFor();
 
     await expect.poll(() => memberRow(olga.page, 'Max').textContent()).toContain('Deactivated');
-    await expect.poll(() => memberRow(olga.page, 'Max').textContent()).toContain('0 devices');
+    // Online seconds before: the list still says when, though deactivation signed every device out.
+    await expect.poll(() => memberRow(olga.page, 'Max').textContent()).toMatch(/Last active .* · Joined/);
+    expect(await memberRow(olga.page, 'Max').textContent()).not.toMatch(/Never connected|device/);
+    await screenshot(olga.page, 'desktop-admin-members-deactivated');
     await closeDialogs(olga.page);
     // Among the people, greyed and not offered a direct message.
     const listed = olga.page.locator('nav [data-user="Max"]');
