@@ -68,6 +68,12 @@ export class HistoryCache {
     });
   }
 
+  /** Forgets one conversation, e.g. a group this person is no longer in. */
+  async forget(conversationId: number): Promise<void> {
+    this.dirty.delete(conversationId);
+    await this.change((store) => store.delete(conversationId));
+  }
+
   /** Forgets every conversation kept: what is held may be stale, as after the server could not say what changed. */
   async clear(): Promise<void> {
     this.dirty.clear();

@@ -171,6 +171,8 @@ export class ChatState {
         return this.keepShell();
       case 'conversation_updated':
         this.opening.updated(event.payload.conversation);
+        // A group this person left or was removed from is not kept for reading offline either.
+        if (!this.conversations.has(event.payload.conversation.id)) void this.history.forget(event.payload.conversation.id);
         return this.keepShell();
       case 'invite_policy_updated':
         this.invites.policy = event.payload.policy;
