@@ -13,7 +13,9 @@ CREATE TABLE users (
   role           text,                        -- 'owner' (the first to join) | 'admin'; null for a member
   deactivated_at integer,                     -- when an admin deactivated the account; null while active
   -- Extension: what they say they are up to (set_status); null when they said nothing.
-  status         text
+  status         text,
+  -- Extension: when a device of theirs was last used, kept when deactivation deletes their sessions.
+  last_active_at integer
 );
 CREATE UNIQUE INDEX users_nickname_unique ON users (nickname);
 CREATE UNIQUE INDEX users_nickname_key_unique ON users (nickname_key);

@@ -18,6 +18,7 @@ export const users = pgTable('users', {
   role: text('role', { enum: ['owner', 'admin'] }),
   deactivatedAt: big('deactivated_at'),
   status: text('status'),
+  lastActiveAt: big('last_active_at'),
 });
 
 export const sessions = pgTable(

@@ -15,6 +15,11 @@ export const users = sqliteTable('users', {
   deactivatedAt: integer('deactivated_at'),
   /** What they say they are up to; null when they said nothing. */
   status: text('status'),
+  /**
+   * When a device of theirs was last used, as it was when their last session ended (deactivation deletes every
+   * session); while they have sessions, theirs say it.
+   */
+  lastActiveAt: integer('last_active_at'),
 });
 
 /** One signed-in device: its bearer token, by hash. Signing out deletes the row. */
