@@ -1,8 +1,9 @@
 import { mentionToken } from '@hearth/protocol';
 import type { Browser, CDPSession, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousViolations } from './support/axe.js';
 import { bot } from './support/bot.js';
-import { composer, join, launchBrowser, message, person, PHONE, screenshot, settled, userIdOf } from './support/browser.js';
+import { composer, DESKTOP, join, launchBrowser, message, person, PHONE, screenshot, settled, userIdOf } from './support/browser.js';
 import { TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -43,12 +44,12 @@ const frames = (page: Page) => page.evaluate(() => new Promise((done) => request
  * A finger resting on a message's text through the browser's own touch input, as a phone sends it: it stays down until the
  * message's menu is open, then lifts.
  */
-async function longPress(row: Locator): Promise<void> {
+async function longPress(row: Locator, session = cdp): Promise<void> {
   const box = (await row.locator('.text').boundingBox())!;
   const at = { x: Math.round(box.x + 20), y: Math.round(box.y + box.height / 2) };
-  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at] });
+  await session.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at] });
   await sheet(row.page()).waitFor();
-  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await session.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
 }
 
 /** Visible things a finger can press that are smaller than WCAG 2.5.8 allows, named for the failure message. */
@@ -194,6 +195,42 @@ describe('a phone', () => {
     await longPress(message(page, 'Great'));
     await sheet(page).getByRole('button', { name: 'Delete' }).tap();
     await expectGoodTargets(page, 'Delete');
+  });
+
+  it('a mention chip and the message menu read well in either theme, at phone and desktop width', async () => {
+    for (const [viewport, colorScheme, nickname] of [
+      [PHONE, 'dark', 'Dot'],
+      [DESKTOP, 'light', 'Del'],
+      [DESKTOP, 'dark', 'Dex'],
+    ] as const) {
+      const touch = viewport === PHONE;
+      const { context, page, errors } = await person(browser, { viewport, colorScheme, touch });
+      const name = `${touch ? 'phone' : 'desktop'}-${colorScheme}`;
+      await join(page, await server.invite(), nickname);
+      await composer(page).pressSequentially('Thanks @Re');
+      const rex = page.getByRole('option', { name: 'Rex' });
+      await (touch ? rex.tap() : rex.click());
+      await composer(page).pressSequentially('for the plates');
+      expect(await composer(page).inputValue()).toBe('Thanks @Rex for the plates');
+      await screenshot(page, `${name}-composer-chip`);
+      expect(await seriousViolations(page), `${name} composer`).toEqual([]);
+      await composer(page).fill('');
+
+      const row = message(page, 'Who brings the plates?');
+      if (touch) await longPress(row, await context.newCDPSession(page));
+      else {
+        await row.hover();
+        await screenshot(page, `${name}-message-toolbar`, { hovering: true });
+        await row.getByRole('button', { name: 'More reactions' }).click();
+      }
+      await settled(page);
+      await screenshot(page, `${name}-message-menu`);
+      expect(await seriousViolations(page), `${name} menu`).toEqual([]);
+      await page.keyboard.press('Escape');
+      await sheet(page).waitFor({ state: 'detached' });
+      expect(errors).toEqual([]);
+      await context.close();
+    }
   });
 
   it('nothing went wrong in the page', () => {
