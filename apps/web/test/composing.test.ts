@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './support/axe.js';
 import { bot } from './support/bot.js';
-import { composer, join, launchBrowser, message, person, PHONE, say, screenshot } from './support/browser.js';
+import { composer, expectConnected, join, launchBrowser, message, person, PHONE, say, screenshot } from './support/browser.js';
 import { TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -92,6 +92,17 @@ describe('writing in the composer', () => {
     );
     expect(updates.find((m) => m.content.endsWith('Or at one?'))?.mentions).toEqual([ben.userId]);
     expect(await composer(ann.page).inputValue()).toBe('');
+  });
+
+  it('a draft with a mention comes back after a reload with its chip, kept as the token', async () => {
+    await composer(ann.page).pressSequentially('Ping @Be');
+    await composer(ann.page).press('Enter');
+    await expect.poll(() => ann.page.evaluate(() => JSON.stringify(localStorage))).toContain(`Ping ${mentionToken(ben.userId)} `);
+    await ann.page.reload();
+    await expectConnected(ann.page);
+    await expect.poll(() => composer(ann.page).inputValue()).toBe('Ping @Ben ');
+    expect(await ann.page.locator('.chips mark').allTextContents()).toEqual(['@Ben']);
+    await composer(ann.page).fill('');
   });
 
   it('closes the list on Escape, and Enter then sends what is written', async () => {
