@@ -2,7 +2,7 @@ import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './support/axe.js';
 import { bot } from './support/bot.js';
-import { join, launchBrowser, message, person, PHONE, say, screenshot, settled, userIdOf } from './support/browser.js';
+import { composer, join, launchBrowser, message, person, PHONE, say, screenshot, settled, userIdOf } from './support/browser.js';
 import { TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -132,6 +132,20 @@ describe('group change lines', () => {
     await expect.poll(() => heading(dee.page).textContent()).toBe('Lobby');
     expect(await dee.page.getByText('without Dee').count()).toBe(0);
     expect(await sidebarItem(dee.page, 'Lake').count()).toBe(0);
+  });
+
+  it('are not taken for something one wrote: up in the composer edits one’s last message, not one’s last line', async () => {
+    await ann.page.getByRole('button', { name: '2 members' }).click();
+    const dialog = ann.page.getByRole('dialog', { name: '2 members' });
+    await dialog.getByLabel('Group name').fill('Picnic');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => dialog.getByRole('status').textContent()).toContain('Saved');
+    await ann.page.keyboard.press('Escape');
+    await expect.poll(() => lines(ann.page)).toContain('Ann renamed the group to Picnic');
+
+    await composer(ann.page).press('ArrowUp');
+    await expect.poll(() => composer(ann.page).inputValue()).toBe('Where are we going?');
+    await ann.page.getByRole('button', { name: 'Cancel edit' }).click();
     expect([...ann.errors, ...dee.errors]).toEqual([]);
   });
 });
