@@ -102,7 +102,9 @@ CREATE TABLE messages (
   deleted_at      integer,                      -- taken back: content is '' and erased from the file
   reply_to_id     integer REFERENCES messages(id),  -- the message this one answers, same conversation
   mentions        text,                         -- JSON array of mentioned user ids; null when none
-  reactions       text                          -- JSON array of { emoji, user_ids }; null when none
+  reactions       text,                         -- JSON array of { emoji, user_ids }; null when none
+  -- Extension: group change lines.
+  event           text                          -- JSON { kind, users?, title? } of a line telling of a group change; null otherwise
 );
 CREATE INDEX messages_conversation_created_idx ON messages (conversation_id, created_at);
 -- History pages walk message ids, since timestamps in seconds are not unique.

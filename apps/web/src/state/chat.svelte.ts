@@ -139,7 +139,8 @@ export class ChatState {
         this.selection.heard(message.conversation_id);
         if (message.user_id === this.me.id) this.takenPart = true;
         // Only what arrives live: a catch-up after a reconnect tells of the past, and is shown as unread instead.
-        else if (this.connection.online) this.notifications.arrived(message);
+        // A group change line is no one speaking: it is never unread, so it does not ring either.
+        else if (this.connection.online && message.event === undefined) this.notifications.arrived(message);
         return;
       }
       case 'member_state_updated':

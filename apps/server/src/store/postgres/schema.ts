@@ -118,6 +118,8 @@ export const messages = pgTable(
     /** JSON, as text: as in SQLite, read whole with every message and never queried inside but for mentions. */
     mentions: text('mentions'),
     reactions: text('reactions'),
+    /** JSON, as text: a group change line's `{ kind, users?, title? }`, read whole and never queried inside. */
+    event: text('event'),
   },
   (t) => [
     index('messages_conversation_created_idx').on(t.conversationId, t.createdAt),

@@ -146,6 +146,8 @@ export const messages = sqliteTable(
      * rarely, so it is kept as the summary on the row rather than assembled from a table on every read.
      */
     reactions: text('reactions'),
+    /** JSON `{ kind, users?, title? }` of a line telling of a change to its group; null for a message someone said. */
+    event: text('event'),
   },
   (t) => [
     index('messages_conversation_created_idx').on(t.conversationId, t.createdAt),
