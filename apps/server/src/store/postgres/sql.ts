@@ -91,6 +91,4 @@ export const POSTGRES_SQL: DialectSql = {
      ON CONFLICT (message_id) DO UPDATE SET words = excluded.words`,
   ),
   unindexMessages: statement('search.unindex', 'DELETE FROM message_words WHERE message_id = ANY($1::bigint[])'),
-  // PostgreSQL keeps its GIN index itself (its pending list, merged by autovacuum).
-  tidyIndex: null,
 };

@@ -92,9 +92,4 @@ export const SQLITE_SQL: DialectSql = {
      SELECT id, content, ${INDEXED_IDS} FROM messages WHERE id IN (SELECT value FROM json_each($1)) AND deleted_at IS NULL AND event IS NULL`,
   ),
   unindexMessages: statement('search.unindex', 'DELETE FROM search_words WHERE rowid IN (SELECT value FROM json_each($1))'),
-  tidyIndex: {
-    // About 200 pages (800 KB) a step: a few ms of the event loop.
-    merge: statement('search.merge', "INSERT INTO search_words (search_words, rank) VALUES ('merge', 200)"),
-    written: statement('search.written', 'SELECT total_changes()'),
-  },
 };
