@@ -100,7 +100,9 @@ CREATE TABLE messages (
   deleted_at      integer,                      -- taken back: content is '' and erased from the file
   reply_to_id     integer REFERENCES messages(id),  -- the message this one answers, same conversation
   mentions        text,                         -- JSON array of mentioned user ids; null when none
-  reactions       text                          -- JSON array of { emoji, user_ids }; null when none
+  reactions       text,                         -- JSON array of { emoji, user_ids }; null when none
+  -- Extension: photos and files. A copy of the sent files' rows, as the wire carries them; null when none or deleted.
+  attachments     text
 );
 CREATE INDEX messages_conversation_created_idx ON messages (conversation_id, created_at);
 -- History pages walk message ids, since timestamps in seconds are not unique.
@@ -132,6 +134,23 @@ CREATE TABLE changes (
 );
 CREATE INDEX changes_conversation_seq_idx ON changes (conversation_id, seq);
 CREATE INDEX changes_user_seq_idx ON changes (user_id, seq) WHERE user_id IS NOT NULL;
+
+-- Extension: uploaded files. The bytes are in the blob store (a folder, or S3) under `id`; a row without message_id
+-- is an upload not sent yet, deleted after a day. Deleting a message deletes its files' bytes and rows.
+CREATE TABLE files (
+  id              text PRIMARY KEY NOT NULL,    -- 128 random bits, base64url: unguessable, the blob's key
+  owner_id        integer NOT NULL REFERENCES users(id),
+  name            text NOT NULL,
+  size            integer NOT NULL,
+  type            text NOT NULL,                -- the media type read from its bytes
+  width           integer,
+  height          integer,
+  created_at      integer NOT NULL,
+  message_id      integer REFERENCES messages(id)  -- the message it was sent with; null until then
+);
+CREATE INDEX files_owner_idx ON files (owner_id);
+CREATE INDEX files_message_idx ON files (message_id) WHERE message_id IS NOT NULL;
+CREATE INDEX files_unsent_idx ON files (created_at) WHERE message_id IS NULL;
 
 -- Extension: values the server makes once and keeps (its Web Push VAPID keys).
 CREATE TABLE settings (

@@ -2,7 +2,7 @@ import Type, { type Static } from 'typebox';
 import { ERROR_CODES } from './codes.js';
 import { OPEN } from './envelope.js';
 import { MAX_DEVICE_LABEL_LENGTH } from './limits.js';
-import { User } from './models.js';
+import { Attachment, User } from './models.js';
 
 /** How the signing-in device names itself in the user's device list; the server makes one up from its browser if left out. */
 const Device = Type.String({ maxLength: MAX_DEVICE_LABEL_LENGTH });
@@ -35,3 +35,7 @@ export const HttpError = Type.Object({
   error: Type.Object({ code: Type.Enum(ERROR_CODES, { [OPEN]: true }), message: Type.String() }),
 });
 export type HttpError = Static<typeof HttpError>;
+
+/** `POST /api/files`: the file as stored, to name in `send_message.attachments` within FILE_UNSENT_TTL_S. */
+export const UploadedFile = Attachment;
+export type UploadedFile = Static<typeof UploadedFile>;
