@@ -99,6 +99,18 @@ describe.each(['disk', 's3'] as const)('files kept on %s', (kind) => {
     expect((await download(server.url, carol.token, 'A'.repeat(22))).body).toEqual(outsider.body);
   });
 
+  it('stops serving a group’s files to someone removed from it', async () => {
+    const group = await a.request('create_group', { user_ids: [bob.user.id, carol.user.id] });
+    if (group.type !== 'conversation_created') throw new Error(group.type);
+    const file = await uploadAs(alice, PNG, 'group.png');
+    await send(a, { conversation_id: group.payload.conversation.id, attachments: [file.id] });
+    expect((await download(server.url, carol.token, file.id)).status).toBe(200);
+    const removed = await a.request('remove_member', { conversation_id: group.payload.conversation.id, user_id: carol.user.id });
+    expect(removed.type).toBe('conversation_updated');
+    expect((await download(server.url, carol.token, file.id)).status).toBe(404);
+    expect((await download(server.url, bob.token, file.id)).status).toBe(200);
+  });
+
   it('lets only its uploader read a file before it is sent', async () => {
     const file = await uploadAs(alice, PNG, 'draft.png');
     expect((await download(server.url, alice.token, file.id)).status).toBe(200);
