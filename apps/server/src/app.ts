@@ -31,6 +31,7 @@ import { fileDeletions } from './consumers/files.js';
 import { ConsumerRunner } from './consumers/runner.js';
 import { searchIndex } from './consumers/search-index.js';
 import { openBlobStore } from './files/open-blob-store.js';
+import { FileLinks } from './files/links.js';
 import { FileSweeper } from './files/sweeper.js';
 import { Uploads } from './files/uploads.js';
 import { FailureLog } from './push/failure-log.js';
@@ -131,6 +132,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const blobs = await openBlobStore(config);
   const uploads = new Uploads(store, blobs, directory, config);
   const sweeper = new FileSweeper(store, blobs, log);
+  const fileLinks = await FileLinks.load(store);
   const sweep = () => sweeper.sweep().catch((error: unknown) => log.error({ err: error }, 'sweeping files failed'));
   await sweep();
 
@@ -142,7 +144,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     busConnected: () => bus.connected,
   };
   const metrics = { clientAddress, trustedProxies: config.trustedProxies, token: config.metricsToken };
-  const router = createRouter({ invites, publisher, sessions, clientAddress, log, webDir: config.webDir, limits: inviteLimits, metrics, ready, files: { sessions, uploads, limits, log } });
+  const router = createRouter({ invites, publisher, sessions, clientAddress, log, webDir: config.webDir, limits: inviteLimits, metrics, ready, files: { sessions, directory, links: fileLinks, uploads, limits, log } });
   const http = createServer((req, res) => router.handle(req, res));
   const port = await listen(http, config.port, config.host);
   links.base = publicBase(config, port);

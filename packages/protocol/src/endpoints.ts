@@ -23,3 +23,8 @@ export const FILES_PATH = '/api/files';
 export function filePath(id: string, name: string): string {
   return `/files/${encodeURIComponent(id)}/${encodeURIComponent(name)}`;
 }
+
+/** `GET` makes a signed link to a file (`FileLink`), with `Authorization: Bearer <token>`. */
+export function fileLinkPath(id: string): string {
+  return `${FILES_PATH}/${encodeURIComponent(id)}/link`;
+}

@@ -6,6 +6,8 @@ export const MAX_ATTACHMENTS = 10;
 export const MAX_FILE_NAME_LENGTH = 200;
 /** An upload not sent with a message within this many seconds is deleted. */
 export const FILE_UNSENT_TTL_S = 24 * 3600;
+/** Seconds a signed file link (`GET /api/files/<id>/link`) works, for a page's `<img>` that cannot send a token. */
+export const FILE_LINK_TTL_S = 600;
 /** Characters of a file id: 128 random bits in base64url. */
 export const FILE_ID_LENGTH = 22;
 /** Longest message content, in characters (Unicode code points), before trimming. */

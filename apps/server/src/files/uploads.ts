@@ -79,6 +79,12 @@ export class Uploads {
     return ok({ id, name, size: file.size, type });
   }
 
+  /** A file the actor may read, without its bytes. */
+  async readable(actor: User, id: string): Promise<Result<FileWhere>> {
+    const file = await this.store.files.where(id);
+    return file === undefined || !this.mayRead(actor, file) ? notFound() : ok(file);
+  }
+
   /** A file the actor may read, with its bytes (or the range asked for). */
   async open(actor: User, id: string, range?: (size: number) => ByteRange | undefined): Promise<Result<{ file: FileWhere; range?: ByteRange; body: Readable }>> {
     const file = await this.store.files.where(id);

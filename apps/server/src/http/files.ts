@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import parseRange from 'range-parser';
-import { ErrorCode, type User } from '@hearth/protocol';
+import { ErrorCode, filePath, type FileLink, type User } from '@hearth/protocol';
+import type { Directory } from '../domain/directory.js';
+import type { FileLinks } from '../files/links.js';
 import type { Sessions } from '../domain/sessions.js';
 import type { Uploads } from '../files/uploads.js';
 import { shownInline } from '../files/names.js';
@@ -10,6 +12,8 @@ import { sendError, sendJson, sendRateLimited } from './respond.js';
 
 export interface FileRouteNeeds {
   sessions: Sessions;
+  directory: Directory;
+  links: FileLinks;
   uploads: Uploads;
   limits: UserLimits;
   log: Logger;
@@ -32,6 +36,7 @@ const FILE_HEADERS = {
  * `POST /api/files?name=NAME` stores the request's body as a file of the signed-in user; `GET /files/<id>/<name>`
  * serves one to a member of the conversation it was sent in. Both are signed in as the WebSocket is, by the device's
  * token, here as `Authorization: Bearer <token>`: no cookie, so no other site can make a browser upload or fetch.
+ * What cannot send a token (a page's `<img>`) gets a signed link from `GET /api/files/<id>/link`.
  */
 export class FileRoutes {
   constructor(private readonly ctx: FileRouteNeeds) {}
@@ -50,9 +55,20 @@ export class FileRoutes {
     sendJson(res, 201, result.value);
   }
 
+  /** A link to a file that works without a token, for this user, for a few minutes. */
+  async link(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+    if (req.method !== 'GET') return void res.writeHead(405, { Allow: 'GET' }).end();
+    const user = await this.signedIn(req, res);
+    if (user === undefined) return;
+    const result = await this.ctx.uploads.readable(user, id);
+    if (!result.ok) return sendError(res, result.error.code, result.error.message);
+    const { query, expiresAt } = this.ctx.links.make(id, user.id);
+    sendJson(res, 200, { url: `${filePath(id, result.value.name)}?${query}`, expires_at: expiresAt } satisfies FileLink);
+  }
+
   async download(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { Allow: 'GET, HEAD' }).end();
-    const user = await this.signedIn(req, res);
+    const user = await this.reader(req, res, id);
     if (user === undefined) return;
     const header = req.headers.range;
     let unsatisfiable = false;
@@ -87,6 +103,20 @@ export class FileRoutes {
       res.destroy();
     });
     body.pipe(res);
+  }
+
+  /**
+   * Who reads a file: the user a signed link in the query was made for (a deactivated account's links die with it),
+   * else the token's; undefined once refused with 401.
+   */
+  private async reader(req: IncomingMessage, res: ServerResponse, id: string): Promise<User | undefined> {
+    const query = new URL(req.url ?? '/', 'http://x').searchParams;
+    if (!query.has('s')) return this.signedIn(req, res);
+    const userId = this.ctx.links.check(id, query);
+    const user = userId === undefined ? undefined : this.ctx.directory.users.get(userId);
+    if (user !== undefined && user.deactivated !== true) return user;
+    sendError(res, ErrorCode.InvalidToken, 'This link has expired or is not valid; ask for a new one');
+    return undefined;
   }
 
   /** The user whose token the request carries, or undefined once refused with 401. */

@@ -14,6 +14,7 @@ const INVITE_ROUTE = /^\/api\/invites\/([^/]{1,128})$/;
 const SIGN_IN_ROUTE = /^\/api\/sign-in\/([^/]{1,128})$/;
 /** A file: its id, then its name, which is only there for the browser's sake (the id alone names the file). */
 const FILE_ROUTE = /^\/files\/([A-Za-z0-9_-]{22})(?:\/[^/]*)?$/;
+const FILE_LINK_ROUTE = /^\/api\/files\/([A-Za-z0-9_-]{22})\/link$/;
 
 export interface RouterNeeds extends InviteRouteNeeds {
   sessions: Sessions;
@@ -54,6 +55,8 @@ export function createRouter(ctx: RouterNeeds) {
       return;
     }
     if (path === '/api/files') return void files.upload(req, res).catch((error: unknown) => failed(res, error));
+    const link = FILE_LINK_ROUTE.exec(path);
+    if (link !== null) return void files.link(req, res, link[1]!).catch((error: unknown) => failed(res, error));
     const file = FILE_ROUTE.exec(path);
     if (file !== null) return void files.download(req, res, file[1]!).catch((error: unknown) => failed(res, error));
     if (path.startsWith('/api/') || path.startsWith('/files/')) return void res.writeHead(404).end();

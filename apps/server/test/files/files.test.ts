@@ -35,6 +35,12 @@ describe.each(['disk', 's3'] as const)('files kept on %s', (kind) => {
     expect(answer.status).toBe(201);
     return answer.body as Attachment;
   };
+  /** A signed link to a file, as a page asks for one. */
+  const linkFor = async (account: Account, id: string): Promise<string> => {
+    const response = await fetch(`${server.url}/api/files/${id}/link`, { headers: { Authorization: `Bearer ${account.token}` } });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { url: string }).url;
+  };
   const send = (peer: Peer, payload: Record<string, unknown>) => peer.request('send_message', { conversation_id: dmId, content: '', client_id: `f${sent++}`, ...payload });
 
   beforeAll(async () => {
@@ -105,10 +111,35 @@ describe.each(['disk', 's3'] as const)('files kept on %s', (kind) => {
     const file = await uploadAs(alice, PNG, 'group.png');
     await send(a, { conversation_id: group.payload.conversation.id, attachments: [file.id] });
     expect((await download(server.url, carol.token, file.id)).status).toBe(200);
+    const link = await linkFor(carol, file.id);
+    expect((await fetch(`${server.url}${link}`)).status).toBe(200);
     const removed = await a.request('remove_member', { conversation_id: group.payload.conversation.id, user_id: carol.user.id });
     expect(removed.type).toBe('conversation_updated');
     expect((await download(server.url, carol.token, file.id)).status).toBe(404);
+    // A link made while she was a member dies with her membership.
+    expect((await fetch(`${server.url}${link}`)).status).toBe(404);
     expect((await download(server.url, bob.token, file.id)).status).toBe(200);
+  });
+
+  it('gives a member a signed link that works without a token, for that file only, and not once altered', async () => {
+    const file = await uploadAs(alice, PNG, 'linked.png');
+    await send(a, { attachments: [file.id] });
+    const link = await linkFor(bob, file.id);
+    expect(link).toMatch(new RegExp(`^/files/${file.id}/linked\\.png\\?u=${bob.user.id}&e=\\d+&s=`));
+    const got = await fetch(`${server.url}${link}`);
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'");
+    expect(Buffer.from(await got.arrayBuffer()).equals(PNG)).toBe(true);
+    // Made for bob: naming carol instead, or another file, or a later expiry breaks the signature.
+    for (const forged of [link.replace(`u=${bob.user.id}`, `u=${carol.user.id}`), link.replace(/e=(\d+)/, (_, e: string) => `e=${Number(e) + 60}`)]) {
+      expect((await fetch(`${server.url}${forged}`)).status).toBe(401);
+    }
+    const other = await uploadAs(alice, PNG, 'other.png');
+    await send(a, { attachments: [other.id] });
+    expect((await fetch(`${server.url}${link.replace(file.id, other.id)}`)).status).toBe(401);
+    // Someone outside the conversation gets no link.
+    const refused = await fetch(`${server.url}/api/files/${file.id}/link`, { headers: { Authorization: `Bearer ${carol.token}` } });
+    expect(refused.status).toBe(404);
   });
 
   it('lets only its uploader read a file before it is sent', async () => {
