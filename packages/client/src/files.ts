@@ -1,4 +1,4 @@
-import { FILES_PATH, filePath, isHttpError, isUploadedFile, WS_PATH, type Attachment, type UploadedFile } from '@hearth/protocol';
+import { FILES_PATH, fileLinkPath, filePath, isFileLink, isHttpError, isUploadedFile, WS_PATH, type Attachment, type FileLink, type UploadedFile } from '@hearth/protocol';
 import { ChatError, ClientErrorCode } from './errors.js';
 
 /** What can be uploaded: bytes in memory, or a Blob (a browser's File is one). */
@@ -33,6 +33,17 @@ export async function downloadFile(baseUrl: string, token: string, file: Pick<At
   const response = await reach(url, { headers: { Authorization: `Bearer ${token}` } });
   if (response.status === 200) return new Uint8Array(await response.arrayBuffer());
   throw refusal(response, await response.json().catch(() => undefined));
+}
+
+/**
+ * A URL of a file that works without a token for a few minutes (`expires_at`), for its asker only: what a page puts
+ * in an `<img>` or `<video>`, which cannot send one. The URL is absolute.
+ */
+export async function fileLink(baseUrl: string, token: string, id: string): Promise<FileLink> {
+  const response = await reach(`${baseUrl}${fileLinkPath(id)}`, { headers: { Authorization: `Bearer ${token}` } });
+  const answer: unknown = await response.json().catch(() => undefined);
+  if (response.status === 200 && isFileLink(answer)) return { ...answer, url: `${baseUrl}${answer.url}` };
+  throw refusal(response, answer);
 }
 
 async function reach(url: string, init: RequestInit): Promise<Response> {

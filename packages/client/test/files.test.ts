@@ -26,6 +26,8 @@ describe('files from the client', () => {
     await until(() => heard.some((m) => m.id === sent.id));
     const file = heard.find((m) => m.id === sent.id)!.attachments![0]!;
     expect(Buffer.from(await bob.downloadFile(file)).equals(PNG)).toBe(true);
+    const link = await bob.fileLink(file);
+    expect(Buffer.from(await (await fetch(link.url)).arrayBuffer()).equals(PNG)).toBe(true);
   });
 
   it('uploads first and sends several files in one message', async () => {

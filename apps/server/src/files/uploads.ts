@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { fileTypeFromBuffer } from 'file-type';
 import { ErrorCode, type Attachment, type User } from '@hearth/protocol';
 import type { Directory } from '../domain/directory.js';
 import { ok, refuse, type Result } from '../domain/result.js';
@@ -21,6 +20,12 @@ const tooLarge = (bound: 'file' | 'quota') =>
 
 // A file one may not read looks exactly like one that does not exist, so ids reveal nothing.
 const notFound = () => refuse(ErrorCode.FileNotFound, 'No such file');
+
+/** The media type a file's first bytes say; file-type is loaded at the first upload, not at every start. */
+async function typeOf(start: Buffer): Promise<string | undefined> {
+  const { fileTypeFromBuffer } = await import('file-type');
+  return (await fileTypeFromBuffer(start))?.mime;
+}
 
 export interface UploadLimits {
   maxFileBytes: number;
@@ -69,7 +74,7 @@ export class Uploads {
       await this.blobs.delete(id);
       return refuse(ErrorCode.InvalidFile, 'The file is empty');
     }
-    const type = (await fileTypeFromBuffer(meter.start))?.mime ?? UNKNOWN_TYPE;
+    const type = (await typeOf(meter.start)) ?? UNKNOWN_TYPE;
     const file = { id, ownerId: actor.id, name, size: meter.bytes, type, width: null, height: null, createdAt: nowSeconds() };
     // Checked again as it is recorded: two uploads at once must not both fit in the room one of them had.
     if (!(await this.store.files.add(file, this.limits.storageQuotaBytes))) {

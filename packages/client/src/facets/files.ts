@@ -1,5 +1,5 @@
-import type { Attachment, Message, UploadedFile } from '@hearth/protocol';
-import { downloadFile, httpUrlFor, uploadFile, type FileData } from '../files.js';
+import type { Attachment, FileLink, Message, UploadedFile } from '@hearth/protocol';
+import { downloadFile, fileLink, httpUrlFor, uploadFile, type FileData } from '../files.js';
 import type { MessageRequests } from './messages.js';
 
 /** Photos and files: uploaded over HTTP with the client's token, then sent with a message. */
@@ -23,6 +23,11 @@ export function fileRequests(wsUrl: string, token: string, messages: Pick<Messag
     /** The bytes of a file a message carries. */
     downloadFile(file: Pick<Attachment, 'id' | 'name'>): Promise<Uint8Array> {
       return downloadFile(base(), token, file);
+    },
+
+    /** An absolute URL of a file that works without a token for a few minutes, for a page's `<img>` or `<video>`. */
+    fileLink(file: Pick<Attachment, 'id'>): Promise<FileLink> {
+      return fileLink(base(), token, file.id);
     },
   };
 }
