@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -8,18 +8,25 @@ import type { BlobStore, ByteRange } from './blob-store.js';
 
 /** Unfinished uploads, beside the blobs so that renaming one into place is atomic (same file system). */
 const PARTIAL = '.partial';
+/** A partial file untouched this long was left by a process that stopped: no upload that slow is still running. */
+const ABANDONED_MS = 3_600_000;
 
 /**
  * Blobs as files in one folder, named by their key. A blob is written under `.partial/` and renamed into place once
- * whole and flushed, so a reader never sees half a file and a crash leaves only a partial file, removed at start.
+ * whole and flushed, so a reader never sees half a file and a crash leaves only a partial file, removed at a later
+ * start once an hour old.
  */
 export class DiskBlobStore implements BlobStore {
   private constructor(readonly where: string) {}
 
   static async open(dir: string): Promise<DiskBlobStore> {
-    // What an upload cut off by a crash left; no upload is running yet.
-    await rm(join(dir, PARTIAL), { recursive: true, force: true });
     await mkdir(join(dir, PARTIAL), { recursive: true });
+    // What uploads cut off by a crash left. Only old ones: another process sharing the folder may be writing the rest.
+    for (const name of await readdir(join(dir, PARTIAL))) {
+      const path = join(dir, PARTIAL, name);
+      const { mtimeMs } = await stat(path).catch(() => ({ mtimeMs: Date.now() }));
+      if (mtimeMs < Date.now() - ABANDONED_MS) await rm(path, { force: true });
+    }
     return new DiskBlobStore(dir);
   }
 
