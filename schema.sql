@@ -13,7 +13,9 @@ CREATE TABLE users (
   role           text,                        -- 'owner' (the first to join) | 'admin'; null for a member
   deactivated_at integer,                     -- when an admin deactivated the account; null while active
   -- Extension: what they say they are up to (set_status); null when they said nothing.
-  status         text
+  status         text,
+  -- Extension: when a device of theirs was last used, kept when deactivation deletes their sessions.
+  last_active_at integer
 );
 CREATE UNIQUE INDEX users_nickname_unique ON users (nickname);
 CREATE UNIQUE INDEX users_nickname_key_unique ON users (nickname_key);
@@ -101,6 +103,8 @@ CREATE TABLE messages (
   reply_to_id     integer REFERENCES messages(id),  -- the message this one answers, same conversation
   mentions        text,                         -- JSON array of mentioned user ids; null when none
   reactions       text,                         -- JSON array of { emoji, user_ids }; null when none
+  -- Extension: group change lines.
+  event           text,                         -- JSON { kind, users?, title? } of a line telling of a group change; null otherwise
   -- Extension: photos and files. A copy of the sent files' rows, as the wire carries them; null when none or deleted.
   attachments     text
 );
@@ -119,6 +123,8 @@ CREATE VIRTUAL TABLE search_words USING fts5(
   tokenize='unicode61 remove_diacritics 2', prefix='3 4'
 );
 INSERT INTO search_words(search_words, rank) VALUES ('secure-delete', 1);
+-- Its pieces are merged a step at a time by the search consumer when quiet, not in each transaction that writes it.
+INSERT INTO search_words(search_words, rank) VALUES ('automerge', 0);
 
 -- Extension: the change log. Every change a client must learn (a message, a conversation, a new user) is numbered
 -- here in the same transaction as the rows it records; `seq` is the cursor clients catch up from. Rows name what

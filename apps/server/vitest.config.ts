@@ -6,6 +6,8 @@ const SQLITE_ONLY = [
   'test/store/schema-matches-sql.test.ts', // schema.sql against SQLite's migrations
   'test/store/search-plan.test.ts', // SQLite's query plan for FTS5
   'test/store/accounts-migration.test.ts', // upgrading an old SQLite file
+  'test/store/search-merges.test.ts', // merging SQLite's full-text index
+  'test/store/durable-writes.test.ts', // SQLite's commits made durable off the event loop
   'test/backup.test.ts', // SQLite's online backup (a PostgreSQL database is backed up with pg_dump)
   'test/store/migrate-to-postgres.test.ts', // copies a SQLite database into a PostgreSQL one: uses both itself
   'test/hardening/slow-consumer.test.ts', // socket buffers and memory, on a server of its own

@@ -90,6 +90,26 @@ describe('deactivating a member', () => {
     expect(reply.payload.members.map((m) => m.user.id)).toEqual([...reply.payload.members.map((m) => m.user.id)].sort((a, b) => a - b));
     await admin.close();
   });
+
+  it('still lists when a deactivated member was last active, though their devices are signed out', async () => {
+    const eve = await server.join('eve');
+    const e = await Peer.signIn(server.wsUrl, eve.token);
+    const admin = await Peer.signIn(server.wsUrl, ada.token);
+    const listed = async () => {
+      const reply = await admin.request('list_members', {});
+      if (reply.type !== 'members') throw new Error(reply.type);
+      return reply.payload.members.find((m) => m.user.id === eve.user.id)!;
+    };
+    const active = (await listed()).last_active_at;
+    expect(active).toBeGreaterThan(0);
+
+    await admin.request('deactivate_user', { user_id: eve.user.id });
+    await e.closed;
+    expect(await listed()).toMatchObject({ user: { deactivated: true }, sessions: 0, online: false, last_active_at: active });
+    await admin.request('reactivate_user', { user_id: eve.user.id });
+    expect(await listed()).toMatchObject({ sessions: 0, last_active_at: active });
+    await admin.close();
+  });
 });
 
 describe('invites', () => {
@@ -122,6 +142,28 @@ describe('invites', () => {
     expect(await redeem(server.url, revoked.payload.code, 'nope')).toMatchObject({ status: 410, body: { error: { code: ErrorCode.InviteRevoked } } });
     expect(await admin.request('revoke_invite', { code: 'missing' })).toMatchObject({ payload: { code: ErrorCode.InviteNotFound } });
     await admin.close();
+  });
+
+  it('are listed to a member as the ones they made, and to an admin as everyone’s', async () => {
+    const admin = await Peer.signIn(server.wsUrl, ada.token);
+    const member = await Peer.signIn(server.wsUrl, bo.token);
+    const theirs = await member.request('create_invite', {});
+    if (theirs.type !== 'invite_created') throw new Error(theirs.type);
+    const other = await admin.request('create_invite', {});
+    if (other.type !== 'invite_created') throw new Error(other.type);
+
+    const listed = await member.request('list_invites', {});
+    if (listed.type !== 'invites') throw new Error(listed.type);
+    expect(listed.payload.invites.map((i) => i.code)).toContain(theirs.payload.code);
+    expect(listed.payload.invites.every((i) => i.created_by === bo.user.id)).toBe(true);
+    expect(listed.payload.invites[0]).toMatchObject({ code: theirs.payload.code, url: theirs.payload.url, uses: 0, max_uses: 1 });
+
+    const all = await admin.request('list_invites', {});
+    if (all.type !== 'invites') throw new Error(all.type);
+    expect(all.payload.invites.map((i) => i.code)).toEqual(expect.arrayContaining([theirs.payload.code, other.payload.code]));
+    // Revoking stays the admins'.
+    expect(await member.request('revoke_invite', { code: theirs.payload.code })).toMatchObject({ payload: { code: ErrorCode.Forbidden } });
+    await Promise.all([admin.close(), member.close()]);
   });
 
   it('may be made by admins only, when an admin says so, which everyone online hears and new sign-ins are told', async () => {

@@ -62,7 +62,8 @@ describe('renaming a group', () => {
 
     const back = await signIn(dee);
     const caught = about((await catchUp(back, deeCursor)).changes, id);
-    expect(caught.map((change) => change.type)).toEqual(['conversation_updated', 'conversation_updated']);
+    // Each rename is followed by the line telling of it (test/group-lines.test.ts).
+    expect(caught.map((change) => change.type)).toEqual(['conversation_updated', 'message', 'conversation_updated', 'message']);
     await Promise.all([b.close(), c.close(), back.close()]);
   });
 
@@ -93,8 +94,10 @@ describe('adding people to a group', () => {
     expect(told).toMatchObject({ stream: `u${dee.user.id}`, payload: { conversation: { id, type: 'group', created_by: ben.user.id } } });
     expect(ids(told.payload.conversation.members)).toEqual(ids([ben.user, cy.user, dee.user]));
 
+    // The line telling of the act comes first, to the newcomer too (test/group-lines.test.ts).
+    const line = (await d.next('message')).payload.id;
     const after = await send(b, id, 'after dee came');
-    expect((await d.next('message')).payload.id).toBe(after);
+    expect((await d.next('message', (m) => m.payload.id !== line)).payload.id).toBe(after);
     await settle();
     expect(d.seen('conversation_updated')).toEqual([]);
 
@@ -102,12 +105,12 @@ describe('adding people to a group', () => {
     const again = await signIn(dee);
     for (const from of [deeCursor, 0]) {
       const caught = about((await catchUp(again, from)).changes, id);
-      expect(caught.map((change) => `${change.type} ${change.stream}`)).toEqual([`conversation_created u${dee.user.id}`, `message c${id}`]);
-      expect(messagesIn(caught).map((m) => m.id)).toEqual([after]);
+      expect(caught.map((change) => `${change.type} ${change.stream}`)).toEqual([`conversation_created u${dee.user.id}`, `message c${id}`, `message c${id}`]);
+      expect(messagesIn(caught).map((m) => m.id)).toEqual([line, after]);
     }
     // The older messages are history to read, already read: only what came after counts as unread.
     const history = await again.request('load_history', { conversation_id: id });
-    expect(history.type === 'history' && history.payload.messages.map((m) => m.id)).toEqual([before, after]);
+    expect(history.type === 'history' && history.payload.messages.map((m) => m.id)).toEqual([before, line, after]);
     const welcome = again.seen('auth_ok')[0]!.payload;
     expect(welcome.conversations.map((conv) => conv.id)).toContain(id);
     expect(welcome.member_states?.find((s) => s.conversation_id === id)).toMatchObject({ last_read_id: before, unread: 1 });

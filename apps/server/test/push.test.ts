@@ -125,6 +125,22 @@ describe('Web Push', () => {
     expect(service.to('/push/ann-phone')).toHaveLength(annPhone);
   });
 
+  it('sends nothing for a group change line, only for what is said after it', async () => {
+    const phone = device('cat-tablet');
+    await subscribe(tokens.cat, phone);
+    const before = service.to(phone.path).length;
+    const ben = await Peer.signIn(server.wsUrl, tokens.ben);
+    const made = await ben.request('create_group', { user_ids: [ids.cat] });
+    if (made.type !== 'conversation_created') throw new Error(made.type);
+    const groupId = made.payload.conversation.id;
+    await ben.request('rename_group', { conversation_id: groupId, title: 'Pushless' });
+    await ben.close();
+    await say(tokens.ben, groupId, 'said after the rename');
+    // The push consumer reads changes in order: once the message's push is out, the line before it was passed over.
+    await expect.poll(() => service.to(phone.path).length).toBe(before + 1);
+    expect(phone.read(service.to(phone.path).at(-1)!.body)).toMatchObject({ conversation_id: groupId, body: 'ben: said after the rename' });
+  });
+
   it('deletes a subscription the push service says is gone', async () => {
     const old = device('cat-old-phone');
     await subscribe(tokens.cat, old);

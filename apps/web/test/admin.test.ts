@@ -35,6 +35,11 @@ async function closeDialogs(page: Page) {
   while ((await page.getByRole('dialog').count()) > 0) await page.keyboard.press('Escape');
 }
 
+/** How many IndexedDB databases of kept history the page has. */
+function keptHistories(page: Page): Promise<number> {
+  return page.evaluate(async () => (await indexedDB.databases()).filter((db) => db.name?.startsWith('hearth.history.')).length);
+}
+
 function memberRow(page: Page, nickname: string) {
   return page.getByRole('dialog', { name: 'Administration' }).getByRole('list', { name: 'Members' }).locator(`li[data-user="${nickname}"]`);
 }
@@ -78,6 +83,7 @@ describe('administration', () => {
     const link = await recovery.getByLabel('Sign-in link', { exact: true }).inputValue();
     await recovery.getByRole('button', { name: 'Close' }).click();
 
+    expect(await keptHistories(max.page)).toBe(1);
     await memberRow(olga.page, 'Max').getByRole('button', { name: 'Deactivate Max' }).click();
     const confirm = olga.page.getByRole('dialog', { name: 'Deactivate Max?' });
     await confirm.waitFor();
@@ -86,13 +92,18 @@ describe('administration', () => {
 
     await max.page.getByRole('heading', { name: 'Your account has been deactivated' }).waitFor();
     expect(await max.page.evaluate(() => localStorage.getItem('hearth.session'))).toBeNull();
+    // Nor is the history the page kept for opening offline.
+    await expect.poll(() => keptHistories(max.page)).toBe(0);
     await screenshot(max.page, 'desktop-deactivated-dark');
     // A reload still says why, though the server no longer knows this device.
     await max.page.reload();
     await max.page.getByRole('heading', { name: 'Your account has been deactivated' }).waitFor();
 
     await expect.poll(() => memberRow(olga.page, 'Max').textContent()).toContain('Deactivated');
-    await expect.poll(() => memberRow(olga.page, 'Max').textContent()).toContain('0 devices');
+    // Online seconds before: the list still says when, though deactivation signed every device out.
+    await expect.poll(() => memberRow(olga.page, 'Max').textContent()).toMatch(/Last active .* · Joined/);
+    expect(await memberRow(olga.page, 'Max').textContent()).not.toMatch(/Never connected|device/);
+    await screenshot(olga.page, 'desktop-admin-members-deactivated');
     await closeDialogs(olga.page);
     // Among the people, greyed and not offered a direct message.
     const listed = olga.page.locator('nav [data-user="Max"]');

@@ -98,7 +98,8 @@ describe('two people chatting', () => {
 
   it('an invite link is created and copied, and a third person joins with it on a phone', async () => {
     await ann.page.getByRole('button', { name: 'Invite' }).click();
-    const link = ann.page.getByLabel('Invite link');
+    await ann.page.getByRole('button', { name: 'New invite link' }).click();
+    const link = ann.page.getByRole('textbox', { name: /^Invite link/ });
     await expect.poll(() => link.inputValue()).toMatch(/\/join\/[\w-]+$/);
     await ann.page.getByRole('button', { name: 'Copy' }).click();
     await expect.poll(() => ann.page.getByRole('button', { name: 'Copied' }).isVisible()).toBe(true);

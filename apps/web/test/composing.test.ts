@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './support/axe.js';
 import { bot } from './support/bot.js';
-import { composer, join, launchBrowser, message, person, PHONE, say, screenshot } from './support/browser.js';
+import { composer, expectConnected, join, launchBrowser, message, person, PHONE, say, screenshot } from './support/browser.js';
 import { TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -45,13 +45,64 @@ describe('writing in the composer', () => {
     expect(await seriousViolations(ann.page)).toEqual([]);
     await composer(ann.page).press('Enter');
     expect(await picker(ann.page).count()).toBe(0);
-    expect(await composer(ann.page).inputValue()).toBe(`Lunch, ${mentionToken(ben.userId)} `);
+    expect(await composer(ann.page).inputValue()).toBe('Lunch, @Ben ');
     await composer(ann.page).pressSequentially('at noon?');
     await composer(ann.page).press('Enter');
 
     await expect.poll(() => heardFrom('at noon?')?.mentions).toEqual([ben.userId]);
     expect(heardFrom('at noon?')?.content).toBe(`Lunch, ${mentionToken(ben.userId)} at noon?`);
     await expect.poll(() => message(ann.page, 'at noon?').locator('.mention').textContent()).toBe('@Ben');
+  });
+
+  it('a mention picked shows as @name, a chip that the caret steps over and Backspace deletes whole', async () => {
+    const input = composer(ann.page);
+    const caret = () => input.evaluate((el: HTMLTextAreaElement) => [el.selectionStart, el.selectionEnd]);
+    await input.pressSequentially('Ask @Be');
+    await input.press('Enter');
+    await input.pressSequentially('first');
+    expect(await input.inputValue()).toBe('Ask @Ben first');
+    expect(await ann.page.locator('.chips mark').allTextContents()).toEqual(['@Ben']);
+    await screenshot(ann.page, 'composer-chip-desktop');
+
+    // From the end of "first" back over the space to the chip's end; one more step jumps to its start.
+    for (let i = 0; i < 6; i++) await input.press('ArrowLeft');
+    await expect.poll(caret).toEqual([8, 8]);
+    await input.press('ArrowLeft');
+    await expect.poll(caret).toEqual([4, 4]);
+    await input.press('ArrowRight');
+    await expect.poll(caret).toEqual([8, 8]);
+    await input.press('Backspace');
+    expect(await input.inputValue()).toBe('Ask  first');
+    expect(await ann.page.locator('.chips mark').count()).toBe(0);
+    await input.fill('');
+  });
+
+  it('editing a message with a mention shows @name again, and saving keeps the token', async () => {
+    await expect.poll(() => message(ann.page, 'at noon?').getAttribute('data-status')).toBe('sent');
+    await composer(ann.page).press('ArrowUp');
+    await expect.poll(() => composer(ann.page).inputValue()).toBe('Lunch, @Ben at noon?');
+    expect(await ann.page.locator('.chips mark').allTextContents()).toEqual(['@Ben']);
+    await screenshot(ann.page, 'composer-editing-chip');
+    await composer(ann.page).press('End');
+    await composer(ann.page).pressSequentially(' Or at one?');
+    await composer(ann.page).press('Enter');
+
+    await expect.poll(() => updates.find((m) => m.content.endsWith('Or at one?'))?.content).toBe(
+      `Lunch, ${mentionToken(ben.userId)} at noon? Or at one?`,
+    );
+    expect(updates.find((m) => m.content.endsWith('Or at one?'))?.mentions).toEqual([ben.userId]);
+    expect(await composer(ann.page).inputValue()).toBe('');
+  });
+
+  it('a draft with a mention comes back after a reload with its chip, kept as the token', async () => {
+    await composer(ann.page).pressSequentially('Ping @Be');
+    await composer(ann.page).press('Enter');
+    await expect.poll(() => ann.page.evaluate(() => JSON.stringify(localStorage))).toContain(`Ping ${mentionToken(ben.userId)} `);
+    await ann.page.reload();
+    await expectConnected(ann.page);
+    await expect.poll(() => composer(ann.page).inputValue()).toBe('Ping @Ben ');
+    expect(await ann.page.locator('.chips mark').allTextContents()).toEqual(['@Ben']);
+    await composer(ann.page).fill('');
   });
 
   it('closes the list on Escape, and Enter then sends what is written', async () => {
@@ -70,7 +121,8 @@ describe('writing in the composer', () => {
     await picker(dee.page).waitFor();
     await screenshot(dee.page, 'composer-mention-phone');
     await picker(dee.page).getByRole('option', { name: 'Ann' }).tap();
-    await expect.poll(() => composer(dee.page).inputValue()).toMatch(/^Hey <@\d+> $/);
+    await expect.poll(() => composer(dee.page).inputValue()).toBe('Hey @Ann ');
+    await screenshot(dee.page, 'composer-chip-phone');
     await composer(dee.page).pressSequentially('are you in?');
     await dee.page.getByRole('button', { name: 'Send message' }).tap();
     await expect.poll(() => message(ann.page, 'are you in?').evaluate((row) => row.classList.contains('mentioned'))).toBe(true);

@@ -27,6 +27,7 @@ const annLink = {
 beforeAll(async () => {
   [server, browser] = await Promise.all([TestServer.start(), launchBrowser()]);
   ann = await person(browser);
+  await ann.context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await ann.context.routeWebSocket(/\/ws$/, (page) => {
     if (annLink.offline) return page.close();
     const server = page.connectToServer();
@@ -135,6 +136,13 @@ describe('acting on messages', () => {
     await expect.poll(() => target.evaluate((row) => document.activeElement === row)).toBe(true);
     await expect.poll(() => target.isVisible()).toBe(true);
     await screenshot(ann.page, 'desktop-jump-to-original');
+  });
+
+  it('Copy text in the toolbar puts the message on the clipboard, and says so', async () => {
+    await (await tool(ann.page, message(ann.page, 'Pancakes'), 'Copy text')).click();
+    await expect.poll(() => ann.page.evaluate(() => navigator.clipboard.readText())).toBe('Pancakes on Sunday?');
+    await ann.page.getByRole('status').filter({ hasText: 'Copied to the clipboard' }).waitFor();
+    await screenshot(ann.page, 'desktop-copied');
   });
 
   it('a message that mentions you stands out', async () => {

@@ -50,7 +50,8 @@ export class ReadStates {
   }
 
   private counted(message: Message): boolean {
-    if (message.user_id === this.me || message.id <= this.countedThrough || message.deleted === true) return false;
+    // A group change line tells of an act, not something said to anyone: the server never counts it either.
+    if (message.user_id === this.me || message.id <= this.countedThrough || message.deleted === true || message.event !== undefined) return false;
     const state = this.states.get(message.conversation_id) ?? fresh(message.conversation_id, undefined);
     if (message.id <= state.last_read_id) return false;
     const mentioned = message.mentions?.includes(this.me) === true;

@@ -62,6 +62,29 @@ describe('read state in the client', () => {
     expect(woken.memberState(dm.id)).toMatchObject({ last_read_id: seen.id, unread: 2, mentions: 1 });
   });
 
+  it('does not count a group change line, live or caught up, where a message said beside it counts', async () => {
+    const alice = await chat.join('alice');
+    const { client: bob } = await chat.connect('bob');
+    const { client: cat } = await chat.connect('cat');
+    const group = await bob.createGroup([alice.user.id]);
+    const laptop = chat.client(alice.token);
+    await laptop.connect();
+    const lines: number[] = [];
+    laptop.on('message', (event) => event.payload.event !== undefined && lines.push(event.payload.id));
+    const cursor = laptop.cursor;
+
+    await bob.renameGroup(group.id, 'Supper');
+    await bob.addMembers(group.id, [cat.session!.user.id]);
+    await bob.sendMessage(group.id, 'at 8');
+    await until(() => lines.length === 2 && laptop.memberState(group.id)?.unread === 1, 'two lines heard, one message counted');
+    laptop.close();
+
+    const woken = chat.client(alice.token, { cursor });
+    await woken.connect();
+    await until(() => woken.memberState(group.id) !== undefined, 'the group to be known');
+    expect(woken.memberState(group.id)).toMatchObject({ unread: 1, mentions: 0 });
+  });
+
   it('sets what notifies, for every device', async () => {
     const alice = await chat.join('alice');
     const [phone, laptop] = [chat.client(alice.token), chat.client(alice.token)];

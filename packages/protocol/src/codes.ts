@@ -21,6 +21,8 @@ export const ErrorCode = {
   NotYourMessage: 'not_your_message',
   /** Editing, reacting to or replying to a message that was deleted. */
   MessageDeleted: 'message_deleted',
+  /** Editing, deleting, reacting to or replying to a line that tells of a group change (a message with `event`). */
+  GroupEventLine: 'group_event_line',
   /** `reply_to` names a message in another conversation, or none. */
   InvalidReply: 'invalid_reply',
   /** The message already has MAX_REACTIONS_PER_MESSAGE different emoji. */

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { OPEN } from './envelope.js';
-import { FILE_ID_LENGTH, MAX_ATTACHMENTS, MAX_EMOJI_LENGTH, MAX_FILE_NAME_LENGTH, MAX_GROUP_TITLE_LENGTH, MAX_MENTIONS, MAX_REACTIONS_PER_MESSAGE, MAX_STATUS_LENGTH } from './limits.js';
+import { FILE_ID_LENGTH, MAX_ATTACHMENTS, MAX_EMOJI_LENGTH, MAX_FILE_NAME_LENGTH, MAX_GROUP_MEMBERS, MAX_GROUP_TITLE_LENGTH, MAX_MENTIONS, MAX_REACTIONS_PER_MESSAGE, MAX_STATUS_LENGTH } from './limits.js';
 
 /** A positive database id. */
 export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
@@ -91,6 +91,33 @@ export const Attachment = Type.Object(
 export type Attachment = Static<typeof Attachment>;
 
 /**
+ * What a group change line tells of. Open: a later version may tell of more kinds of change; a client shows a line
+ * of a kind it does not know by its `content`.
+ */
+export const GroupEventKind = Type.Union(
+  [Type.Literal('added'), Type.Literal('removed'), Type.Literal('left'), Type.Literal('renamed')],
+  { [OPEN]: true },
+);
+export type GroupEventKind = Static<typeof GroupEventKind>;
+
+/**
+ * A change to a group told in its conversation, by the member who made it (the message's sender): who was added or
+ * removed, who left, what it was renamed to. Stored with the change itself, so members see it live, in history and
+ * in catch-up, and nobody outside the group ever does.
+ */
+export const GroupEvent = Type.Object(
+  {
+    kind: GroupEventKind,
+    /** `added`: who was added; `removed`: who was removed. */
+    users: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: MAX_GROUP_MEMBERS })),
+    /** `renamed`: the group's new name; absent when the name was taken away. */
+    title: Type.Optional(Type.String({ maxLength: MAX_GROUP_TITLE_LENGTH })),
+  },
+  { additionalProperties: false },
+);
+export type GroupEvent = Static<typeof GroupEvent>;
+
+/**
  * A message as it is now. The optional fields appear only when they say something: a message never edited has no
  * `edited_at`, one without reactions no `reactions`.
  */
@@ -116,6 +143,12 @@ export const Message = Type.Object(
     mentions: Type.Optional(Type.Array(Id, { maxItems: MAX_MENTIONS })),
     /** Each emoji once, in the order it was first used. */
     reactions: Type.Optional(Type.Array(Reaction, { maxItems: MAX_REACTIONS_PER_MESSAGE })),
+    /**
+     * A line telling of a change to the group rather than something said: `content` says it in words for clients
+     * that do not know the field. It is never unread, mentions nobody, and cannot be edited, deleted, answered or
+     * reacted to.
+     */
+    event: Type.Optional(GroupEvent),
     /** Files sent with it, in the order the sender gave them; gone once it is deleted. */
     attachments: Type.Optional(Type.Array(Attachment, { minItems: 1, maxItems: MAX_ATTACHMENTS })),
   },

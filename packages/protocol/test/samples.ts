@@ -56,6 +56,17 @@ export const reply: Message = {
   ],
 };
 
+/** Alice added Dana to the group: a group change line, told in its conversation right after the change itself. */
+export const addedLine: Message = {
+  id: 44,
+  conversation_id: 7,
+  user_id: 1,
+  content: 'Alice added Dana',
+  client_id: 'group-event-64',
+  created_at: 1767312040,
+  event: { kind: 'added', users: [3] },
+};
+
 export const clientSamples: ClientSamples = {
   auth: { type: 'auth', payload: { token: 'q8Jx0cV1rT3nW5yB7dF9hK2mP4sU6wA8zC0eG2iL4oN' }, id: '1' },
   send_message: { type: 'send_message', payload: { conversation_id: 1, content: 'hi', client_id: 'c-1' }, id: '2' },
@@ -154,7 +165,7 @@ export const serverSamples: ServerSamples = {
   history: { type: 'history', payload: { conversation_id: 1, messages: [hello, reply], has_more: true, has_newer: false }, id: '6' },
   caught_up: {
     type: 'caught_up',
-    payload: { changes: Object.values(changeSamples), has_more: false, cursor: 64 },
+    payload: { changes: [...Object.values(changeSamples), { type: 'message', payload: addedLine, seq: 64, prev: 63, stream: 'c7' }], has_more: false, cursor: 64 },
     id: 'c',
   },
   invite_created: {

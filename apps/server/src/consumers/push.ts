@@ -19,8 +19,9 @@ export function pushNotifications(notifier: PushNotifier): Consumer {
     idle: () => !notifier.anyone,
     after(changes) {
       const freshFrom = nowSeconds() - STALE_AFTER_S;
+      // A group change line is never unread (store/member-states), so it wakes nobody either.
       for (const { kind, message } of changes) {
-        if (kind === 'message' && message !== undefined && message.deleted !== true && message.created_at >= freshFrom) notifier.messagePublished(message);
+        if (kind === 'message' && message !== undefined && message.deleted !== true && message.event === undefined && message.created_at >= freshFrom) notifier.messagePublished(message);
       }
     },
   };

@@ -25,6 +25,11 @@ export interface Consumer {
    * at most once; a crash meanwhile loses it rather than repeating it.
    */
   after?(changes: readonly LoggedChange[]): void | Promise<void>;
+  /**
+   * Upkeep put off while changes came (merging the search index's pieces), done a short step at a time once none is
+   * waiting: true while more remains.
+   */
+  quiet?(queries: Queries): Promise<boolean>;
 }
 
 export interface RunnerOptions {
@@ -66,6 +71,8 @@ export class ConsumerRunner {
   private again = false;
   private failures = 0;
   private stopped = false;
+  /** Changes were handled since `quiet` last said it had nothing left. */
+  private untidy = true;
 
   constructor(
     private readonly store: Store,
@@ -142,8 +149,12 @@ export class ConsumerRunner {
         const changes = this.consumer.messages
           ? await this.store.log.changesBetween(this.cursor, Number.MAX_SAFE_INTEGER, this.consumer.batch)
           : await this.store.log.recordsAfter(this.cursor, this.consumer.batch);
-        if (changes.length === 0) break;
+        if (changes.length === 0) {
+          await this.tidy();
+          break;
+        }
         await this.handle(changes);
+        this.untidy = true;
         if (changes.length < this.consumer.batch) break;
         // Another batch waits: the event loop serves everyone else first.
         await new Promise((resolve) => setImmediate(resolve));
@@ -175,6 +186,12 @@ export class ConsumerRunner {
     this.cursor = await this.store.consumers.claim(this.name, holder, this.options.alone ? Number.MAX_SAFE_INTEGER : now, now + leaseMs, this.options.head());
     if (this.cursor !== null) this.renewedAt = now;
     if (!held && this.cursor !== null) log.info({ consumer: this.name, cursor: this.cursor, holder }, 'this process runs the consumer now');
+  }
+
+  /** One step of upkeep, then the event loop serves everyone else: the next poll takes the next step. */
+  private async tidy(): Promise<void> {
+    if (this.consumer.quiet === undefined || !this.untidy) return;
+    this.untidy = await this.store.aside((queries) => this.consumer.quiet!(queries));
   }
 
   private async skipToHead(): Promise<void> {

@@ -24,6 +24,9 @@ export function searchIndex(store: Store): Consumer {
       for (const id of changed) added.delete(id);
       deleted = await store.search.index(queries, [...added], [...changed]);
     },
+    quiet(queries) {
+      return store.search.tidy(queries);
+    },
     async after() {
       // A deleted message's words must not stay in the files, as its text does not (store/messages.ts).
       if (deleted) await store.search.erase();

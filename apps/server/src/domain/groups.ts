@@ -1,7 +1,8 @@
-import { ErrorCode, isAdmin, MAX_GROUP_MEMBERS, MAX_GROUP_TITLE_LENGTH, type Conversation, type User } from '@hearth/protocol';
-import type { ChangeRecord, Store } from '../store/store.js';
+import { ErrorCode, isAdmin, MAX_GROUP_MEMBERS, MAX_GROUP_TITLE_LENGTH, type Conversation, type GroupEvent, type User } from '@hearth/protocol';
+import type { GroupAct, NewGroupLine, Store } from '../store/store.js';
 import { stamped, type Change } from './changes.js';
 import type { ConversationEntry, Directory } from './directory.js';
+import { groupLine } from './group-lines.js';
 import { ok, refuse, type Result } from './result.js';
 import { nowSeconds } from './tokens.js';
 
@@ -30,8 +31,10 @@ export class Groups {
     const title = rawTitle.normalize('NFC').trim();
     if ([...title].length > MAX_GROUP_TITLE_LENGTH) return refuse(ErrorCode.InvalidTitle, `A group title has at most ${MAX_GROUP_TITLE_LENGTH} characters`);
     const now = { title: title === '' ? null : title };
-    const records = now.title === group.value.title ? [] : await this.store.conversations.rename(conversationId, now.title, nowSeconds());
-    return ok(this.told(group.value, now, records, records[0]));
+    if (now.title === group.value.title) return ok(this.told(group.value, now, { records: [] }));
+    const line = this.line(actor, now.title === null ? { kind: 'renamed' } : { kind: 'renamed', title: now.title });
+    const act = await this.store.conversations.rename(conversationId, now.title, nowSeconds(), line);
+    return ok(this.told(group.value, now, act, 0));
   }
 
   /** Any member adds people; those already in it are passed over. */
@@ -48,8 +51,10 @@ export class Groups {
     if (entry.members.size + newcomers.length > MAX_GROUP_MEMBERS) {
       return refuse(ErrorCode.GroupTooLarge, `A group has at most ${MAX_GROUP_MEMBERS} members`);
     }
-    const records = newcomers.length === 0 ? [] : await this.store.conversations.add(conversationId, newcomers, nowSeconds());
-    return ok(this.told(entry, { members: new Set([...entry.members, ...newcomers]) }, records, records[0]));
+    const act = newcomers.length === 0
+      ? { records: [] }
+      : await this.store.conversations.add(conversationId, newcomers, nowSeconds(), (added) => this.line(actor, { kind: 'added', users: [...added] }));
+    return ok(this.told(entry, { members: new Set([...entry.members, ...newcomers]) }, act, 0));
   }
 
   /** The group's creator, or an admin, removes a member; removing oneself is leaving. */
@@ -62,13 +67,13 @@ export class Groups {
       return refuse(ErrorCode.Forbidden, 'Only the one who made the group, or an admin, may remove its members');
     }
     if (!entry.members.has(userId)) return refuse(ErrorCode.UserNotFound, `User ${userId} is not in this group`);
-    return ok(await this.without(entry, userId, false));
+    return ok(await this.without(entry, userId, this.line(actor, { kind: 'removed', users: [userId] }), false));
   }
 
   async leave(actor: User, conversationId: number): Promise<Result<GroupChanged>> {
     const group = this.groupOf(actor, conversationId);
     if (!group.ok) return group;
-    return ok(await this.without(group.value, actor.id, true));
+    return ok(await this.without(group.value, actor.id, this.line(actor, { kind: 'left' }), true));
   }
 
   /** The group the actor is a member of: access is checked before what kind of conversation it is. */
@@ -80,17 +85,25 @@ export class Groups {
   }
 
   /** The group's change first, then the one in the removed user's own stream, which answers them when they left. */
-  private async without(entry: ConversationEntry, userId: number, leaving: boolean): Promise<GroupChanged> {
+  private async without(entry: ConversationEntry, userId: number, line: NewGroupLine, leaving: boolean): Promise<GroupChanged> {
     const members = new Set(entry.members);
     members.delete(userId);
-    const records = await this.store.conversations.remove(entry.id, userId, nowSeconds());
-    return this.told(entry, { members }, records, records[leaving ? 1 : 0]);
+    const act = await this.store.conversations.remove(entry.id, userId, nowSeconds(), line);
+    return this.told(entry, { members }, act, leaving ? 1 : 0);
   }
 
-  /** Each change of an act tells the group as the act left it; the directory catches up as they are published. */
-  private told(entry: ConversationEntry, now: Partial<Pick<ConversationEntry, 'members' | 'title'>>, records: ChangeRecord[], reply?: ChangeRecord): GroupChanged {
+  /** The line telling the group of an act, by its actor, in words with everyone's nickname as it is now. */
+  private line(actor: User, event: GroupEvent): NewGroupLine {
+    return groupLine(actor.id, event, (id) => this.directory.users.get(id)?.nickname ?? `user ${id}`);
+  }
+
+  /**
+   * Each change of an act tells the group as the act left it, and its line is a message; the directory catches up as
+   * they are published. `reply` is the index of the change the requester hears as its answer.
+   */
+  private told(entry: ConversationEntry, now: Partial<Pick<ConversationEntry, 'members' | 'title'>>, act: GroupAct, reply?: number): GroupChanged {
     const conversation = this.directory.describe(entry, now);
-    const changes = records.map((record) => stamped(record, record.kind, { conversation }));
-    return { conversation, changes, reply: reply === undefined ? undefined : changes[records.indexOf(reply)] };
+    const changes = act.records.map((record) => (record.kind === 'message' && act.line !== undefined ? stamped(record, 'message', act.line) : stamped(record, record.kind, { conversation })));
+    return { conversation, changes, reply: reply === undefined ? undefined : changes[reply] };
   }
 }

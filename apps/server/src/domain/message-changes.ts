@@ -15,6 +15,7 @@ export interface Changed {
 const refused = (code: Refusal['code'], message: string): { refused: Refusal } => ({ refused: { code, message } });
 const NOT_FOUND = refused(ErrorCode.MessageNotFound, 'No such message');
 const DELETED = refused(ErrorCode.MessageDeleted, 'That message was deleted');
+const LINE = refused(ErrorCode.GroupEventLine, 'A line telling of a group change stays as the server wrote it');
 
 /** Who may edit a message: its sender. */
 function mayEdit(actor: User, message: Message): boolean {
@@ -85,7 +86,8 @@ export class MessageChanges {
     const outcome = await this.store.messages.update(
       messageId,
       // Outsiders learn nothing: a message they cannot read looks exactly like one that does not exist.
-      (message) => (this.directory.isMember(actor.id, message.conversation_id) ? decide(message) : NOT_FOUND),
+      // A group change line records an act: nobody edits, deletes or reacts to it, its maker included.
+      (message) => (!this.directory.isMember(actor.id, message.conversation_id) ? NOT_FOUND : message.event !== undefined ? LINE : decide(message)),
       nowSeconds(),
     );
     if (outcome === 'missing') return refuse(NOT_FOUND.refused.code, NOT_FOUND.refused.message);

@@ -55,6 +55,7 @@ const REFUSED: Record<AppendRefusal, Refusal> = {
   constraint: { code: ErrorCode.InternalError, message: 'The server could not store this message' },
   reply_missing: { code: ErrorCode.InvalidReply, message: 'A reply must answer a message of the same conversation' },
   reply_deleted: { code: ErrorCode.MessageDeleted, message: 'That message was deleted and cannot be answered' },
+  reply_to_line: { code: ErrorCode.GroupEventLine, message: 'A line telling of a group change cannot be answered' },
   attachment_missing: { code: ErrorCode.FileNotFound, message: 'An attachment must be a file you uploaded and have not sent yet' },
 };
 

@@ -9,7 +9,9 @@ import type { AccountChange, InviteRow, InviteStatus, MemberRow, NewInvite, Rede
 const INVITE = statement('invites.by_code', 'SELECT uses, max_uses, expires_at, revoked_at FROM invites WHERE code = $1');
 const INSERT_INVITE = statement('invites.insert', 'INSERT INTO invites (code, created_by, created_at, expires_at, max_uses) VALUES ($1, $2, $3, $4, $5)');
 const UNUSED_FIRST = statement('invites.unused_first', 'SELECT code FROM invites WHERE created_by IS NULL AND used_by IS NULL AND revoked_at IS NULL LIMIT 1');
-const RECENT = statement('invites.recent', 'SELECT code, created_by, created_at, expires_at, max_uses, uses, revoked_at FROM invites ORDER BY id DESC LIMIT $1');
+const INVITE_COLUMNS = 'code, created_by, created_at, expires_at, max_uses, uses, revoked_at';
+const RECENT = statement('invites.recent', `SELECT ${INVITE_COLUMNS} FROM invites ORDER BY id DESC LIMIT $1`);
+const RECENT_BY = statement('invites.recent_by', `SELECT ${INVITE_COLUMNS} FROM invites WHERE created_by = $1 ORDER BY id DESC LIMIT $2`);
 const REVOKE = statement('invites.revoke', 'UPDATE invites SET revoked_at = coalesce(revoked_at, $2) WHERE code = $1');
 // The guard makes redeeming atomic even against another process sharing the database: the last use is taken once.
 const CLAIM = statement(
@@ -36,11 +38,17 @@ const SET_KEY = statement('users.set_key', 'UPDATE users SET nickname_key = $2 W
 const RENAME = statement('users.rename', 'UPDATE users SET nickname = $2, nickname_key = $3 WHERE id = $1');
 const SET_STATUS = statement('users.set_status', 'UPDATE users SET status = $2 WHERE id = $1');
 const SET_ROLE = statement('users.set_role', 'UPDATE users SET role = $2 WHERE id = $1');
-const SET_DEACTIVATED = statement('users.set_deactivated', 'UPDATE users SET deactivated_at = $2 WHERE id = $1');
+// Deactivation deletes every session, and with them when a device was last used: the newest is kept on the user first.
+const SET_DEACTIVATED = statement(
+  'users.set_deactivated',
+  `UPDATE users SET deactivated_at = $2,
+     last_active_at = coalesce((SELECT max(s.last_used_at) FROM sessions s WHERE s.user_id = $1), last_active_at)
+   WHERE id = $1`,
+);
 const DROP_PUSH = statement('users.drop_push', 'DELETE FROM push_subscriptions WHERE user_id = $1');
 const EVERYONE = statement(
   'users.everyone',
-  `SELECT ${USER_COLUMNS}, u.created_at, max(s.last_used_at), count(s.id)
+  `SELECT ${USER_COLUMNS}, u.created_at, coalesce(max(s.last_used_at), u.last_active_at), count(s.id)
    FROM users u LEFT JOIN sessions s ON s.user_id = u.id GROUP BY u.id ORDER BY u.id`,
 );
 
@@ -86,9 +94,10 @@ export class Accounts {
     return inviteStatus(this.db, code, now);
   }
 
-  /** The newest `limit` invites, newest first. */
-  async invites(limit: number): Promise<InviteRow[]> {
-    const rows = await this.db.rows<[string, number | null, number, number | null, number | null, number, number | null]>(RECENT, [limit]);
+  /** The newest `limit` invites, newest first; only those one user made when `by` is given. */
+  async invites(limit: number, by?: number): Promise<InviteRow[]> {
+    type Row = [string, number | null, number, number | null, number | null, number, number | null];
+    const rows = await (by === undefined ? this.db.rows<Row>(RECENT, [limit]) : this.db.rows<Row>(RECENT_BY, [by, limit]));
     return rows.map(([code, createdBy, createdAt, expiresAt, maxUses, uses, revokedAt]) => ({ code, createdBy, createdAt, expiresAt, maxUses, uses, revokedAt }));
   }
 

@@ -1,9 +1,9 @@
-import type { ConversationType } from '@hearth/protocol';
+import type { ConversationType, Message } from '@hearth/protocol';
 import type { ChangeLog } from './change-log.js';
 import { type Database, type Tx } from './database.js';
 import { statement } from './statement.js';
 import { toUser, USER_COLUMNS, type UserRow } from './rows.js';
-import type { ChangeRecord, CreatedConversation, DirectorySnapshot, NewConversation } from './types.js';
+import type { ChangeRecord, CreatedConversation, DirectorySnapshot, GroupAct, NewConversation, NewGroupLine } from './types.js';
 
 const USERS = statement('directory.users', `SELECT ${USER_COLUMNS} FROM users u ORDER BY u.id`);
 // One index probe per conversation for its newest message, where a GROUP BY over messages would read the whole index.
@@ -32,6 +32,10 @@ const ADD_MEMBER = statement(
    VALUES ($1, $2, $3, $4, (SELECT coalesce(max(id), 0) FROM messages WHERE conversation_id = $1))`,
 );
 const DELETE_MEMBER = statement('groups.delete_member', 'DELETE FROM conversation_members WHERE conversation_id = $1 AND user_id = $2');
+const INSERT_LINE = statement(
+  'groups.insert_line',
+  'INSERT INTO messages (conversation_id, user_id, content, client_id, created_at, event) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+);
 
 /** Conversations, groups' names and who is in them: each act one transaction, with the changes it appends. */
 export class Conversations {
@@ -77,49 +81,67 @@ export class Conversations {
     });
   }
 
-  /** Names a group (null: no name) and appends `conversation_updated`; none when it already had this title. */
-  rename(conversationId: number, title: string | null, at: number): Promise<ChangeRecord[]> {
+  /**
+   * Names a group (null: no name) and appends `conversation_updated`, then the line telling of it; nothing when it
+   * already had this title.
+   */
+  rename(conversationId: number, title: string | null, at: number, line: NewGroupLine): Promise<GroupAct> {
     return this.log.write(async (tx) => {
       const [current] = await tx.rows<[string | null]>(TITLE_OF, [conversationId]);
-      if (current?.[0] === title) return [];
+      if (current?.[0] === title) return { records: [] };
       await tx.run(SET_TITLE, [conversationId, title]);
-      return [await this.updated(tx, conversationId, at)];
+      return this.told(tx, conversationId, [await this.updated(tx, conversationId, at)], line, at);
     });
   }
 
   /**
    * Adds users to a group, skipping those already in it. The group's own change comes first, and its seq is each
    * newcomer's `joined_seq`: catch-up shows them the group's changes after it, and tells them of the group itself by
-   * the `conversation_created` in their own stream.
+   * the `conversation_created` in their own stream. The line telling of it (`lineFor` those actually added) comes
+   * last, once the newcomers know the group, so they hear it too.
    */
-  add(conversationId: number, userIds: readonly number[], at: number): Promise<ChangeRecord[]> {
+  add(conversationId: number, userIds: readonly number[], at: number, lineFor: (newcomers: readonly number[]) => NewGroupLine): Promise<GroupAct> {
     return this.log.write(async (tx) => {
       const newcomers: number[] = [];
       for (const userId of userIds) if ((await tx.rows(IS_MEMBER, [conversationId, userId])).length === 0) newcomers.push(userId);
-      if (newcomers.length === 0) return [];
+      if (newcomers.length === 0) return { records: [] };
       const updated = await this.updated(tx, conversationId, at);
       for (const userId of newcomers) await tx.run(ADD_MEMBER, [conversationId, userId, at, updated.seq]);
       const told = await this.log.appendAll(
         tx,
         newcomers.map((userId) => ({ kind: 'conversation_created', conversationId, subjectId: conversationId, createdAt: at, userId })),
       );
-      return [updated, ...told];
+      return this.told(tx, conversationId, [updated, ...told], lineFor(newcomers), at);
     });
   }
 
   /**
    * Takes a user out of a group. The one who left hears it in their own stream, outside the group's (`conversation_id`
-   * null): membership decides who reads the group's changes, and they are no longer a member. None when they were not
-   * a member.
+   * null): membership decides who reads the group's changes, and they are no longer a member. The line telling of it
+   * follows, for those who stay: read by membership, it never reaches the one who went. Nothing when they were not a
+   * member.
    */
-  remove(conversationId: number, userId: number, at: number): Promise<ChangeRecord[]> {
+  remove(conversationId: number, userId: number, at: number, line: NewGroupLine): Promise<GroupAct> {
     return this.log.write(async (tx) => {
-      if ((await tx.run(DELETE_MEMBER, [conversationId, userId])) === 0) return [];
-      return this.log.appendAll(tx, [
+      if ((await tx.run(DELETE_MEMBER, [conversationId, userId])) === 0) return { records: [] };
+      const records = await this.log.appendAll(tx, [
         { kind: 'conversation_updated', conversationId, subjectId: conversationId, createdAt: at },
         { kind: 'conversation_updated', conversationId: null, subjectId: conversationId, createdAt: at, userId },
       ]);
+      return this.told(tx, conversationId, records, line, at);
     });
+  }
+
+  /**
+   * Stores the line telling of a group act as a message of the group, with its `message` change after the act's own:
+   * its client_id is made from the act's first seq, so it is unique and says where the line came from.
+   */
+  private async told(tx: Tx, conversationId: number, records: ChangeRecord[], line: NewGroupLine, at: number): Promise<GroupAct> {
+    const clientId = `group-event-${records[0]!.seq}`;
+    const [[id]] = (await tx.rows<[number]>(INSERT_LINE, [conversationId, line.userId, line.content, clientId, at, JSON.stringify(line.event)])) as [[number]];
+    const message: Message = { id: Number(id), conversation_id: conversationId, user_id: line.userId, content: line.content, client_id: clientId, created_at: at, event: line.event };
+    const change = await this.log.append(tx, { kind: 'message', conversationId, subjectId: message.id, createdAt: at });
+    return { records: [...records, change], line: message };
   }
 
   private updated(tx: Tx, conversationId: number, at: number): Promise<ChangeRecord> {

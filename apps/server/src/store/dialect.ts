@@ -39,4 +39,6 @@ export interface DialectSql {
   indexMessages: Statement;
   /** Removes from the search index the messages in the list `$1`. */
   unindexMessages: Statement;
+  /** A step of merging the search index and how to tell it did something (rows written so far), where it is ours to do. */
+  tidyIndex: { merge: Statement; written: Statement } | null;
 }

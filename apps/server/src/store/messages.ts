@@ -11,7 +11,7 @@ const BY_CLIENT_ID = read('by_client_id', 'WHERE m.user_id = $1 AND m.client_id 
 const BY_ID = read('by_id', 'WHERE m.id = $1');
 const BEFORE = read('before', 'WHERE m.conversation_id = $1 AND m.id < $2 ORDER BY m.id DESC LIMIT $3');
 const AFTER = read('after', 'WHERE m.conversation_id = $1 AND m.id > $2 ORDER BY m.id ASC LIMIT $3');
-const TARGET = statement('messages.target', `SELECT conversation_id, user_id, substr(content, 1, ${QUOTE_EXCERPT_LENGTH}), deleted_at FROM messages WHERE id = $1`);
+const TARGET = statement('messages.target', `SELECT conversation_id, user_id, substr(content, 1, ${QUOTE_EXCERPT_LENGTH}), deleted_at, event FROM messages WHERE id = $1`);
 const UPDATE = statement(
   'messages.update',
   // A deleted message's attachments go with it; an edit or a reaction keeps them.
@@ -202,9 +202,11 @@ export class Messages {
 /** The quote a reply carries, or why its target refuses it; undefined for a message that answers none. */
 async function replyQuote(tx: Tx, input: NewMessage): Promise<Quote | AppendRefusal | undefined> {
   if (input.replyTo === undefined) return undefined;
-  const [target] = await tx.rows<[conversationId: number, userId: number, excerpt: string, deletedAt: number | null]>(TARGET, [input.replyTo]);
+  const [target] = await tx.rows<[conversationId: number, userId: number, excerpt: string, deletedAt: number | null, event: string | null]>(TARGET, [input.replyTo]);
   if (target === undefined || target[0] !== input.conversationId) return 'reply_missing';
   if (target[3] !== null) return 'reply_deleted';
+  // A group change line is the server's record of an act, not something said: it is not answered.
+  if (target[4] !== null) return 'reply_to_line';
   return { user_id: target[1], excerpt: target[2] };
 }
 

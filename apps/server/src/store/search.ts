@@ -27,6 +27,20 @@ export class Search {
     return (await queries.run(this.db.sql.indexMessages, [all])) < all.length;
   }
 
+  /**
+   * Merges a step of the index's pieces where the dialect leaves that to us (SQLite's FTS5, told not to merge in the
+   * transactions that write it: see sqlite/open.ts). True while more is left to merge.
+   */
+  async tidy(queries: Queries): Promise<boolean> {
+    const tidy = this.db.sql.tidyIndex;
+    if (tidy === null) return false;
+    const written = async () => Number((await queries.rows<[number]>(tidy.written))[0]![0]);
+    const before = await written();
+    await queries.run(tidy.merge);
+    // FTS5's own test: a merge that found nothing to do changes fewer than two rows.
+    return (await written()) - before >= 2;
+  }
+
   /** After deleted messages left the index: erases their words from the files where the dialect can. */
   erase(): Promise<void> {
     return this.db.erase();

@@ -1,4 +1,4 @@
-import type { ChangeEventType, ConversationType, Message, NotifyLevel, Reaction, Role, User } from '@hearth/protocol';
+import type { ChangeEventType, ConversationType, GroupEvent, Message, NotifyLevel, Reaction, Role, User } from '@hearth/protocol';
 
 // What the store takes and gives: the shapes its facets share with the domain.
 
@@ -180,6 +180,20 @@ export interface CreatedConversation {
   change?: ChangeRecord;
 }
 
+/** A line telling of a change to a group, written in the transaction that makes the change, by whoever made it. */
+export interface NewGroupLine {
+  userId: number;
+  /** The change in words, for clients that do not read `event`. */
+  content: string;
+  event: GroupEvent;
+}
+
+/** What a group act stored: its changes in seq order, the line telling of it last; none when nothing changed. */
+export interface GroupAct {
+  records: ChangeRecord[];
+  line?: Message;
+}
+
 export interface NewMessage {
   conversationId: number;
   userId: number;
@@ -247,7 +261,7 @@ export type AppendedMessage =
   | { refused: AppendRefusal; message?: undefined; change?: undefined };
 
 /** Why the database refused one message of a batch. */
-export type AppendRefusal = 'conversation_missing' | 'sender_missing' | 'constraint' | 'reply_missing' | 'reply_deleted' | 'attachment_missing';
+export type AppendRefusal = 'conversation_missing' | 'sender_missing' | 'constraint' | 'reply_missing' | 'reply_deleted' | 'reply_to_line' | 'attachment_missing';
 
 export interface LogBounds {
   /** Changes up to this seq have been trimmed: a cursor below it cannot be caught up. */

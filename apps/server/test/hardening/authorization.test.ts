@@ -270,7 +270,6 @@ const adminRequests = (target: number): Array<[string, unknown]> => [
   ['deactivate_user', { user_id: target }],
   ['reactivate_user', { user_id: target }],
   ['create_sign_in_link', { user_id: target }],
-  ['list_invites', {}],
   ['revoke_invite', { code: 'no-such-invite' }],
   ['set_invite_policy', { policy: 'admins' }],
 ];

@@ -4,6 +4,7 @@ import {
   ERROR_CODES,
   parseClientEvent,
   parseServerEvent,
+  parseStream,
   REPLY_TYPE,
   type ClientEventType,
   type ServerEventType,
@@ -111,6 +112,12 @@ describe('a live server under a stream of hostile frames', () => {
         expect(event.id).toBe(expected.event.id);
         if (event.type === 'error') expect(ERROR_CODES).toContain(event.payload.code);
         else expect(event.type).toBe(replyTo[expected.event.type]);
+        // A group change that changed something is told in the group by a line, which the one who made it, a member
+        // still, hears after the reply.
+        if (event.type === 'conversation_updated' && event.stream !== undefined && parseStream(event.stream)?.kind === 'conversation') {
+          const line = await socket.next();
+          expect('frame' in line && JSON.parse(line.frame)).toMatchObject({ type: 'message', payload: { event: expect.anything() } });
+        }
       }),
       { numRuns: 10_000 },
     );

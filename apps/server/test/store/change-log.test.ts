@@ -73,16 +73,23 @@ describe('the change log', () => {
     const [ann, ben, cy] = [await joinAs('ann'), await joinAs('ben'), await joinAs('cy')];
     const group = await store.conversations.create({ type: 'group', dmKey: null, memberIds: [ann.id, ben.id], createdAt: 1, createdBy: ann.id });
     await send(group.id, ann.id, 'before');
-    const added = await store.conversations.add(group.id, [cy.id, ben.id], 1);
-    expect(added.map(({ kind, conversationId, userId }) => ({ kind, conversationId, userId }))).toEqual([
+    const added = await store.conversations.add(group.id, [cy.id, ben.id], 1, (newcomers) => ({
+      userId: ann.id,
+      content: 'ann added cy',
+      event: { kind: 'added', users: [...newcomers] },
+    }));
+    expect(added.records.map(({ kind, conversationId, userId }) => ({ kind, conversationId, userId }))).toEqual([
       { kind: 'conversation_updated', conversationId: group.id, userId: undefined },
       { kind: 'conversation_created', conversationId: group.id, userId: cy.id },
+      { kind: 'message', conversationId: group.id, userId: undefined },
     ]);
+    expect(added.line).toMatchObject({ conversation_id: group.id, user_id: ann.id, content: 'ann added cy', event: { kind: 'added', users: [cy.id] } });
     await send(group.id, ann.id, 'after');
-    const removed = await store.conversations.remove(group.id, ben.id, 1);
-    expect(removed.map(({ conversationId, userId }) => ({ conversationId, userId }))).toEqual([
+    const removed = await store.conversations.remove(group.id, ben.id, 1, { userId: ann.id, content: 'ann removed ben', event: { kind: 'removed', users: [ben.id] } });
+    expect(removed.records.map(({ conversationId, userId }) => ({ conversationId, userId }))).toEqual([
       { conversationId: group.id, userId: undefined },
       { conversationId: null, userId: ben.id },
+      { conversationId: group.id, userId: undefined },
     ]);
     await send(group.id, ann.id, 'gone');
 
@@ -90,12 +97,14 @@ describe('the change log', () => {
     const told = async (userId: number, after = 0) =>
       (await store.log.changesFor(userId, after, head, 100)).filter((c) => c.conversationId === group.id || c.kind === 'conversation_updated').map((c) => c.message?.content ?? c.kind);
     // From before or after being added, the newcomer reads the same: the group in their own stream, then what followed.
-    expect(await told(cy.id)).toEqual(['conversation_created', 'after', 'conversation_updated', 'gone']);
-    expect(await told(cy.id, added[0]!.seq - 1)).toEqual(['conversation_created', 'after', 'conversation_updated', 'gone']);
+    const sinceJoining = ['conversation_created', 'ann added cy', 'after', 'conversation_updated', 'ann removed ben', 'gone'];
+    expect(await told(cy.id)).toEqual(sinceJoining);
+    expect(await told(cy.id, added.records[0]!.seq - 1)).toEqual(sinceJoining);
     // Membership is read now: the one removed reads only the change in their own stream that tells them so.
-    expect(await told(ben.id, added[1]!.seq)).toEqual(['conversation_updated']);
-    expect(await store.conversations.remove(group.id, ben.id, 1)).toEqual([]);
-    expect(await store.conversations.add(group.id, [cy.id], 1)).toEqual([]);
+    expect(await told(ben.id, added.records[1]!.seq)).toEqual(['conversation_updated']);
+    const nobody = { userId: ann.id, content: 'nothing', event: { kind: 'left' as const } };
+    expect(await store.conversations.remove(group.id, ben.id, 1, nobody)).toEqual({ records: [] });
+    expect(await store.conversations.add(group.id, [cy.id], 1, () => nobody)).toEqual({ records: [] });
   });
 
   it('reads pages of any size across long stretches a user cannot see, each visible change once and in order', async () => {

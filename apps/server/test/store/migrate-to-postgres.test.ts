@@ -152,7 +152,8 @@ describe('npm run migrate-to-postgres', () => {
     url.password = 'not-shown';
     const { stdout } = await migrate('--from', source.dbPath, '--to', url.href);
 
-    expect(stdout).toMatch(/^Copied 4 users, .*\b7 messages\b.* to postgres:\/\/postgres:\*\*\*@/);
+    // Seven said, and two lines telling the group of its rename and of Dan added.
+    expect(stdout).toMatch(/^Copied 4 users, .*\b9 messages\b.* to postgres:\/\/postgres:\*\*\*@/);
     expect(stdout).toContain('Start the server with --database postgres://postgres:***@');
     expect(stdout).not.toContain('not-shown');
     const sqliteTables = await source.db.all<{ name: string }>(

@@ -81,11 +81,16 @@ export class KeptShells {
   }
 }
 
-/** Signing out, or a token refused for good, leaves nothing of the person's writing behind. */
+/** The IndexedDB database of the recent history kept for a page opened offline (lib/history-cache.ts). */
+export const historyDatabase = (userId: number) => `hearth.history.${userId}`;
+
+/** Signing out, or a token refused for good, leaves nothing of the person's writing or their history behind. */
 export function forgetKept(userId: number): void {
   localStorage.removeItem(sendsKey(userId));
   localStorage.removeItem(draftsKey(userId));
   localStorage.removeItem(shellKey(userId));
+  // Open connections are asked to close (versionchange); the deletion completes once they have.
+  if (typeof indexedDB !== 'undefined') indexedDB.deleteDatabase(historyDatabase(userId));
 }
 
 type Stored = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { mentionToken, NICKNAME_MAX_LENGTH, type User } from '@hearth/protocol';
+import { NICKNAME_MAX_LENGTH, type User } from '@hearth/protocol';
 
 /** An `@` being typed: where it starts, where the caret is, and the text between. */
 export interface MentionQuery {
@@ -42,10 +42,4 @@ export function matchPeople(people: readonly User[], query: string, isOnline: (i
   });
   scored.sort((a, b) => a.rank - b.rank || a.online - b.online || a.user.nickname.localeCompare(b.user.nickname));
   return scored.slice(0, MENTION_CHOICES).map(({ user }) => user);
-}
-
-/** The text with the query replaced by the user's mention token and a space, and where the caret goes after it. */
-export function insertMention(text: string, query: MentionQuery, userId: number): { text: string; caret: number } {
-  const token = `${mentionToken(userId)} `;
-  return { text: text.slice(0, query.start) + token + text.slice(query.end), caret: query.start + token.length };
 }

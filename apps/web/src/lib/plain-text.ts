@@ -4,3 +4,8 @@ import { MENTION_TOKEN } from '@hearth/protocol';
 export function plainText(content: string, nickname: (id: number) => string): string {
   return content.replace(MENTION_TOKEN, (_, id: string) => `@${nickname(Number(id))}`).replace(/\s+/g, ' ').trim();
 }
+
+/** Message text as copied: mention tokens as @nicknames, its lines and spaces as written. */
+export function copyText(content: string, nickname: (id: number) => string): string {
+  return content.replace(MENTION_TOKEN, (_, id: string) => `@${nickname(Number(id))}`);
+}

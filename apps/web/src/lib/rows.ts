@@ -6,6 +6,8 @@ export interface Entry {
   user_id: number;
   /** Seconds since the epoch. */
   created_at: number;
+  /** A line of its own (a group change): it is no one's message, so whatever follows it starts a run. */
+  apart?: boolean;
 }
 
 export type Row<E extends Entry> =
@@ -27,6 +29,7 @@ export function layoutRows<E extends Entry>(entries: readonly E[], now = new Dat
     const lead =
       newDay ||
       previous === undefined ||
+      previous.apart === true ||
       previous.user_id !== entry.user_id ||
       entry.created_at - previous.created_at > RUN_GAP_SECONDS;
     rows.push({ kind: 'entry', key: entry.key, entry, lead });

@@ -2,15 +2,7 @@ import type { ChatError } from '@hearth/client';
 import type { Invite, InvitePolicy, Member, ServerPayload, User } from '@hearth/protocol';
 import type { ChatState } from './chat.svelte.js';
 
-/** Where an invite stands for the admins' list. */
-export type InviteStatus = 'active' | 'expired' | 'used up' | 'revoked';
-
-export function inviteStatus(invite: Invite, now = Date.now() / 1000): InviteStatus {
-  if (invite.revoked) return 'revoked';
-  if (invite.max_uses !== undefined && invite.uses >= invite.max_uses) return 'used up';
-  if (invite.expires_at !== undefined && invite.expires_at <= now) return 'expired';
-  return 'active';
-}
+export { inviteStatus, type InviteStatus } from './invites.svelte.js';
 
 /**
  * The administration panel's state: members and invites as the server lists them (asked again on opening and after

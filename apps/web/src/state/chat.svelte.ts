@@ -2,6 +2,7 @@ import { ChatError, ClientErrorCode, type ChatClient, type ClientState, type Uns
 import { SERVER_EVENT_TYPES, type Conversation, type NotifyLevel, type ServerEvent, type User } from '@hearth/protocol';
 import { openChat } from '../lib/api.js';
 import { conversationTitle } from '../lib/names.js';
+import { HistoryCache } from '../lib/history-cache.js';
 import { KeptDrafts, KeptSends, KeptShells } from '../lib/kept.js';
 import { updateSessionUser, type StoredSession } from '../lib/session.js';
 import { Connection } from './connection.svelte.js';
@@ -50,6 +51,7 @@ export class ChatState {
   private readonly client: ChatClient;
   private readonly token: string;
   private readonly shells: KeptShells;
+  private readonly history: HistoryCache;
   private readonly marker: ReadMarker;
   private readonly unsubscribes: Unsubscribe[] = [];
   private stopped = false;
@@ -68,7 +70,8 @@ export class ChatState {
     this.outgoing = new Outgoing(this.client, new KeptSends(session.user.id));
     this.drafts = new KeptDrafts(session.user.id);
     this.shells = new KeptShells(session.user.id);
-    this.histories = new Histories(this.client, online);
+    this.history = new HistoryCache(session.user.id);
+    this.histories = new Histories(this.client, online, this.history);
     this.actions = new MessageActions(this.client, this.histories, (notice) => (this.notice = notice));
     this.invites = new Invites(this.client, () => this.me);
     this.groups = new GroupActions(this.client, this.people, () => this.me, (conversation) => this.opening.updated(conversation));
@@ -98,6 +101,7 @@ export class ChatState {
     this.stopped = true;
     this.marker.stop();
     this.outgoing.stop();
+    this.history.stop();
     this.typists.clear();
     for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
     document.removeEventListener('visibilitychange', this.selection.visibilityChanged);
@@ -135,7 +139,8 @@ export class ChatState {
         this.selection.heard(message.conversation_id);
         if (message.user_id === this.me.id) this.takenPart = true;
         // Only what arrives live: a catch-up after a reconnect tells of the past, and is shown as unread instead.
-        else if (this.connection.online) this.notifications.arrived(message);
+        // A group change line is no one speaking: it is never unread, so it does not ring either.
+        else if (this.connection.online && message.event === undefined) this.notifications.arrived(message);
         return;
       }
       case 'member_state_updated':
@@ -143,7 +148,7 @@ export class ChatState {
         return;
 
       case 'message_updated':
-        this.histories.log(event.payload.message.conversation_id).update(event.payload.message);
+        this.histories.updated(event.payload.message);
         return;
       case 'user_typing':
         this.typists.heard(event.payload.conversation_id, event.payload.user_id);
@@ -154,18 +159,21 @@ export class ChatState {
       case 'user_offline':
         this.people.leave(event.payload.user_id);
         return;
+      // A page opened offline names the people in what it kept: they are kept as they come and change.
       case 'user_joined':
         this.people.join(event.payload.user);
-        return;
+        return this.keepShell();
       case 'user_updated':
         this.renamed(event.payload.user);
-        return;
+        return this.keepShell();
       case 'conversation_created':
         this.conversations.add(event.payload.conversation);
         this.unread.set(this.client.memberState(event.payload.conversation.id));
         return this.keepShell();
       case 'conversation_updated':
         this.opening.updated(event.payload.conversation);
+        // A group this person left or was removed from is not kept for reading offline either.
+        if (!this.conversations.has(event.payload.conversation.id)) void this.history.forget(event.payload.conversation.id);
         return this.keepShell();
       case 'invite_policy_updated':
         this.invites.policy = event.payload.policy;

@@ -5,6 +5,9 @@ import type { Histories } from './histories.svelte.js';
 /** What the composer is doing besides writing a new message. */
 export type Composing = { kind: 'reply'; message: Message } | { kind: 'edit'; message: Message };
 
+/** How long a confirmation such as "Copied" stays on the screen. */
+const CONFIRMATION_MS = 2500;
+
 /** How far back a jump to a replied-to message pages before giving up, in pages of HISTORY_PAGE_MAX. */
 const MAX_JUMP_PAGES = 50;
 
@@ -17,6 +20,9 @@ export class MessageActions {
   composing = $state.raw<Composing | null>(null);
   /** A message to bring into view and mark for a moment, e.g. the one a quote belongs to. */
   focused = $state<{ conversationId: number; messageId: number } | null>(null);
+  /** Said for a moment after an action that shows no other result, such as copying a message. */
+  confirmation = $state<string | null>(null);
+  private confirmationTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly client: ChatClient,
@@ -53,6 +59,18 @@ export class MessageActions {
   toggleReaction(message: Message, emoji: string, me: number): Promise<boolean> {
     const mine = message.reactions?.find((r) => r.emoji === emoji)?.user_ids.includes(me) ?? false;
     return this.attempt('react', () => (mine ? this.client.unreact(message.id, emoji) : this.client.react(message.id, emoji)));
+  }
+
+  /** Puts a message's text on the clipboard; called straight from the press, which a browser may require. */
+  async copy(text: string): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      return this.tell('Could not copy that message: the browser did not allow it.');
+    }
+    this.confirmation = 'Copied to the clipboard';
+    clearTimeout(this.confirmationTimer);
+    this.confirmationTimer = setTimeout(() => (this.confirmation = null), CONFIRMATION_MS);
   }
 
   /**

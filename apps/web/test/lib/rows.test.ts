@@ -26,6 +26,14 @@ describe('laying out messages', () => {
     ]);
   });
 
+  it('starts a new run after a line of its own, such as a group change, even from the same sender', () => {
+    const rows = layoutRows(
+      [entry('a', 1, '2026-03-10T09:00:00'), { ...entry('line', 1, '2026-03-10T09:01:00'), apart: true }, entry('b', 1, '2026-03-10T09:02:00')],
+      now,
+    );
+    expect(rows.map((row) => (row.kind === 'day' ? row.label : `${row.key}${row.lead ? '*' : ''}`))).toEqual(['Today', 'a*', 'line', 'b*']);
+  });
+
   it('puts a separator before each new day, and starts a run after it', () => {
     const rows = layoutRows([entry('a', 1, '2026-03-08T23:59:00'), entry('b', 1, '2026-03-09T00:01:00')], now);
     const labels = rows.map((row) => (row.kind === 'day' ? row.label : row.key));

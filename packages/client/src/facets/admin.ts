@@ -30,7 +30,7 @@ export function adminRequests(request: Request) {
       return (await request('reactivate_user', { user_id: userId })).user;
     },
 
-    /** Admins: every invite, newest first, and who may invite. */
+    /** Every invite, newest first, and who may invite; anyone but an admin gets only the invites they made. */
     invites(): Promise<ServerPayload<'invites'>> {
       return request('list_invites', {});
     },

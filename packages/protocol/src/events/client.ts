@@ -193,7 +193,7 @@ export const DeactivateUser = event('deactivate_user', payload({ user_id: Id }))
 /** Admins: a deactivated account may sign in again, through a sign-in link (its old sessions stay revoked). */
 export const ReactivateUser = event('reactivate_user', payload({ user_id: Id }));
 
-/** Admins: every invite made, newest first, and who may invite. */
+/** Every invite made, newest first, and who may invite. Anyone but an admin is answered with the invites they made. */
 export const ListInvites = event('list_invites', payload({}));
 
 /** Admins: the invite can no longer be redeemed. */

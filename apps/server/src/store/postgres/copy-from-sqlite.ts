@@ -147,7 +147,7 @@ const SEARCH_INDEX = 'message_words';
  */
 async function indexForSearch(target: pg.PoolClient): Promise<void> {
   await target.query(`INSERT INTO ${SEARCH_INDEX} (message_id, conversation_id, user_id, words)
-    SELECT id, conversation_id, user_id, hearth_search_vector(content) FROM messages WHERE deleted_at IS NULL`);
+    SELECT id, conversation_id, user_id, hearth_search_vector(content) FROM messages WHERE deleted_at IS NULL AND event IS NULL`);
 }
 
 /** Each PostgreSQL table's column types, by name. */

@@ -18,6 +18,7 @@ export const users = pgTable('users', {
   role: text('role', { enum: ['owner', 'admin'] }),
   deactivatedAt: big('deactivated_at'),
   status: text('status'),
+  lastActiveAt: big('last_active_at'),
 });
 
 export const sessions = pgTable(
@@ -117,6 +118,8 @@ export const messages = pgTable(
     /** JSON, as text: as in SQLite, read whole with every message and never queried inside but for mentions. */
     mentions: text('mentions'),
     reactions: text('reactions'),
+    /** JSON, as text: a group change line's `{ kind, users?, title? }`, read whole and never queried inside. */
+    event: text('event'),
     attachments: text('attachments'),
   },
   (t) => [

@@ -12,7 +12,7 @@ const counted = (upTo: string) => `(SELECT count(*) AS unread, coalesce(sum(ment
     SELECT (m.mentions IS NOT NULL AND m.mentions::jsonb @> jsonb_build_array(cm.user_id))::integer AS mentioned
     FROM messages m
     WHERE m.conversation_id = cm.conversation_id AND m.id > cm.last_read_id AND m.id <= ${upTo}
-      AND m.user_id <> cm.user_id AND m.deleted_at IS NULL
+      AND m.user_id <> cm.user_id AND m.deleted_at IS NULL AND m.event IS NULL
     LIMIT ${UNREAD_COUNT_MAX}) AS unread_messages) AS counted`;
 
 /**
@@ -87,8 +87,10 @@ export const POSTGRES_SQL: DialectSql = {
   indexMessages: statement(
     'search.index',
     `INSERT INTO message_words (message_id, conversation_id, user_id, words)
-     SELECT id, conversation_id, user_id, hearth_search_vector(content) FROM messages WHERE id = ANY($1::bigint[]) AND deleted_at IS NULL
+     SELECT id, conversation_id, user_id, hearth_search_vector(content) FROM messages WHERE id = ANY($1::bigint[]) AND deleted_at IS NULL AND event IS NULL
      ON CONFLICT (message_id) DO UPDATE SET words = excluded.words`,
   ),
   unindexMessages: statement('search.unindex', 'DELETE FROM message_words WHERE message_id = ANY($1::bigint[])'),
+  // PostgreSQL keeps its GIN index itself (its pending list, merged by autovacuum).
+  tidyIndex: null,
 };

@@ -4,6 +4,7 @@ import type { Statement } from '../statement.js';
 import { openDatabase } from './open.js';
 import { SqliteReader } from './reader.js';
 import { SQLITE_SQL } from './sql.js';
+import { WalSync } from './wal-sync.js';
 
 interface Prepared {
   statement: BetterSqlite.Statement<unknown[], unknown[]>;
@@ -31,7 +32,8 @@ export class SqliteDatabase implements Database {
 
   constructor(
     private readonly db: BetterSqlite.Database,
-    private readonly synchronous: 'NORMAL' | 'FULL' = 'FULL',
+    /** Syncs the write-ahead log before a write resolves; none where a commit need only survive a process crash. */
+    private readonly wal?: WalSync,
     /** A second connection on a thread of its own; none for a database in memory, which only this connection sees. */
     private readonly reader?: SqliteReader,
   ) {
@@ -39,14 +41,15 @@ export class SqliteDatabase implements Database {
       begin: db.prepare('BEGIN IMMEDIATE'),
       commit: db.prepare('COMMIT'),
       rollback: db.prepare('ROLLBACK'),
-      unsynced: db.prepare('PRAGMA synchronous = NORMAL'),
-      synced: db.prepare(`PRAGMA synchronous = ${synchronous}`),
     };
   }
 
+  /** With FULL, every write waits for the disk (off the event loop, see WalSync) before it resolves. */
   static open(path: string, synchronous: 'NORMAL' | 'FULL' = 'FULL'): SqliteDatabase {
-    const db = openDatabase(path, synchronous).$client;
-    return new SqliteDatabase(db, synchronous, path === ':memory:' ? undefined : new SqliteReader(path));
+    const inMemory = path === ':memory:';
+    const db = openDatabase(path, inMemory ? synchronous : 'NORMAL').$client;
+    if (inMemory) return new SqliteDatabase(db);
+    return new SqliteDatabase(db, synchronous === 'FULL' ? new WalSync(path) : undefined, new SqliteReader(path));
   }
 
   async slowRows<R extends unknown[]>(statement: Statement, values: readonly unknown[] = []): Promise<R[]> {
@@ -57,33 +60,39 @@ export class SqliteDatabase implements Database {
 
   async rows<R extends unknown[]>(statement: Statement, values: readonly unknown[] = []): Promise<R[]> {
     const prepared = this.prepare(statement);
-    if (!prepared.statement.readonly && this.db.inTransaction) return this.write((tx) => tx.rows<R>(statement, values));
-    return this.rowsNow<R>(statement, values);
+    if (prepared.statement.readonly) return this.rowsNow<R>(statement, values);
+    if (this.db.inTransaction) return this.write((tx) => tx.rows<R>(statement, values));
+    const rows = this.rowsNow<R>(statement, values);
+    await this.wal?.flushed();
+    return rows;
   }
 
   async run(statement: Statement, values: readonly unknown[] = []): Promise<number> {
-    return this.db.inTransaction ? this.write((tx) => tx.run(statement, values)) : this.runNow(statement, values);
-  }
-
-  write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.writes.run(() => this.transaction(work));
+    if (this.db.inTransaction) return this.write((tx) => tx.run(statement, values));
+    const changed = this.runNow(statement, values);
+    await this.wal?.flushed();
+    return changed;
   }
 
   /**
-   * One file has one writer: in the queue with the rest. Committed without waiting for the disk: the next commit
-   * that waits (a send's) makes it durable too, as the write-ahead log is written in order. Until then a crash
-   * loses it whole, which a consumer's work with its cursor can afford: it is done again.
+   * The next write begins once this one is on disk, as on PostgreSQL, so writes resolve in the order they committed
+   * (the publisher tells changes in that order); the event loop turns meanwhile, and sends gather into the next batch.
+   */
+  write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.writes.run(async () => {
+      const result = await this.transaction(work);
+      await this.wal?.flushed();
+      return result;
+    });
+  }
+
+  /**
+   * One file has one writer: in the queue with the rest, but not waiting for the disk: the next write that waits (a
+   * send's) makes it durable too, as the write-ahead log is written in order. Until then a power cut loses it whole,
+   * which a consumer's work with its cursor can afford: it is done again.
    */
   aside<T>(work: (queries: Queries) => Promise<T>): Promise<T> {
-    if (this.synchronous === 'NORMAL') return this.write(work);
-    return this.writes.run(async () => {
-      this.control.unsynced.run();
-      try {
-        return await this.transaction(work);
-      } finally {
-        this.control.synced.run();
-      }
-    });
+    return this.writes.run(() => this.transaction(work));
   }
 
   isConstraintError(error: unknown): boolean {
@@ -98,6 +107,7 @@ export class SqliteDatabase implements Database {
 
   async close(): Promise<void> {
     await this.writes.idle();
+    await this.wal?.close();
     await this.reader?.close();
     this.db.close();
   }

@@ -15,6 +15,11 @@ export const users = sqliteTable('users', {
   deactivatedAt: integer('deactivated_at'),
   /** What they say they are up to; null when they said nothing. */
   status: text('status'),
+  /**
+   * When a device of theirs was last used, as it was when their last session ended (deactivation deletes every
+   * session); while they have sessions, theirs say it.
+   */
+  lastActiveAt: integer('last_active_at'),
 });
 
 /** One signed-in device: its bearer token, by hash. Signing out deletes the row. */
@@ -141,6 +146,8 @@ export const messages = sqliteTable(
      * rarely, so it is kept as the summary on the row rather than assembled from a table on every read.
      */
     reactions: text('reactions'),
+    /** JSON `{ kind, users?, title? }` of a line telling of a change to its group; null for a message someone said. */
+    event: text('event'),
     /**
      * JSON array of the files sent with it, `{ id, name, size, type, width?, height? }` as the wire carries them; null
      * when none, and once deleted. A copy of their `files` rows, made when sent: read with every message, never changed.

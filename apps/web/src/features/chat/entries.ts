@@ -17,7 +17,7 @@ export function paneEntries(
   me: User,
 ): PaneEntry[] {
   return [
-    ...messages.map((m) => ({ ...base(`m${m.id}`, m.user_id, m.created_at, m.content, m.reply_to), status: 'sent' as const, message: m })),
+    ...messages.map((m) => ({ ...base(`m${m.id}`, m.user_id, m.created_at, m.content, m.reply_to), ...(m.event === undefined ? {} : { apart: true }), status: 'sent' as const, message: m })),
     ...pending.map((p) => ({ ...base(`p${p.client_id}`, me.id, Math.floor(p.queued_at / 1000), p.content, p.reply_to), status: 'pending' as const })),
     ...failed.map((f) => ({ ...base(`f${f.client_id}`, me.id, Math.floor(f.failed_at / 1000), f.content, f.reply_to), status: 'failed' as const, failed: f })),
   ];
