@@ -104,7 +104,9 @@ CREATE TABLE messages (
   mentions        text,                         -- JSON array of mentioned user ids; null when none
   reactions       text,                         -- JSON array of { emoji, user_ids }; null when none
   -- Extension: group change lines.
-  event           text                          -- JSON { kind, users?, title? } of a line telling of a group change; null otherwise
+  event           text,                         -- JSON { kind, users?, title? } of a line telling of a group change; null otherwise
+  -- Extension: photos and files. A copy of the sent files' rows, as the wire carries them; null when none or deleted.
+  attachments     text
 );
 CREATE INDEX messages_conversation_created_idx ON messages (conversation_id, created_at);
 -- History pages walk message ids, since timestamps in seconds are not unique.
@@ -121,6 +123,8 @@ CREATE VIRTUAL TABLE search_words USING fts5(
   tokenize='unicode61 remove_diacritics 2', prefix='3 4'
 );
 INSERT INTO search_words(search_words, rank) VALUES ('secure-delete', 1);
+-- Its pieces are merged a step at a time by the search consumer when quiet, not in each transaction that writes it.
+INSERT INTO search_words(search_words, rank) VALUES ('automerge', 0);
 
 -- Extension: the change log. Every change a client must learn (a message, a conversation, a new user) is numbered
 -- here in the same transaction as the rows it records; `seq` is the cursor clients catch up from. Rows name what
@@ -136,6 +140,23 @@ CREATE TABLE changes (
 );
 CREATE INDEX changes_conversation_seq_idx ON changes (conversation_id, seq);
 CREATE INDEX changes_user_seq_idx ON changes (user_id, seq) WHERE user_id IS NOT NULL;
+
+-- Extension: uploaded files. The bytes are in the blob store (a folder, or S3) under `id`; a row without message_id
+-- is an upload not sent yet, deleted after a day. Deleting a message deletes its files' bytes and rows.
+CREATE TABLE files (
+  id              text PRIMARY KEY NOT NULL,    -- 128 random bits, base64url: unguessable, the blob's key
+  owner_id        integer NOT NULL REFERENCES users(id),
+  name            text NOT NULL,
+  size            integer NOT NULL,
+  type            text NOT NULL,                -- the media type read from its bytes
+  width           integer,
+  height          integer,
+  created_at      integer NOT NULL,
+  message_id      integer REFERENCES messages(id)  -- the message it was sent with; null until then
+);
+CREATE INDEX files_owner_idx ON files (owner_id);
+CREATE INDEX files_message_idx ON files (message_id) WHERE message_id IS NOT NULL;
+CREATE INDEX files_unsent_idx ON files (created_at) WHERE message_id IS NULL;
 
 -- Extension: values the server makes once and keeps (its Web Push VAPID keys).
 CREATE TABLE settings (

@@ -18,6 +18,8 @@ const SQLITE_ONLY = [
   'test/outbound/names.test.ts', // no server
   'test/outbound/limiter.test.ts', // no server
   'test/push/failure-log.test.ts', // no server
+  'test/files/links.test.ts', // no server
+  'test/files/disk-store.test.ts', // no server
   'test/hardening/search-cost.test.ts', // the server's own CPU for SQLite's full-text index
 ];
 

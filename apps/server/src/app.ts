@@ -27,8 +27,13 @@ import { createLogger, type Logger } from './log.js';
 import { consumerMetrics, watchBus } from './metrics.js';
 import { OutboundGuard, type OutboundCounts } from './outbound/guard.js';
 import { pushNotifications } from './consumers/push.js';
+import { fileDeletions } from './consumers/files.js';
 import { ConsumerRunner } from './consumers/runner.js';
 import { searchIndex } from './consumers/search-index.js';
+import { openBlobStore } from './files/open-blob-store.js';
+import { FileLinks } from './files/links.js';
+import { FileSweeper } from './files/sweeper.js';
+import { Uploads } from './files/uploads.js';
 import { FailureLog } from './push/failure-log.js';
 import { PushNotifier } from './push/notifier.js';
 import { PushSubscriptions } from './push/subscriptions.js';
@@ -124,6 +129,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const trim = () => feed.trim(retention).catch((error: unknown) => log.error({ err: error }, 'trimming the change log failed'));
   await trim();
 
+  const blobs = await openBlobStore(config);
+  const uploads = new Uploads(store, blobs, directory, config);
+  const sweeper = new FileSweeper(store, blobs, log);
+  const fileLinks = await FileLinks.load(store);
+  const sweep = () => sweeper.sweep().catch((error: unknown) => log.error({ err: error }, 'sweeping files failed'));
+  await sweep();
+
   const inviteLimits = new InviteLimits(config, bus);
   watchBus(() => bus.connected);
   const ready = {
@@ -132,14 +144,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     busConnected: () => bus.connected,
   };
   const metrics = { clientAddress, trustedProxies: config.trustedProxies, token: config.metricsToken };
-  const router = createRouter({ invites, publisher, sessions, clientAddress, log, webDir: config.webDir, limits: inviteLimits, metrics, ready });
+  const router = createRouter({ invites, publisher, sessions, clientAddress, log, webDir: config.webDir, limits: inviteLimits, metrics, ready, files: { sessions, directory, links: fileLinks, uploads, limits, log } });
   const http = createServer((req, res) => router.handle(req, res));
   const port = await listen(http, config.port, config.host);
   links.base = publicBase(config, port);
   // Push services want a way to reach whoever runs the server: an https page or a mail address.
   const contact = config.pushContact || (links.base.startsWith('https:') ? links.base : `mailto:hearth@${new URL(links.base).hostname}`);
   const notifier = new PushNotifier(store, directory, (userId) => presence.isOnline(userId), push, keys, contact, outbound, new FailureLog(log, config.pushFailureLogIntervalMs), log);
-  const runners = [searchIndex(store), pushNotifications(notifier)].map(
+  const runners = [searchIndex(store), pushNotifications(notifier), fileDeletions(sweeper)].map(
     (consumer) =>
       new ConsumerRunner(store, consumer, {
         holder: bus.id,
@@ -168,11 +180,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }, 60_000).unref();
   const trimmer = setInterval(trim, config.changeLogTrimIntervalMs).unref();
   const recordActivity = setInterval(() => activity.flush(), 60_000).unref();
+  const sweeping = setInterval(sweep, config.fileSweepIntervalMs).unref();
 
   const firstInvite = directory.users.size === 0 ? await invites.firstInvite() : null;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  log.info({ port, publicUrl: links.base, db: config.database === '' ? config.dbPath : 'postgres' }, 'listening');
+  log.info({ port, publicUrl: links.base, db: config.database === '' ? config.dbPath : 'postgres', files: blobs.where }, 'listening');
 
   /** Each kind of request with what it needs, and nothing more. */
   function dispatchFor() {
@@ -204,6 +217,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       clearInterval(prune);
       clearInterval(trimmer);
       clearInterval(recordActivity);
+      clearInterval(sweeping);
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       // Sends that arrived are stored and acknowledged while their sockets are still open to hear it. Frames still
       // waiting behind them are dropped with their connection; unacknowledged, they are retried by client_id.
@@ -220,6 +234,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await Promise.all(runners.map((runner) => runner.stop()));
       await bus.close();
       await outbound.close();
+      await blobs.close();
       await store.close();
       log.info('stopped');
     },

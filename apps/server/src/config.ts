@@ -80,6 +80,30 @@ export const defaults = {
   inviteCheckBurst: 20,
   /** Bytes queued to one connection before it counts as a slow consumer and is dropped (it can reconnect and catch up). */
   maxBufferedBytes: 4 * 1024 * 1024,
+  /**
+   * Where uploaded files' bytes are kept: a folder, or `s3://bucket/prefix` for an S3 bucket (what several processes
+   * need, as they share no disk). '' means the folder `files` beside the SQLite database file.
+   */
+  files: '',
+  /** An S3-compatible server's address (MinIO, Garage…) for `s3://` files; '' means AWS itself. */
+  filesEndpoint: '',
+  /** The S3 region. */
+  filesRegion: 'us-east-1',
+  /** S3 credentials; '' means the AWS SDK's own lookup (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, a profile, a role). */
+  filesAccessKeyId: '',
+  filesSecretAccessKey: '',
+  /** Largest file one upload may be, in bytes; a larger one is refused with file_too_large (HTTP 413). */
+  maxFileBytes: 25 * 1024 * 1024,
+  /** Bytes of files one user may keep, sent or not; an upload past it is refused with storage_quota_exceeded (413). */
+  storageQuotaBytes: 1024 * 1024 * 1024,
+  /** Uploads one user may make per minute on average, and in one burst, across all their devices. */
+  uploadsPerMinutePerUser: 30,
+  uploadBurstPerUser: 20,
+  /**
+   * How often uploads never sent (after FILE_UNSENT_TTL_S, a day) are deleted, and files of deleted messages the
+   * change-log consumer missed are looked for again.
+   */
+  fileSweepIntervalMs: 3_600_000,
   /** Changes older than this are trimmed from the change log; a client away longer reloads instead of catching up. */
   changeLogMaxAgeDays: 30,
   /** At most this many changes are kept in the log. */
@@ -161,6 +185,10 @@ Options (environment variable in brackets):
                        port: a push relay on your own network (HEARTH_OUTBOUND_ALLOW_HOSTS; --insecure-push-hosts is
                        its older name)
   --outbound-ports L   comma-separated ports other hosts may be reached on (HEARTH_OUTBOUND_PORTS, default 443)
+  --files DIR|URL      where uploaded files are kept: a folder, or s3://bucket/prefix (HEARTH_FILES, default the
+                       folder files beside the database); for S3 also --files-endpoint URL (an S3-compatible server),
+                       --files-region (default us-east-1), --files-access-key-id and --files-secret-access-key
+                       (prefer HEARTH_FILES_SECRET_ACCESS_KEY, or the AWS SDK's own AWS_* variables)
   --metrics-token T    lets a scraper read /metrics from anywhere with "Authorization: Bearer T"; without it only
                        this machine may (HEARTH_METRICS_TOKEN; prefer the variable: flags show in ps)
   --web-dir PATH       built web app (HEARTH_WEB_DIR, default apps/web/dist)
@@ -194,7 +222,7 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): ServerOp
 }
 
 /** Limits that must be at least 1: with none, nothing would ever be sent or accepted. */
-const AT_LEAST_ONE: readonly (keyof Config)[] = ['outboundConcurrency', 'outboundTimeoutMs', 'maxPushSubscriptionsPerUser', 'pushSubscribesPerMinutePerUser', 'pushSubscribeBurstPerUser'];
+const AT_LEAST_ONE: readonly (keyof Config)[] = ['maxFileBytes', 'uploadsPerMinutePerUser', 'uploadBurstPerUser', 'fileSweepIntervalMs', 'outboundConcurrency', 'outboundTimeoutMs', 'maxPushSubscriptionsPerUser', 'pushSubscribesPerMinutePerUser', 'pushSubscribeBurstPerUser'];
 
 /** Refuses options that cannot work, given as flags or to startServer; the message names the flag. */
 export function checkConfig(config: Config): void {
@@ -217,6 +245,7 @@ function parseOption(key: keyof Config, text: string): unknown {
   }
   if (key === 'database' && !/^postgres(ql)?:\/\//.test(text)) throw new Error('--database must be a postgres:// URL');
   if (key === 'bus' && !/^rediss?:\/\//.test(text)) throw new Error('--bus must be a redis:// URL');
+  if (key === 'files' && /^[a-z][a-z0-9+.-]*:\/\//i.test(text) && !text.startsWith('s3://')) throw new Error('--files must be a folder or an s3://bucket/prefix URL');
   if (typeof fallback !== 'number') return text;
   const value = Number(text);
   const max = key === 'port' ? 65535 : Number.MAX_SAFE_INTEGER;

@@ -118,6 +118,8 @@ export class UserLimits {
   readonly reads: UserLimit;
   /** Each push subscription is a database write and, later, an outbound request per message: rare for a person. */
   readonly pushSubscribes: UserLimit;
+  /** Each upload writes up to a file's limit to disk or S3: a burst for a handful of photos, then a steady pace. */
+  readonly uploads: UserLimit;
 
   constructor(
     config: {
@@ -131,6 +133,8 @@ export class UserLimits {
       readBurstPerUser: number;
       pushSubscribesPerMinutePerUser: number;
       pushSubscribeBurstPerUser: number;
+      uploadsPerMinutePerUser: number;
+      uploadBurstPerUser: number;
     },
     /** Several processes share each user's buckets, so a user's connections spread over them add up as on one. */
     make: MakeLimit = localLimit,
@@ -140,6 +144,7 @@ export class UserLimits {
     this.searches = make('searches', config.searchesPerSecondPerUser, config.searchBurstPerUser);
     this.reads = make('reads', config.readsPerSecondPerUser, config.readBurstPerUser);
     this.pushSubscribes = make('push_subscribes', config.pushSubscribesPerMinutePerUser / 60, config.pushSubscribeBurstPerUser);
+    this.uploads = make('uploads', config.uploadsPerMinutePerUser / 60, config.uploadBurstPerUser);
   }
 
   prune(): void {
@@ -148,5 +153,6 @@ export class UserLimits {
     this.searches.prune();
     this.reads.prune();
     this.pushSubscribes.prune();
+    this.uploads.prune();
   }
 }

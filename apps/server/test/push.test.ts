@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Resolve } from '../src/outbound/guard.js';
 import { Peer, settle, startTestServer, type TestServer } from './support/harness.js';
 import { sample, scrape } from './support/metrics.js';
+import { PNG, upload } from './support/files.js';
 import { Device, PushService } from './support/push-service.js';
 
 let server: TestServer;
@@ -81,6 +82,17 @@ describe('Web Push', () => {
     expect(phone.read(push.body)).toEqual({ conversation_id: dmId, message_id: expect.any(Number), title: 'ben', body: 'ben: are you around, @ann?' });
     // Nothing readable travels: the text is not in the body as sent.
     expect(push.body.includes(Buffer.from('around'))).toBe(false);
+  });
+
+  it('says "📷 Photo" for a photo sent without a caption', async () => {
+    const phone = device('ann-tablet');
+    await subscribe(tokens.ann, phone);
+    const uploaded = await upload(server.url, tokens.ben, PNG, 'sunset.png');
+    const peer = await Peer.signIn(server.wsUrl, tokens.ben);
+    await peer.request('send_message', { conversation_id: dmId, content: '', client_id: `push-${sent++}`, attachments: [uploaded.body.id] });
+    await peer.close();
+    await expect.poll(() => service.to(phone.path).length).toBe(1);
+    expect(phone.read(service.to(phone.path)[0]!.body)).toMatchObject({ title: 'ben', body: 'ben: 📷 Photo' });
   });
 
   it('sends nothing to someone with a connection open', async () => {

@@ -73,6 +73,18 @@ describe('the dice bot', () => {
     expect(Number(total)).toBe(Number(a) + Number(b));
   });
 
+  it('sends the rolls asked for with !sheet as a CSV file', async () => {
+    const dave = await person('dave');
+    const dm = await dave.client.createDm(bot.session!.user.id);
+
+    await dave.client.sendMessage(dm.id, '!sheet 3d6');
+
+    const said = await dave.botSays(dm.id);
+    expect(said).toMatchObject({ content: '🎲 3d6: 3 rolls', attachments: [{ name: 'rolls.csv', type: 'application/octet-stream' }] });
+    const csv = new TextDecoder().decode(await dave.client.downloadFile(said.attachments![0]!));
+    expect(csv).toMatch(/^die,roll\n1,[1-6]\n2,[1-6]\n3,[1-6]\n$/);
+  });
+
   it('says hello in the lobby when someone comes online', async () => {
     const carol = await person('carol');
 

@@ -3,6 +3,7 @@ import { ChatError, ClientErrorCode } from './errors.js';
 import { accountRequests, type AccountRequests } from './facets/accounts.js';
 import { adminRequests, type AdminRequests } from './facets/admin.js';
 import { conversationRequests, type ConversationRequests } from './facets/conversations.js';
+import { fileRequests, type FileRequests } from './facets/files.js';
 import { messageRequests, type MessageRequests } from './facets/messages.js';
 import { peopleRequests, type PeopleRequests } from './facets/people.js';
 import { ChangeFeed } from './feed.js';
@@ -18,7 +19,7 @@ import { Sender } from './sender.js';
  * What a client can ask, by facet; each facet is a set of functions over the connection's requests (see facets/),
  * given to the client whole, so `client.sendMessage(…)` and the rest are called on the client as ever.
  */
-export interface ChatClient extends MessageRequests, ConversationRequests, AccountRequests, AdminRequests, PeopleRequests {}
+export interface ChatClient extends MessageRequests, ConversationRequests, AccountRequests, AdminRequests, PeopleRequests, FileRequests {}
 
 /**
  * A connection to a Hearth server that stays connected: it signs in, catches up on what it missed, retries
@@ -87,9 +88,11 @@ export class ChatClient {
     this.sender = new Sender(this.link, () => this.currentState === 'online');
     const request = this.request.bind(this);
     const closed = () => (this.currentState === 'closed' ? closedError() : undefined);
+    const messages = messageRequests(request, this.sender, closed);
     Object.assign(
       this,
-      messageRequests(request, this.sender, closed),
+      messages,
+      fileRequests(options.url, options.token, messages),
       conversationRequests(request, this.link, this.readStates),
       accountRequests(request),
       adminRequests(request),

@@ -3,6 +3,7 @@ export { clientDefaults, type ChatClientOptions, type ClientState, type Session 
 export { ChatError, ClientErrorCode, type ChatErrorCode, type ChatErrorDetails } from './errors.js';
 export { parseInviteUrl, parseSignInUrl, redeemInvite, signInWithLink, wsUrlFor, type InviteLink } from './invites.js';
 export { newClientId } from './ids.js';
+export { downloadFile, fileLink, httpUrlFor, uploadFile, type FileData } from './files.js';
 export type { PendingMessage } from './outbox.js';
 export type { Unsubscribe } from './listeners.js';
 export type { BackoffOptions } from './reconnect.js';

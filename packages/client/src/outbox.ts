@@ -10,6 +10,8 @@ export interface PendingMessage {
   readonly content: string;
   /** The message it answers. */
   readonly reply_to?: number;
+  /** Files uploaded for it (`uploadFile`), sent with it. */
+  readonly attachments?: readonly string[];
   /** When it was sent, in milliseconds since the epoch. */
   readonly queued_at: number;
 }

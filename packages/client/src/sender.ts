@@ -76,6 +76,9 @@ export class Sender {
 }
 
 /** The send_message payload for a pending message: what the server stores, without the client's own bookkeeping. */
-export function wire({ conversation_id, content, client_id, reply_to }: PendingMessage): ClientPayload<'send_message'> {
-  return reply_to === undefined ? { conversation_id, content, client_id } : { conversation_id, content, client_id, reply_to };
+export function wire({ conversation_id, content, client_id, reply_to, attachments }: PendingMessage): ClientPayload<'send_message'> {
+  const payload: ClientPayload<'send_message'> = { conversation_id, content, client_id };
+  if (reply_to !== undefined) payload.reply_to = reply_to;
+  if (attachments !== undefined && attachments.length > 0) payload.attachments = [...attachments];
+  return payload;
 }

@@ -9,7 +9,7 @@ import { Build } from 'typebox/schema';
 import { Envelope } from '../src/envelope.js';
 import { ClientEvents } from '../src/events/client.js';
 import { ServerEvents } from '../src/events/server.js';
-import { HttpError, RedeemInviteResponse, SignInLinkStatus } from '../src/http.js';
+import { FileLink, HttpError, RedeemInviteResponse, SignInLinkStatus, UploadedFile } from '../src/http.js';
 import { tolerant } from '../src/tolerant.js';
 
 /** A named export: one schema's check, or a table of checks keyed by event type. */
@@ -72,7 +72,7 @@ const modules: Record<string, Module> = {
   },
   'http.ts': {
     source: 'src/http.ts',
-    types: [`import type { HttpError, RedeemInviteResponse, SignInLinkStatus } from '../http.js';`],
+    types: [`import type { FileLink, HttpError, RedeemInviteResponse, SignInLinkStatus, UploadedFile } from '../http.js';`],
     exports: [
       {
         doc: 'Whether a body is a redeemed invite, accepting fields the protocol does not declare.',
@@ -91,6 +91,18 @@ const modules: Record<string, Module> = {
         name: 'isSignInLinkStatus',
         type: '(value: unknown) => value is SignInLinkStatus',
         schema: tolerant(SignInLinkStatus),
+      },
+      {
+        doc: 'Whether a body is an uploaded file, accepting fields the protocol does not declare.',
+        name: 'isUploadedFile',
+        type: '(value: unknown) => value is UploadedFile',
+        schema: tolerant(UploadedFile),
+      },
+      {
+        doc: 'Whether a body is a signed file link, accepting fields the protocol does not declare.',
+        name: 'isFileLink',
+        type: '(value: unknown) => value is FileLink',
+        schema: tolerant(FileLink),
       },
     ],
   },

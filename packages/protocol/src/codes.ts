@@ -39,6 +39,17 @@ export const ErrorCode = {
   InvalidQuery: 'invalid_query',
   /** The user's role does not allow this: administration needs an admin, roles and admins the owner. */
   Forbidden: 'forbidden',
+  /** An upload is larger than the server's limit per file (`maxFileBytes`). */
+  FileTooLarge: 'file_too_large',
+  /** An upload would take the user's files past the server's storage quota (`storageQuotaBytes`). */
+  StorageQuotaExceeded: 'storage_quota_exceeded',
+  /** An upload with no bytes, or without a name. */
+  InvalidFile: 'invalid_file',
+  /**
+   * A file id names no file the user may use or read: an attachment that is not the sender's own upload, or is
+   * already sent with another message; a download of a file in no conversation of the user's (not told apart).
+   */
+  FileNotFound: 'file_not_found',
   /** `revoke_session` names no session of this user. */
   SessionNotFound: 'session_not_found',
   /** Renaming, adding to, removing from or leaving a conversation that is not a group. */
@@ -133,6 +144,11 @@ export const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.InvalidJson]: 400,
   [ErrorCode.InvalidPayload]: 400,
   [ErrorCode.InvalidNickname]: 400,
+  [ErrorCode.InvalidToken]: 401,
+  [ErrorCode.InvalidFile]: 400,
+  [ErrorCode.FileTooLarge]: 413,
+  [ErrorCode.StorageQuotaExceeded]: 413,
+  [ErrorCode.FileNotFound]: 404,
   [ErrorCode.InviteNotFound]: 404,
   [ErrorCode.InviteUsed]: 410,
   [ErrorCode.NicknameTaken]: 409,

@@ -15,3 +15,16 @@ export const SIGN_IN_PATH = '/signin/';
 export function signInPath(code: string): string {
   return `/api/sign-in/${encodeURIComponent(code)}`;
 }
+
+/** `POST` uploads a file (the body is its bytes, `?name=` its name), with `Authorization: Bearer <token>`. */
+export const FILES_PATH = '/api/files';
+
+/** Where a file is downloaded: `GET`, by members of the conversation its message is in. */
+export function filePath(id: string, name: string): string {
+  return `/files/${encodeURIComponent(id)}/${encodeURIComponent(name)}`;
+}
+
+/** `GET` makes a signed link to a file (`FileLink`), with `Authorization: Bearer <token>`. */
+export function fileLinkPath(id: string): string {
+  return `${FILES_PATH}/${encodeURIComponent(id)}/link`;
+}

@@ -2,7 +2,7 @@ import Type, { type Static } from 'typebox';
 import { ERROR_CODES } from './codes.js';
 import { OPEN } from './envelope.js';
 import { MAX_DEVICE_LABEL_LENGTH } from './limits.js';
-import { User } from './models.js';
+import { Attachment, User } from './models.js';
 
 /** How the signing-in device names itself in the user's device list; the server makes one up from its browser if left out. */
 const Device = Type.String({ maxLength: MAX_DEVICE_LABEL_LENGTH });
@@ -35,3 +35,14 @@ export const HttpError = Type.Object({
   error: Type.Object({ code: Type.Enum(ERROR_CODES, { [OPEN]: true }), message: Type.String() }),
 });
 export type HttpError = Static<typeof HttpError>;
+
+/** `POST /api/files`: the file as stored, to name in `send_message.attachments` within FILE_UNSENT_TTL_S. */
+export const UploadedFile = Attachment;
+export type UploadedFile = Static<typeof UploadedFile>;
+
+/**
+ * `GET /api/files/<id>/link`: a URL of the file that works without a token, for its asker only and only while they
+ * may read the file, until `expires_at` (FILE_LINK_TTL_S): for a page's `<img>` or `<video>`, which cannot send one.
+ */
+export const FileLink = Type.Object({ url: Type.String(), expires_at: Type.Integer({ minimum: 0 }) });
+export type FileLink = Static<typeof FileLink>;

@@ -12,7 +12,7 @@ export * from './tolerant.js';
 export type { ParseError, ParseResult } from './parse/result.js';
 export { parseClientEvent } from './parse/client.js';
 export { parseServerEvent } from './parse/server.js';
-export { isHttpError, isRedeemInviteResponse, isSignInLinkStatus } from './generated/http.js';
+export { isHttpError, isRedeemInviteResponse, isSignInLinkStatus, isUploadedFile, isFileLink } from './generated/http.js';
 export * from './frames.js';
 export * from './nickname.js';
 export * from './mentions.js';

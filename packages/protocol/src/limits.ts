@@ -1,5 +1,15 @@
 /** The protocol this package speaks; `auth_ok.protocol_version` says which one the server speaks. */
 export const PROTOCOL_VERSION = 2;
+/** Files one message may carry (`send_message.attachments`). */
+export const MAX_ATTACHMENTS = 10;
+/** Longest file name kept for an upload, in characters; a longer one is cut, keeping its extension. */
+export const MAX_FILE_NAME_LENGTH = 200;
+/** An upload not sent with a message within this many seconds is deleted. */
+export const FILE_UNSENT_TTL_S = 24 * 3600;
+/** Seconds a signed file link (`GET /api/files/<id>/link`) works, for a page's `<img>` that cannot send a token. */
+export const FILE_LINK_TTL_S = 600;
+/** Characters of a file id: 128 random bits in base64url. */
+export const FILE_ID_LENGTH = 22;
 /** Longest message content, in characters (Unicode code points), before trimming. */
 export const MAX_CONTENT_LENGTH = 4000;
 /** Messages per `load_history` page when `limit` is left out. */

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { OPEN } from './envelope.js';
-import { MAX_EMOJI_LENGTH, MAX_GROUP_MEMBERS, MAX_GROUP_TITLE_LENGTH, MAX_MENTIONS, MAX_REACTIONS_PER_MESSAGE, MAX_STATUS_LENGTH } from './limits.js';
+import { FILE_ID_LENGTH, MAX_ATTACHMENTS, MAX_EMOJI_LENGTH, MAX_FILE_NAME_LENGTH, MAX_GROUP_MEMBERS, MAX_GROUP_TITLE_LENGTH, MAX_MENTIONS, MAX_REACTIONS_PER_MESSAGE, MAX_STATUS_LENGTH } from './limits.js';
 
 /** A positive database id. */
 export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
@@ -66,6 +66,30 @@ export const Quote = Type.Object(
 );
 export type Quote = Static<typeof Quote>;
 
+/** An uploaded file's id: 128 random bits in base64url, unguessable, so knowing one is no way to find another. */
+export const FileId = Type.String({ minLength: FILE_ID_LENGTH, maxLength: FILE_ID_LENGTH, pattern: '^[A-Za-z0-9_-]+$' });
+
+/**
+ * A file as a message carries it (and as an upload answers). `type` is decided by the server from the file's bytes,
+ * never from its name or what the uploader said; a file whose type it cannot tell is `application/octet-stream`.
+ */
+export const Attachment = Type.Object(
+  {
+    id: FileId,
+    /** The name it was uploaded with, as shown and as the download's file name. */
+    name: Type.String({ minLength: 1, maxLength: MAX_FILE_NAME_LENGTH }),
+    /** Bytes. */
+    size: Type.Integer({ minimum: 1 }),
+    /** A media type such as `image/png`. */
+    type: Type.String(),
+    /** An image's size in pixels, when the server has read it. */
+    width: Type.Optional(Type.Integer({ minimum: 1 })),
+    height: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+export type Attachment = Static<typeof Attachment>;
+
 /**
  * What a group change line tells of. Open: a later version may tell of more kinds of change; a client shows a line
  * of a kind it does not know by its `content`.
@@ -125,6 +149,8 @@ export const Message = Type.Object(
      * reacted to.
      */
     event: Type.Optional(GroupEvent),
+    /** Files sent with it, in the order the sender gave them; gone once it is deleted. */
+    attachments: Type.Optional(Type.Array(Attachment, { minItems: 1, maxItems: MAX_ATTACHMENTS })),
   },
   { additionalProperties: false },
 );

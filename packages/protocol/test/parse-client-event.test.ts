@@ -185,7 +185,7 @@ describe('parseClientEvent', () => {
     const result = parseClientEvent(frame(clientSamples.send_message));
     expectTypeOf(result).toEqualTypeOf<{ ok: true; event: ClientEvent } | { ok: false; error: ParseError }>();
     if (!result.ok || result.event.type !== 'send_message') throw new Error('expected a send_message');
-    expectTypeOf(result.event.payload).toEqualTypeOf<{ conversation_id: number; content: string; client_id: string; reply_to?: number }>();
+    expectTypeOf(result.event.payload).toEqualTypeOf<{ conversation_id: number; content: string; client_id: string; reply_to?: number; attachments?: string[] }>();
     expectTypeOf(result.event.id).toEqualTypeOf<string | undefined>();
     expect(result.event.payload.content).toBe('hi');
   });

@@ -56,6 +56,7 @@ const REFUSED: Record<AppendRefusal, Refusal> = {
   reply_missing: { code: ErrorCode.InvalidReply, message: 'A reply must answer a message of the same conversation' },
   reply_deleted: { code: ErrorCode.MessageDeleted, message: 'That message was deleted and cannot be answered' },
   reply_to_line: { code: ErrorCode.GroupEventLine, message: 'A line telling of a group change cannot be answered' },
+  attachment_missing: { code: ErrorCode.FileNotFound, message: 'An attachment must be a file you uploaded and have not sent yet' },
 };
 
 /**
@@ -110,6 +111,7 @@ export class Messages<O = unknown> {
         createdAt,
         replyTo: input.reply_to,
         mentions,
+        attachments: input.attachments,
       })),
     );
     const committedAt = performance.now();

@@ -97,10 +97,19 @@ export class PushNotifier {
     const conversation = this.directory.conversations.get(message.conversation_id)!;
     const nickname = (id: number) => this.directory.users.get(id)?.nickname ?? 'someone';
     const sender = nickname(message.user_id);
-    const text = message.content.replace(MENTION_TOKEN, (_, id: string) => `@${nickname(Number(id))}`);
+    const text = message.content.replace(MENTION_TOKEN, (_, id: string) => `@${nickname(Number(id))}`) || filesSaid(message);
     const others = [...conversation.members].filter((id) => id !== recipient).map(nickname).join(', ');
     const title = conversation.type === 'dm' ? sender : conversation.type === 'lobby' ? 'Lobby' : others;
     return { conversation_id: message.conversation_id, message_id: message.id, title, body: `${sender}: ${[...text].slice(0, BODY_LENGTH).join('')}` };
   }
 }
 
+
+/** What a message of files alone says in a notification: a photo, or a file, or how many. */
+function filesSaid(message: Message): string {
+  const files = message.attachments ?? [];
+  if (files.length === 0) return '';
+  const photos = files.every((file) => file.type.startsWith('image/'));
+  if (files.length === 1) return photos ? '📷 Photo' : `📎 ${files[0]!.name}`;
+  return photos ? `📷 ${files.length} photos` : `📎 ${files.length} files`;
+}

@@ -14,7 +14,7 @@ export interface DialectSql {
   /** Bulk: (seq, kind, conversation_id, user_id, subject_id, prev_seq, created_at). */
   insertChanges: Statement;
   /**
-   * Bulk: (conversation_id, user_id, content, client_id, created_at, reply_to_id, mentions), skipping a row whose
+   * Bulk: (conversation_id, user_id, content, client_id, created_at, reply_to_id, mentions, attachments), skipping a row whose
    * (user_id, client_id) is stored: [id, userId, clientId] for each row stored.
    */
   insertMessages: Statement;

@@ -1,4 +1,4 @@
-import { QUOTE_EXCERPT_LENGTH, type Message, type Quote } from '@hearth/protocol';
+import { QUOTE_EXCERPT_LENGTH, type Attachment, type Message, type Quote } from '@hearth/protocol';
 import { type Database, type Tx } from './database.js';
 import { statement } from './statement.js';
 import type { ChangeLog } from './change-log.js';
@@ -14,8 +14,19 @@ const AFTER = read('after', 'WHERE m.conversation_id = $1 AND m.id > $2 ORDER BY
 const TARGET = statement('messages.target', `SELECT conversation_id, user_id, substr(content, 1, ${QUOTE_EXCERPT_LENGTH}), deleted_at, event FROM messages WHERE id = $1`);
 const UPDATE = statement(
   'messages.update',
-  'UPDATE messages SET content = $1, edited_at = $2, deleted_at = coalesce(deleted_at, $3), mentions = $4, reactions = $5 WHERE id = $6',
+  // A deleted message's attachments go with it; an edit or a reaction keeps them.
+  `UPDATE messages SET content = $1, edited_at = $2, deleted_at = coalesce(deleted_at, $3), mentions = $4, reactions = $5,
+     attachments = CASE WHEN coalesce(deleted_at, $3) IS NULL THEN attachments END WHERE id = $6`,
 );
+/** A file the sender may send: their own upload, not sent yet. */
+const SENDABLE = statement('files.sendable', 'SELECT id, name, size, type, width, height FROM files WHERE id = $1 AND owner_id = $2 AND message_id IS NULL');
+const CLAIM = statement('files.claim', 'UPDATE files SET message_id = $1 WHERE id = $2 AND owner_id = $3 AND message_id IS NULL');
+
+/**
+ * A file another transaction took between this one reading it sendable and claiming it (PostgreSQL's transactions
+ * see each other's commits statement by statement): the batch is stored again a row at a time.
+ */
+class AttachmentTaken extends Error {}
 const PARENTS = statement('messages.parents', 'SELECT EXISTS (SELECT 1 FROM conversations WHERE id = $1), EXISTS (SELECT 1 FROM users WHERE id = $2)');
 const NEWEST = statement('messages.newest', 'SELECT coalesce(max(id), 0) FROM messages');
 
@@ -53,7 +64,7 @@ export class Messages {
     try {
       appended = await this.log.write((tx) => this.appendAll(tx, batch));
     } catch (error) {
-      if (!this.db.isConstraintError(error)) throw error;
+      if (!this.db.isConstraintError(error) && !(error instanceof AttachmentTaken)) throw error;
       appended = await this.log.write(async (tx) => {
         const outcomes: AppendedMessage[] = [];
         for (const input of batch) outcomes.push(await this.appendCarefully(tx, input));
@@ -98,9 +109,17 @@ export class Messages {
   /** The whole batch in a few statements: its rows in one, their changes in another. */
   private async appendAll(tx: Tx, batch: readonly NewMessage[]): Promise<AppendedMessage[]> {
     const quotes: (Quote | AppendRefusal | undefined)[] = [];
-    for (const input of batch) quotes.push(await replyQuote(tx, input));
+    const files: (Attachment[] | undefined)[] = [];
+    // Two sends of one batch naming the same file: the first takes it.
+    const taken = new Set<string>();
+    for (const input of batch) {
+      const quote = await replyQuote(tx, input);
+      const attached = isRefusal(quote) ? undefined : await sendable(tx, input, taken);
+      quotes.push(attached === 'attachment_missing' ? attached : quote);
+      files.push(attached === 'attachment_missing' ? undefined : attached);
+    }
     const insertable = batch.filter((_, i) => !isRefusal(quotes[i]));
-    const ids = await this.insert(tx, insertable);
+    const ids = await this.insert(tx, insertable, files.filter((_, i) => !isRefusal(quotes[i])));
     const fresh: Message[] = [];
     const outcomes: (AppendedMessage | Message)[] = [];
     let next = 0;
@@ -115,7 +134,8 @@ export class Messages {
         outcomes.push(await retried(tx, input, 'constraint'));
         continue;
       }
-      const message = newMessage(input, id, quote);
+      const message = newMessage(input, id, quote, files[i]);
+      if (!(await claim(tx, input, id))) throw new AttachmentTaken();
       fresh.push(message);
       outcomes.push(message);
     }
@@ -131,15 +151,22 @@ export class Messages {
   private async appendCarefully(tx: Tx, input: NewMessage): Promise<AppendedMessage> {
     const quote = await replyQuote(tx, input);
     if (isRefusal(quote)) return retried(tx, input, quote);
+    const attached = await sendable(tx, input, new Set());
+    if (attached === 'attachment_missing') return retried(tx, input, attached);
     let id: number | undefined;
     try {
-      [id] = await tx.savepoint(() => this.insert(tx, [input]));
+      [id] = await tx.savepoint(async () => {
+        const ids = await this.insert(tx, [input], [attached]);
+        if (ids[0] !== undefined && !(await claim(tx, input, ids[0]))) throw new AttachmentTaken();
+        return ids;
+      });
     } catch (error) {
+      if (error instanceof AttachmentTaken) return { refused: 'attachment_missing' };
       if (!this.db.isConstraintError(error)) throw error;
       return { refused: await whyRefused(tx, input) };
     }
     if (id === undefined) return retried(tx, input, 'constraint');
-    const message = newMessage(input, id, quote);
+    const message = newMessage(input, id, quote, attached);
     return { message, change: await this.log.append(tx, { kind: 'message', conversationId: message.conversation_id, subjectId: id, createdAt: message.created_at }) };
   }
 
@@ -147,7 +174,7 @@ export class Messages {
    * Inserts messages in their order: each one's new id, or undefined where its (sender, client_id) is stored already
    * (earlier, or by an earlier row of the same batch). A row the database refuses throws.
    */
-  private async insert(tx: Tx, inputs: readonly NewMessage[]): Promise<(number | undefined)[]> {
+  private async insert(tx: Tx, inputs: readonly NewMessage[], files: readonly (Attachment[] | undefined)[]): Promise<(number | undefined)[]> {
     if (inputs.length === 0) return [];
     const column = <T>(pick: (input: NewMessage) => T) => inputs.map(pick);
     const inserted = await tx.rows<[id: number, userId: number, clientId: string]>(this.db.sql.insertMessages, [
@@ -158,6 +185,7 @@ export class Messages {
       column((i) => i.createdAt),
       column((i) => i.replyTo ?? null),
       column((i) => jsonList(i.mentions)),
+      files.map((attached) => jsonList(attached)),
     ]);
     const ids = new Map(inserted.map(([id, userId, clientId]) => [`${userId}:${clientId}`, id]));
     const seen = new Set<string>();
@@ -183,6 +211,31 @@ async function replyQuote(tx: Tx, input: NewMessage): Promise<Quote | AppendRefu
 }
 
 /**
+ * The files a send carries, as its message will list them: each must be the sender's own upload, not sent yet (nor
+ * taken by an earlier send of this batch). Undefined for a send without files.
+ */
+async function sendable(tx: Tx, input: NewMessage, taken: Set<string>): Promise<Attachment[] | 'attachment_missing' | undefined> {
+  if (input.attachments === undefined || input.attachments.length === 0) return undefined;
+  const files: Attachment[] = [];
+  for (const id of input.attachments) {
+    const [row] = await tx.rows<[string, string, number, string, number | null, number | null]>(SENDABLE, [id, input.userId]);
+    if (row === undefined || taken.has(id)) return 'attachment_missing';
+    const [, name, size, type, width, height] = row;
+    const file: Attachment = { id, name, size: Number(size), type };
+    if (width !== null && height !== null) Object.assign(file, { width, height });
+    files.push(file);
+  }
+  for (const id of input.attachments) taken.add(id);
+  return files;
+}
+
+/** Marks a new message's files as sent with it; false if one was taken meanwhile. */
+async function claim(tx: Tx, input: NewMessage, messageId: number): Promise<boolean> {
+  for (const id of input.attachments ?? []) if ((await tx.run(CLAIM, [messageId, id, input.userId])) !== 1) return false;
+  return true;
+}
+
+/**
  * A send not stored now: a retry, perhaps of a send earlier in this same batch (its row is visible inside the
  * transaction), is answered with what was stored, even when its reply target has been deleted since; else refused.
  */
@@ -205,7 +258,7 @@ async function whyRefused(tx: Tx, message: NewMessage): Promise<AppendRefusal> {
 }
 
 /** The message a new row holds, as the sender's reply and everyone's delivery tell it. */
-function newMessage(input: NewMessage, id: number, quote: Quote | undefined): Message {
+function newMessage(input: NewMessage, id: number, quote: Quote | undefined, attachments: Attachment[] | undefined): Message {
   const message: Message = {
     id,
     conversation_id: input.conversationId,
@@ -216,6 +269,7 @@ function newMessage(input: NewMessage, id: number, quote: Quote | undefined): Me
   };
   if (input.replyTo !== undefined) Object.assign(message, { reply_to: input.replyTo, quote });
   if (jsonList(input.mentions) !== null) message.mentions = [...input.mentions!];
+  if (attachments !== undefined) message.attachments = attachments;
   return message;
 }
 

@@ -2,6 +2,7 @@ import { Accounts } from './accounts.js';
 import { ChangeLog } from './change-log.js';
 import { Consumers } from './consumers.js';
 import { Conversations } from './conversations.js';
+import { Files } from './files.js';
 import type { Database, Queries } from './database.js';
 import { MemberStates } from './member-states.js';
 import { Messages } from './messages.js';
@@ -28,6 +29,7 @@ export class Store {
   readonly search: Search;
   readonly push: Push;
   readonly consumers: Consumers;
+  readonly files: Files;
 
   private constructor(private readonly db: Database) {
     this.log = new ChangeLog(db);
@@ -39,6 +41,7 @@ export class Store {
     this.search = new Search(db);
     this.push = new Push(db);
     this.consumers = new Consumers(db);
+    this.files = new Files(db);
   }
 
   /** The store over an open database, with where its log and messages stand read. */

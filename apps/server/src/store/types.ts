@@ -203,6 +203,29 @@ export interface NewMessage {
   /** The message it answers; it must be in the same conversation and not deleted. */
   replyTo?: number;
   mentions?: readonly number[];
+  /** Files the sender uploaded and has not sent yet, to send with it, in this order. */
+  attachments?: readonly string[];
+}
+
+/** An upload as its row records it; `messageId` null until it is sent. */
+export interface FileRow {
+  id: string;
+  ownerId: number;
+  name: string;
+  size: number;
+  type: string;
+  width: number | null;
+  height: number | null;
+  createdAt: number;
+  messageId: number | null;
+}
+
+/** A file with where it was sent, for deciding who may read it. */
+export interface FileWhere extends FileRow {
+  /** The conversation of its message; null while it is unsent. */
+  conversationId: number | null;
+  /** Its message was deleted: the file goes with it. */
+  deleted: boolean;
 }
 
 /** What a message may become: its changeable fields, whole. */
@@ -238,7 +261,7 @@ export type AppendedMessage =
   | { refused: AppendRefusal; message?: undefined; change?: undefined };
 
 /** Why the database refused one message of a batch. */
-export type AppendRefusal = 'conversation_missing' | 'sender_missing' | 'constraint' | 'reply_missing' | 'reply_deleted' | 'reply_to_line';
+export type AppendRefusal = 'conversation_missing' | 'sender_missing' | 'constraint' | 'reply_missing' | 'reply_deleted' | 'reply_to_line' | 'attachment_missing';
 
 export interface LogBounds {
   /** Changes up to this seq have been trimmed: a cursor below it cannot be caught up. */

@@ -38,6 +38,8 @@ const TEST_DEFAULTS: ServerOptions = {
   readBurstPerUser: 100_000,
   pushSubscribesPerMinutePerUser: 100_000,
   pushSubscribeBurstPerUser: 100_000,
+  uploadsPerMinutePerUser: 100_000,
+  uploadBurstPerUser: 100_000,
 };
 
 /**
@@ -52,7 +54,7 @@ export async function startTestServer(options: ServerOptions = {}, reuse?: Pick<
     await db.drop();
     rmSync(dir, { recursive: true, force: true });
   };
-  const server = await startServer({ ...TEST_DEFAULTS, ...db.options, webDir: join(dir, 'web'), ...options }).catch(async (error: unknown) => {
+  const server = await startServer({ ...TEST_DEFAULTS, ...db.options, webDir: join(dir, 'web'), files: join(dir, 'files'), ...options }).catch(async (error: unknown) => {
     await removeAll();
     throw error;
   });

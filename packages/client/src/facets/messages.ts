@@ -16,18 +16,20 @@ export function messageRequests(request: Request, sender: Sender, closed: () => 
      * (the connection dropped, or no reply in time, which makes the client reconnect) is sent again with the same
      * client_id, so it is stored once; one refused as too fast waits and goes again. Resolves with the stored
      * message; rejects only with the server's code for a refusal, or `closed`. To retry a rejected send without
-     * storing it twice, pass its `clientId` again.
+     * storing it twice, pass its `clientId` again. `attachments` are ids of files from `uploadFile`; with them the
+     * content may be empty.
      */
     sendMessage(
       conversationId: number,
       content: string,
-      { clientId = newClientId(), replyTo }: { clientId?: string; replyTo?: number } = {},
+      { clientId = newClientId(), replyTo, attachments }: { clientId?: string; replyTo?: number; attachments?: readonly string[] } = {},
     ): Promise<Message> {
       const message: PendingMessage = {
         client_id: clientId,
         conversation_id: conversationId,
         content,
         ...(replyTo === undefined ? {} : { reply_to: replyTo }),
+        ...(attachments === undefined || attachments.length === 0 ? {} : { attachments }),
         queued_at: Date.now(),
       };
       const refusal = closed() ?? refusalOf('send_message', wire(message));

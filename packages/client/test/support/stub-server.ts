@@ -168,7 +168,9 @@ export class StubServer {
     const stream = `c${payload.conversation_id}`;
     const seq = this.newest + 1;
     const prev = this.log.filter((c) => c.stream === stream).at(-1)?.seq ?? 0;
-    const message: Message = { id: seq, user_id: ALICE.id, created_at: 1_767_225_600 + seq, ...payload };
+    // The stub keeps no files: it stores the text of what is sent.
+    const { attachments: _files, ...sent } = payload;
+    const message: Message = { id: seq, user_id: ALICE.id, created_at: 1_767_225_600 + seq, ...sent };
     const change: ChangeFrame = { type: 'message', payload: message, seq, prev, stream };
     this.record(change);
     return change;

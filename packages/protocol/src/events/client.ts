@@ -3,6 +3,7 @@ import { byType, list, event, payload, Seq } from '../envelope.js';
 import {
   CATCH_UP_PAGE_MAX,
   HISTORY_PAGE_MAX,
+  MAX_ATTACHMENTS,
   MAX_CLIENT_ID_LENGTH,
   MAX_CONTENT_LENGTH,
   MAX_EMOJI_LENGTH,
@@ -16,7 +17,7 @@ import {
   SEARCH_QUERY_MAX_LENGTH,
   USERS_PAGE_MAX,
 } from '../limits.js';
-import { Id, InvitePolicy, NotifyLevel } from '../models.js';
+import { FileId, Id, InvitePolicy, NotifyLevel } from '../models.js';
 
 export const Auth = event('auth', payload({ token: Type.String({ minLength: 1, maxLength: MAX_TOKEN_LENGTH }) }));
 
@@ -29,6 +30,8 @@ export const SendMessage = event(
     client_id: Type.String({ minLength: 1, maxLength: MAX_CLIENT_ID_LENGTH }),
     /** The message this one answers, in the same conversation. */
     reply_to: Type.Optional(Id),
+    /** Files the sender uploaded (`POST /api/files`) and has not sent yet; with them, `content` may be empty. */
+    attachments: Type.Optional(Type.Array(FileId, { minItems: 1, maxItems: MAX_ATTACHMENTS, uniqueItems: true })),
   }),
 );
 

@@ -50,7 +50,9 @@ function checkText(event: ClientEvent): ParseResult<never> | undefined {
  */
 function checkContent(event: Extract<ClientEvent, { type: 'send_message' | 'edit_message' }>): ParseResult<ClientEvent> {
   const content = event.payload.content.trim();
-  if (isBlank(content)) {
+  // A photo may go without a caption: a send with attachments may have no text (an edit still needs some).
+  const captionOnly = event.type === 'send_message' && event.payload.attachments !== undefined;
+  if (isBlank(content) && !(captionOnly && content === '')) {
     return refuse(ErrorCode.ContentEmpty, 'Message content is empty', event.id, '/payload/content');
   }
   event.payload.content = content;

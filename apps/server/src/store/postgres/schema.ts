@@ -120,6 +120,7 @@ export const messages = pgTable(
     reactions: text('reactions'),
     /** JSON, as text: a group change line's `{ kind, users?, title? }`, read whole and never queried inside. */
     event: text('event'),
+    attachments: text('attachments'),
   },
   (t) => [
     index('messages_conversation_created_idx').on(t.conversationId, t.createdAt),
@@ -145,6 +146,28 @@ export const changes = pgTable(
   (t) => [
     index('changes_conversation_seq_idx').on(t.conversationId, t.seq),
     index('changes_user_seq_idx').on(t.userId, t.seq).where(sql`user_id IS NOT NULL`),
+  ],
+);
+
+export const files = pgTable(
+  'files',
+  {
+    id: text('id').primaryKey(),
+    ownerId: integer('owner_id')
+      .notNull()
+      .references(() => users.id),
+    name: text('name').notNull(),
+    size: big('size').notNull(),
+    type: text('type').notNull(),
+    width: integer('width'),
+    height: integer('height'),
+    createdAt: big('created_at').notNull(),
+    messageId: big('message_id').references(() => messages.id),
+  },
+  (t) => [
+    index('files_owner_idx').on(t.ownerId),
+    index('files_message_idx').on(t.messageId).where(sql`message_id IS NOT NULL`),
+    index('files_unsent_idx').on(t.createdAt).where(sql`message_id IS NULL`),
   ],
 );
 

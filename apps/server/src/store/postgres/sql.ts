@@ -42,9 +42,9 @@ export const POSTGRES_SQL: DialectSql = {
   // Numbered in the batch's order.
   insertMessages: statement(
     'messages.insert',
-    `INSERT INTO messages (conversation_id, user_id, content, client_id, created_at, reply_to_id, mentions)
-     SELECT c, u, t, k, at, r, m
-     FROM unnest($1::integer[], $2::integer[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[]) WITH ORDINALITY AS v(c, u, t, k, at, r, m, n)
+    `INSERT INTO messages (conversation_id, user_id, content, client_id, created_at, reply_to_id, mentions, attachments)
+     SELECT c, u, t, k, at, r, m, a
+     FROM unnest($1::integer[], $2::integer[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::text[]) WITH ORDINALITY AS v(c, u, t, k, at, r, m, a, n)
      ORDER BY n
      ON CONFLICT (user_id, client_id) DO NOTHING RETURNING id, user_id, client_id`,
   ),

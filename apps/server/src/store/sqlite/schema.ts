@@ -148,6 +148,11 @@ export const messages = sqliteTable(
     reactions: text('reactions'),
     /** JSON `{ kind, users?, title? }` of a line telling of a change to its group; null for a message someone said. */
     event: text('event'),
+    /**
+     * JSON array of the files sent with it, `{ id, name, size, type, width?, height? }` as the wire carries them; null
+     * when none, and once deleted. A copy of their `files` rows, made when sent: read with every message, never changed.
+     */
+    attachments: text('attachments'),
   },
   (t) => [
     index('messages_conversation_created_idx').on(t.conversationId, t.createdAt),
@@ -187,6 +192,35 @@ export const changes = sqliteTable(
     index('changes_conversation_seq_idx').on(t.conversationId, t.seq),
     // Partial: the message path, which never sets user_id, pays nothing for it.
     index('changes_user_seq_idx').on(t.userId, t.seq).where(sql`user_id IS NOT NULL`),
+  ],
+);
+
+/**
+ * Uploaded files: the bytes are in the blob store under `id`, these rows say whose they are and where they were sent.
+ * A row without `message_id` is an upload not sent yet, deleted with its bytes after FILE_UNSENT_TTL_S.
+ */
+export const files = sqliteTable(
+  'files',
+  {
+    /** 128 random bits in base64url: the blob's key, and unguessable, so it can name the file in URLs. */
+    id: text('id').primaryKey(),
+    ownerId: integer('owner_id')
+      .notNull()
+      .references(() => users.id),
+    name: text('name').notNull(),
+    size: integer('size').notNull(),
+    /** The media type read from its bytes, never from its name. */
+    type: text('type').notNull(),
+    width: integer('width'),
+    height: integer('height'),
+    createdAt: integer('created_at').notNull(),
+    /** The message it was sent with; null until then. */
+    messageId: integer('message_id').references(() => messages.id),
+  },
+  (t) => [
+    index('files_owner_idx').on(t.ownerId),
+    index('files_message_idx').on(t.messageId).where(sql`message_id IS NOT NULL`),
+    index('files_unsent_idx').on(t.createdAt).where(sql`message_id IS NULL`),
   ],
 );
 

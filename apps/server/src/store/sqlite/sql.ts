@@ -66,8 +66,8 @@ export const SQLITE_SQL: DialectSql = {
   ),
   insertMessages: bulk(
     'messages.insert',
-    `INSERT INTO messages (conversation_id, user_id, content, client_id, created_at, reply_to_id, mentions)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (user_id, client_id) DO NOTHING RETURNING id, user_id, client_id`,
+    `INSERT INTO messages (conversation_id, user_id, content, client_id, created_at, reply_to_id, mentions, attachments)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (user_id, client_id) DO NOTHING RETURNING id, user_id, client_id`,
   ),
   touchSessions: statement('sessions.touch', 'UPDATE sessions SET last_used_at = $1 WHERE id IN (SELECT value FROM json_each($2))'),
   pushTargets: statement(

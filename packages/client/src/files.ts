@@ -1,0 +1,61 @@
+import { FILES_PATH, fileLinkPath, filePath, isFileLink, isHttpError, isUploadedFile, WS_PATH, type Attachment, type FileLink, type UploadedFile } from '@hearth/protocol';
+import { ChatError, ClientErrorCode } from './errors.js';
+
+/** What can be uploaded: bytes in memory, or a Blob (a browser's File is one). */
+export type FileData = Uint8Array | ArrayBuffer | Blob;
+
+/** The server's HTTP base URL from its WebSocket URL: ws://host:3000/ws → http://host:3000. */
+export function httpUrlFor(wsUrl: string): string {
+  const url = new URL(wsUrl);
+  url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+  if (url.pathname.endsWith(WS_PATH)) url.pathname = url.pathname.slice(0, -WS_PATH.length);
+  url.search = '';
+  url.hash = '';
+  return url.toString().replace(/\/+$/, '');
+}
+
+/**
+ * Uploads a file as the token's user: it is stored, unsent, until a message names it in `attachments` (within a
+ * day). Rejects with the server's code: `file_too_large`, `storage_quota_exceeded`, `rate_limited`, `invalid_file`.
+ */
+export async function uploadFile(baseUrl: string, token: string, data: FileData, name: string): Promise<UploadedFile> {
+  const url = `${baseUrl}${FILES_PATH}?name=${encodeURIComponent(name)}`;
+  const body = data instanceof Uint8Array ? new Blob([data as Uint8Array<ArrayBuffer>]) : data instanceof ArrayBuffer ? new Blob([data]) : data;
+  const response = await reach(url, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream' }, body });
+  const answer: unknown = await response.json().catch(() => undefined);
+  if (response.status === 201 && isUploadedFile(answer)) return answer;
+  throw refusal(response, answer);
+}
+
+/** A file's bytes, for a member of the conversation it was sent in (or its uploader, before it is sent). */
+export async function downloadFile(baseUrl: string, token: string, file: Pick<Attachment, 'id' | 'name'>): Promise<Uint8Array> {
+  const url = `${baseUrl}${filePath(file.id, file.name)}`;
+  const response = await reach(url, { headers: { Authorization: `Bearer ${token}` } });
+  if (response.status === 200) return new Uint8Array(await response.arrayBuffer());
+  throw refusal(response, await response.json().catch(() => undefined));
+}
+
+/**
+ * A URL of a file that works without a token for a few minutes (`expires_at`), for its asker only: what a page puts
+ * in an `<img>` or `<video>`, which cannot send one. The URL is absolute.
+ */
+export async function fileLink(baseUrl: string, token: string, id: string): Promise<FileLink> {
+  const response = await reach(`${baseUrl}${fileLinkPath(id)}`, { headers: { Authorization: `Bearer ${token}` } });
+  const answer: unknown = await response.json().catch(() => undefined);
+  if (response.status === 200 && isFileLink(answer)) return { ...answer, url: `${baseUrl}${answer.url}` };
+  throw refusal(response, answer);
+}
+
+async function reach(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    throw new ChatError(ClientErrorCode.Disconnected, `Cannot reach ${url}: ${(error as Error).message}`);
+  }
+}
+
+function refusal(response: Response, body: unknown): ChatError {
+  if (!isHttpError(body)) return new ChatError(ClientErrorCode.BadResponse, `Unexpected answer from the server (HTTP ${response.status})`);
+  const seconds = Number(response.headers.get('Retry-After') ?? NaN);
+  return new ChatError(body.error.code, body.error.message, Number.isFinite(seconds) ? { retry_after_ms: seconds * 1000 } : {});
+}
