@@ -123,8 +123,6 @@ CREATE VIRTUAL TABLE search_words USING fts5(
   tokenize='unicode61 remove_diacritics 2', prefix='3 4'
 );
 INSERT INTO search_words(search_words, rank) VALUES ('secure-delete', 1);
--- Its pieces are merged a step at a time by the search consumer when quiet, not in each transaction that writes it.
-INSERT INTO search_words(search_words, rank) VALUES ('automerge', 0);
 
 -- Extension: the change log. Every change a client must learn (a message, a conversation, a new user) is numbered
 -- here in the same transaction as the rows it records; `seq` is the cursor clients catch up from. Rows name what
