@@ -16,6 +16,7 @@ export { isHttpError, isRedeemInviteResponse, isSignInLinkStatus, isUploadedFile
 export * from './frames.js';
 export * from './nickname.js';
 export * from './mentions.js';
+export * from './group-lines.js';
 export * from './notify.js';
 export * from './roles.js';
 export * from './search.js';

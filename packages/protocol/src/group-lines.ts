@@ -1,4 +1,4 @@
-import type { GroupEvent } from '@hearth/protocol';
+import type { GroupEvent } from './models.js';
 
 /** "Dan", "Dan and Eve", "Dan, Eve and Fay". */
 function listed(names: readonly string[]): string {
@@ -6,10 +6,10 @@ function listed(names: readonly string[]): string {
 }
 
 /**
- * A group change line in words, naming people as they are called now; a kind this page does not know reads as the
- * server wrote it (`content`), nicknames as they were then.
+ * A group change line in words, as the server writes it into `content` and a page shows it with people's nicknames
+ * as they are now. Undefined for a kind this version does not know (the group of kinds is open).
  */
-export function changeLineText(event: GroupEvent, actorId: number, content: string, nickname: (id: number) => string): string {
+export function groupEventText(event: GroupEvent, actorId: number, nickname: (userId: number) => string): string | undefined {
   const actor = nickname(actorId);
   const users = listed((event.users ?? []).map(nickname));
   switch (event.kind) {
@@ -22,6 +22,6 @@ export function changeLineText(event: GroupEvent, actorId: number, content: stri
     case 'renamed':
       return event.title === undefined ? `${actor} removed the group's name` : `${actor} renamed the group to ${event.title}`;
     default:
-      return content;
+      return undefined;
   }
 }
