@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './support/axe.js';
 import { bot } from './support/bot.js';
-import { DESKTOP, expectConnected, join, launchBrowser, message, person, PHONE, say } from './support/browser.js';
+import { DESKTOP, expectConnected, join, launchBrowser, longPress, message, person, PHONE, say } from './support/browser.js';
 import { TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -93,7 +93,7 @@ const views: Array<[string, (page: Page) => Promise<void>]> = [
     'Delete this message?',
     async (page) => {
       const row = message(page, 'Lunch at noon');
-      if (await isPhone(page)) await longPress(page, row);
+      if (await isPhone(page)) await longPress(row);
       else await row.hover();
       await page.getByRole('button', { name: 'Delete', exact: true }).first().click();
       await page.getByRole('dialog', { name: 'Delete this message?' }).waitFor();
@@ -103,15 +103,6 @@ const views: Array<[string, (page: Page) => Promise<void>]> = [
 
 async function isPhone(page: Page): Promise<boolean> {
   return (page.viewportSize()?.width ?? DESKTOP.width) <= PHONE.width;
-}
-
-/** A finger resting on a message until its sheet opens. */
-async function longPress(page: Page, row: ReturnType<typeof message>): Promise<void> {
-  const box = (await row.boundingBox())!;
-  const at = { pointerType: 'touch', isPrimary: true, clientX: box.x + 40, clientY: box.y + box.height / 2, bubbles: true };
-  await row.dispatchEvent('pointerdown', at);
-  await page.getByRole('dialog', { name: 'Message' }).waitFor();
-  await row.dispatchEvent('pointerup', at);
 }
 
 describe('axe-core finds nothing serious on any view', () => {
@@ -133,7 +124,7 @@ describe('axe-core finds nothing serious on any view', () => {
           if ((await page.getByRole('dialog').count()) > 0) await closeDialog(page);
         }
         if (size === 'phone') {
-          await longPress(page, message(page, 'see you there'));
+          await longPress(message(page, 'see you there'));
           found.push(...(await seriousViolations(page)).map((v) => `the message sheet: ${v}`));
           await closeDialog(page);
           await page.getByRole('button', { name: /^Open conversations/ }).click();

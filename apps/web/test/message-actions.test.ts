@@ -3,7 +3,7 @@ import type { Browser, Locator, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './support/axe.js';
 import { bot } from './support/bot.js';
-import { expectConnected, join, launchBrowser, message, person, PHONE, say, screenshot, userIdOf } from './support/browser.js';
+import { expectConnected, join, launchBrowser, longPress, message, person, PHONE, say, screenshot, userIdOf } from './support/browser.js';
 import { TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -53,16 +53,6 @@ afterAll(async () => {
 async function tool(page: Page, row: Locator, name: string): Promise<Locator> {
   await row.hover();
   return row.getByRole('toolbar', { name: 'Message actions' }).getByRole('button', { name, exact: true });
-}
-
-/** A finger resting on a message, as a phone's long press. */
-async function longPress(row: Locator): Promise<void> {
-  const box = (await row.boundingBox())!;
-  const at = { pointerType: 'touch', isPrimary: true, clientX: box.x + 40, clientY: box.y + box.height / 2, bubbles: true };
-  await row.dispatchEvent('pointerdown', at);
-  // The finger stays down until the press has counted: the message's sheet is open.
-  await row.page().getByRole('dialog', { name: 'Message' }).waitFor({ timeout: 15_000 });
-  await row.dispatchEvent('pointerup', at);
 }
 
 const chip = (row: Locator, emoji: string) => row.locator('.reactions button', { has: row.page().locator('.emoji', { hasText: emoji }) });

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
@@ -96,4 +96,13 @@ export async function screenshot(page: Page, name: string, { hovering = false } 
   // Hover effects and the blinking caret would make the pictures differ from run to run, unless hover is the point.
   if (!hovering) await page.mouse.move(0, 0);
   await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, caret: 'hide', animations: 'disabled' });
+}
+
+/** A finger resting on a message as a phone's long press, told by pointer events: it lifts once the message's sheet is open. */
+export async function longPress(row: Locator): Promise<void> {
+  const box = (await row.boundingBox())!;
+  const at = { pointerType: 'touch', isPrimary: true, clientX: box.x + 40, clientY: box.y + box.height / 2, bubbles: true };
+  await row.dispatchEvent('pointerdown', at);
+  await row.page().getByRole('dialog', { name: 'Message' }).waitFor({ timeout: 15_000 });
+  await row.dispatchEvent('pointerup', at);
 }
