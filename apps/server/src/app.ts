@@ -28,11 +28,13 @@ import { consumerMetrics, watchBus } from './metrics.js';
 import { OutboundGuard, type OutboundCounts } from './outbound/guard.js';
 import { pushNotifications } from './consumers/push.js';
 import { fileDeletions } from './consumers/files.js';
+import { picturePreparation } from './consumers/pictures.js';
 import { ConsumerRunner } from './consumers/runner.js';
 import { searchIndex } from './consumers/search-index.js';
 import { openBlobStore } from './files/open-blob-store.js';
 import { FileLinks } from './files/links.js';
 import { FileSweeper } from './files/sweeper.js';
+import { Pictures } from './files/pictures.js';
 import { Uploads } from './files/uploads.js';
 import { FailureLog } from './push/failure-log.js';
 import { PushNotifier } from './push/notifier.js';
@@ -133,8 +135,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const uploads = new Uploads(store, blobs, directory, config);
   const sweeper = new FileSweeper(store, blobs, log);
   const fileLinks = await FileLinks.load(store);
+  const pictures = new Pictures(store, blobs, (change) => publisher.publish(change), log);
   const sweep = () => sweeper.sweep().catch((error: unknown) => log.error({ err: error }, 'sweeping files failed'));
   await sweep();
+  // Pictures a stop left unprepared: done in the background, as a consumer would have.
+  const prepareLeftovers = () => void pictures.drain().catch((error: unknown) => log.error({ err: error }, 'preparing pictures failed'));
 
   const inviteLimits = new InviteLimits(config, bus);
   watchBus(() => bus.connected);
@@ -151,7 +156,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // Push services want a way to reach whoever runs the server: an https page or a mail address.
   const contact = config.pushContact || (links.base.startsWith('https:') ? links.base : `mailto:hearth@${new URL(links.base).hostname}`);
   const notifier = new PushNotifier(store, directory, (userId) => presence.isOnline(userId), push, keys, contact, outbound, new FailureLog(log, config.pushFailureLogIntervalMs), log);
-  const runners = [searchIndex(store), pushNotifications(notifier), fileDeletions(sweeper)].map(
+  const runners = [searchIndex(store), pushNotifications(notifier), fileDeletions(sweeper), picturePreparation(pictures)].map(
     (consumer) =>
       new ConsumerRunner(store, consumer, {
         holder: bus.id,
@@ -168,6 +173,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     for (const runner of runners) runner.wake();
   });
   for (const runner of runners) runner.start();
+  prepareLeftovers();
   const gateway = new Gateway(
     { config, publicUrl: links.base, clientAddress, log, sessions, activity, presence, publisher, directory, contacts, conversations, memberStates, invites, bus, pushKey: keys.publicKey },
     dispatchFor(),
@@ -180,7 +186,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }, 60_000).unref();
   const trimmer = setInterval(trim, config.changeLogTrimIntervalMs).unref();
   const recordActivity = setInterval(() => activity.flush(), 60_000).unref();
-  const sweeping = setInterval(sweep, config.fileSweepIntervalMs).unref();
+  const sweeping = setInterval(() => {
+    void sweep();
+    prepareLeftovers();
+  }, config.fileSweepIntervalMs).unref();
 
   const firstInvite = directory.users.size === 0 ? await invites.firstInvite() : null;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -232,6 +241,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await cluster?.settle();
       cluster?.stop();
       await Promise.all(runners.map((runner) => runner.stop()));
+      await pictures.stop();
       await bus.close();
       await outbound.close();
       await blobs.close();

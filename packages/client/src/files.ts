@@ -1,4 +1,4 @@
-import { FILES_PATH, fileLinkPath, filePath, isFileLink, isHttpError, isUploadedFile, WS_PATH, type Attachment, type FileLink, type UploadedFile } from '@hearth/protocol';
+import { ErrorCode, FILES_PATH, fileLinkPath, filePath, isFileLink, isHttpError, isUploadedFile, WS_PATH, type Attachment, type FileLink, type UploadedFile } from '@hearth/protocol';
 import { ChatError, ClientErrorCode } from './errors.js';
 
 /** What can be uploaded: bytes in memory, or a Blob (a browser's File is one). */
@@ -27,12 +27,31 @@ export async function uploadFile(baseUrl: string, token: string, data: FileData,
   throw refusal(response, answer);
 }
 
-/** A file's bytes, for a member of the conversation it was sent in (or its uploader, before it is sent). */
+/**
+ * A file's bytes, for a member of the conversation it was sent in (or its uploader, before it is sent). A picture
+ * sent moments ago is waited for while the server prepares it (`file_not_ready`), for up to `READY_WAIT_MS`.
+ */
 export async function downloadFile(baseUrl: string, token: string, file: Pick<Attachment, 'id' | 'name'>): Promise<Uint8Array> {
   const url = `${baseUrl}${filePath(file.id, file.name)}`;
-  const response = await reach(url, { headers: { Authorization: `Bearer ${token}` } });
+  const response = await whenReady(() => reach(url, { headers: { Authorization: `Bearer ${token}` } }));
   if (response.status === 200) return new Uint8Array(await response.arrayBuffer());
   throw refusal(response, await response.json().catch(() => undefined));
+}
+
+/** How long a download waits for a picture the server is still preparing. */
+export const READY_WAIT_MS = 30_000;
+
+/** The answer once it is not `file_not_ready`, asking again as `Retry-After` says, until READY_WAIT_MS has passed. */
+async function whenReady(ask: () => Promise<Response>): Promise<Response> {
+  const until = Date.now() + READY_WAIT_MS;
+  for (;;) {
+    const response = await ask();
+    if (response.status !== 503 || Date.now() >= until) return response;
+    const body: unknown = await response.clone().json().catch(() => undefined);
+    if (!isHttpError(body) || body.error.code !== ErrorCode.FileNotReady) return response;
+    const seconds = Number(response.headers.get('Retry-After') ?? 1);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(5, Number.isFinite(seconds) ? seconds : 1) * 1000));
+  }
 }
 
 /**
@@ -40,9 +59,12 @@ export async function downloadFile(baseUrl: string, token: string, file: Pick<At
  * in an `<img>` or `<video>`, which cannot send one. The URL is absolute.
  */
 export async function fileLink(baseUrl: string, token: string, id: string): Promise<FileLink> {
-  const response = await reach(`${baseUrl}${fileLinkPath(id)}`, { headers: { Authorization: `Bearer ${token}` } });
+  const response = await whenReady(() => reach(`${baseUrl}${fileLinkPath(id)}`, { headers: { Authorization: `Bearer ${token}` } }));
   const answer: unknown = await response.json().catch(() => undefined);
-  if (response.status === 200 && isFileLink(answer)) return { ...answer, url: `${baseUrl}${answer.url}` };
+  if (response.status === 200 && isFileLink(answer)) {
+    const absolute = { ...answer, url: `${baseUrl}${answer.url}` };
+    return answer.thumbnail_url === undefined ? absolute : { ...absolute, thumbnail_url: `${baseUrl}${answer.thumbnail_url}` };
+  }
   throw refusal(response, answer);
 }
 

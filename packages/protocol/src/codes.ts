@@ -50,6 +50,11 @@ export const ErrorCode = {
    * already sent with another message; a download of a file in no conversation of the user's (not told apart).
    */
   FileNotFound: 'file_not_found',
+  /**
+   * A picture sent moments ago that the server is still preparing (orientation applied, metadata such as the place it
+   * was taken removed): asked for again after `Retry-After`, it is there. Its uploader may read it meanwhile.
+   */
+  FileNotReady: 'file_not_ready',
   /** `revoke_session` names no session of this user. */
   SessionNotFound: 'session_not_found',
   /** Renaming, adding to, removing from or leaving a conversation that is not a group. */
@@ -149,6 +154,7 @@ export const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.FileTooLarge]: 413,
   [ErrorCode.StorageQuotaExceeded]: 413,
   [ErrorCode.FileNotFound]: 404,
+  [ErrorCode.FileNotReady]: 503,
   [ErrorCode.InviteNotFound]: 404,
   [ErrorCode.InviteUsed]: 410,
   [ErrorCode.NicknameTaken]: 409,

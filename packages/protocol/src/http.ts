@@ -44,5 +44,10 @@ export type UploadedFile = Static<typeof UploadedFile>;
  * `GET /api/files/<id>/link`: a URL of the file that works without a token, for its asker only and only while they
  * may read the file, until `expires_at` (FILE_LINK_TTL_S): for a page's `<img>` or `<video>`, which cannot send one.
  */
-export const FileLink = Type.Object({ url: Type.String(), expires_at: Type.Integer({ minimum: 0 }) });
+export const FileLink = Type.Object({
+  url: Type.String(),
+  /** The image's thumbnail, as `url` is signed, when it has one (`Attachment.thumbnail`). */
+  thumbnail_url: Type.Optional(Type.String()),
+  expires_at: Type.Integer({ minimum: 0 }),
+});
 export type FileLink = Static<typeof FileLink>;

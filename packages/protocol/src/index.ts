@@ -20,6 +20,7 @@ export * from './group-lines.js';
 export * from './notify.js';
 export * from './roles.js';
 export * from './search.js';
+export * from './files.js';
 export { isBlank, isEmoji } from './text.js';
 export * from './http.js';
 export * from './json-schema.js';

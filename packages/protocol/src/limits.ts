@@ -10,6 +10,10 @@ export const FILE_UNSENT_TTL_S = 24 * 3600;
 export const FILE_LINK_TTL_S = 600;
 /** Characters of a file id: 128 random bits in base64url. */
 export const FILE_ID_LENGTH = 22;
+/** Characters of an image's placeholder (`Attachment.placeholder`): a ThumbHash is at most 25 bytes. */
+export const MAX_PLACEHOLDER_LENGTH = 48;
+/** The longer side of an image's thumbnail, in pixels. */
+export const THUMBNAIL_SIZE = 480;
 /** Longest message content, in characters (Unicode code points), before trimming. */
 export const MAX_CONTENT_LENGTH = 4000;
 /** Messages per `load_history` page when `limit` is left out. */

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { OPEN } from './envelope.js';
-import { FILE_ID_LENGTH, MAX_ATTACHMENTS, MAX_EMOJI_LENGTH, MAX_FILE_NAME_LENGTH, MAX_GROUP_MEMBERS, MAX_GROUP_TITLE_LENGTH, MAX_MENTIONS, MAX_REACTIONS_PER_MESSAGE, MAX_STATUS_LENGTH } from './limits.js';
+import { FILE_ID_LENGTH, MAX_ATTACHMENTS, MAX_PLACEHOLDER_LENGTH, MAX_EMOJI_LENGTH, MAX_FILE_NAME_LENGTH, MAX_GROUP_MEMBERS, MAX_GROUP_TITLE_LENGTH, MAX_MENTIONS, MAX_REACTIONS_PER_MESSAGE, MAX_STATUS_LENGTH } from './limits.js';
 
 /** A positive database id. */
 export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
@@ -82,9 +82,16 @@ export const Attachment = Type.Object(
     size: Type.Integer({ minimum: 1 }),
     /** A media type such as `image/png`. */
     type: Type.String(),
-    /** An image's size in pixels, when the server has read it. */
+    /**
+     * An image's size in pixels as shown (its orientation applied), once the server has prepared it: a picture the
+     * server prepares (`isPreparedImage`) and has no size yet is still being prepared, and a `message_updated` brings it.
+     */
     width: Type.Optional(Type.Integer({ minimum: 1 })),
     height: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** A few bytes that draw a blurred likeness of the image (a ThumbHash, base64) while its thumbnail loads. */
+    placeholder: Type.Optional(Type.String({ maxLength: MAX_PLACEHOLDER_LENGTH })),
+    /** A smaller copy of the image is served (`?size=thumbnail`, or `FileLink.thumbnail_url`). */
+    thumbnail: Type.Optional(Type.Literal(true)),
   },
   { additionalProperties: false },
 );

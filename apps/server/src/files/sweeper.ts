@@ -3,6 +3,7 @@ import { nowSeconds } from '../domain/tokens.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import type { BlobStore } from './blob-store.js';
+import { thumbnailKey } from './pictures.js';
 
 /** Files looked at per round of a sweep. */
 const ROUND = 500;
@@ -46,6 +47,7 @@ export class FileSweeper {
   }
 
   private async removeSent(id: string): Promise<void> {
+    await this.blobs.delete(thumbnailKey(id));
     await this.blobs.delete(id);
     await this.store.files.remove(id);
   }

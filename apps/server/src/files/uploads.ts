@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { ErrorCode, type Attachment, type User } from '@hearth/protocol';
+import { ErrorCode, isPreparedImage, type Attachment, type User } from '@hearth/protocol';
 import type { Directory } from '../domain/directory.js';
 import { ok, refuse, type Result } from '../domain/result.js';
 import { nowSeconds } from '../domain/tokens.js';
@@ -9,6 +9,7 @@ import type { FileWhere, Store } from '../store/store.js';
 import type { BlobStore, ByteRange } from './blob-store.js';
 import { Meter, TooLarge } from './meter.js';
 import { cleanFileName } from './names.js';
+import { thumbnailKey } from './pictures.js';
 
 /** A type nothing in the bytes told: served as a download. */
 const UNKNOWN_TYPE = 'application/octet-stream';
@@ -20,6 +21,7 @@ const tooLarge = (bound: 'file' | 'quota') =>
 
 // A file one may not read looks exactly like one that does not exist, so ids reveal nothing.
 const notFound = () => refuse(ErrorCode.FileNotFound, 'No such file');
+const notReady = () => refuse(ErrorCode.FileNotReady, 'This picture was sent moments ago and is still being prepared: ask again in a moment');
 
 /** The media type a file's first bytes say; file-type is loaded at the first upload, not at every start. */
 async function typeOf(start: Buffer): Promise<string | undefined> {
@@ -84,16 +86,29 @@ export class Uploads {
     return ok({ id, name, size: file.size, type });
   }
 
-  /** A file the actor may read, without its bytes. */
+  /** A file the actor may read now, without its bytes. */
   async readable(actor: User, id: string): Promise<Result<FileWhere>> {
     const file = await this.store.files.where(id);
-    return file === undefined || !this.mayRead(actor, file) ? notFound() : ok(file);
+    if (file === undefined || !this.mayRead(actor, file)) return notFound();
+    // A picture is read by others only once prepared: until then its bytes still say where it was taken.
+    if (isPreparedImage(file.type) && file.preparedAt === null && file.ownerId !== actor.id) return notReady();
+    return ok(file);
   }
 
-  /** A file the actor may read, with its bytes (or the range asked for). */
-  async open(actor: User, id: string, range?: (size: number) => ByteRange | undefined): Promise<Result<{ file: FileWhere; range?: ByteRange; body: Readable }>> {
-    const file = await this.store.files.where(id);
-    if (file === undefined || !this.mayRead(actor, file)) return notFound();
+  /** A file the actor may read, with its bytes (or the range asked for), or its thumbnail's. */
+  async open(
+    actor: User,
+    id: string,
+    size: 'whole' | 'thumbnail',
+    range?: (size: number) => ByteRange | undefined,
+  ): Promise<Result<{ file: FileWhere; range?: ByteRange; body: Readable }>> {
+    const readable = await this.readable(actor, id);
+    if (!readable.ok) return readable;
+    const file = readable.value;
+    if (size === 'thumbnail') {
+      const body = file.thumbnail ? await this.blobs.get(thumbnailKey(id)) : undefined;
+      return body === undefined ? notFound() : ok({ file, body });
+    }
     const part = range?.(file.size);
     const body = await this.blobs.get(id, part);
     return body === undefined ? notFound() : ok({ file, range: part, body });

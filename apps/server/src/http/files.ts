@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import parseRange from 'range-parser';
-import { ErrorCode, filePath, type FileLink, type User } from '@hearth/protocol';
+import type { Readable } from 'node:stream';
+import { ErrorCode, filePath, THUMBNAIL_QUERY, type FileLink, type User } from '@hearth/protocol';
+import type { Refusal } from '../domain/result.js';
 import type { Directory } from '../domain/directory.js';
 import type { FileLinks } from '../files/links.js';
 import type { Sessions } from '../domain/sessions.js';
@@ -61,9 +63,11 @@ export class FileRoutes {
     const user = await this.signedIn(req, res);
     if (user === undefined) return;
     const result = await this.ctx.uploads.readable(user, id);
-    if (!result.ok) return sendError(res, result.error.code, result.error.message);
+    if (!result.ok) return refuseDownload(res, result.error);
     const { query, expiresAt } = this.ctx.links.make(id, user.id);
-    sendJson(res, 200, { url: `${filePath(id, result.value.name)}?${query}`, expires_at: expiresAt } satisfies FileLink);
+    const url = `${filePath(id, result.value.name)}?${query}`;
+    const link: FileLink = { url, expires_at: expiresAt, ...(result.value.thumbnail ? { thumbnail_url: `${url}&${THUMBNAIL_QUERY}` } : {}) };
+    sendJson(res, 200, link);
   }
 
   async download(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
@@ -72,14 +76,16 @@ export class FileRoutes {
     if (user === undefined) return;
     const header = req.headers.range;
     let unsatisfiable = false;
-    const result = await this.ctx.uploads.open(user, id, (size) => {
+    const thumbnail = new URL(req.url ?? '/', 'http://x').searchParams.get('size') === 'thumbnail';
+    if (thumbnail) return this.thumbnail(req, res, user, id);
+    const result = await this.ctx.uploads.open(user, id, 'whole', (size) => {
       if (header === undefined) return undefined;
       const ranges = parseRange(size, header, { combine: true });
       // One range is served; several, or a malformed header, get the whole file, as RFC 9110 allows.
       if (ranges === -1) unsatisfiable = true;
       return Array.isArray(ranges) && ranges.type === 'bytes' && ranges.length === 1 ? ranges[0] : undefined;
     });
-    if (!result.ok) return sendError(res, result.error.code, result.error.message);
+    if (!result.ok) return refuseDownload(res, result.error);
     const { file, range, body } = result.value;
     if (unsatisfiable) {
       body.destroy();
@@ -94,6 +100,18 @@ export class FileRoutes {
       'Content-Disposition': `${disposition}; filename*=UTF-8''${encodeURIComponent(file.name)}`,
       ...(range === undefined ? {} : { 'Content-Range': `bytes ${range.start}-${range.end}/${file.size}` }),
     });
+    this.send(req, res, body, id);
+  }
+
+  /** A picture's thumbnail: a small WebP, whole (thumbnails are small, and their length is not kept). */
+  private async thumbnail(req: IncomingMessage, res: ServerResponse, user: User, id: string): Promise<void> {
+    const result = await this.ctx.uploads.open(user, id, 'thumbnail');
+    if (!result.ok) return refuseDownload(res, result.error);
+    res.writeHead(200, { ...FILE_HEADERS, 'Content-Type': 'image/webp', 'Content-Disposition': 'inline' });
+    this.send(req, res, result.value.body, id);
+  }
+
+  private send(req: IncomingMessage, res: ServerResponse, body: Readable, id: string): void {
     if (req.method === 'HEAD') {
       body.destroy();
       return void res.end();
@@ -130,6 +148,11 @@ export class FileRoutes {
     }
     return signedIn.user;
   }
+}
+
+/** A file that cannot be read: not ready yet says when to ask again. */
+function refuseDownload(res: ServerResponse, error: Refusal): void {
+  sendError(res, error.code, error.message, error.code === ErrorCode.FileNotReady ? { headers: { 'Retry-After': '1' } } : undefined);
 }
 
 /**

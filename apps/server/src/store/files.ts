@@ -1,9 +1,14 @@
+import { PREPARED_IMAGE_TYPES } from '@hearth/protocol';
 import type { Database } from './database.js';
 import { statement } from './statement.js';
-import type { FileRow, FileWhere } from './types.js';
+import type { FileRow, FileWhere, NewFile } from './types.js';
 
-const FILE_COLUMNS = 'f.id, f.owner_id, f.name, f.size, f.type, f.width, f.height, f.created_at, f.message_id';
-type Row = [string, number, string, number | string, string, number | null, number | null, number | string, number | string | null];
+const FILE_COLUMNS = 'f.id, f.owner_id, f.name, f.size, f.type, f.width, f.height, f.created_at, f.message_id, f.placeholder, f.thumbnail, f.prepared_at';
+type Row = [
+  string, number, string, number | string, string, number | null, number | null, number | string, number | string | null,
+  string | null, number, number | string | null,
+];
+const ROW_LENGTH = 12;
 
 // Recorded only while the owner's files stay within their quota: the check and the insert are one statement. The
 // casts tell PostgreSQL the values' types, which a SELECT list does not.
@@ -27,13 +32,23 @@ const OF_DELETED_MESSAGES = statement(
   'files.of_deleted_messages',
   'SELECT f.id FROM files f JOIN messages m ON m.id = f.message_id WHERE m.deleted_at IS NOT NULL LIMIT $1',
 );
+/** Pictures sent and not prepared yet, oldest first; the types are the protocol's constants, not input. */
+const UNPREPARED = statement(
+  'files.unprepared',
+  `SELECT id FROM files WHERE prepared_at IS NULL AND message_id IS NOT NULL
+     AND type IN (${PREPARED_IMAGE_TYPES.map((type) => `'${type}'`).join(', ')}) ORDER BY message_id LIMIT $1`,
+);
 const UNSENT_BEFORE = statement('files.unsent_before', 'SELECT id FROM files WHERE message_id IS NULL AND created_at < $1 LIMIT $2');
 const REMOVE = statement('files.remove', 'DELETE FROM files WHERE id = $1');
 const REMOVE_UNSENT = statement('files.remove_unsent', 'DELETE FROM files WHERE id = $1 AND message_id IS NULL');
 
 function toFile(row: Row): FileRow {
-  const [id, ownerId, name, size, type, width, height, createdAt, messageId] = row;
-  return { id, ownerId, name, size: Number(size), type, width, height, createdAt: Number(createdAt), messageId: messageId === null ? null : Number(messageId) };
+  const [id, ownerId, name, size, type, width, height, createdAt, messageId, placeholder, thumbnail, preparedAt] = row;
+  return {
+    id, ownerId, name, size: Number(size), type, width, height, createdAt: Number(createdAt),
+    messageId: messageId === null ? null : Number(messageId),
+    placeholder, thumbnail: Number(thumbnail) === 1, preparedAt: preparedAt === null ? null : Number(preparedAt),
+  };
 }
 
 /**
@@ -44,7 +59,7 @@ export class Files {
   constructor(private readonly db: Database) {}
 
   /** Records an upload unless it would take its owner past `quota` bytes; whether it did. */
-  async add(file: Omit<FileRow, 'messageId'>, quota: number): Promise<boolean> {
+  async add(file: NewFile, quota: number): Promise<boolean> {
     const { id, ownerId, name, size, type, width, height, createdAt } = file;
     return (await this.db.run(ADD, [id, ownerId, name, size, type, width, height, createdAt, quota])) === 1;
   }
@@ -58,7 +73,7 @@ export class Files {
   async where(id: string): Promise<FileWhere | undefined> {
     const [row] = await this.db.rows<[...Row, number | null, number | null]>(WHERE, [id]);
     if (row === undefined) return undefined;
-    return { ...toFile(row.slice(0, 9) as Row), conversationId: row[9], deleted: row[10] !== null };
+    return { ...toFile(row.slice(0, ROW_LENGTH) as Row), conversationId: row[ROW_LENGTH], deleted: row[ROW_LENGTH + 1] !== null };
   }
 
   /** The files a deleted message was sent with (none while it is not deleted). */
@@ -69,6 +84,11 @@ export class Files {
   /** Up to `limit` files whose messages were deleted: what the consumer that removes them has not done yet. */
   async ofDeletedMessages(limit: number): Promise<string[]> {
     return (await this.db.rows<[string]>(OF_DELETED_MESSAGES, [limit])).map(([id]) => id);
+  }
+
+  /** Up to `limit` pictures sent and waiting to be prepared (`isPreparedImage`), in the order they were sent. */
+  async unprepared(limit: number): Promise<string[]> {
+    return (await this.db.rows<[string]>(UNPREPARED, [limit])).map(([id]) => id);
   }
 
   /** Up to `limit` uploads made before `before` (seconds) and never sent. */

@@ -3,7 +3,7 @@ import { type Database, type Tx } from './database.js';
 import { statement } from './statement.js';
 import type { ChangeLog } from './change-log.js';
 import { jsonList, MESSAGE_COLUMNS, QUOTE_JOIN, toMessage, type MessageRow } from './rows.js';
-import type { AppendedMessage, AppendRefusal, MessageDecision, MessageUpdate, NewMessage } from './types.js';
+import type { AppendedMessage, AppendRefusal, ChangeRecord, MessageDecision, MessageUpdate, NewMessage, PreparedFile } from './types.js';
 
 const read = (name: string, where: string) => statement(`messages.${name}`, `SELECT ${MESSAGE_COLUMNS} FROM messages m ${QUOTE_JOIN} ${where}`);
 
@@ -27,6 +27,13 @@ const CLAIM = statement('files.claim', 'UPDATE files SET message_id = $1 WHERE i
  * see each other's commits statement by statement): the batch is stored again a row at a time.
  */
 class AttachmentTaken extends Error {}
+const PREPARED = statement(
+  'files.prepared',
+  'UPDATE files SET size = $2, width = $3, height = $4, placeholder = $5, thumbnail = $6, prepared_at = $7 WHERE id = $1 AND prepared_at IS NULL',
+);
+const NOT_A_PICTURE = statement('files.not_a_picture', 'UPDATE files SET type = $2, prepared_at = $3 WHERE id = $1 AND prepared_at IS NULL');
+const SENT_WITH = statement('files.sent_with', 'SELECT message_id FROM files WHERE id = $1');
+const SET_ATTACHMENTS = statement('messages.set_attachments', 'UPDATE messages SET attachments = $1 WHERE id = $2');
 const PARENTS = statement('messages.parents', 'SELECT EXISTS (SELECT 1 FROM conversations WHERE id = $1), EXISTS (SELECT 1 FROM users WHERE id = $2)');
 const NEWEST = statement('messages.newest', 'SELECT coalesce(max(id), 0) FROM messages');
 
@@ -104,6 +111,30 @@ export class Messages {
     });
     if (typeof outcome === 'object' && 'change' in outcome && outcome.message.deleted === true) await this.db.erase();
     return outcome;
+  }
+
+  /**
+   * Records what preparing a sent picture found, once, and tells it to the message's readers as a `message_updated`
+   * change carrying the file as it is now. Undefined when there is nothing to tell: it was recorded already, or its
+   * message was deleted meanwhile; `gone` when the file itself was removed.
+   */
+  async prepared(fileId: string, found: PreparedFile, at: number): Promise<{ message: Message; change: ChangeRecord } | 'gone' | undefined> {
+    return this.log.write(async (tx) => {
+      const [sent] = await tx.rows<[number | string | null]>(SENT_WITH, [fileId]);
+      if (sent === undefined) return 'gone';
+      const recorded = 'type' in found
+        ? await tx.run(NOT_A_PICTURE, [fileId, found.type, at])
+        : await tx.run(PREPARED, [fileId, found.size, found.width, found.height, found.placeholder, found.thumbnail ? 1 : 0, at]);
+      const current = recorded === 1 && sent[0] !== null ? await messageById(tx, Number(sent[0])) : undefined;
+      if (current?.attachments === undefined) return undefined;
+      const described: Partial<Attachment> = 'type' in found
+        ? { type: found.type }
+        : { size: found.size, width: found.width, height: found.height, placeholder: found.placeholder, ...(found.thumbnail ? { thumbnail: true } : {}) };
+      const attachments = current.attachments.map((file) => (file.id === fileId ? { ...file, ...described } : file));
+      await tx.run(SET_ATTACHMENTS, [JSON.stringify(attachments), current.id]);
+      const change = await this.log.append(tx, { kind: 'message_updated', conversationId: current.conversation_id, subjectId: current.id, createdAt: at });
+      return { message: { ...current, attachments }, change };
+    });
   }
 
   /** The whole batch in a few statements: its rows in one, their changes in another. */

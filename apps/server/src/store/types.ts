@@ -218,7 +218,24 @@ export interface FileRow {
   height: number | null;
   createdAt: number;
   messageId: number | null;
+  /** A prepared picture's ThumbHash. */
+  placeholder: string | null;
+  /** A prepared picture has a thumbnail beside it. */
+  thumbnail: boolean;
+  /** When a picture the server prepares was prepared; null until then, and for other files. */
+  preparedAt: number | null;
 }
+
+/** A file as an upload records it: not sent, and not prepared yet. */
+export type NewFile = Omit<FileRow, 'messageId' | 'placeholder' | 'thumbnail' | 'preparedAt'>;
+
+/**
+ * What preparing a picture found: its size as shown, and its bytes' new size once its metadata is removed; or, for
+ * bytes that are no picture after all, only that (`type` then says to serve them as a download).
+ */
+export type PreparedFile =
+  | { size: number; width: number; height: number; placeholder: string; thumbnail: boolean }
+  | { type: string };
 
 /** A file with where it was sent, for deciding who may read it. */
 export interface FileWhere extends FileRow {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ErrorCode, type Attachment, type Message, type ServerEvent } from '@hearth/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catchUp, eventually, messagesIn, Peer, startTestServer, type TestServer } from '../support/harness.js';
-import { download, PNG, startS3, startUpload, upload, type TestS3 } from '../support/files.js';
+import { download, PDF, startS3, startUpload, upload, type TestS3 } from '../support/files.js';
 
 type Account = { user: { id: number; nickname: string }; token: string };
 
@@ -59,12 +59,12 @@ describe.each(['disk', 's3'] as const)('files kept on %s', (kind) => {
     await s3?.stop();
   });
 
-  it('sends a photo with a caption that the other member hears live, finds in history and in catch-up, and downloads', async () => {
+  it('sends a file with a caption that the other member hears live, finds in history and in catch-up, and downloads', async () => {
     const cursor = b.seen('auth_ok')[0]!.payload.cursor ?? 0;
-    const file = await uploadAs(alice, PNG, 'cat.png');
-    expect(file).toEqual({ id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), name: 'cat.png', size: PNG.length, type: 'image/png' });
+    const file = await uploadAs(alice, PDF, 'plan.pdf');
+    expect(file).toEqual({ id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), name: 'plan.pdf', size: PDF.length, type: 'application/pdf' });
 
-    const message = expectMessage(await send(a, { content: 'our cat', attachments: [file.id] }));
+    const message = expectMessage(await send(a, { content: 'our plan', attachments: [file.id] }));
     expect(message.attachments).toEqual([file]);
     const live = await b.next('message', (e) => e.payload.id === message.id);
     expect(live.payload.attachments).toEqual([file]);
@@ -77,24 +77,24 @@ describe.each(['disk', 's3'] as const)('files kept on %s', (kind) => {
 
     const got = await download(server.url, bob.token, file.id, file.name);
     expect(got.status).toBe(200);
-    expect(Buffer.compare(got.body as Buffer, PNG)).toBe(0);
-    expect(got.headers.get('content-type')).toBe('image/png');
-    expect(got.headers.get('content-disposition')).toBe("inline; filename*=UTF-8''cat.png");
+    expect(Buffer.compare(got.body as Buffer, PDF)).toBe(0);
+    expect(got.headers.get('content-type')).toBe('application/pdf');
+    expect(got.headers.get('content-disposition')).toBe("inline; filename*=UTF-8''plan.pdf");
     expect(got.headers.get('x-content-type-options')).toBe('nosniff');
     expect(got.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'");
   });
 
   it('serves part of a file when asked for a range', async () => {
-    const file = await uploadAs(alice, PNG, 'part.png');
+    const file = await uploadAs(alice, PDF, 'part.pdf');
     await send(a, { attachments: [file.id] });
     const got = await download(server.url, bob.token, file.id, file.name, { Range: 'bytes=1-3' });
     expect(got.status).toBe(206);
-    expect(got.headers.get('content-range')).toBe(`bytes 1-3/${PNG.length}`);
-    expect((got.body as Buffer).toString('latin1')).toBe('PNG');
+    expect(got.headers.get('content-range')).toBe(`bytes 1-3/${PDF.length}`);
+    expect((got.body as Buffer).toString('latin1')).toBe('PDF');
   });
 
   it('lets nobody outside the conversation download its files, nor anyone without a token', async () => {
-    const file = await uploadAs(alice, PNG, 'private.png');
+    const file = await uploadAs(alice, PDF, 'private.pdf');
     await send(a, { attachments: [file.id] });
     const outsider = await download(server.url, carol.token, file.id);
     expect(outsider.status).toBe(404);
@@ -108,7 +108,7 @@ describe.each(['disk', 's3'] as const)('files kept on %s', (kind) => {
   it('stops serving a group’s files to someone removed from it', async () => {
     const group = await a.request('create_group', { user_ids: [bob.user.id, carol.user.id] });
     if (group.type !== 'conversation_created') throw new Error(group.type);
-    const file = await uploadAs(alice, PNG, 'group.png');
+    const file = await uploadAs(alice, PDF, 'group.pdf');
     await send(a, { conversation_id: group.payload.conversation.id, attachments: [file.id] });
     expect((await download(server.url, carol.token, file.id)).status).toBe(200);
     const link = await linkFor(carol, file.id);
@@ -122,19 +122,19 @@ describe.each(['disk', 's3'] as const)('files kept on %s', (kind) => {
   });
 
   it('gives a member a signed link that works without a token, for that file only, and not once altered', async () => {
-    const file = await uploadAs(alice, PNG, 'linked.png');
+    const file = await uploadAs(alice, PDF, 'linked.pdf');
     await send(a, { attachments: [file.id] });
     const link = await linkFor(bob, file.id);
-    expect(link).toMatch(new RegExp(`^/files/${file.id}/linked\\.png\\?u=${bob.user.id}&e=\\d+&s=`));
+    expect(link).toMatch(new RegExp(`^/files/${file.id}/linked\\.pdf\\?u=${bob.user.id}&e=\\d+&s=`));
     const got = await fetch(`${server.url}${link}`);
     expect(got.status).toBe(200);
     expect(got.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'");
-    expect(Buffer.from(await got.arrayBuffer()).equals(PNG)).toBe(true);
+    expect(Buffer.from(await got.arrayBuffer()).equals(PDF)).toBe(true);
     // Made for bob: naming carol instead, or another file, or a later expiry breaks the signature.
     for (const forged of [link.replace(`u=${bob.user.id}`, `u=${carol.user.id}`), link.replace(/e=(\d+)/, (_, e: string) => `e=${Number(e) + 60}`)]) {
       expect((await fetch(`${server.url}${forged}`)).status).toBe(401);
     }
-    const other = await uploadAs(alice, PNG, 'other.png');
+    const other = await uploadAs(alice, PDF, 'other.pdf');
     await send(a, { attachments: [other.id] });
     expect((await fetch(`${server.url}${link.replace(file.id, other.id)}`)).status).toBe(401);
     // Someone outside the conversation gets no link.
@@ -143,14 +143,14 @@ describe.each(['disk', 's3'] as const)('files kept on %s', (kind) => {
   });
 
   it('lets only its uploader read a file before it is sent', async () => {
-    const file = await uploadAs(alice, PNG, 'draft.png');
+    const file = await uploadAs(alice, PDF, 'draft.pdf');
     expect((await download(server.url, alice.token, file.id)).status).toBe(200);
     expect((await download(server.url, bob.token, file.id)).status).toBe(404);
   });
 
   it('tells a type from the bytes: HTML named .png is a download that cannot be sniffed', async () => {
     const html = Buffer.from('<!doctype html><html><script>alert(document.cookie)</script></html>');
-    const file = await uploadAs(alice, html, 'innocent.png');
+    const file = await uploadAs(alice, html, 'innocent.pdf');
     expect(file.type).toBe('application/octet-stream');
     await send(a, { attachments: [file.id] });
     const got = await download(server.url, bob.token, file.id, file.name);
@@ -199,7 +199,7 @@ describe.each(['disk', 's3'] as const)('files kept on %s', (kind) => {
     req.destroy();
     expect(await answer).toBeUndefined();
     // A whole upload after it is kept, and it alone.
-    const next = await uploadAs(alice, PNG, 'after.png');
+    const next = await uploadAs(alice, PDF, 'after.pdf');
     await eventually(async () => ((await everything()).length === before.length + 1 ? true : undefined), 'only the whole upload kept');
     expect(await stored(next.id)).toBe(true);
     if (kind === 'disk') expect(readdirSync(join(server.dir, 'files', '.partial'))).toEqual([]);
@@ -208,7 +208,7 @@ describe.each(['disk', 's3'] as const)('files kept on %s', (kind) => {
   });
 
   it('sends only the sender’s own files, each once', async () => {
-    const file = await uploadAs(alice, PNG, 'once.png');
+    const file = await uploadAs(alice, PDF, 'once.pdf');
     const stolen = await send(b, { attachments: [file.id] });
     expect(stolen.type === 'error' && stolen.payload.code).toBe(ErrorCode.FileNotFound);
     const first = await a.request('send_message', { conversation_id: dmId, content: '', client_id: 'once', attachments: [file.id] });
@@ -223,12 +223,12 @@ describe.each(['disk', 's3'] as const)('files kept on %s', (kind) => {
   it('needs text in a message without files, and none in one with them', async () => {
     const empty = await send(a, {});
     expect(empty.type === 'error' && empty.payload.code).toBe(ErrorCode.ContentEmpty);
-    const file = await uploadAs(alice, PNG, 'no-caption.png');
+    const file = await uploadAs(alice, PDF, 'no-caption.pdf');
     expect(expectMessage(await send(a, { attachments: [file.id] })).content).toBe('');
   });
 
   it('removes the bytes of a deleted message’s files', async () => {
-    const file = await uploadAs(alice, PNG, 'regret.png');
+    const file = await uploadAs(alice, PDF, 'regret.pdf');
     const message = expectMessage(await send(a, { content: 'oops', attachments: [file.id] }));
     expect(await stored(file.id)).toBe(true);
     const deleted = await a.request('delete_message', { message_id: message.id });

@@ -12,6 +12,9 @@ export const PNG = Buffer.from(
   'base64',
 );
 
+/** A small PDF: a file the server serves as it was uploaded, byte for byte (pictures it prepares first). */
+export const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+
 export interface Answer {
   status: number;
   headers: Headers;

@@ -216,11 +216,21 @@ export const files = sqliteTable(
     createdAt: integer('created_at').notNull(),
     /** The message it was sent with; null until then. */
     messageId: integer('message_id').references(() => messages.id),
+    /** A picture's ThumbHash (`Attachment.placeholder`), once prepared. */
+    placeholder: text('placeholder'),
+    /** 1 when a thumbnail is kept beside it (under `<id>-thumbnail`). */
+    thumbnail: integer('thumbnail').notNull().default(0),
+    /**
+     * When a picture the server prepares (`isPreparedImage`) was prepared: turned upright, its metadata removed, its
+     * size read. Null until then, and for any other file.
+     */
+    preparedAt: integer('prepared_at'),
   },
   (t) => [
     index('files_owner_idx').on(t.ownerId),
     index('files_message_idx').on(t.messageId).where(sql`message_id IS NOT NULL`),
     index('files_unsent_idx').on(t.createdAt).where(sql`message_id IS NULL`),
+    index('files_unprepared_idx').on(t.messageId).where(sql`prepared_at IS NULL AND message_id IS NOT NULL`),
   ],
 );
 

@@ -1,0 +1,19 @@
+import type { Pictures } from '../files/pictures.js';
+import type { Consumer } from './runner.js';
+
+/** Changes read per batch. */
+const BATCH = 200;
+
+/**
+ * Prepares the pictures new messages carry (files/pictures.ts), after the send has committed and been told: the
+ * work is found in the files table, so a batch only says when to look, and a crash meanwhile loses nothing.
+ */
+export function picturePreparation(pictures: Pictures): Consumer {
+  return {
+    name: 'pictures',
+    batch: BATCH,
+    async after(changes) {
+      if (changes.some((change) => change.kind === 'message')) await pictures.drain();
+    },
+  };
+}
