@@ -4,11 +4,12 @@ import { join, sep } from 'node:path';
 import expressStaticGzip from 'express-static-gzip';
 
 // 'self' covers the page's own origin over ws: and wss: too (CSP Level 3), so the app reaches its own server and
-// nothing else: script injected into the page could not send what it reads to another host.
+// nothing else: script injected into the page could not send what it reads to another host. Pictures come from the
+// server, from data: (placeholders drawn in the page) and blob: (a picture being attached, read from the person's disk).
 const CSP = [
   "default-src 'self'",
   "connect-src 'self'",
-  "img-src 'self' data:",
+  "img-src 'self' data: blob:",
   "style-src 'self' 'unsafe-inline'",
   "base-uri 'none'",
   "frame-ancestors 'none'",

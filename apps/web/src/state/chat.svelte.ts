@@ -14,6 +14,8 @@ import { GroupActions } from './groups.svelte.js';
 import { Invites } from './invites.svelte.js';
 import { Opening } from './opening.svelte.js';
 import { Outgoing } from './outgoing.svelte.js';
+import { Files } from './files.svelte.js';
+import { Uploads } from './uploads.svelte.js';
 import { Typists } from './typists.svelte.js';
 import { People } from './people.svelte.js';
 import { Notifications } from './notifications.svelte.js';
@@ -43,6 +45,10 @@ export class ChatState {
   /** What this person was writing in each conversation, kept across reloads. */
   readonly drafts: KeptDrafts;
   readonly connection: Connection;
+  /** Files attached to the message being written in each conversation, uploading. */
+  readonly uploads: Uploads;
+  /** Links to files, and the picture open in the lightbox. */
+  readonly files: Files;
   /** Conversations and people are known: the server has answered the sign-in, or the last one's were kept. */
   ready = $state(false);
   /** A problem worth a word to the user that belongs to no request. */
@@ -65,6 +71,8 @@ export class ChatState {
     this.token = session.token;
     this.client = openChat(session.token);
     this.connection = new Connection(this.client);
+    this.uploads = new Uploads(session.token);
+    this.files = new Files(this.client);
     this.people = new People(() => this.me.id, this.client);
     const online = () => this.connection.online;
     this.outgoing = new Outgoing(this.client, new KeptSends(session.user.id));

@@ -28,15 +28,25 @@ export class Outgoing {
   restore(): void {
     for (const send of this.kept.all()) {
       if (isFailed(send)) this.failed = [...this.failed, send];
-      else this.send(send.conversation_id, send.content, { clientId: send.client_id, replyTo: send.reply_to });
+      else this.send(send.conversation_id, send.content, { clientId: send.client_id, replyTo: send.reply_to, attachments: send.attachments });
     }
   }
 
   /** Sends now, or once reconnected; until the server stores it the message shows as pending. */
-  send(conversationId: number, content: string, { clientId = newClientId(), replyTo }: { clientId?: string; replyTo?: number } = {}): void {
-    const kept: KeptSend = { client_id: clientId, conversation_id: conversationId, content, ...(replyTo === undefined ? {} : { reply_to: replyTo }) };
+  send(
+    conversationId: number,
+    content: string,
+    { clientId = newClientId(), replyTo, attachments }: { clientId?: string; replyTo?: number; attachments?: readonly string[] } = {},
+  ): void {
+    const kept: KeptSend = {
+      client_id: clientId,
+      conversation_id: conversationId,
+      content,
+      ...(replyTo === undefined ? {} : { reply_to: replyTo }),
+      ...(attachments === undefined || attachments.length === 0 ? {} : { attachments: [...attachments] }),
+    };
     this.kept.put(kept);
-    this.client.sendMessage(conversationId, content, { clientId, replyTo }).then(
+    this.client.sendMessage(conversationId, content, { clientId, replyTo, attachments: kept.attachments }).then(
       () => this.kept.remove(clientId),
       (error: ChatError) => this.refused({ ...kept, reason: error.message, failed_at: Date.now() }),
     );
@@ -44,7 +54,7 @@ export class Outgoing {
 
   retry(failed: FailedSend): void {
     this.forget(failed);
-    this.send(failed.conversation_id, failed.content, { clientId: failed.client_id, replyTo: failed.reply_to });
+    this.send(failed.conversation_id, failed.content, { clientId: failed.client_id, replyTo: failed.reply_to, attachments: failed.attachments });
   }
 
   discard(failed: FailedSend): void {
