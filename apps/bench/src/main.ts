@@ -11,6 +11,7 @@ import { cluster } from './scenarios/cluster.js';
 import { dms } from './scenarios/dms.js';
 import { fanout } from './scenarios/fanout.js';
 import { history } from './scenarios/history.js';
+import { uploads } from './scenarios/uploads.js';
 import { search } from './scenarios/search.js';
 import { idle } from './scenarios/idle.js';
 import { storm } from './scenarios/storm.js';
@@ -24,6 +25,7 @@ const RUNNERS: Record<ScenarioName, (targets: Target[], options: Options) => Pro
   dms,
   idle,
   history,
+  uploads,
   storm,
   search,
   cluster,

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { TargetName } from './targets/target.js';
 
-export const SCENARIOS = ['fanout', 'dms', 'idle', 'history', 'storm', 'search', 'cluster'] as const;
+export const SCENARIOS = ['fanout', 'dms', 'idle', 'history', 'storm', 'search', 'uploads', 'cluster'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 export const TARGETS: TargetName[] = ['hearth', 'hearth-normal', 'hearth-pg', 'hearth-cluster', 'ws', 'socketio'];
 
@@ -22,6 +22,8 @@ export interface Options {
   dms: { clients: number; /** Rate steps, in messages sent per second across all DMs. */ rates: number[] };
   /** Connecting stops at the deadline, so a server that takes too long shows how far it got. */
   idle: { connections: number; deadlineMs: number };
+  /** Photos uploaded at once, and each one's size in bytes. */
+  uploads: { photos: number; bytes: number };
   /** Stored messages in the conversation that history pages are read from, and that is searched. */
   history: { messages: number; pages: number };
   /** Searches of each kind, one after another. */
@@ -50,6 +52,7 @@ const presets: Record<Options['preset'], Omit<Options, 'preset' | 'scenarios' | 
     dms: { clients: 6, rates: [60] },
     idle: { connections: 20, deadlineMs: 30_000 },
     history: { messages: 2_000, pages: 20 },
+    uploads: { photos: 4, bytes: 200_000 },
     search: { queries: 5 },
     storm: { connections: 20 },
     cluster: { clients: 6, ...BACKING },
@@ -61,6 +64,7 @@ const presets: Record<Options['preset'], Omit<Options, 'preset' | 'scenarios' | 
     dms: { clients: 1_000, rates: [1_000, 2_500, 5_000, 10_000] },
     idle: { connections: 2_000, deadlineMs: 45_000 },
     history: { messages: 1_000_000, pages: 1_000 },
+    uploads: { photos: 100, bytes: 2_000_000 },
     search: { queries: 40 },
     storm: { connections: 1_000 },
     cluster: { clients: 1_000, ...BACKING },
@@ -72,6 +76,7 @@ const presets: Record<Options['preset'], Omit<Options, 'preset' | 'scenarios' | 
     dms: { clients: 1_000, rates: [1_000, 2_500, 5_000, 7_500, 10_000, 15_000, 20_000] },
     idle: { connections: 10_000, deadlineMs: 180_000 },
     history: { messages: 1_000_000, pages: 5_000 },
+    uploads: { photos: 100, bytes: 2_000_000 },
     search: { queries: 60 },
     storm: { connections: 2_000 },
     cluster: { clients: 1_000, ...BACKING },

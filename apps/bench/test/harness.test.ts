@@ -27,7 +27,7 @@ describe('the benchmark harness at a tiny size', () => {
     expect(results.machine.cpuCount).toBeGreaterThan(0);
     expect(results.machine.node).toBe(process.version);
     expect(results.command).toContain('--smoke');
-    expect(results.scenarios.map((s) => s.name)).toEqual(['fan-out 5', 'dms', 'idle', 'history', 'storm', 'search', 'cluster fan-out 6', 'cluster dms']);
+    expect(results.scenarios.map((s) => s.name)).toEqual(['fan-out 5', 'dms', 'idle', 'history', 'storm', 'search', 'uploads', 'cluster fan-out 6', 'cluster dms']);
     const expectedTargets: Record<string, string[]> = {
       'fan-out 5': ['hearth', 'ws', 'socketio'],
       dms: ['hearth', 'hearth-normal', 'ws', 'socketio'],
@@ -35,6 +35,7 @@ describe('the benchmark harness at a tiny size', () => {
       history: ['hearth'],
       storm: ['hearth', 'ws', 'socketio'],
       search: ['hearth'],
+      uploads: ['hearth'],
       'cluster fan-out 6': ['hearth', 'hearth-pg', 'hearth-cluster'],
       'cluster dms': ['hearth', 'hearth-pg', 'hearth-cluster'],
     };

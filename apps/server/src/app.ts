@@ -29,6 +29,7 @@ import { OutboundGuard, type OutboundCounts } from './outbound/guard.js';
 import { pushNotifications } from './consumers/push.js';
 import { fileDeletions } from './consumers/files.js';
 import { picturePreparation } from './consumers/pictures.js';
+import { linkPreviews } from './consumers/previews.js';
 import { ConsumerRunner } from './consumers/runner.js';
 import { searchIndex } from './consumers/search-index.js';
 import { openBlobStore } from './files/open-blob-store.js';
@@ -156,7 +157,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // Push services want a way to reach whoever runs the server: an https page or a mail address.
   const contact = config.pushContact || (links.base.startsWith('https:') ? links.base : `mailto:hearth@${new URL(links.base).hostname}`);
   const notifier = new PushNotifier(store, directory, (userId) => presence.isOnline(userId), push, keys, contact, outbound, new FailureLog(log, config.pushFailureLogIntervalMs), log);
-  const runners = [searchIndex(store), pushNotifications(notifier), fileDeletions(sweeper), picturePreparation(pictures)].map(
+  const messageChanges = new MessageChanges(store, directory);
+  const consumers = [searchIndex(store), pushNotifications(notifier), fileDeletions(sweeper), picturePreparation(pictures)];
+  if (config.linkPreviews === 'on') consumers.push(linkPreviews(outbound, messageChanges, (change) => publisher.publish(change), log));
+  const runners = consumers.map(
     (consumer) =>
       new ConsumerRunner(store, consumer, {
         holder: bus.id,
@@ -201,7 +205,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     return {
       sends: sendRuns(messages, limits),
       handlers: {
-        ...messageHandlers(messages, new MessageChanges(store, directory), publisher, limits),
+        ...messageHandlers(messages, messageChanges, publisher, limits),
         ...conversationHandlers({ conversations, groups: new Groups(store, directory), memberStates, directory, publisher, limits, typing }),
         ...accountHandlers({ users: new Users(store), sessions, admin: new Admin(store, directory), push, publisher, presence, bus, limits, links, log }),
         ...inviteHandlers({ invites, publisher, bus, limits, links }),

@@ -40,6 +40,8 @@ export const defaults = {
   logLevel: 'info',
   /** SQLite `synchronous` in WAL mode: FULL survives a power cut, NORMAL only a process crash. Sends are committed in batches, so FULL costs little. */
   synchronous: 'FULL' as 'NORMAL' | 'FULL',
+  /** Whether a message's first link gets a preview, fetched through the outbound guard (consumers/previews.ts). */
+  linkPreviews: 'on' as 'on' | 'off',
   /** A new connection must authenticate within this time. */
   authTimeoutMs: 5_000,
   /** WebSocket ping interval; a connection that misses one pong is dropped, so dead ones go within two intervals. */
@@ -194,6 +196,8 @@ Options (environment variable in brackets):
   --web-dir PATH       built web app (HEARTH_WEB_DIR, default apps/web/dist)
   --log-level LEVEL    pino log level (HEARTH_LOG_LEVEL, default ${defaults.logLevel})
   --synchronous MODE   NORMAL or FULL (HEARTH_SYNCHRONOUS, default ${defaults.synchronous})
+  --link-previews ON   on or off: whether the server fetches a preview of each message's first link
+                       (HEARTH_LINK_PREVIEWS, default ${defaults.linkPreviews})
   -h, --help           show this help
 
 Limits (see API_CONTRACT.md, "Server limits"):
@@ -242,6 +246,11 @@ function parseOption(key: keyof Config, text: string): unknown {
     const mode = text.toUpperCase();
     if (mode !== 'NORMAL' && mode !== 'FULL') throw new Error('--synchronous must be NORMAL or FULL');
     return mode;
+  }
+  if (key === 'linkPreviews') {
+    const on = text.toLowerCase();
+    if (on !== 'on' && on !== 'off') throw new Error('--link-previews must be on or off');
+    return on;
   }
   if (key === 'database' && !/^postgres(ql)?:\/\//.test(text)) throw new Error('--database must be a postgres:// URL');
   if (key === 'bus' && !/^rediss?:\/\//.test(text)) throw new Error('--bus must be a redis:// URL');

@@ -12,6 +12,10 @@ export const FILE_LINK_TTL_S = 600;
 export const FILE_ID_LENGTH = 22;
 /** Characters of an image's placeholder (`Attachment.placeholder`): a ThumbHash is at most 25 bytes. */
 export const MAX_PLACEHOLDER_LENGTH = 48;
+/** Characters of a link preview's title and site name, cut to this. */
+export const MAX_PREVIEW_TITLE_LENGTH = 200;
+/** Characters of a link preview's description, cut to this. */
+export const MAX_PREVIEW_DESCRIPTION_LENGTH = 300;
 /** The longer side of an image's thumbnail, in pixels. */
 export const THUMBNAIL_SIZE = 480;
 /** Longest message content, in characters (Unicode code points), before trimming. */

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { OPEN } from './envelope.js';
-import { FILE_ID_LENGTH, MAX_ATTACHMENTS, MAX_PLACEHOLDER_LENGTH, MAX_EMOJI_LENGTH, MAX_FILE_NAME_LENGTH, MAX_GROUP_MEMBERS, MAX_GROUP_TITLE_LENGTH, MAX_MENTIONS, MAX_REACTIONS_PER_MESSAGE, MAX_STATUS_LENGTH } from './limits.js';
+import { FILE_ID_LENGTH, MAX_ATTACHMENTS, MAX_CONTENT_LENGTH, MAX_PLACEHOLDER_LENGTH, MAX_PREVIEW_DESCRIPTION_LENGTH, MAX_PREVIEW_TITLE_LENGTH, MAX_EMOJI_LENGTH, MAX_FILE_NAME_LENGTH, MAX_GROUP_MEMBERS, MAX_GROUP_TITLE_LENGTH, MAX_MENTIONS, MAX_REACTIONS_PER_MESSAGE, MAX_STATUS_LENGTH } from './limits.js';
 
 /** A positive database id. */
 export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
@@ -98,6 +98,24 @@ export const Attachment = Type.Object(
 export type Attachment = Static<typeof Attachment>;
 
 /**
+ * A page a message links to, as the server read it (its Open Graph tags, else its title and description): shown
+ * under the message so people see where a link goes before opening it. Text only: no picture from another site is
+ * shown, so reading a message tells no other site who read it.
+ */
+export const LinkPreview = Type.Object(
+  {
+    /** The link as the message has it. */
+    url: Type.String({ maxLength: MAX_CONTENT_LENGTH }),
+    title: Type.String({ minLength: 1, maxLength: MAX_PREVIEW_TITLE_LENGTH }),
+    description: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_PREVIEW_DESCRIPTION_LENGTH })),
+    /** The site's own name for itself, else its host. */
+    site: Type.String({ minLength: 1, maxLength: MAX_PREVIEW_TITLE_LENGTH }),
+  },
+  { additionalProperties: false },
+);
+export type LinkPreview = Static<typeof LinkPreview>;
+
+/**
  * What a group change line tells of. Open: a later version may tell of more kinds of change; a client shows a line
  * of a kind it does not know by its `content`.
  */
@@ -158,6 +176,8 @@ export const Message = Type.Object(
     event: Type.Optional(GroupEvent),
     /** Files sent with it, in the order the sender gave them; gone once it is deleted. */
     attachments: Type.Optional(Type.Array(Attachment, { minItems: 1, maxItems: MAX_ATTACHMENTS })),
+    /** What its first link leads to, fetched by the server after it was sent; gone once its sender removes it. */
+    preview: Type.Optional(LinkPreview),
   },
   { additionalProperties: false },
 );

@@ -72,6 +72,7 @@ export const clientSamples: ClientSamples = {
   send_message: { type: 'send_message', payload: { conversation_id: 1, content: 'hi', client_id: 'c-1' }, id: '2' },
   edit_message: { type: 'edit_message', payload: { message_id: 42, content: 'hello everyone!' }, id: 'e' },
   delete_message: { type: 'delete_message', payload: { message_id: 42 }, id: 'd' },
+  remove_preview: { type: 'remove_preview', payload: { message_id: 42 }, id: 'rp' },
   add_reaction: { type: 'add_reaction', payload: { message_id: 42, emoji: '👍🏽' }, id: 'r' },
   remove_reaction: { type: 'remove_reaction', payload: { message_id: 42, emoji: '👍🏽' }, id: 'u' },
   create_dm: { type: 'create_dm', payload: { user_id: 2 } },

@@ -12,7 +12,7 @@ export const SERVER_MAIN = fileURLToPath(new URL('../../../server/dist/main.js',
 /**
  * The per-connection request limit guards against abuse, not load; the fan-out steps send more than it allows from
  * one connection, so it is raised here, as are the per-user limits on sends, searches and reads (the search and
- * history scenarios ask one page after another from one user), and each address's share of connections still signing in: every
+ * history scenarios ask one page after another from one user, and the uploads scenario's one sender uploads 100 photos at once), and each address's share of connections still signing in: every
  * simulated client connects from 127.0.0.1. Every other setting is the production default.
  */
 export const HEARTH_FLAGS = [
@@ -21,6 +21,7 @@ export const HEARTH_FLAGS = [
   ...['--searches-per-second-per-user', '1000000', '--search-burst-per-user', '1000000'],
   ...['--reads-per-second-per-user', '1000000', '--read-burst-per-user', '1000000'],
   ...['--max-unauthenticated-per-address', '1000000'],
+  ...['--uploads-per-minute-per-user', '1000000', '--upload-burst-per-user', '1000000'],
 ];
 export const ENV = { NODE_ENV: 'production', HEARTH_LOG_LEVEL: 'warn' };
 export const RUNNING = /Hearth is running at \S+:(\d+)/;

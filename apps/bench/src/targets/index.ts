@@ -6,7 +6,7 @@ import type { Target, TargetName } from './target.js';
 
 /**
  * Which servers each scenario drives: the durability setting matters only where storing is the cost; history and
- * search are ours alone; the cluster scenario sets ours on SQLite beside ours on PostgreSQL, alone and several.
+ * search are ours alone, as are uploads (the others keep no files); the cluster scenario sets ours on SQLite beside ours on PostgreSQL, alone and several.
  */
 const USED_BY: Record<ScenarioName, TargetName[]> = {
   fanout: ['hearth', 'ws', 'socketio'],
@@ -15,6 +15,7 @@ const USED_BY: Record<ScenarioName, TargetName[]> = {
   history: ['hearth'],
   storm: ['hearth', 'ws', 'socketio'],
   search: ['hearth'],
+  uploads: ['hearth'],
   cluster: ['hearth', 'hearth-pg', 'hearth-cluster'],
 };
 

@@ -1,4 +1,4 @@
-import { ErrorCode, isAdmin, MAX_REACTIONS_PER_MESSAGE, type Message, type Reaction, type User } from '@hearth/protocol';
+import { ErrorCode, isAdmin, MAX_REACTIONS_PER_MESSAGE, type LinkPreview, type Message, type Reaction, type User } from '@hearth/protocol';
 import type { MessageDecision, MessageState, Store } from '../store/store.js';
 import { stamped, type Change } from './changes.js';
 import type { Directory } from './directory.js';
@@ -53,6 +53,30 @@ export class MessageChanges {
     });
   }
 
+  /** Takes the link preview off a message: its sender's choice, so only they may. */
+  removePreview(actor: User, messageId: number): Promise<Result<Changed>> {
+    return this.change(actor, messageId, (message) => {
+      if (!mayEdit(actor, message)) return refused(ErrorCode.NotYourMessage, 'Only its sender can remove a message’s link preview');
+      if (message.deleted) return DELETED;
+      if (message.preview === undefined) return 'unchanged';
+      return { state: { ...stateOf(message), preview: undefined } };
+    });
+  }
+
+  /**
+   * Adds what the server found at a message's first link (consumers/previews.ts): the server's own act, so no actor.
+   * A message deleted meanwhile, or that has a preview already, is left as it is.
+   */
+  async addPreview(messageId: number, preview: LinkPreview): Promise<Changed | undefined> {
+    const outcome = await this.store.messages.update(
+      messageId,
+      (message): MessageDecision<never> => (message.deleted || message.preview !== undefined ? 'unchanged' : { state: { ...stateOf(message), preview } }),
+      nowSeconds(),
+    );
+    if (typeof outcome !== 'object' || 'refused' in outcome || outcome.change === undefined) return undefined;
+    return { message: outcome.message, change: stamped(outcome.change, 'message_updated', { message: outcome.message }) };
+  }
+
   react(actor: User, messageId: number, emoji: string): Promise<Result<Changed>> {
     return this.change(actor, messageId, (message) => {
       if (message.deleted) return DELETED;
@@ -99,5 +123,5 @@ export class MessageChanges {
 
 /** The changeable fields of a message as it is. */
 function stateOf(message: Message): MessageState {
-  return { content: message.content, editedAt: message.edited_at, mentions: message.mentions, reactions: message.reactions };
+  return { content: message.content, editedAt: message.edited_at, mentions: message.mentions, reactions: message.reactions, preview: message.preview };
 }

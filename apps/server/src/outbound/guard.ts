@@ -35,6 +35,9 @@ export interface OutboundRequest {
 /** What the guard has done since start: answers received, and refusals and failures by their code. */
 export type OutboundCounts = Record<OutboundCode | 'answered', number>;
 
+/** How the server names itself to the sites it reads. */
+const USER_AGENT = 'Mozilla/5.0 (compatible; HearthLinkPreview/1.0)';
+
 /** Bytes of an answer read before the rest is dropped: callers need its status, not its body. */
 const ANSWER_LIMIT = 64 * 1024;
 
@@ -101,13 +104,41 @@ export class OutboundGuard {
   }
 
   /** Sends a request through the guard; its status, or an OutboundError. A redirect is a failure, never followed. */
-  async request(text: string, init: OutboundRequest): Promise<{ status: number }> {
-    try {
+  request(text: string, init: OutboundRequest): Promise<{ status: number }> {
+    return this.counted(async () => ({ status: notRedirected(await this.limiter.run(() => this.send(this.check(text), init))) }));
+  }
+
+  /**
+   * Reads a page through the guard, as a link preview does: a GET without cookies that reads at most `limit` bytes
+   * of the answer (the rest is never downloaded) within `timeoutMs`. Its status, media type and those bytes.
+   */
+  read(text: string, { limit, timeoutMs, accept }: { limit: number; timeoutMs: number; accept: string }): Promise<{ status: number; type: string; body: Buffer }> {
+    return this.counted(async () => {
       const url = this.check(text);
-      const status = await this.limiter.run(() => this.send(url, init));
-      if (status >= 300 && status < 400) throw new OutboundError('redirect', `answered ${status}, a redirect, which is not followed`);
+      return this.limiter.run(async () => {
+        const signal = AbortSignal.timeout(Math.min(timeoutMs, this.options.timeoutMs));
+        const response = await request(url, { dispatcher: this.agent, method: 'GET', headers: { accept, 'user-agent': USER_AGENT }, signal });
+        notRedirected(response.statusCode);
+        const type = String(response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+        const parts: Buffer[] = [];
+        let length = 0;
+        for await (const part of response.body as AsyncIterable<Buffer>) {
+          parts.push(part);
+          length += part.length;
+          if (length >= limit) break;
+        }
+        // Leaving the loop early destroys the body: the rest of a large answer is never read.
+        return { status: response.statusCode, type, body: Buffer.concat(parts).subarray(0, limit) };
+      });
+    });
+  }
+
+  /** Runs one outbound request, counting its answer or its failure by code. */
+  private async counted<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      const result = await work();
       this.counts.answered++;
-      return { status };
+      return result;
     } catch (error) {
       const refusal = outboundError(error);
       this.counts[refusal.code]++;
@@ -151,6 +182,12 @@ export class OutboundGuard {
     socket.destroy();
     callback(new OutboundError('refused_address', `connected to ${address}, which is not public`), null);
   }
+}
+
+/** A status, unless it is a redirect: redirects are never followed, so one is a failure. */
+function notRedirected(status: number): number {
+  if (status >= 300 && status < 400) throw new OutboundError('redirect', `answered ${status}, a redirect, which is not followed`);
+  return status;
 }
 
 type LookupCallback = (error: Error | null, address: string, family: number) => void;

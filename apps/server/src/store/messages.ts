@@ -16,7 +16,7 @@ const UPDATE = statement(
   'messages.update',
   // A deleted message's attachments go with it; an edit or a reaction keeps them.
   `UPDATE messages SET content = $1, edited_at = $2, deleted_at = coalesce(deleted_at, $3), mentions = $4, reactions = $5,
-     attachments = CASE WHEN coalesce(deleted_at, $3) IS NULL THEN attachments END WHERE id = $6`,
+     attachments = CASE WHEN coalesce(deleted_at, $3) IS NULL THEN attachments END, preview = $7 WHERE id = $6`,
 );
 /** A file the sender may send: their own upload, not sent yet. */
 const SENDABLE = statement('files.sendable', 'SELECT id, name, size, type, width, height FROM files WHERE id = $1 AND owner_id = $2 AND message_id IS NULL');
@@ -105,7 +105,8 @@ export class Messages {
       if (decision === 'unchanged') return { message: current };
       if ('refused' in decision) return decision;
       const { state } = decision;
-      await tx.run(UPDATE, [state.content, state.editedAt ?? null, state.deletedAt ?? null, jsonList(state.mentions), jsonList(state.reactions), messageId]);
+      const preview = state.preview === undefined ? null : JSON.stringify(state.preview);
+      await tx.run(UPDATE, [state.content, state.editedAt ?? null, state.deletedAt ?? null, jsonList(state.mentions), jsonList(state.reactions), messageId, preview]);
       const message = (await messageById(tx, messageId))!;
       return { message, change: await this.log.append(tx, { kind: 'message_updated', conversationId: message.conversation_id, subjectId: messageId, createdAt: at }) };
     });

@@ -1,4 +1,4 @@
-import { QUOTE_EXCERPT_LENGTH, type Attachment, type GroupEvent, type Message, type Quote, type Reaction, type Role, type User } from '@hearth/protocol';
+import { QUOTE_EXCERPT_LENGTH, type Attachment, type GroupEvent, type LinkPreview, type Message, type Quote, type Reaction, type Role, type User } from '@hearth/protocol';
 
 // How rows are read into what the wire carries, in SQL both dialects speak.
 
@@ -22,7 +22,7 @@ export function toUser([id, nickname, role, deactivatedAt, status]: UserRow | Re
  * column. `toMessage` reads the columns in this order.
  */
 export const MESSAGE_COLUMNS = `m.id, m.conversation_id, m.user_id, m.content, m.client_id, m.created_at, m.edited_at, m.deleted_at,
-  m.reply_to_id, m.mentions, m.reactions, o.user_id, substr(o.content, 1, ${QUOTE_EXCERPT_LENGTH}), o.deleted_at, m.event, m.attachments`;
+  m.reply_to_id, m.mentions, m.reactions, o.user_id, substr(o.content, 1, ${QUOTE_EXCERPT_LENGTH}), o.deleted_at, m.event, m.attachments, m.preview`;
 
 /** The join `MESSAGE_COLUMNS` reads the quote through, after `messages m`. */
 export const QUOTE_JOIN = 'LEFT JOIN messages o ON o.id = m.reply_to_id';
@@ -45,6 +45,7 @@ export type MessageRow = [
   quoteDeletedAt: number | null,
   event: string | null,
   attachments: string | null,
+  preview: string | null,
 ];
 
 /** A row as the wire carries it: optional fields only when they say something. */
@@ -61,6 +62,7 @@ export function toMessage(row: MessageRow): Message {
   if (reactions !== null) message.reactions = JSON.parse(reactions) as Reaction[];
   if (row[14] !== null) message.event = JSON.parse(row[14]) as GroupEvent;
   if (row[15] !== null) message.attachments = JSON.parse(row[15]) as Attachment[];
+  if (row[16] !== null) message.preview = JSON.parse(row[16]) as LinkPreview;
   return message;
 }
 

@@ -1,4 +1,4 @@
-import type { ChangeEventType, ConversationType, GroupEvent, Message, NotifyLevel, Reaction, Role, User } from '@hearth/protocol';
+import type { ChangeEventType, ConversationType, GroupEvent, LinkPreview, Message, NotifyLevel, Reaction, Role, User } from '@hearth/protocol';
 
 // What the store takes and gives: the shapes its facets share with the domain.
 
@@ -253,6 +253,7 @@ export interface MessageState {
   deletedAt?: number;
   mentions?: readonly number[];
   reactions?: readonly Reaction[];
+  preview?: LinkPreview;
 }
 
 /** What `updateMessage`'s caller decides, given the message as stored. */

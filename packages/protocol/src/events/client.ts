@@ -42,6 +42,9 @@ export const EditMessage = event(
 
 export const DeleteMessage = event('delete_message', payload({ message_id: Id }));
 
+/** The sender takes the link preview off their message. */
+export const RemovePreview = event('remove_preview', payload({ message_id: Id }));
+
 const Emoji = Type.String({ minLength: 1, maxLength: MAX_EMOJI_LENGTH });
 
 export const AddReaction = event('add_reaction', payload({ message_id: Id, emoji: Emoji }));
@@ -221,6 +224,7 @@ const events = list(
   SendMessage,
   EditMessage,
   DeleteMessage,
+  RemovePreview,
   AddReaction,
   RemoveReaction,
   CreateDm,

@@ -10,6 +10,7 @@ export const REPLY_TYPE = {
   send_message: 'message',
   edit_message: 'message_updated',
   delete_message: 'message_updated',
+  remove_preview: 'message_updated',
   add_reaction: 'message_updated',
   remove_reaction: 'message_updated',
   create_dm: 'conversation_created',

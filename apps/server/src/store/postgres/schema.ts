@@ -121,6 +121,8 @@ export const messages = pgTable(
     /** JSON, as text: a group change line's `{ kind, users?, title? }`, read whole and never queried inside. */
     event: text('event'),
     attachments: text('attachments'),
+    /** JSON, as text: the `LinkPreview` of its first link, once fetched; null without one, and once removed or deleted. */
+    preview: text('preview'),
   },
   (t) => [
     index('messages_conversation_created_idx').on(t.conversationId, t.createdAt),

@@ -150,9 +150,11 @@ export const messages = sqliteTable(
     event: text('event'),
     /**
      * JSON array of the files sent with it, `{ id, name, size, type, width?, height? }` as the wire carries them; null
-     * when none, and once deleted. A copy of their `files` rows, made when sent: read with every message, never changed.
+     * when none, and once deleted. A copy of their `files` rows, made when sent: read with every message, changed only as its pictures are prepared.
      */
     attachments: text('attachments'),
+    /** JSON, as text: the `LinkPreview` of its first link, once fetched; null without one, and once removed or deleted. */
+    preview: text('preview'),
   },
   (t) => [
     index('messages_conversation_created_idx').on(t.conversationId, t.createdAt),

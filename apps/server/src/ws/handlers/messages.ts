@@ -71,7 +71,7 @@ export function messageHandlers(
   changes: MessageChanges,
   publisher: Publisher,
   limits: UserLimits,
-): Handlers<'edit_message' | 'delete_message' | 'add_reaction' | 'remove_reaction' | 'load_history'> {
+): Handlers<'edit_message' | 'delete_message' | 'remove_preview' | 'add_reaction' | 'remove_reaction' | 'load_history'> {
   async function change(conn: Connection, id: string | undefined, act: () => Promise<Result<Changed>>): Promise<void> {
     if (!(await within(limits.sends, conn, id))) return;
     const result = await act();
@@ -82,6 +82,7 @@ export function messageHandlers(
   return {
     edit_message: (conn, { id, payload }) => change(conn, id, () => changes.edit(conn.user!, payload.message_id, payload.content)),
     delete_message: (conn, { id, payload }) => change(conn, id, () => changes.delete(conn.user!, payload.message_id)),
+    remove_preview: (conn, { id, payload }) => change(conn, id, () => changes.removePreview(conn.user!, payload.message_id)),
     add_reaction: (conn, { id, payload }) => change(conn, id, () => changes.react(conn.user!, payload.message_id, payload.emoji)),
     remove_reaction: (conn, { id, payload }) => change(conn, id, () => changes.unreact(conn.user!, payload.message_id, payload.emoji)),
     // Paid for by its size from the user's reads before anything is read.

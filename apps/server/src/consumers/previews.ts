@@ -1,0 +1,50 @@
+import type { Change } from '../domain/changes.js';
+import type { MessageChanges } from '../domain/message-changes.js';
+import type { Logger } from '../log.js';
+import { OutboundError } from '../outbound/errors.js';
+import type { OutboundGuard } from '../outbound/guard.js';
+import { firstLink } from '../previews/first-link.js';
+import { previewOf } from '../previews/page.js';
+import type { Consumer } from './runner.js';
+
+/** Changes read per batch. */
+const BATCH = 100;
+/** The most of a page read: its head is near its start. */
+const PAGE_LIMIT = 1024 * 1024;
+/** The most time a page may take. */
+const PAGE_TIMEOUT_MS = 5_000;
+
+/**
+ * Adds a link preview to each new message with a link: the page is fetched through the outbound guard after the
+ * send, at most once (a crash meanwhile loses that preview rather than fetching twice), and the preview stored with
+ * the message as a change that catch-up carries.
+ */
+export function linkPreviews(outbound: OutboundGuard, changes: MessageChanges, tell: (change: Change) => void, log: Logger): Consumer {
+  async function preview(messageId: number, url: string): Promise<void> {
+    try {
+      const page = await outbound.read(url, { limit: PAGE_LIMIT, timeoutMs: PAGE_TIMEOUT_MS, accept: 'text/html' });
+      if (page.status !== 200 || page.type !== 'text/html') return;
+      const found = previewOf(page.body.toString('utf8'), url);
+      const added = found === undefined ? undefined : await changes.addPreview(messageId, found);
+      if (added?.change !== undefined) tell(added.change);
+    } catch (error) {
+      // A page that cannot be reached is no preview, not a failure of the consumer.
+      if (!(error instanceof OutboundError)) throw error;
+      log.debug({ messageId, code: error.code }, 'no link preview');
+    }
+  }
+  return {
+    name: 'previews',
+    batch: BATCH,
+    messages: true,
+    async after(batch) {
+      const work: Promise<void>[] = [];
+      for (const { kind, message } of batch) {
+        if (kind !== 'message' || message === undefined || message.deleted === true || message.event !== undefined) continue;
+        const url = firstLink(message.content);
+        if (url !== undefined) work.push(preview(message.id, url));
+      }
+      await Promise.all(work);
+    },
+  };
+}
