@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +12,9 @@ let server: TestServer;
 let browser: Browser;
 let ann: Awaited<ReturnType<typeof person>>;
 let ben: Awaited<ReturnType<typeof person>>;
+/** A site a message links to, on loopback, which the server is allowed to reach. */
+let site: Server;
+let siteUrl: string;
 
 /** A photo of one colour, `width` × `height`. */
 const photo = (width: number, height: number, background: string) => sharp({ create: { width, height, channels: 3, background } }).jpeg().toBuffer();
@@ -48,7 +53,14 @@ async function sendWhenUp(page: Page, caption: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([TestServer.start(), launchBrowser()]);
+  site = createServer((_, res) =>
+    res
+      .writeHead(200, { 'Content-Type': 'text/html' })
+      .end('<html><head><meta property="og:title" content="Sourdough, step by step"><meta property="og:description" content="A starter, a loaf and a long weekend."><meta property="og:site_name" content="Bakers’ Corner"></head></html>'),
+  );
+  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+  siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/sourdough`;
+  [server, browser] = await Promise.all([TestServer.start({ outboundAllowHosts: ['127.0.0.1'] }), launchBrowser()]);
   ann = await person(browser);
   ben = await person(browser, { viewport: PHONE, touch: true });
   await join(ann.page, await server.invite(), 'Ann');
@@ -58,6 +70,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.destroy();
+  await new Promise((resolve) => site?.close(resolve));
 });
 
 describe('photos and files', () => {
@@ -143,6 +156,23 @@ describe('photos and files', () => {
     await ann.page.keyboard.press('Escape');
     await expect.poll(() => ann.page.getByRole('dialog').count()).toBe(0);
     await expect.poll(() => ann.page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Open picture garden.jpg');
+  });
+
+  it('a link gets a preview that the other person sees, and that its sender can remove for everyone', async () => {
+    await composer(ann.page).fill(`Recipe: ${siteUrl}`);
+    await composer(ann.page).press('Enter');
+    const atBen = ben.page.getByRole('complementary', { name: 'Link preview: Sourdough, step by step' });
+    await atBen.waitFor();
+    expect(await atBen.textContent()).toContain('A starter, a loaf and a long weekend.');
+    expect(await atBen.getByRole('link', { name: 'Sourdough, step by step' }).getAttribute('href')).toBe(siteUrl);
+    // Only the sender is offered to remove it.
+    expect(await atBen.getByRole('button', { name: 'Remove the link preview' }).count()).toBe(0);
+    await screenshot(ben.page, 'phone-link-preview');
+    expect(await seriousViolations(ben.page)).toEqual([]);
+    const atAnn = ann.page.getByRole('complementary', { name: 'Link preview: Sourdough, step by step' });
+    await atAnn.getByRole('button', { name: 'Remove the link preview' }).click();
+    await expect.poll(() => atBen.count()).toBe(0);
+    await expect.poll(() => atAnn.count()).toBe(0);
   });
 
   it('the pictures and the tray pass axe at phone width, and the page made no errors', async () => {

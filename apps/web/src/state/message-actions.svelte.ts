@@ -55,6 +55,11 @@ export class MessageActions {
     return this.attempt('delete', () => this.client.deleteMessage(message.id));
   }
 
+  /** Takes the link preview off one's own message, for everyone. */
+  removePreview(message: Message): Promise<boolean> {
+    return this.attempt('remove the preview of', () => this.client.removePreview(message.id));
+  }
+
   /** Adds the reaction, or takes it back if this person made it already. */
   toggleReaction(message: Message, emoji: string, me: number): Promise<boolean> {
     const mine = message.reactions?.find((r) => r.emoji === emoji)?.user_ids.includes(me) ?? false;

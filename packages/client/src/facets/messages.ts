@@ -52,6 +52,11 @@ export function messageRequests(request: Request, sender: Sender, closed: () => 
       return (await request('delete_message', { message_id: messageId })).message;
     },
 
+    /** Takes the link preview off one's own message, for everyone; resolves with the message as it now is. */
+    async removePreview(messageId: number): Promise<Message> {
+      return (await request('remove_preview', { message_id: messageId })).message;
+    },
+
     /** Puts an emoji on a message; doing it twice changes nothing. */
     async react(messageId: number, emoji: string): Promise<Message> {
       return (await request('add_reaction', { message_id: messageId, emoji })).message;
