@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { INVITE_TTL_DEFAULT_S, nicknameKey } from '@hearth/protocol';
 import type { AddressInfo } from 'node:net';
@@ -48,7 +49,7 @@ import { Gateway } from './ws/gateway.js';
 import { accountHandlers } from './ws/handlers/accounts.js';
 import { conversationHandlers } from './ws/handlers/conversations.js';
 import { inviteHandlers } from './ws/handlers/invites.js';
-import { answerSends, messageHandlers, sendRuns } from './ws/handlers/messages.js';
+import { answerSends, messageHandlers, sendRuns, type SendOrigin } from './ws/handlers/messages.js';
 import { peopleHandlers } from './ws/handlers/people.js';
 import { readHandlers } from './ws/handlers/reads.js';
 import { Presence } from './ws/presence.js';
@@ -78,6 +79,8 @@ export interface RunningServer {
 
 /** A consumer runs this long after a change is published, so that changes published together are read together. */
 const CONSUMER_GATHER_MS = 20;
+/** The server's version, as the HTTP API's document gives it. */
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Opens the database, then serves the web app, the invite API and the WebSocket on one port. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
@@ -98,7 +101,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const start = { head: (await store.log.bounds()).head, newestMessageId: await store.messages.newestId() };
   const contacts = new Contacts(directory, config.fullDirectoryMax);
   const publisher = new Publisher(presence, directory, log, { windowMs: config.presenceNewsMs, contacts }, start);
-  const messages = new Messages<Origin>(store, directory, answerSends(publisher, log));
+  const messages = new Messages<SendOrigin>(store, directory, answerSends(publisher, log));
   const feed = new Feed(store, directory);
   feed.published = () => publisher.cursor;
   const search = new Search(store, directory);
@@ -150,14 +153,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     busConnected: () => bus.connected,
   };
   const metrics = { clientAddress, trustedProxies: config.trustedProxies, token: config.metricsToken };
-  const router = createRouter({ invites, publisher, sessions, clientAddress, log, webDir: config.webDir, limits: inviteLimits, metrics, ready, files: { sessions, directory, links: fileLinks, uploads, limits, log } });
+  const messageChanges = new MessageChanges(store, directory);
+  const router = createRouter({ invites, publisher, sessions, clientAddress, log, webDir: config.webDir, limits: inviteLimits, metrics, ready, files: { sessions, directory, links: fileLinks, uploads, limits, log }, api: { sessions, conversations, messages, changes: messageChanges, publisher, limits, version: VERSION } });
   const http = createServer((req, res) => router.handle(req, res));
   const port = await listen(http, config.port, config.host);
   links.base = publicBase(config, port);
   // Push services want a way to reach whoever runs the server: an https page or a mail address.
   const contact = config.pushContact || (links.base.startsWith('https:') ? links.base : `mailto:hearth@${new URL(links.base).hostname}`);
   const notifier = new PushNotifier(store, directory, (userId) => presence.isOnline(userId), push, keys, contact, outbound, new FailureLog(log, config.pushFailureLogIntervalMs), log);
-  const messageChanges = new MessageChanges(store, directory);
   const consumers = [searchIndex(store), pushNotifications(notifier), fileDeletions(sweeper), picturePreparation(pictures)];
   if (config.linkPreviews === 'on') consumers.push(linkPreviews(outbound, messageChanges, (change) => publisher.publish(change), log));
   const runners = consumers.map(

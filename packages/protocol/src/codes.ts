@@ -55,6 +55,8 @@ export const ErrorCode = {
    * was taken removed): asked for again after `Retry-After`, it is there. Its uploader may read it meanwhile.
    */
   FileNotReady: 'file_not_ready',
+  /** An HTTP API request whose JSON body is larger than API_BODY_MAX_BYTES. */
+  BodyTooLarge: 'body_too_large',
   /** `revoke_session` names no session of this user. */
   SessionNotFound: 'session_not_found',
   /** Renaming, adding to, removing from or leaving a conversation that is not a group. */
@@ -155,6 +157,19 @@ export const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.StorageQuotaExceeded]: 413,
   [ErrorCode.FileNotFound]: 404,
   [ErrorCode.FileNotReady]: 503,
+  [ErrorCode.BodyTooLarge]: 413,
+  [ErrorCode.UnknownType]: 404,
+  [ErrorCode.ContentEmpty]: 400,
+  [ErrorCode.ContentTooLong]: 400,
+  [ErrorCode.InvalidReply]: 400,
+  [ErrorCode.InvalidEmoji]: 400,
+  [ErrorCode.TooManyReactions]: 409,
+  [ErrorCode.ConversationNotFound]: 404,
+  [ErrorCode.MessageNotFound]: 404,
+  [ErrorCode.NotYourMessage]: 403,
+  [ErrorCode.MessageDeleted]: 410,
+  [ErrorCode.GroupEventLine]: 409,
+  [ErrorCode.Forbidden]: 403,
   [ErrorCode.InviteNotFound]: 404,
   [ErrorCode.InviteUsed]: 410,
   [ErrorCode.NicknameTaken]: 409,

@@ -24,3 +24,5 @@ export * from './files.js';
 export { isBlank, isEmoji } from './text.js';
 export * from './http.js';
 export * from './json-schema.js';
+export * from './api.js';
+export * from './openapi.js';

@@ -12,6 +12,8 @@ export const FILE_LINK_TTL_S = 600;
 export const FILE_ID_LENGTH = 22;
 /** Characters of an image's placeholder (`Attachment.placeholder`): a ThumbHash is at most 25 bytes. */
 export const MAX_PLACEHOLDER_LENGTH = 48;
+/** Bytes of an HTTP API request's JSON body: a message of MAX_CONTENT_LENGTH characters, escaped, fits. */
+export const API_BODY_MAX_BYTES = 64 * 1024;
 /** Characters of a link preview's title and site name, cut to this. */
 export const MAX_PREVIEW_TITLE_LENGTH = 200;
 /** Characters of a link preview's description, cut to this. */

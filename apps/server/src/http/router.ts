@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import { ErrorCode } from '@hearth/protocol';
 import type { Sessions } from '../domain/sessions.js';
+import { ApiRoutes, type ApiNeeds } from './api.js';
 import { FileRoutes, type FileRouteNeeds } from './files.js';
 import { InviteLimits, InviteRoutes, type InviteRouteNeeds } from './invites.js';
 import { metricsRoute, type MetricsAccess } from './metrics.js';
@@ -24,13 +25,15 @@ export interface RouterNeeds extends InviteRouteNeeds {
   metrics: MetricsAccess;
   ready: ReadyChecks;
   files: FileRouteNeeds;
+  api: ApiNeeds;
 }
 
-/** Routes plain HTTP requests: the invite and sign-in APIs, health, readiness and metrics, and the web app. */
+/** Routes plain HTTP requests: the invite and sign-in APIs, files, the HTTP API, health, readiness and metrics, and the web app. */
 export function createRouter(ctx: RouterNeeds) {
   const invites = new InviteRoutes(ctx, ctx.limits);
   const signIns = new SignInRoutes(ctx, ctx.limits);
   const files = new FileRoutes(ctx.files);
+  const api = new ApiRoutes(ctx.api);
   const serveStatic = createStaticServer(resolve(ctx.webDir));
   const serveMetrics = metricsRoute(ctx.metrics);
   const serveReady = readyRoute(ctx.ready);
@@ -59,6 +62,7 @@ export function createRouter(ctx: RouterNeeds) {
     if (link !== null) return void files.link(req, res, link[1]!).catch((error: unknown) => failed(res, error));
     const file = FILE_ROUTE.exec(path);
     if (file !== null) return void files.download(req, res, file[1]!).catch((error: unknown) => failed(res, error));
+    if (api.handles(path)) return void api.handle(req, res, path).catch((error: unknown) => failed(res, error));
     if (path.startsWith('/api/') || path.startsWith('/files/')) return void res.writeHead(404).end();
     if (path === '/healthz') return sendJson(res, 200, { ok: true });
     if (path === '/readyz') return void serveReady(res).catch((error: unknown) => failed(res, error));

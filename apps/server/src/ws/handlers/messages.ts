@@ -1,6 +1,6 @@
 import { ErrorCode, type ClientEventOf } from '@hearth/protocol';
 import type { Changed, MessageChanges } from '../../domain/message-changes.js';
-import type { Messages, SendOutcomes } from '../../domain/messages.js';
+import type { Messages, SendOutcomes, Sent } from '../../domain/messages.js';
 import type { Result } from '../../domain/result.js';
 import type { Logger } from '../../log.js';
 import type { UserLimits } from '../../rate-limit.js';
@@ -15,8 +15,16 @@ type Send = ClientEventOf<'send_message'>;
  * A stored send is published, the sender hearing it as the reply; a retry of one stored before is only replied
  * (it was published when first stored); one refused after its checks is answered with why.
  */
-export function answerSends(publisher: Publisher, log: Logger): SendOutcomes<Origin> {
+/** Where a send came from: a WebSocket request, or an HTTP one (http/api.ts) that hears its outcome itself. */
+export type SendOrigin = Origin | { respond(sent: Sent): void };
+
+export function answerSends(publisher: Publisher, log: Logger): SendOutcomes<SendOrigin> {
   return (sent, { actor, input, origin }) => {
+    if ('respond' in origin) {
+      if (sent.ok && sent.change !== undefined) publisher.publish(sent.change, undefined, sent.committedAt);
+      if (!sent.ok && sent.cause !== undefined) log.error({ err: sent.cause, userId: actor.id }, 'storing messages failed');
+      return origin.respond(sent);
+    }
     const { conn, requestId } = origin;
     if (sent.ok) return publishOrReply(publisher, conn, requestId, sent.change, () => conn.reply('message', sent.message, requestId), sent.committedAt);
     const { code, message } = sent.error;
@@ -30,7 +38,7 @@ export function answerSends(publisher: Publisher, log: Logger): SendOutcomes<Ori
  * Sends that arrived back to back on one connection. A refusal is answered once the sends before it are, so every
  * reply leaves in the order the sends came; what passes is stored with everyone else's sends of this turn.
  */
-export function sendRuns(messages: Messages<Origin>, limits: UserLimits) {
+export function sendRuns(messages: Messages<SendOrigin>, limits: UserLimits) {
   return sends;
 
   function sends(conn: Connection, events: Send[], paid = 0): Promise<void> {
@@ -67,7 +75,7 @@ export function sendRuns(messages: Messages<Origin>, limits: UserLimits) {
  * with the requester hearing it as the reply, or only replied when it changed nothing. And history pages.
  */
 export function messageHandlers(
-  messages: Messages<Origin>,
+  messages: Messages<SendOrigin>,
   changes: MessageChanges,
   publisher: Publisher,
   limits: UserLimits,
