@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type pg from 'pg';
 import { openPostgres } from './open.js';
+import { MESSAGE_WORDS } from './sql.js';
 
 /** Rows copied per table, in the order they were copied. */
 export type CopyReport = { table: string; rows: number }[];
@@ -147,7 +148,7 @@ const SEARCH_INDEX = 'message_words';
  */
 async function indexForSearch(target: pg.PoolClient): Promise<void> {
   await target.query(`INSERT INTO ${SEARCH_INDEX} (message_id, conversation_id, user_id, words)
-    SELECT id, conversation_id, user_id, hearth_search_vector(content) FROM messages WHERE deleted_at IS NULL AND event IS NULL`);
+    SELECT id, conversation_id, user_id, ${MESSAGE_WORDS} FROM messages WHERE deleted_at IS NULL AND event IS NULL`);
 }
 
 /** Each PostgreSQL table's column types, by name. */
