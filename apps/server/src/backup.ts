@@ -1,7 +1,8 @@
 // Operator command: a consistent copy of the live database and its files, taken while the server runs
 // (`npm run backup -- --out FILE`).
 import { commandArgs, defaults, type Config } from './config.js';
-import { backupFiles } from './files/backup-files.js';
+import { copyFilesNamedIn } from './files/copy-named.js';
+import { DiskBlobStore } from './files/disk-store.js';
 import { diskFolder } from './files/open-blob-store.js';
 import { backupDatabase } from './store/sqlite/backup.js';
 
@@ -15,21 +16,28 @@ const USAGE = `Usage: npm run backup -- --out FILE [--files-out DIR] [--db PATH]
                    files beside the database)
 `;
 
+let read;
 try {
-  const { options, own, help } = commandArgs(process.argv.slice(2), process.env, ['out', 'files-out']);
-  const config: Config = { ...defaults, ...options };
+  read = commandArgs(process.argv.slice(2), process.env, ['out', 'files-out']);
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+  process.exitCode = 2;
+}
+if (read !== undefined) {
+  const config: Config = { ...defaults, ...read.options };
+  const { out, 'files-out': filesOut } = read.own;
   if (config.database !== '') {
     process.stderr.write('The server keeps its chat in PostgreSQL: back it up with pg_dump. This command copies SQLite files.\n');
     process.exitCode = 2;
-  } else if (help || own.out === undefined) {
+  } else if (read.help || out === undefined) {
     process.stdout.write(USAGE);
-    process.exitCode = help ? 0 : 2;
+    process.exitCode = read.help ? 0 : 2;
   } else {
-    await backup(config, own.out, own['files-out'] ?? `${own.out}.files`);
+    await backup(config, out, filesOut ?? `${out}.files`).catch((error: unknown) => {
+      process.stderr.write(`Backup failed: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+    });
   }
-} catch (error) {
-  process.stderr.write(`Backup failed: ${(error as Error).message}\n`);
-  process.exitCode = 1;
 }
 
 async function backup(config: Config, out: string, filesOut: string): Promise<void> {
@@ -41,7 +49,9 @@ async function backup(config: Config, out: string, filesOut: string): Promise<vo
     process.stdout.write(`Files are kept in ${config.files}, which this command does not copy: back the bucket up with your S3 tools (versioning, replication, or aws s3 sync).\n`);
     return;
   }
-  const files = await backupFiles(out, folder, filesOut);
+  // After the database: a blob never changes under its id, so those read now are the ones the copy names, and uploads
+  // begun since are left out with their rows.
+  const files = await copyFilesNamedIn(out, await DiskBlobStore.reading(folder), await DiskBlobStore.open(filesOut));
   process.stdout.write(`Copied ${files.copied} files from ${folder} to ${filesOut}${files.present > 0 ? ` (${files.present} more were there already)` : ''}\n`);
   if (files.missing.length > 0) {
     // Deleting a message removes its files' bytes within a second or so, so one deleted after the copy was taken is named but gone.

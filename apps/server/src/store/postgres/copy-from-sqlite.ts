@@ -43,6 +43,15 @@ export async function copySqliteToPostgres(from: string, to: string): Promise<Co
   }
 }
 
+/**
+ * Refuses what `copySqliteToPostgres` would, before anything is copied anywhere: a file it cannot copy, a database
+ * holding a chat. For a command that does other work first (moving files) and must not do it in vain.
+ */
+export async function checkSqliteToPostgres(from: string, to: string): Promise<void> {
+  openSource(from).close();
+  await withConnection(to, refuseAChat);
+}
+
 /** One connection to the database at `url`, once its schema is brought up to date. */
 async function withConnection<T>(url: string, use: (target: pg.PoolClient) => Promise<T>): Promise<T> {
   const { reads, writes } = await openPostgres(url);
@@ -196,12 +205,16 @@ function inForeignKeyOrder(tables: Table[]): Table[] {
  * chat of its own, which the copy must not mix with this one.
  */
 async function clearTarget(target: pg.PoolClient, tables: Table[]): Promise<void> {
+  await refuseAChat(target);
+  for (const table of [...tables].reverse()) await target.query(`DELETE FROM ${quote(table.name)}`);
+}
+
+async function refuseAChat(target: pg.PoolClient): Promise<void> {
   const count = async (table: string) => (await target.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${quote(table)}`)).rows[0]!.n;
   const [users, changes] = [await count('users'), await count('changes')];
   if (users + changes > 0) {
     throw new Error(`the PostgreSQL database already holds a chat (${users} users, ${changes} changes): copy into a new, empty database`);
   }
-  for (const table of [...tables].reverse()) await target.query(`DELETE FROM ${quote(table.name)}`);
 }
 
 /** Streams a table's rows in rowid order (id order, where it has an id) into multi-row INSERTs. */
