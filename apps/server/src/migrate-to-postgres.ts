@@ -72,7 +72,8 @@ async function migrate({ from, fromFiles, to, config }: Extract<Options, { to: s
   if (stores !== undefined) {
     try {
       const files = await copyFilesNamedIn(from, stores.source, stores.target);
-      process.stdout.write(`Copied ${files.copied} files from ${fromFiles} to ${moveTo}${files.present > 0 ? ` (${files.present} more were there already)` : ''}.\n`);
+      const before = files.present > 0 ? ` (${files.present} more were there already)` : '';
+      process.stdout.write(`Copied ${files.copied} files and thumbnails from ${fromFiles} to ${moveTo}${before}.\n`);
       if (files.missing.length > 0) process.stdout.write(`${files.missing.length} files the database names were not in ${fromFiles}: not copied.\n`);
     } catch (error) {
       return fail(`Not every file was copied, and the database was not: ${(error as Error).message}\nRun the command again to finish: the files copied are not copied twice.`);

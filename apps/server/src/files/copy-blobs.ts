@@ -6,15 +6,17 @@ const AT_ONCE = 4;
 export interface CopyCount {
   /** Blobs written to the destination. */
   copied: number;
-  /** Blobs the destination held already: a blob never changes under its key, so one there is the same bytes. */
+  /** Blobs the destination held already, as large as the source's. */
   present: number;
   /** Keys the source had no blob for (removed since the list was read: a message deleted meanwhile). */
   missing: string[];
 }
 
 /**
- * Copies the blobs under `keys` from one store to another, streamed, skipping those the destination holds already,
- * so a copy cut off by a crash is finished by running it again.
+ * Copies the blobs under `keys` from one store to another, streamed, so a copy cut off by a crash is finished by
+ * running it again: a blob the destination holds at the source's size is not copied again. A blob is only ever
+ * whole in either store, and only a picture's bytes are ever replaced, once, when it is prepared (upright, its
+ * metadata gone), which all but always changes their size: so a blob of the same size is the one copied before.
  */
 export async function copyBlobs(keys: Iterable<string>, from: BlobStore, to: BlobStore): Promise<CopyCount> {
   const count: CopyCount = { copied: 0, present: 0, missing: [] };
@@ -22,11 +24,12 @@ export async function copyBlobs(keys: Iterable<string>, from: BlobStore, to: Blo
   const copyNext = async (): Promise<void> => {
     for (let step = next.next(); step.done !== true; step = next.next()) {
       const key = step.value;
-      if (await to.has(key)) {
+      const size = await from.sizeOf(key);
+      if (size !== undefined && size === (await to.sizeOf(key))) {
         count.present++;
         continue;
       }
-      const body = await from.get(key);
+      const body = size === undefined ? undefined : await from.get(key);
       if (body === undefined) {
         count.missing.push(key);
         continue;

@@ -51,8 +51,8 @@ export class DiskBlobStore implements BlobStore {
     }
   }
 
-  async has(key: string): Promise<boolean> {
-    return stat(this.path(key)).then(() => true, () => false);
+  async sizeOf(key: string): Promise<number | undefined> {
+    return stat(this.path(key)).then(({ size }) => size, () => undefined);
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable | undefined> {

@@ -54,13 +54,12 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
-  async has(key: string): Promise<boolean> {
+  async sizeOf(key: string): Promise<number | undefined> {
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.key(key) }));
-      return true;
+      return (await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.key(key) }))).ContentLength;
     } catch (error) {
       // A HEAD answer has no body, so a missing object is told by its status alone.
-      if (error instanceof NotFound || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+      if (error instanceof NotFound || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
       throw error;
     }
   }

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, type TestDatabase } from '../support/database.js';
-import { download, PNG, startS3, upload, type TestS3 } from '../support/files.js';
+import { PNG, startS3, upload, type TestS3 } from '../support/files.js';
 import { Peer, startTestServer, type TestServer } from '../support/harness.js';
 import { MIGRATE_TO_POSTGRES } from '../support/process.js';
 
@@ -19,8 +19,17 @@ const migrate = (...args: string[]) =>
 let s3: TestS3;
 let source: TestServer;
 let ann: { token: string };
-/** The files of the chat: a photo sent with no caption, and a document sent with one. */
-const files: { id: string; name: string; bytes: Buffer }[] = [];
+/** The files of the chat, a photo sent with no caption and a document sent with one, each as the server serves it. */
+const files: { id: string; name: string; served: Buffer }[] = [];
+/** The photo's thumbnail, as the server serves it. */
+let thumbnail: Buffer;
+
+/** A file's bytes as a server serves them to a member, or its thumbnail's. */
+async function served(url: string, file: { id: string; name: string }, size = ''): Promise<Buffer> {
+  const response = await fetch(`${url}/files/${file.id}/${file.name}${size}`, { headers: { Authorization: `Bearer ${ann.token}` } });
+  expect(response.status, file.name).toBe(200);
+  return Buffer.from(await response.arrayBuffer());
+}
 
 beforeAll(async () => {
   s3 = await startS3();
@@ -31,10 +40,14 @@ beforeAll(async () => {
   for (const [name, bytes, caption] of [['lighthouse.png', PNG, ''], ['tide-tables.txt', Buffer.from('high water 06:12'), 'for saturday']] as const) {
     const answer = await upload(source.url, ann.token, bytes, name);
     if (answer.status !== 201) throw new Error(`${answer.status} ${JSON.stringify(answer.body)}`);
-    files.push({ id: (answer.body as { id: string }).id, name, bytes });
-    const sent = await peer.request('send_message', { conversation_id: lobby, content: caption, client_id: name, attachments: [files.at(-1)!.id] });
+    const id = (answer.body as { id: string }).id;
+    const sent = await peer.request('send_message', { conversation_id: lobby, content: caption, client_id: name, attachments: [id] });
     if (sent.type !== 'message') throw new Error(sent.type);
+    // The photo is served once prepared, with a thumbnail beside it.
+    if (bytes === PNG) await peer.next('message_updated', (e) => e.payload.message.id === sent.payload.id && e.payload.message.attachments?.[0]?.thumbnail === true);
+    files.push({ id, name, served: await served(source.url, { id, name }) });
   }
+  thumbnail = await served(source.url, files[0]!, '?size=thumbnail');
   await peer.close();
   await source.close();
 }, 30_000);
@@ -52,25 +65,22 @@ describe('npm run migrate-to-postgres with --files s3://', () => {
 
   it('copies the files the earlier, cut-off run did not, and then the database', async () => {
     target = await createPostgresDatabase(source.dir);
-    // What a run cut off half-way left in the bucket: the first file.
+    // What a run cut off half-way left in the bucket: the photo.
     const client = new S3Client({ endpoint: s3.options.filesEndpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
-    await client.send(new PutObjectCommand({ Bucket: 'hearth-files', Key: `chat/${files[0]!.id}`, Body: files[0]!.bytes }));
+    await client.send(new PutObjectCommand({ Bucket: 'hearth-files', Key: `chat/${files[0]!.id}`, Body: readFileSync(join(source.dir, 'files', files[0]!.id)) }));
     client.destroy();
 
     const { stdout } = await migrate('--from', source.dbPath, '--to', target.options.database, '--files', s3.options.files!, '--files-endpoint', s3.options.filesEndpoint!);
-    expect(stdout).toContain(`Copied 1 files from ${join(source.dir, 'files')} to ${s3.options.files} (1 more were there already).\n`);
+    expect(stdout).toContain(`Copied 2 files and thumbnails from ${join(source.dir, 'files')} to ${s3.options.files} (1 more were there already).\n`);
     expect(stdout).toMatch(/Copied 1 users, .*\b2 files\b/);
     expect(stdout).toContain(`--files ${s3.options.files}\n`);
-    expect((await s3.keys()).sort()).toEqual(files.map((f) => `chat/${f.id}`).sort());
+    expect((await s3.keys()).sort()).toEqual([...files.map((f) => `chat/${f.id}`), `chat/${files[0]!.id}-thumbnail`].sort());
   });
 
   it('leaves a server on PostgreSQL and S3 that serves every file, and finds them by name', async () => {
     moved = await startTestServer({ ...s3.options }, { dir: mkdtempSync(join(tmpdir(), 'hearth-test-')), db: target });
-    for (const file of files) {
-      const got = await download(moved.url, ann.token, file.id, file.name);
-      expect(got.status, file.name).toBe(200);
-      expect(Buffer.compare(got.body as Buffer, file.bytes), file.name).toBe(0);
-    }
+    for (const file of files) expect((await served(moved.url, file)).equals(file.served), file.name).toBe(true);
+    expect((await served(moved.url, files[0]!, '?size=thumbnail')).equals(thumbnail)).toBe(true);
     const peer = await Peer.signIn(moved.wsUrl, ann.token);
     const reply = await peer.request('search', { query: 'lighthouse' });
     await peer.close();
@@ -95,7 +105,7 @@ describe('npm run migrate-to-postgres without --files', () => {
       const folder = join(source.dir, 'files');
       expect(stdout).toContain(`The 2 files stay in ${folder}: the server on PostgreSQL must be started with that folder.\n`);
       expect(stdout).toContain(`--files ${folder}\n`);
-      expect(readFileSync(join(folder, files[1]!.id)).equals(files[1]!.bytes)).toBe(true);
+      expect(readFileSync(join(folder, files[1]!.id)).equals(files[1]!.served)).toBe(true);
     } finally {
       await target.drop();
     }
