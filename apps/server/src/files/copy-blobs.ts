@@ -20,24 +20,26 @@ export interface CopyCount {
  */
 export async function copyBlobs(keys: Iterable<string>, from: BlobStore, to: BlobStore): Promise<CopyCount> {
   const count: CopyCount = { copied: 0, present: 0, missing: [] };
+  const copy = async (key: string): Promise<void> => {
+    const size = await from.sizeOf(key);
+    if (size !== undefined && size === (await to.sizeOf(key))) return void count.present++;
+    // Read after it was sized: a blob removed in between is missing, as one never there.
+    const body = size === undefined ? undefined : await from.get(key);
+    if (body === undefined) return void count.missing.push(key);
+    await to.put(key, body);
+    count.copied++;
+  };
   const next = keys[Symbol.iterator]();
-  const copyNext = async (): Promise<void> => {
-    for (let step = next.next(); step.done !== true; step = next.next()) {
-      const key = step.value;
-      const size = await from.sizeOf(key);
-      if (size !== undefined && size === (await to.sizeOf(key))) {
-        count.present++;
-        continue;
-      }
-      const body = size === undefined ? undefined : await from.get(key);
-      if (body === undefined) {
-        count.missing.push(key);
-        continue;
-      }
-      await to.put(key, body);
-      count.copied++;
+  // One copy failing stops the others taking more, so the command reports it and ends, to be run again.
+  let failed = false;
+  const copyEach = async (): Promise<void> => {
+    for (let step = next.next(); !failed && step.done !== true; step = next.next()) {
+      await copy(step.value).catch((error: unknown) => {
+        failed = true;
+        throw error;
+      });
     }
   };
-  await Promise.all(Array.from({ length: AT_ONCE }, copyNext));
+  await Promise.all(Array.from({ length: AT_ONCE }, copyEach));
   return count;
 }

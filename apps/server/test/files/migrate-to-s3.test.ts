@@ -63,8 +63,15 @@ describe('npm run migrate-to-postgres with --files s3://', () => {
     await (moved === undefined ? target?.drop() : moved.destroy());
   });
 
-  it('copies the files the earlier, cut-off run did not, and then the database', async () => {
+  it('stops before the database when the bucket cannot be reached, and says to run it again', async () => {
     target = await createPostgresDatabase(source.dir);
+    await expect(
+      migrate('--from', source.dbPath, '--to', target.options.database, '--files', s3.options.files!, '--files-endpoint', 'http://127.0.0.1:9'),
+    ).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/Not every file was copied, and the database was not: .*\nRun the command again to finish/) });
+    expect(await target.all('SELECT count(*)::int AS n FROM users')).toEqual([{ n: 0 }]);
+  });
+
+  it('copies the files the earlier, cut-off run did not, and then the database', async () => {
     // What a run cut off half-way left in the bucket: the photo.
     const client = new S3Client({ endpoint: s3.options.filesEndpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
     await client.send(new PutObjectCommand({ Bucket: 'hearth-files', Key: `chat/${files[0]!.id}`, Body: readFileSync(join(source.dir, 'files', files[0]!.id)) }));
