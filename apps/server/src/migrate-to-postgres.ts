@@ -90,7 +90,8 @@ async function migrate({ from, fromFiles, to, config }: Extract<Options, { to: s
     }
     process.stdout.write(`Start the server with --database ${shown} --files ${moveTo ?? fromFiles}\n`);
   } catch (error) {
-    fail(`${stores === undefined ? 'Nothing was copied' : 'The files were copied, but the database was not'}: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    fail(stores === undefined ? `Nothing was copied: ${message}` : `The files were copied, but the database was not: ${message}\nRun the command again to finish.`);
   }
 }
 
