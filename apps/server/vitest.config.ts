@@ -8,6 +8,7 @@ const SQLITE_ONLY = [
   'test/store/accounts-migration.test.ts', // upgrading an old SQLite file
   'test/backup.test.ts', // SQLite's online backup (a PostgreSQL database is backed up with pg_dump)
   'test/store/migrate-to-postgres.test.ts', // copies a SQLite database into a PostgreSQL one: uses both itself
+  'test/files/migrate-to-s3.test.ts', // the same, with the files into S3
   'test/hardening/slow-consumer.test.ts', // socket buffers and memory, on a server of its own
   'test/ws/text-frame.test.ts', // no server
   'test/domain/batcher.test.ts', // no server

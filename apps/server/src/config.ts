@@ -206,23 +206,39 @@ ${LIMIT_KEYS.map((key) => `  --${flagOf(key)} N`.padEnd(32) + `(${envOf(key)}, d
 
 /** Reads flags and HEARTH_* variables; flags win. Returns null after printing help. */
 export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): ServerOptions | null {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ...Object.fromEntries(KEYS.map((key) => [flagOf(key), { type: 'string' as const }])),
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
+  const { options, help } = commandArgs(argv, env, []);
+  if (help) {
     process.stdout.write(HELP);
     return null;
   }
+  return options;
+}
+
+/**
+ * The server's options as the server reads them (flags, then HEARTH_* variables), and an operator command's own flags
+ * beside them (`--out`), so a command given what the server was started with finds what it uses: its database, its
+ * files. Asked for help, the command shows its own usage.
+ */
+export function commandArgs<Own extends string>(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  own: readonly Own[],
+): { options: ServerOptions; own: Partial<Record<Own, string>>; help: boolean } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...Object.fromEntries([...KEYS.map(flagOf), ...own].map((flag) => [flag, { type: 'string' as const }])),
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const given = values as Record<string, string | undefined>;
   const options: Record<string, unknown> = {};
   for (const key of KEYS) {
-    const text = (values as Record<string, string | undefined>)[flagOf(key)] ?? env[envOf(key)];
+    const text = given[flagOf(key)] ?? env[envOf(key)];
     if (text !== undefined && text !== '') options[key] = parseOption(key, text);
   }
-  return options as ServerOptions;
+  const ownValues = Object.fromEntries(own.filter((flag) => given[flag] !== undefined).map((flag) => [flag, given[flag]])) as Partial<Record<Own, string>>;
+  return { options: options as ServerOptions, own: ownValues, help: values.help === true };
 }
 
 /** Limits that must be at least 1: with none, nothing would ever be sent or accepted. */

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { ErrorCode, SEARCH_PAGE_DEFAULT, SEARCH_QUERY_MAX_LENGTH, type Message, type ServerEvent, type ServerPayload } from '@hearth/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Peer, startTestServer, type TestServer } from './support/harness.js';
+import { upload } from './support/files.js';
 
 type Account = { user: { id: number; nickname: string }; token: string };
 
@@ -211,6 +212,44 @@ describe('what matches', () => {
     expect(ids(await found(c, 'friday deplo*'))).toEqual([deploy.id]);
     expect(ids(await found(c, 'deplo'))).toEqual([]);
     expect(ids(await found(c, 'de*'))).toEqual([]);
+  });
+});
+
+describe('files', () => {
+  /** Alice's message in the DM of the files named, with the caption given. */
+  async function sendFiles(names: string[], content = ''): Promise<Message> {
+    const fileIds: string[] = [];
+    for (const name of names) {
+      const answer = await upload(server.url, alice.token, Buffer.from(`the bytes of ${name}`), name);
+      if (answer.status !== 201) throw new Error(`${answer.status} ${JSON.stringify(answer.body)}`);
+      fileIds.push((answer.body as { id: string }).id);
+    }
+    const reply = await a.request('send_message', { conversation_id: dmId, content, client_id: `q${sent++}`, attachments: fileIds });
+    if (reply.type !== 'message') throw new Error(`${reply.type} ${JSON.stringify(reply.payload)}`);
+    return reply.payload;
+  }
+
+  it('finds a message of a file alone by the words of its name, for the members of its conversation only', async () => {
+    const message = await sendFiles(['holiday-plan.pdf']);
+    const page = await found(b, 'holiday');
+    expect(ids(page)).toEqual([message.id]);
+    expect(page.messages[0]!.attachments).toEqual(message.attachments);
+    expect(ids(await found(a, 'plan holi*'))).toEqual([message.id]);
+    expect(ids(await found(c, 'holiday'))).toEqual([]);
+  });
+
+  it('finds a message by its caption and its files’ names together', async () => {
+    const message = await sendFiles(['gecko-terrarium.jpg', 'Gecko_Diet_v2.xlsx'], 'look at our lizard');
+    expect(ids(await found(b, 'lizard terrarium diet'))).toEqual([message.id]);
+    expect(ids(await found(b, 'lizard xlsx'))).toEqual([message.id]);
+  });
+
+  it('finds a deleted message by none of its files’ names', async () => {
+    const message = await sendFiles(['ptarmigan-sightings.csv'], 'bird log');
+    expect(ids(await found(b, 'ptarmigan'))).toEqual([message.id]);
+    expect((await a.request('delete_message', { message_id: message.id })).type).toBe('message_updated');
+    expect(ids(await found(b, 'ptarmigan'))).toEqual([]);
+    expect(ids(await found(a, 'sightings'))).toEqual([]);
   });
 });
 

@@ -18,6 +18,8 @@ export interface BlobStore {
    * unfinished multipart upload), and if `body` fails or ends early nothing stays behind.
    */
   put(key: string, body: Readable): Promise<void>;
+  /** The size in bytes of the blob under `key`; undefined when there is no such blob. */
+  sizeOf(key: string): Promise<number | undefined>;
   /** The bytes under `key`, or part of them; undefined when there is no such blob. */
   get(key: string, range?: ByteRange): Promise<Readable | undefined>;
   /** Removes the blob; removing one that is not there is no error, so a deletion can be retried. */

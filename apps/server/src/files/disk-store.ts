@@ -30,6 +30,15 @@ export class DiskBlobStore implements BlobStore {
     return new DiskBlobStore(dir);
   }
 
+  /**
+   * The blobs in a folder that must exist already, to read from without changing anything there: a backup of a
+   * running server's folder, or the source of a move, where an upload cut off may not be ours to clean.
+   */
+  static async reading(dir: string): Promise<DiskBlobStore> {
+    if (!(await stat(dir).then((found) => found.isDirectory(), () => false))) throw new Error(`No folder of files at ${dir}`);
+    return new DiskBlobStore(dir);
+  }
+
   async put(key: string, body: Readable): Promise<void> {
     const partial = join(this.where, PARTIAL, `${key}.${randomBytes(6).toString('hex')}`);
     try {
@@ -40,6 +49,10 @@ export class DiskBlobStore implements BlobStore {
       await rm(partial, { force: true });
       throw error;
     }
+  }
+
+  async sizeOf(key: string): Promise<number | undefined> {
+    return stat(this.path(key)).then(({ size }) => size, () => undefined);
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable | undefined> {

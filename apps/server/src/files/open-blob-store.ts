@@ -18,5 +18,11 @@ export async function openBlobStore(config: Config): Promise<BlobStore> {
       secretAccessKey: config.filesSecretAccessKey,
     });
   }
-  return DiskBlobStore.open(config.files === '' ? join(dirname(resolve(config.dbPath)), 'files') : resolve(config.files));
+  return DiskBlobStore.open(diskFolder(config)!);
+}
+
+/** The folder the options keep files in; undefined when they are kept in S3. */
+export function diskFolder(config: Pick<Config, 'files' | 'dbPath'>): string | undefined {
+  if (config.files.startsWith('s3://')) return undefined;
+  return config.files === '' ? join(dirname(resolve(config.dbPath)), 'files') : resolve(config.files);
 }

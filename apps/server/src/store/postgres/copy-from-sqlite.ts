@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type pg from 'pg';
 import { openPostgres } from './open.js';
+import { MESSAGE_WORDS } from './sql.js';
 
 /** Rows copied per table, in the order they were copied. */
 export type CopyReport = { table: string; rows: number }[];
@@ -40,6 +41,15 @@ export async function copySqliteToPostgres(from: string, to: string): Promise<Co
   } finally {
     source.close();
   }
+}
+
+/**
+ * Refuses what `copySqliteToPostgres` would, before anything is copied anywhere: a file it cannot copy, a database
+ * holding a chat. For a command that does other work first (moving files) and must not do it in vain.
+ */
+export async function checkSqliteToPostgres(from: string, to: string): Promise<void> {
+  openSource(from).close();
+  await withConnection(to, refuseAChat);
 }
 
 /** One connection to the database at `url`, once its schema is brought up to date. */
@@ -147,7 +157,7 @@ const SEARCH_INDEX = 'message_words';
  */
 async function indexForSearch(target: pg.PoolClient): Promise<void> {
   await target.query(`INSERT INTO ${SEARCH_INDEX} (message_id, conversation_id, user_id, words)
-    SELECT id, conversation_id, user_id, hearth_search_vector(content) FROM messages WHERE deleted_at IS NULL AND event IS NULL`);
+    SELECT id, conversation_id, user_id, ${MESSAGE_WORDS} FROM messages WHERE deleted_at IS NULL AND event IS NULL`);
 }
 
 /** Each PostgreSQL table's column types, by name. */
@@ -195,12 +205,16 @@ function inForeignKeyOrder(tables: Table[]): Table[] {
  * chat of its own, which the copy must not mix with this one.
  */
 async function clearTarget(target: pg.PoolClient, tables: Table[]): Promise<void> {
+  await refuseAChat(target);
+  for (const table of [...tables].reverse()) await target.query(`DELETE FROM ${quote(table.name)}`);
+}
+
+async function refuseAChat(target: pg.PoolClient): Promise<void> {
   const count = async (table: string) => (await target.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${quote(table)}`)).rows[0]!.n;
   const [users, changes] = [await count('users'), await count('changes')];
   if (users + changes > 0) {
     throw new Error(`the PostgreSQL database already holds a chat (${users} users, ${changes} changes): copy into a new, empty database`);
   }
-  for (const table of [...tables].reverse()) await target.query(`DELETE FROM ${quote(table.name)}`);
 }
 
 /** Streams a table's rows in rowid order (id order, where it has an id) into multi-row INSERTs. */

@@ -26,6 +26,13 @@ export function tsquery(terms: SearchTerms): string {
   return words.join(' & ');
 }
 
+/**
+ * A message's words as `message_words` holds them: its text, then the names of its files, one a line, so a file sent
+ * with no caption is found by its name. The names are read from the message's own copy of its attachments, which a
+ * deletion clears with the text.
+ */
+export const MESSAGE_WORDS = `hearth_search_vector(content || coalesce(chr(10) || (SELECT string_agg(a ->> 'name', chr(10)) FROM json_array_elements(attachments::json) AS a), ''))`;
+
 /** PostgreSQL's SQL where it differs from SQLite's: lists are arrays, and a bulk statement stores its rows in one. */
 export const POSTGRES_SQL: DialectSql = {
   drawSeqs: statement('changes.draw', `SELECT nextval(pg_get_serial_sequence('changes', 'seq')) FROM generate_series(1, $1::integer)`),
@@ -87,7 +94,7 @@ export const POSTGRES_SQL: DialectSql = {
   indexMessages: statement(
     'search.index',
     `INSERT INTO message_words (message_id, conversation_id, user_id, words)
-     SELECT id, conversation_id, user_id, hearth_search_vector(content) FROM messages WHERE id = ANY($1::bigint[]) AND deleted_at IS NULL AND event IS NULL
+     SELECT id, conversation_id, user_id, ${MESSAGE_WORDS} FROM messages WHERE id = ANY($1::bigint[]) AND deleted_at IS NULL AND event IS NULL
      ON CONFLICT (message_id) DO UPDATE SET words = excluded.words`,
   ),
   unindexMessages: statement('search.unindex', 'DELETE FROM message_words WHERE message_id = ANY($1::bigint[])'),

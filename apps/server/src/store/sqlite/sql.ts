@@ -32,6 +32,13 @@ export const SEARCH_SQL = `SELECT ${MESSAGE_COLUMNS}
  */
 export const INDEXED_IDS = "'c' || conversation_id, 'u' || user_id";
 
+/**
+ * A message's words as the index holds them: its text, then the names of its files, one a line, so a file sent with
+ * no caption is found by its name. The names are read from the message's own copy of its attachments, which a
+ * deletion clears with the text.
+ */
+export const INDEXED_TEXT = `content || coalesce(char(10) || (SELECT group_concat(json_extract(value, '$.name'), char(10)) FROM json_each(attachments)), '')`;
+
 /** A string in FTS5 query syntax: whatever it holds is text to look for, never an operator. */
 const quoted = (text: string) => `"${text.replace(/"/g, '""')}"`;
 
@@ -89,7 +96,7 @@ export const SQLITE_SQL: DialectSql = {
   indexMessages: statement(
     'search.index',
     `INSERT OR REPLACE INTO search_words (rowid, content, conversation_id, user_id)
-     SELECT id, content, ${INDEXED_IDS} FROM messages WHERE id IN (SELECT value FROM json_each($1)) AND deleted_at IS NULL AND event IS NULL`,
+     SELECT id, ${INDEXED_TEXT}, ${INDEXED_IDS} FROM messages WHERE id IN (SELECT value FROM json_each($1)) AND deleted_at IS NULL AND event IS NULL`,
   ),
   unindexMessages: statement('search.unindex', 'DELETE FROM search_words WHERE rowid IN (SELECT value FROM json_each($1))'),
 };
