@@ -106,7 +106,9 @@ CREATE TABLE messages (
   -- Extension: group change lines.
   event           text,                         -- JSON { kind, users?, title? } of a line telling of a group change; null otherwise
   -- Extension: photos and files. A copy of the sent files' rows, as the wire carries them; null when none or deleted.
-  attachments     text
+  attachments     text,
+  -- Extension: link previews. JSON { url, title, description?, site } of its first link; null without one.
+  preview         text
 );
 CREATE INDEX messages_conversation_created_idx ON messages (conversation_id, created_at);
 -- History pages walk message ids, since timestamps in seconds are not unique.
@@ -150,11 +152,15 @@ CREATE TABLE files (
   width           integer,
   height          integer,
   created_at      integer NOT NULL,
-  message_id      integer REFERENCES messages(id)  -- the message it was sent with; null until then
+  message_id      integer REFERENCES messages(id),  -- the message it was sent with; null until then
+  placeholder     text,                         -- a prepared picture's ThumbHash, base64
+  thumbnail       integer DEFAULT 0 NOT NULL,   -- 1: a thumbnail is kept beside it, under <id>-thumbnail
+  prepared_at     integer                       -- when a picture was prepared (upright, metadata gone); null until then
 );
 CREATE INDEX files_owner_idx ON files (owner_id);
 CREATE INDEX files_message_idx ON files (message_id) WHERE message_id IS NOT NULL;
 CREATE INDEX files_unsent_idx ON files (created_at) WHERE message_id IS NULL;
+CREATE INDEX files_unprepared_idx ON files (message_id) WHERE prepared_at IS NULL AND message_id IS NOT NULL;
 
 -- Extension: values the server makes once and keeps (its Web Push VAPID keys).
 CREATE TABLE settings (

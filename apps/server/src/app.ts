@@ -50,6 +50,8 @@ import { accountHandlers } from './ws/handlers/accounts.js';
 import { conversationHandlers } from './ws/handlers/conversations.js';
 import { inviteHandlers } from './ws/handlers/invites.js';
 import { answerSends, messageHandlers, sendRuns, type SendOrigin } from './ws/handlers/messages.js';
+import { botHandlers } from './ws/handlers/bots.js';
+import { Bots } from './domain/bots.js';
 import { peopleHandlers } from './ws/handlers/people.js';
 import { readHandlers } from './ws/handlers/reads.js';
 import { Presence } from './ws/presence.js';
@@ -214,6 +216,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         ...inviteHandlers({ invites, publisher, bus, limits, links }),
         ...readHandlers({ feed, search, publisher, limits }),
         ...peopleHandlers(new People(directory)),
+        ...botHandlers({ bots: new Bots(store, directory), publisher, presence, bus, limits, log }),
       },
     };
   }

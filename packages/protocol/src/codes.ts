@@ -61,6 +61,8 @@ export const ErrorCode = {
   SessionNotFound: 'session_not_found',
   /** Renaming, adding to, removing from or leaving a conversation that is not a group. */
   NotAGroup: 'not_a_group',
+  /** `rotate_bot_key` or `rename_bot` names someone who is not a bot; `set_role` names a bot (a bot stays a bot). */
+  NotABot: 'not_a_bot',
   /** A group title longer than MAX_GROUP_TITLE_LENGTH once trimmed (an empty one takes the name away). */
   InvalidTitle: 'invalid_title',
   /** A status longer than MAX_STATUS_LENGTH once trimmed, or with a line break (an empty one clears it). */

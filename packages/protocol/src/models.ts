@@ -8,7 +8,7 @@ export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })
 export const Timestamp = Type.Integer({ minimum: 0 });
 
 /** What someone may administer: the owner (the first to join) everything, admins members; absent for a member. */
-export const Role = Type.Union([Type.Literal('owner'), Type.Literal('admin')], { [OPEN]: true });
+export const Role = Type.Union([Type.Literal('owner'), Type.Literal('admin'), Type.Literal('bot')], { [OPEN]: true });
 export type Role = Static<typeof Role>;
 
 export const User = Type.Object(

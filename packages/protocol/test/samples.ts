@@ -93,6 +93,9 @@ export const clientSamples: ClientSamples = {
     id: 'w',
   },
   set_nickname: { type: 'set_nickname', payload: { nickname: 'Alicia' }, id: 'k' },
+  create_bot: { type: 'create_bot', payload: { nickname: 'Deploybot' }, id: 'cb' },
+  rotate_bot_key: { type: 'rotate_bot_key', payload: { user_id: 7 }, id: 'rk' },
+  rename_bot: { type: 'rename_bot', payload: { user_id: 7, nickname: 'CI' }, id: 'rb' },
   set_status: { type: 'set_status', payload: { status: 'On holiday until Monday' }, id: 'k2' },
   unsubscribe_push: { type: 'unsubscribe_push', payload: { endpoint: 'https://push.example/send/dGhpcyBpcyBhIHRlc3Q' }, id: 'x' },
   search: { type: 'search', payload: { query: 'welcome', conversation_id: 1, user_id: 2, before: 60, limit: 50 }, id: 's' },
@@ -184,6 +187,7 @@ export const serverSamples: ServerSamples = {
     },
     id: 'ls',
   },
+  bot_key: { type: 'bot_key', payload: { user: { id: 7, nickname: 'Deploybot', role: 'bot' }, token: 'k3v9QeT2mWkL7bRz4sYaQ9xY2Zk3v9QeT2mWkL7bRz4' }, id: 'cb' },
   sign_in_link: {
     type: 'sign_in_link',
     payload: { user_id: 1, code: 'Zk3v9QeT2mWkL7bRz4sYaQ9xY2', url: 'https://chat.example/signin/Zk3v9QeT2mWkL7bRz4sYaQ9xY2', expires_at: 1767312600 },

@@ -106,6 +106,8 @@ export class ConsumerRunner {
       this.kick();
       await this.running;
     }
+    // The cursor moves before a batch's outside work: a run under way may still be doing it.
+    await this.running;
   }
 
   private schedule(ms: number): void {

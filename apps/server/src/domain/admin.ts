@@ -40,6 +40,7 @@ export class Admin {
     const target = this.directory.users.get(userId);
     if (target === undefined) return refuse(ErrorCode.UserNotFound, `No user has id ${userId}`);
     if (target.id === actor.id) return refuse(ErrorCode.Forbidden, 'The owner stays the owner; make another owner with `npm run admin -- make-owner`');
+    if (target.role === 'bot') return refuse(ErrorCode.NotABot, 'A bot stays a bot');
     return this.changed(await this.store.accounts.setRole(userId, role === 'admin' ? 'admin' : null, nowSeconds()));
   }
 

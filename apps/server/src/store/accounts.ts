@@ -28,7 +28,7 @@ const INSERT_USER = statement(
    RETURNING id, nickname, role, deactivated_at, status`,
 );
 // A newcomer has read what came before them: the lobby's history is there to browse, not unread.
-const JOIN_LOBBY = statement(
+export const JOIN_LOBBY = statement(
   'users.join_lobby',
   `INSERT INTO conversation_members (conversation_id, user_id, joined_at, last_read_id)
    VALUES ($1, $2, $3, (SELECT coalesce(max(id), 0) FROM messages WHERE conversation_id = $1))`,
@@ -206,10 +206,10 @@ async function inviteStatus(on: Database | Tx, code: string, now: number): Promi
   return 'available';
 }
 
-async function userById(tx: Tx, id: number): Promise<UserRow | undefined> {
+export async function userById(tx: Tx, id: number): Promise<UserRow | undefined> {
   return (await tx.rows<UserRow>(USER, [id]))[0];
 }
 
-async function holderOf(tx: Tx, key: string): Promise<number | undefined> {
+export async function holderOf(tx: Tx, key: string): Promise<number | undefined> {
   return (await tx.rows<[number]>(HOLDER, [key]))[0]?.[0];
 }

@@ -1,4 +1,5 @@
 import { Accounts } from './accounts.js';
+import { Bots } from './bots.js';
 import { ChangeLog } from './change-log.js';
 import { Consumers } from './consumers.js';
 import { Conversations } from './conversations.js';
@@ -22,6 +23,7 @@ import { Sessions } from './sessions.js';
 export class Store {
   readonly log: ChangeLog;
   readonly accounts: Accounts;
+  readonly bots: Bots;
   readonly sessions: Sessions;
   readonly conversations: Conversations;
   readonly messages: Messages;
@@ -34,6 +36,7 @@ export class Store {
   private constructor(private readonly db: Database) {
     this.log = new ChangeLog(db);
     this.accounts = new Accounts(db, this.log);
+    this.bots = new Bots(this.log);
     this.sessions = new Sessions(db);
     this.conversations = new Conversations(db, this.log);
     this.messages = new Messages(db, this.log);

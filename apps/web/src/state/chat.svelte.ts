@@ -198,6 +198,7 @@ export class ChatState {
       case 'search_results':
       case 'sessions':
       case 'sign_in_link':
+      case 'bot_key':
       case 'members':
       case 'users':
       case 'invites':

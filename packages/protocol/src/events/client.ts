@@ -193,6 +193,18 @@ export const SetRole = event('set_role', payload({ user_id: Id, role: Type.Union
 /** Admins: the account can no longer sign in; its sessions are revoked and its connections close (4008). */
 export const DeactivateUser = event('deactivate_user', payload({ user_id: Id }));
 
+/**
+ * Admins: a bot account, a member with role `bot` for a program to sign in as; the reply carries its key (a token),
+ * shown this once. Deleting a bot is deactivating it (`deactivate_user`): its key stops at once, its messages stay.
+ */
+export const CreateBot = event('create_bot', payload({ nickname: Type.String({ maxLength: 256 }) }));
+
+/** Admins: a bot's new key; its old key stops working at once and its connections close. */
+export const RotateBotKey = event('rotate_bot_key', payload({ user_id: Id }));
+
+/** Admins: a bot's new name, by the rules of `set_nickname`. */
+export const RenameBot = event('rename_bot', payload({ user_id: Id, nickname: Type.String({ maxLength: 256 }) }));
+
 /** Admins: a deactivated account may sign in again, through a sign-in link (its old sessions stay revoked). */
 export const ReactivateUser = event('reactivate_user', payload({ user_id: Id }));
 
@@ -239,6 +251,9 @@ const events = list(
   SubscribePush,
   UnsubscribePush,
   SetNickname,
+  CreateBot,
+  RotateBotKey,
+  RenameBot,
   Search,
   ListSessions,
   RevokeSession,

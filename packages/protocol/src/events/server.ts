@@ -79,6 +79,9 @@ export const ConversationUpdated = changeEvent('conversation_updated', payload({
 /** Reply to `list_sessions`, `revoke_session` and `revoke_other_sessions`: the user's devices now, newest first. */
 export const Sessions = event('sessions', payload({ sessions: Type.Array(Device) }));
 
+/** Reply to `create_bot` and `rotate_bot_key`: the bot and its key, a token shown this once and kept only hashed. */
+export const BotKey = event('bot_key', payload({ user: User, token: Type.String() }));
+
 /** Reply to `create_sign_in_link`: a link that signs a device in once as `user_id`, until `expires_at`. */
 export const SignInLink = event('sign_in_link', payload({ user_id: Id, code: Type.String(), url: Type.String(), expires_at: Type.Integer({ minimum: 0 }) }));
 
@@ -202,6 +205,7 @@ const events = list(AuthOk,
   ConversationUpdated,
   Sessions,
   SignInLink,
+  BotKey,
   Members,
   Invites,
   InvitePolicyUpdated,
