@@ -194,7 +194,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       handlers: {
         ...messageHandlers(messages, new MessageChanges(store, directory), publisher, limits),
         ...conversationHandlers({ conversations, groups: new Groups(store, directory), memberStates, directory, publisher, limits, typing }),
-        ...accountHandlers({ users: new Users(store), sessions, admin: new Admin(store, directory), push, publisher, presence, bus, limits, links, log }),
+        ...accountHandlers({ users: new Users(store, directory), sessions, admin: new Admin(store, directory), push, publisher, presence, bus, limits, links, log }),
         ...inviteHandlers({ invites, publisher, bus, limits, links }),
         ...readHandlers({ feed, search, publisher, limits }),
         ...peopleHandlers(new People(directory)),
