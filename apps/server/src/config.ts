@@ -60,6 +60,12 @@ export const defaults = {
   /** Messages one user may send per second on average, and in one burst, across all their connections. */
   sendsPerSecondPerUser: 10,
   sendBurstPerUser: 30,
+  /**
+   * Other requests that write one user may make per second on average, and in one burst, across all their
+   * connections: read markers, notify levels, new DMs and groups, admins' acts, signing devices out, revoking invites.
+   */
+  writesPerSecondPerUser: 5,
+  writeBurstPerUser: 30,
   /** Invites one user may make per minute on average, and in one burst, across all their connections. */
   invitesPerMinutePerUser: 10,
   inviteBurstPerUser: 10,

@@ -58,7 +58,11 @@ export function inviteHandlers(needs: InviteNeeds): Handlers<'create_invite' | '
       conn.reply('invite_created', created, id);
     },
     list_invites: (conn, { id, payload }) => replyInvites(conn, id, () => invites.list(conn.user!, payload)),
-    revoke_invite: (conn, { id, payload }) => replyInvites(conn, id, () => invites.revoke(conn.user!, payload.code)),
-    set_invite_policy: (conn, { id, payload }) => replyInvites(conn, id, () => setPolicy(conn, payload.policy)),
+    revoke_invite: async (conn, { id, payload }) => {
+      if (await within(limits.writes, conn, id)) await replyInvites(conn, id, () => invites.revoke(conn.user!, payload.code));
+    },
+    set_invite_policy: async (conn, { id, payload }) => {
+      if (await within(limits.writes, conn, id)) await replyInvites(conn, id, () => setPolicy(conn, payload.policy));
+    },
   };
 }
