@@ -25,6 +25,7 @@ import { createRouter } from './http/router.js';
 import { Links, publicBase } from './links.js';
 import { createLogger, type Logger } from './log.js';
 import { consumerMetrics, watchBus } from './metrics.js';
+import { ServerLease } from './server-lease.js';
 import { OutboundGuard, type OutboundCounts } from './outbound/guard.js';
 import { pushNotifications } from './consumers/push.js';
 import { fileDeletions } from './consumers/files.js';
@@ -114,6 +115,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const invites = new Invites(store, directory);
   await invites.load();
   const bus = await openBus(config, log);
+  // Held before listening, so the operator command never finds the database free while this server serves it.
+  const lease = await ServerLease.take(store, bus.id, log);
   const sessions = new Sessions(store, directory);
   const activity = new SessionActivity(store, presence, log);
   const limits = new UserLimits(config, (name, rate, burst) => bus.limit(name, rate, burst));
@@ -235,6 +238,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await bus.close();
       await outbound.close();
       await blobs.close();
+      await lease.release();
       await store.close();
       log.info('stopped');
     },
