@@ -230,6 +230,9 @@ export class Gateway {
     conn.toldOfEveryone = this.needs.contacts.everyone;
     conn.sendRaw(this.welcome.frame(welcome, event.id));
     if (cameOnline) publisher.news.changed(user);
+    // A revoke that committed after the token was read and before the connection was registered found nothing here
+    // to close. Read again now that it is registered, so any revoke is seen by this read or closes it itself.
+    if (!(await sessions.stillSignedIn(sessionId)) && conn.open) conn.drop(CloseCode.SessionRevoked, 'signed out');
   }
 
   private refuseAuth(conn: Connection, code: ErrorCode, closeCode: number, id?: string): void {
