@@ -80,4 +80,25 @@ describe('listing invites', () => {
     expect(await o.request('list_invites', { limit: 201 })).toMatchObject({ type: 'error', payload: { code: ErrorCode.InvalidPayload } });
     await o.close();
   });
+
+  it('pages a member through their own invites only, whatever code they page from', async () => {
+    const member = await server.join('page-member');
+    const m = await Peer.signIn(server.wsUrl, member.token);
+    const theirs: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const made = await m.request('create_invite', {});
+      if (made.type !== 'invite_created') throw new Error(made.type);
+      theirs.push(made.payload.code);
+    }
+    const page = await m.request('list_invites', { limit: 2 });
+    if (page.type !== 'invites') throw new Error(page.type);
+    expect(page.payload.invites.map((i) => i.code)).toEqual([theirs[2], theirs[1]]);
+    expect(page.payload.has_more).toBe(true);
+    const next = await m.request('list_invites', { before: theirs[1] });
+    expect(next).toMatchObject({ type: 'invites', payload: { invites: [{ code: theirs[0] }], has_more: false } });
+    // Another's code is no place to page from: it lists nothing, as a code nobody has.
+    const owners = codeOf(await server.createInvite());
+    expect(await m.request('list_invites', { before: owners })).toMatchObject({ type: 'invites', payload: { invites: [], has_more: false } });
+    await m.close();
+  });
 });

@@ -16,8 +16,9 @@ const INSERT_INVITE = statement('invites.insert', 'INSERT INTO invites (code, cr
 const UNUSED_FIRST = statement('invites.unused_first', 'SELECT code FROM invites WHERE created_by IS NULL AND used_by IS NULL AND revoked_at IS NULL LIMIT 1');
 const INVITE_COLUMNS = 'code, created_by, created_at, expires_at, max_uses, uses, revoked_at';
 // A page goes on from the invite whose code ends the page before ($2; null for the first page): codes are what
-// clients see, ids are not. The casts tell PostgreSQL what a null compared only with IS NULL is.
-const BEFORE = `(CAST($2 AS text) IS NULL OR id < (SELECT id FROM invites WHERE code = $2))`;
+// clients see, ids are not. Only a code the asker may list counts, so `before` cannot tell whether another's code
+// exists. The casts tell PostgreSQL what a null compared only with IS NULL is.
+const BEFORE = `(CAST($2 AS text) IS NULL OR id < (SELECT id FROM invites WHERE code = $2 AND ($1 IS NULL OR created_by = $1)))`;
 const RECENT = statement(
   'invites.recent',
   `SELECT ${INVITE_COLUMNS} FROM invites WHERE (CAST($1 AS integer) IS NULL OR created_by = $1) AND ${BEFORE} ORDER BY id DESC LIMIT $3`,
