@@ -216,7 +216,7 @@ Options (environment variable in brackets):
   -h, --help           show this help
 
 Limits (see API_CONTRACT.md, "Server limits"):
-${LIMIT_KEYS.map((key) => `  --${flagOf(key)} N`.padEnd(32) + `(${envOf(key)}, default ${defaults[key]})`).join('\n')}
+${LIMIT_KEYS.map((key) => `${`  --${flagOf(key)} N`.padEnd(31)} (${envOf(key)}, default ${defaults[key]})`).join('\n')}
 `;
 
 /** Reads flags and HEARTH_* variables; flags win. Returns null after printing help. */
