@@ -189,3 +189,12 @@ CREATE TABLE consumers (
   holder      text,
   lease_until integer DEFAULT 0 NOT NULL
 );
+
+-- Extension: the server processes running on this database. Each holds its row until `lease_until` (ms since 1970)
+-- and renews it while it runs; a clean stop deletes it. The operator command refuses to change accounts while one is
+-- held, whatever port its server listens on.
+CREATE TABLE servers (
+  holder      text PRIMARY KEY NOT NULL,
+  started_at  integer NOT NULL,
+  lease_until integer NOT NULL
+);

@@ -23,8 +23,9 @@ const USAGE = `Usage: npm run admin -- <command> [nickname] [server options, e.g
   remove-admin NAME     NAME becomes a member again
   make-owner NAME       NAME becomes the owner; the owner until now becomes an admin
 
-members and sign-in-link work while the server runs. The others change what every client is told, so the server
-must be stopped first; in the web app, admins do them live. Servers on PostgreSQL with a bus (--database and --bus,
+members and sign-in-link work while the server runs. The others change what every client is told, so every server
+on the database must be stopped first, whatever its port (after a crash, wait 15 seconds); in the web app, admins
+do them live. Servers on PostgreSQL with a bus (--database and --bus,
 as they were started) need not stop: the command tells them over the bus.
 `;
 
@@ -44,18 +45,20 @@ if (options === null || command === undefined || (command !== 'members' && name 
   // On PostgreSQL every append takes the change log's advisory lock, and with a bus the running servers hear what
   // was appended as they hear each other. Otherwise a running server would not know of it, nor number after it.
   const inCluster = config.database !== '' && config.bus !== '';
-  if (OFFLINE.has(command) && !inCluster && (await serverAnswers(config))) {
-    fail(`The server at port ${config.port} is running. Stop it first, or ask an admin to do this in the web app.`);
-  } else {
-    const bus = OFFLINE.has(command) && inCluster ? await joinBus(config) : new LocalBus();
-    if (bus !== undefined) {
-      const store = await openStore(config).catch(exitExplaining);
-      try {
+  const bus = OFFLINE.has(command) && inCluster ? await joinBus(config) : new LocalBus();
+  if (bus !== undefined) {
+    const store = await openStore(config).catch(exitExplaining);
+    try {
+      // Asked of the database, not of a port: a server started on another port, or behind another address, holds
+      // its row in `servers` all the same.
+      if (OFFLINE.has(command) && !inCluster && (await store.servers.live(Date.now())).length > 0) {
+        fail('A server is running on this database. Stop it first, or ask an admin to do this in the web app.');
+      } else {
         await run(store, bus, command, name ?? '', links);
-      } finally {
-        await store.close();
-        await bus.close();
       }
+    } finally {
+      await store.close();
+      await bus.close();
     }
   }
 }
@@ -133,16 +136,6 @@ function membersTable(members: readonly MemberRow[]): string {
   const table = [['id', 'nickname', 'role', 'status', 'last active (UTC)', 'devices'], ...rows];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => [...row[i]!].length)));
   return table.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
-}
-
-/** Whether a server answers on the configured port, on this machine. */
-async function serverAnswers(config: Config): Promise<boolean> {
-  try {
-    const response = await fetch(`http://127.0.0.1:${config.port}/healthz`, { signal: AbortSignal.timeout(1_000) });
-    return response.ok;
-  } catch {
-    return false;
-  }
 }
 
 function say(text: string): void {

@@ -26,6 +26,7 @@ import { createRouter } from './http/router.js';
 import { Links, publicBase } from './links.js';
 import { createLogger, type Logger } from './log.js';
 import { consumerMetrics, watchBus } from './metrics.js';
+import { ServerLease } from './server-lease.js';
 import { OutboundGuard, type OutboundCounts } from './outbound/guard.js';
 import { pushNotifications } from './consumers/push.js';
 import { fileDeletions } from './consumers/files.js';
@@ -122,6 +123,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const invites = new Invites(store, directory);
   await invites.load();
   const bus = await openBus(config, log);
+  // Held before listening, so the operator command never finds the database free while this server serves it.
+  const lease = await ServerLease.take(store, bus.id, log);
   const sessions = new Sessions(store, directory);
   const activity = new SessionActivity(store, presence, log);
   const limits = new UserLimits(config, (name, rate, burst) => bus.limit(name, rate, burst));
@@ -212,7 +215,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       handlers: {
         ...messageHandlers(messages, messageChanges, publisher, limits),
         ...conversationHandlers({ conversations, groups: new Groups(store, directory), memberStates, directory, publisher, limits, typing }),
-        ...accountHandlers({ users: new Users(store), sessions, admin: new Admin(store, directory), push, publisher, presence, bus, limits, links, log }),
+        ...accountHandlers({ users: new Users(store, directory), sessions, admin: new Admin(store, directory), push, publisher, presence, bus, limits, links, log }),
         ...inviteHandlers({ invites, publisher, bus, limits, links }),
         ...readHandlers({ feed, search, publisher, limits }),
         ...peopleHandlers(new People(directory)),
@@ -255,6 +258,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await bus.close();
       await outbound.close();
       await blobs.close();
+      await lease.release();
       await store.close();
       log.info('stopped');
     },

@@ -57,11 +57,30 @@ export const defaults = {
   maxConnectionsPerUser: 12,
   /** Connections that have not authenticated yet, server-wide. */
   maxUnauthenticated: 256,
-  /** Connections that have not authenticated yet from one client address: its share of the pool above. */
+  /**
+   * Connections that have not authenticated yet from one group of client addresses (see the two prefixes below): its
+   * share of the pool above, and of the places kept for tokens.
+   */
   maxUnauthenticatedPerAddress: 16,
+  /** Client addresses in one IPv4 prefix of this many bits share one share of the pool (32: each address its own). */
+  unauthenticatedIpv4Prefix: 32,
+  /** Client addresses in one IPv6 prefix of this many bits share one share of the pool (64: one subscriber's network). */
+  unauthenticatedIpv6Prefix: 64,
+  /**
+   * Places of the pool kept for upgrades that present a valid token (`Authorization: Bearer`, or the subprotocol
+   * `hearth.bearer.<token>`), so members sign in while many address groups together fill the rest. At most a
+   * quarter of the pool is kept.
+   */
+  unauthenticatedReservedForTokens: 64,
   /** Messages one user may send per second on average, and in one burst, across all their connections. */
   sendsPerSecondPerUser: 10,
   sendBurstPerUser: 30,
+  /**
+   * Other requests that write one user may make per second on average, and in one burst, across all their
+   * connections: read markers, notify levels, new DMs and groups, admins' acts, signing devices out, revoking invites.
+   */
+  writesPerSecondPerUser: 5,
+  writeBurstPerUser: 30,
   /** Invites one user may make per minute on average, and in one burst, across all their connections. */
   invitesPerMinutePerUser: 10,
   inviteBurstPerUser: 10,
@@ -201,7 +220,7 @@ Options (environment variable in brackets):
   -h, --help           show this help
 
 Limits (see API_CONTRACT.md, "Server limits"):
-${LIMIT_KEYS.map((key) => `  --${flagOf(key)} N`.padEnd(32) + `(${envOf(key)}, default ${defaults[key]})`).join('\n')}
+${LIMIT_KEYS.map((key) => `${`  --${flagOf(key)} N`.padEnd(31)} (${envOf(key)}, default ${defaults[key]})`).join('\n')}
 `;
 
 /** Reads flags and HEARTH_* variables; flags win. Returns null after printing help. */
@@ -247,6 +266,8 @@ const AT_LEAST_ONE: readonly (keyof Config)[] = ['maxFileBytes', 'uploadsPerMinu
 /** Refuses options that cannot work, given as flags or to startServer; the message names the flag. */
 export function checkConfig(config: Config): void {
   for (const key of AT_LEAST_ONE) if (!((config[key] as number) >= 1)) throw new StartError(`--${flagOf(key)} must be at least 1`);
+  if (!(config.unauthenticatedIpv4Prefix <= 32)) throw new StartError('--unauthenticated-ipv4-prefix is at most 32');
+  if (!(config.unauthenticatedIpv6Prefix <= 128)) throw new StartError('--unauthenticated-ipv6-prefix is at most 128');
   for (const port of config.outboundPorts) if (!Number.isInteger(port) || port < 1 || port > 65535) throw new StartError(`Invalid --outbound-ports: ${port}`);
 }
 

@@ -116,6 +116,11 @@ export class UserLimits {
    * together may not read the database faster than one may.
    */
   readonly reads: UserLimit;
+  /**
+   * Every other request that writes (read markers, notify levels, new conversations, admins' acts, signing out): each
+   * is a transaction, most a change in the log, and none may be repeated without bound by one user.
+   */
+  readonly writes: UserLimit;
   /** Each push subscription is a database write and, later, an outbound request per message: rare for a person. */
   readonly pushSubscribes: UserLimit;
   /** Each upload writes up to a file's limit to disk or S3: a burst for a handful of photos, then a steady pace. */
@@ -125,6 +130,8 @@ export class UserLimits {
     config: {
       sendsPerSecondPerUser: number;
       sendBurstPerUser: number;
+      writesPerSecondPerUser: number;
+      writeBurstPerUser: number;
       invitesPerMinutePerUser: number;
       inviteBurstPerUser: number;
       searchesPerSecondPerUser: number;
@@ -140,6 +147,7 @@ export class UserLimits {
     make: MakeLimit = localLimit,
   ) {
     this.sends = make('sends', config.sendsPerSecondPerUser, config.sendBurstPerUser);
+    this.writes = make('writes', config.writesPerSecondPerUser, config.writeBurstPerUser);
     this.invites = make('invites', config.invitesPerMinutePerUser / 60, config.inviteBurstPerUser);
     this.searches = make('searches', config.searchesPerSecondPerUser, config.searchBurstPerUser);
     this.reads = make('reads', config.readsPerSecondPerUser, config.readBurstPerUser);
@@ -149,6 +157,7 @@ export class UserLimits {
 
   prune(): void {
     this.sends.prune();
+    this.writes.prune();
     this.invites.prune();
     this.searches.prune();
     this.reads.prune();

@@ -40,12 +40,24 @@ describe('npm run admin', () => {
 
   it('refuses to change roles or deactivate while the server runs, and names nobody it does not know', async () => {
     await expect(admin('make-owner', 'ann')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('is running') });
+    // Told another port than the server's (nothing listens there), it still finds the server by its database.
+    const elsewhere = (...args: string[]) => run(process.execPath, [ADMIN, ...args, ...server.db.args, '--port', '1', '--public-url', server.publicUrl]);
+    await expect(elsewhere('deactivate', 'ann')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('is running') });
+    const ann = await Peer.signIn(server.wsUrl, tokens.ann);
+    expect(ann.seen('auth_ok')[0]!.payload.user).toMatchObject({ nickname: 'ann' });
+    await ann.close();
     await expect(admin('sign-in-link', 'nobody')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('Nobody is called nobody') });
     await expect(admin('launch')).rejects.toMatchObject({ code: 2, stdout: expect.stringContaining('Usage: npm run admin') });
   });
 
   it('hands the server to a new owner and deactivates a member once it is stopped', async () => {
     await server.close();
+    // A server that crashed holds the database until its lease runs out, and not after.
+    const crashed = (until: number) => server.db.run('INSERT INTO servers (holder, started_at, lease_until) VALUES (?, ?, ?)', ['crashed', Date.now(), until]);
+    await crashed(Date.now() + 60_000);
+    await expect(admin('make-owner', 'ann')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('is running') });
+    await server.db.run('DELETE FROM servers');
+    await crashed(Date.now() - 1);
     expect((await admin('make-owner', 'ann')).stdout).toContain('ann is the owner now.');
     expect((await admin('deactivate', 'olga')).stdout).toContain('olga is deactivated');
     const { stdout } = await admin('members');

@@ -1,3 +1,4 @@
+import { ErrorCode } from '@hearth/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Peer, redeem, startTestServer, type TestServer } from './support/harness.js';
 
@@ -61,6 +62,16 @@ describe('joining through an invite', () => {
     expect(clash.status).toBe(409);
     expect(clash.body.error.code).toBe('nickname_taken');
     expect((await redeem(server.url, code, 'Grace2')).status).toBe(201);
+  });
+
+  it('refuses a nickname that would pass for someone else’s, in Cyrillic look-alikes or with a mark added, without using up the invite', async () => {
+    await server.join('paypal');
+    await server.join('Jose');
+    const code = codeOf(await server.createInvite());
+    for (const nickname of ['раураӏ', 'Jose\u0301', 'José']) {
+      expect(await redeem(server.url, code, nickname), nickname).toMatchObject({ status: 409, body: { error: { code: ErrorCode.NicknameConfusable } } });
+    }
+    expect((await redeem(server.url, code, 'Josephine')).status).toBe(201);
   });
 
   it('refuses empty, over-long and invisible-character nicknames without using up the invite', async () => {

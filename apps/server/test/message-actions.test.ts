@@ -174,6 +174,10 @@ describe('reactions', () => {
     expectError(await c.request('add_reaction', { message_id: private_.id, emoji: '👍' }), ErrorCode.MessageNotFound);
     expectError(await b.request('add_reaction', { message_id: private_.id, emoji: '👍👍' }), ErrorCode.InvalidEmoji);
     expectError(await b.request('add_reaction', { message_id: private_.id, emoji: '<b>' }), ErrorCode.InvalidEmoji);
+    // 23 code points pass the schema's count; 35 UTF-16 units do not pass the contract's 32.
+    expectError(await b.request('add_reaction', { message_id: private_.id, emoji: Array(12).fill('👩').join('\u200D') }), ErrorCode.InvalidEmoji);
+    const hidden = [...'secret'].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
+    expectError(await b.request('add_reaction', { message_id: private_.id, emoji: `👍${hidden}` }), ErrorCode.InvalidEmoji);
 
     const busy = await send(a, 'so many feelings');
     const emoji = [...'😀😁😂🤣😃😄😅😆😉😊😋😎😍😘🥰😗😙🥲😚🙂🤗🤩'];

@@ -57,6 +57,9 @@ describe('changing one’s nickname', () => {
       ['bеn', ErrorCode.InvalidNickname],
       ['   ', ErrorCode.InvalidNickname],
       ['x'.repeat(33), ErrorCode.InvalidNickname],
+      // Looks like Ben's: differs only by a combining mark, or by precomposed accents.
+      ['be\u0301n', ErrorCode.NicknameConfusable],
+      ['bén', ErrorCode.NicknameConfusable],
     ] as const) {
       const refused = await ann.request('set_nickname', { nickname });
       expect(refused.type === 'error' && refused.payload.code, nickname).toBe(code);

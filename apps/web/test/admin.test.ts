@@ -202,4 +202,30 @@ describe('administration', () => {
     await guest.context.close();
     expect([...olga.errors, ...max.errors]).toEqual([]);
   });
+
+  it('pages through a thousand invites with "Load more", and revoking one far down keeps the pages loaded', async () => {
+    const made: string[] = [];
+    for (let i = 0; i < 1000; i++) made.push((await server.invite()).split('/').pop()!);
+    const dialog = await administer(olga.page, 'Invites');
+    const list = dialog.getByRole('tabpanel').getByRole('list');
+    const more = dialog.getByRole('button', { name: 'Load more invites' });
+    await expect.poll(() => list.locator('li').count()).toBe(200);
+    while ((await more.count()) > 0) {
+      const before = await list.locator('li').count();
+      await more.click();
+      await expect.poll(() => list.locator('li').count()).toBeGreaterThan(before);
+    }
+    // Every invite is there once, the first ever made last.
+    const codes = await list.locator('li').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-code')));
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(codes).toEqual(expect.arrayContaining(made));
+    expect(codes.indexOf(made[0]!)).toBeGreaterThan(codes.indexOf(made[999]!));
+
+    const oldest = dialog.locator(`li[data-code="${made[0]}"]`);
+    await oldest.getByRole('button', { name: /^Revoke/ }).click();
+    await expect.poll(() => oldest.textContent()).toContain('Revoked');
+    expect(await list.locator('li').count()).toBe(codes.length);
+    await closeDialogs(olga.page);
+    expect(olga.errors).toEqual([]);
+  });
 });

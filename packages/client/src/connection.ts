@@ -33,8 +33,9 @@ export class Connection {
     WebSocket: WebSocketConstructor,
     url: string,
     private readonly events: ConnectionEvents,
+    protocols?: string[],
   ) {
-    const socket = new WebSocket(url);
+    const socket = protocols === undefined ? new WebSocket(url) : new WebSocket(url, protocols);
     this.socket = socket;
     socket.addEventListener('open', () => this.socketOnOpen(socket));
     socket.addEventListener('message', (event: { data: unknown }) => this.socketOnMessage(socket, event.data));

@@ -1,5 +1,6 @@
 import { MAX_TOKEN_LENGTH, type Message, type ParseError, type ServerEventOf } from '@hearth/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { ChatError, type ClientState } from '../src/index.js';
 import { lobbyOf, pause, TestChat, until } from './support/chat.js';
 import { FlakyNetwork } from './support/network.js';
@@ -215,5 +216,30 @@ describe('ChatClient refusal', () => {
 
     await expect(client.connect()).rejects.toMatchObject({ code: 'closed' });
     expect(client.state).toBe('closed');
+  });
+});
+
+describe('a full pool of connections not signed in yet', () => {
+  it('is passed by a client, which shows its token in the upgrade, while raw sockets from its own address hold their share', async () => {
+    const full = await TestChat.start({ maxUnauthenticatedPerAddress: 4, authTimeoutMs: 60_000 });
+    const { token } = await full.join('ada');
+    const held = await Promise.all(
+      Array.from({ length: 4 }, () => new Promise<WebSocket>((resolve, reject) => {
+        const socket = new WebSocket(full.server.wsUrl);
+        socket.once('open', () => resolve(socket));
+        socket.once('error', reject);
+      })),
+    );
+    const refused = await new Promise<number>((resolve) => {
+      const socket = new WebSocket(full.server.wsUrl);
+      socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      socket.once('open', () => resolve(101));
+    });
+    expect(refused).toBe(503);
+    const client = full.client(token);
+    await client.connect();
+    expect(client.state).toBe('online');
+    for (const socket of held) socket.terminate();
+    await full.destroy();
   });
 });

@@ -95,6 +95,8 @@ export const ErrorCode = {
   InvalidNickname: 'invalid_nickname',
   /** Someone already has this nickname (ignoring case). */
   NicknameTaken: 'nickname_taken',
+  /** The nickname looks like someone else's: it differs only by accents or marks, or by letters of another script that look the same. */
+  NicknameConfusable: 'nickname_confusable',
   /** No invite has this code. */
   InviteNotFound: 'invite_not_found',
   /** The invite has already been redeemed as often as it allows. */
@@ -175,6 +177,7 @@ export const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.InviteNotFound]: 404,
   [ErrorCode.InviteUsed]: 410,
   [ErrorCode.NicknameTaken]: 409,
+  [ErrorCode.NicknameConfusable]: 409,
   [ErrorCode.InviteExpired]: 410,
   [ErrorCode.InviteRevoked]: 410,
   [ErrorCode.SignInLinkNotFound]: 404,

@@ -34,6 +34,9 @@ export const CATCH_UP_PAGE_MAX_BYTES = 256 * 1024;
 /** People per `list_users` page when `limit` is left out, and the largest `limit` (or number of `ids`) allowed. */
 export const USERS_PAGE_DEFAULT = 200;
 export const USERS_PAGE_MAX = 500;
+/** Invites per `list_invites` page when `limit` is left out, and the largest `limit` allowed. */
+export const INVITES_PAGE_DEFAULT = 200;
+export const INVITES_PAGE_MAX = 200;
 /** Longest `search` query, in characters. */
 export const SEARCH_QUERY_MAX_LENGTH = 200;
 /** Messages per `search` page when `limit` is left out, and the largest `limit` allowed. */

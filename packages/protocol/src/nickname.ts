@@ -48,6 +48,29 @@ export function nicknameKey(nickname: string): string {
   return skeleton(nickname.normalize('NFKC').toLowerCase()).toLowerCase().normalize('NFC');
 }
 
+// Marks drawn on a letter (accents, a combining dot) are easily missed beside the same name without them.
+const MARKS = /\p{M}/gu;
+// Letters of these scripts that look like Latin ones make a whole name that looks Latin ("раураӏ", "paypal"); the
+// confusables data maps some of them to a near letter (Cyrillic palochka to `i`), so those near letters are folded.
+const LATIN_LOOKING_SCRIPT = /[\p{sc=Cyrl}\p{sc=Grek}]/u;
+const THIN_STROKES = /[il1|]/g;
+
+/**
+ * Whether two nicknames would be mistaken for one another though their keys differ: they differ only by marks
+ * (`José`, `Jose`), or one is written in Cyrillic or Greek letters that together look like the other. Checked against
+ * everyone when a name is chosen; the key alone keeps exact look-alikes apart.
+ */
+export function nicknamesLookAlike(a: string, b: string): boolean {
+  const [looseA, looseB] = [loose(a), loose(b)];
+  if (looseA === looseB) return true;
+  if (!LATIN_LOOKING_SCRIPT.test(a) && !LATIN_LOOKING_SCRIPT.test(b)) return false;
+  return looseA.replace(THIN_STROKES, 'l') === looseB.replace(THIN_STROKES, 'l');
+}
+
+function loose(nickname: string): string {
+  return nicknameKey(nickname).normalize('NFD').replace(MARKS, '');
+}
+
 function invalid(message: string): NicknameCheck {
   return { ok: false, code: ErrorCode.InvalidNickname, message };
 }

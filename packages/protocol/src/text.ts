@@ -1,5 +1,7 @@
 // Rules for text that comes in from a client, shared by nicknames, message content and every other string field.
 
+import { MAX_EMOJI_LENGTH } from './limits.js';
+
 // A lone UTF-16 surrogate is half of a character: it has no UTF-8 form, so SQLite stores bytes that other readers
 // cannot decode, and it draws as nothing or as a box. `JSON.parse` makes one from an escape such as "\ud800".
 // `String.prototype.isWellFormed` (Node 20, browsers since 2023) finds one several times faster than a regex, which
@@ -39,10 +41,18 @@ function holdsLoneSurrogate(value: unknown, keys: string[]): boolean {
 // What makes a grapheme an emoji: a pictograph, a regional-indicator letter (two make a flag), or a keycap.
 const EMOJI = /[\p{Extended_Pictographic}\p{Regional_Indicator}\u20e3]/u;
 let graphemes: Intl.Segmenter | undefined;
+// Tag characters draw nothing: outside the one sequence they belong to (a subdivision flag: 🏴, tag letters and
+// digits, cancel tag) they would carry hidden text along with a visible emoji.
+const TAG = /[\u{E0000}-\u{E007F}]/u;
+const TAG_FLAG = /^\u{1F3F4}[\u{E0030}-\u{E0039}\u{E0061}-\u{E007A}]{1,30}\u{E007F}$/u;
 
-/** Whether text is exactly one emoji: one grapheme cluster (skin tones, joined families and flags included). */
+/**
+ * Whether text is exactly one emoji: one grapheme cluster (skin tones, joined families and flags included) of at most
+ * MAX_EMOJI_LENGTH UTF-16 code units, with tag characters only in a subdivision flag.
+ */
 export function isEmoji(text: string): boolean {
-  if (!EMOJI.test(text) || hasLoneSurrogate(text)) return false;
+  if (text.length > MAX_EMOJI_LENGTH || !EMOJI.test(text) || hasLoneSurrogate(text)) return false;
+  if (TAG.test(text) && !TAG_FLAG.test(text)) return false;
   graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   const iterator = graphemes.segment(text)[Symbol.iterator]();
   return iterator.next().done === false && iterator.next().done === true;

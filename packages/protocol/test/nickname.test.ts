@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkNickname, ErrorCode, NICKNAME_MAX_LENGTH, nicknameKey } from '../src/index.js';
+import { checkNickname, ErrorCode, NICKNAME_MAX_LENGTH, nicknameKey, nicknamesLookAlike } from '../src/index.js';
 
 const accepted = (raw: string) => checkNickname(raw);
 const refused = (raw: string) => {
@@ -181,5 +181,21 @@ describe('nicknameKey', () => {
   it('keeps different names apart', () => {
     expect(nicknameKey('Alice')).not.toBe(nicknameKey('Alicia'));
     expect(nicknameKey('Ren\u00e9')).not.toBe(nicknameKey('Rene'));
+  });
+});
+
+describe('nicknamesLookAlike', () => {
+  it('finds a whole name in Cyrillic letters that looks like a Latin one, and names differing only by marks', () => {
+    expect(nicknameKey('раураӏ')).not.toBe(nicknameKey('paypal'));
+    expect(nicknamesLookAlike('раураӏ', 'paypal')).toBe(true);
+    expect(nicknamesLookAlike('José', 'Jose')).toBe(true);
+    expect(nicknamesLookAlike('Zoe\u0308', 'Zoe')).toBe(true);
+  });
+
+  it('keeps apart Latin names that differ by a letter, and names in other scripts that look nothing alike', () => {
+    expect(nicknamesLookAlike('Ali', 'All')).toBe(false);
+    expect(nicknamesLookAlike('paypal', 'paypai')).toBe(false);
+    expect(nicknamesLookAlike('Иван', 'Ivan')).toBe(false);
+    expect(nicknamesLookAlike('Anna', 'Hanna')).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasLoneSurrogate, isBlank, loneSurrogatePath, mixesScripts } from '../src/text.js';
+import { hasLoneSurrogate, isBlank, isEmoji, loneSurrogatePath, mixesScripts } from '../src/text.js';
 
 describe('hasLoneSurrogate', () => {
   it('finds half a character that JSON.parse makes from a \\ud800 escape', () => {
@@ -71,5 +71,27 @@ describe('mixesScripts', () => {
     expect(mixesScripts('Min 金 김')).toBe(false);
     expect(mixesScripts('김 たろう')).toBe(true);
     expect(mixesScripts('ㄅ カナ')).toBe(true);
+  });
+});
+
+describe('isEmoji', () => {
+  it('measures a reaction in UTF-16 code units, as the contract says', () => {
+    // Eight women joined: 15 code points, 31 code units, one grapheme in today's segmenters.
+    const joined = Array(8).fill('\u{1F469}').join('\u200D');
+    expect(joined.length).toBe(23);
+    expect(isEmoji(joined)).toBe(true);
+    const longer = Array(12).fill('\u{1F469}').join('\u200D');
+    expect([...longer].length).toBeLessThanOrEqual(32);
+    expect(longer.length).toBeGreaterThan(32);
+    expect(isEmoji(longer)).toBe(false);
+  });
+
+  it('refuses invisible tag characters riding along, and keeps the subdivision flags made of them', () => {
+    const tags = [...'hidden'].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
+    expect(isEmoji(`\u{1F44D}${tags}`)).toBe(false);
+    expect(isEmoji(`\u{1F44D}\u{E0001}`)).toBe(false);
+    const scotland = '\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}';
+    expect(isEmoji(scotland)).toBe(true);
+    expect(isEmoji('\u{1F44D}')).toBe(true);
   });
 });

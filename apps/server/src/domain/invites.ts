@@ -2,6 +2,7 @@ import {
   checkNickname,
   ErrorCode,
   INVITE_TTL_DEFAULT_S,
+  INVITES_PAGE_DEFAULT,
   isAdmin,
   nicknameKey,
   type ClientPayload,
@@ -11,6 +12,7 @@ import {
 import type { InviteRow, InviteStatus, Store } from '../store/store.js';
 import { stamped, type Change } from './changes.js';
 import type { Directory } from './directory.js';
+import { lookalikeRefusal } from './lookalikes.js';
 import { ok, refuse, type Result } from './result.js';
 import { hashToken, newInviteCode, newToken, nowSeconds } from './tokens.js';
 
@@ -21,8 +23,6 @@ export interface Joined {
   change: Change;
 }
 
-/** Invites admins see at most, newest first. */
-const LISTED_INVITES = 200;
 const POLICY_SETTING = 'invite_policy';
 
 /** Why an invite cannot be redeemed, told to people; undefined when it can. */
@@ -39,6 +39,12 @@ export function inviteRefusal(status: InviteStatus): Result<never> | undefined {
     case 'revoked':
       return refuse(ErrorCode.InviteRevoked, 'This invite was revoked');
   }
+}
+
+/** A page of invites, newest first, and whether older ones remain. */
+export interface InvitePage {
+  rows: InviteRow[];
+  hasMore: boolean;
 }
 
 export class Invites {
@@ -85,17 +91,20 @@ export class Invites {
    * Admins see every invite; anyone else the ones they made, so a link handed out can be found and sent again instead
    * of a new one made. Who made an invite and who used it stays the admins' to see.
    */
-  async list(actor: User): Promise<Result<InviteRow[]>> {
-    return ok(await this.store.accounts.invites(LISTED_INVITES, isAdmin(actor) ? undefined : actor.id));
+  async list(actor: User, page: ClientPayload<'list_invites'> = {}): Promise<Result<InvitePage>> {
+    const limit = page.limit ?? INVITES_PAGE_DEFAULT;
+    // One more than asked tells whether older invites remain.
+    const rows = await this.store.accounts.invites(limit + 1, isAdmin(actor) ? undefined : actor.id, page.before);
+    return ok({ rows: rows.slice(0, limit), hasMore: rows.length > limit });
   }
 
-  async revoke(actor: User, code: string): Promise<Result<InviteRow[]>> {
+  async revoke(actor: User, code: string): Promise<Result<InvitePage>> {
     if (!isAdmin(actor)) return refuse(ErrorCode.Forbidden, 'Only admins may revoke invites');
     if (!(await this.store.accounts.revokeInvite(code, nowSeconds()))) return refuse(ErrorCode.InviteNotFound, 'This invite does not exist');
     return this.list(actor);
   }
 
-  async setPolicy(actor: User, policy: InvitePolicy): Promise<Result<InviteRow[]>> {
+  async setPolicy(actor: User, policy: InvitePolicy): Promise<Result<InvitePage>> {
     if (!isAdmin(actor)) return refuse(ErrorCode.Forbidden, 'Only admins may choose who invites');
     await this.store.push.putSetting(POLICY_SETTING, policy);
     this.currentPolicy = policy;
@@ -106,6 +115,8 @@ export class Invites {
   async redeem(code: string, rawNickname: string, label: string): Promise<Result<Joined>> {
     const checked = checkNickname(rawNickname);
     if (!checked.ok) return refuse(checked.code, checked.message);
+    const lookalike = lookalikeRefusal(this.directory, checked.nickname);
+    if (lookalike !== undefined) return lookalike;
     const token = newToken();
     const outcome = await this.store.accounts.redeem({
       code,

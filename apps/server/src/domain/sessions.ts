@@ -35,6 +35,11 @@ export class Sessions {
     return this.store.sessions.byTokenHash(hashToken(token));
   }
 
+  /** Whether a session read at sign-in has not been revoked since. */
+  stillSignedIn(sessionId: number): Promise<boolean> {
+    return this.store.sessions.exists(sessionId);
+  }
+
   async list(actor: User, currentId: number | undefined): Promise<Device[]> {
     return (await this.store.sessions.of(actor.id)).map((row) => toSession(row, currentId));
   }

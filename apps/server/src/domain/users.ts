@@ -2,6 +2,8 @@ import { checkNickname, ErrorCode, isBlank, MAX_STATUS_LENGTH, nicknameKey, type
 import type { Store } from '../store/store.js';
 import type { ChangeRecord } from '../store/types.js';
 import { stamped, type Change } from './changes.js';
+import type { Directory } from './directory.js';
+import { lookalikeRefusal } from './lookalikes.js';
 import { ok, refuse, type Result } from './result.js';
 import { nowSeconds } from './tokens.js';
 
@@ -15,12 +17,17 @@ export interface Renamed {
 }
 
 export class Users {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly directory: Directory,
+  ) {}
 
   /** A new nickname, by the rules and uniqueness of joining. */
   async rename(actor: User, rawNickname: string): Promise<Result<Renamed>> {
     const checked = checkNickname(rawNickname);
     if (!checked.ok) return refuse(checked.code, checked.message);
+    const lookalike = lookalikeRefusal(this.directory, checked.nickname, actor.id);
+    if (lookalike !== undefined) return lookalike;
     const outcome = await this.store.accounts.rename({ userId: actor.id, nickname: checked.nickname, nicknameKey: nicknameKey(checked.nickname), at: nowSeconds() });
     if (!outcome.ok) {
       return outcome.reason === 'nickname_taken'

@@ -6,13 +6,25 @@ import { toUser, USER_COLUMNS, type UserRow } from './rows.js';
 import { createSession, deleteAllSessions } from './sessions.js';
 import type { AccountChange, InviteRow, InviteStatus, MemberRow, NewInvite, Redeem, RedeemOutcome, Rename, RenameOutcome } from './types.js';
 
-const INVITE = statement('invites.by_code', 'SELECT uses, max_uses, expires_at, revoked_at FROM invites WHERE code = $1');
+// An invite made by someone since deactivated counts as revoked, even one that slipped past their deactivation.
+const INVITE = statement(
+  'invites.by_code',
+  `SELECT i.uses, i.max_uses, i.expires_at, coalesce(i.revoked_at, u.deactivated_at)
+   FROM invites i LEFT JOIN users u ON u.id = i.created_by WHERE i.code = $1`,
+);
 const INSERT_INVITE = statement('invites.insert', 'INSERT INTO invites (code, created_by, created_at, expires_at, max_uses) VALUES ($1, $2, $3, $4, $5)');
 const UNUSED_FIRST = statement('invites.unused_first', 'SELECT code FROM invites WHERE created_by IS NULL AND used_by IS NULL AND revoked_at IS NULL LIMIT 1');
 const INVITE_COLUMNS = 'code, created_by, created_at, expires_at, max_uses, uses, revoked_at';
-const RECENT = statement('invites.recent', `SELECT ${INVITE_COLUMNS} FROM invites ORDER BY id DESC LIMIT $1`);
-const RECENT_BY = statement('invites.recent_by', `SELECT ${INVITE_COLUMNS} FROM invites WHERE created_by = $1 ORDER BY id DESC LIMIT $2`);
+// A page goes on from the invite whose code ends the page before ($2; null for the first page): codes are what
+// clients see, ids are not. Only a code the asker may list counts, so `before` cannot tell whether another's code
+// exists. The casts tell PostgreSQL what a null compared only with IS NULL is.
+const BEFORE = `(CAST($2 AS text) IS NULL OR id < (SELECT id FROM invites WHERE code = $2 AND ($1 IS NULL OR created_by = $1)))`;
+const RECENT = statement(
+  'invites.recent',
+  `SELECT ${INVITE_COLUMNS} FROM invites WHERE (CAST($1 AS integer) IS NULL OR created_by = $1) AND ${BEFORE} ORDER BY id DESC LIMIT $3`,
+);
 const REVOKE = statement('invites.revoke', 'UPDATE invites SET revoked_at = coalesce(revoked_at, $2) WHERE code = $1');
+const REVOKE_BY = statement('invites.revoke_by', 'UPDATE invites SET revoked_at = $2 WHERE created_by = $1 AND revoked_at IS NULL');
 // The guard makes redeeming atomic even against another process sharing the database: the last use is taken once.
 const CLAIM = statement(
   'invites.claim',
@@ -94,10 +106,10 @@ export class Accounts {
     return inviteStatus(this.db, code, now);
   }
 
-  /** The newest `limit` invites, newest first; only those one user made when `by` is given. */
-  async invites(limit: number, by?: number): Promise<InviteRow[]> {
+  /** Up to `limit` invites, newest first, older than the one with code `before`; only those one user made when `by` is given. */
+  async invites(limit: number, by?: number, before?: string): Promise<InviteRow[]> {
     type Row = [string, number | null, number, number | null, number | null, number, number | null];
-    const rows = await (by === undefined ? this.db.rows<Row>(RECENT, [limit]) : this.db.rows<Row>(RECENT_BY, [by, limit]));
+    const rows = await this.db.rows<Row>(RECENT, [by ?? null, before ?? null, limit]);
     return rows.map(([code, createdBy, createdAt, expiresAt, maxUses, uses, revokedAt]) => ({ code, createdBy, createdAt, expiresAt, maxUses, uses, revokedAt }));
   }
 
@@ -124,7 +136,7 @@ export class Accounts {
 
   /**
    * Deactivates a user or reactivates them, and appends `user_updated`; nothing when they already were. Deactivating
-   * also signs every device out and stops Web Push: nothing of the account keeps working. The ids of the sessions
+   * also signs every device out, stops Web Push and revokes the invites they made: nothing of the account keeps working. The ids of the sessions
    * deleted come back.
    */
   setDeactivated(userId: number, deactivated: boolean, at: number): Promise<AccountChange & { revoked?: number[] }> {
@@ -136,6 +148,8 @@ export class Accounts {
       await tx.run(SET_DEACTIVATED, [userId, deactivatedAt]);
       const revoked = deactivated ? await deleteAllSessions(tx, userId) : [];
       if (deactivated) await tx.run(DROP_PUSH, [userId]);
+      // Links they handed out stop letting people in with them; reactivating does not bring them back.
+      if (deactivated) await tx.run(REVOKE_BY, [userId, at]);
       return { user: toUser([current[0], current[1], current[2], deactivatedAt, current[4]]), change: await this.userUpdated(tx, userId, at), revoked };
     });
   }

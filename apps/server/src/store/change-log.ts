@@ -21,6 +21,9 @@ const RECORDS_AFTER = statement(
 const OLDEST = statement('changes.oldest', `SELECT seq, created_at FROM changes ORDER BY seq LIMIT ${TRIM_CHUNK}`);
 const NEWEST = statement('changes.newest', 'SELECT max(seq) FROM changes');
 const DELETE_THROUGH = statement('changes.delete_through', 'DELETE FROM changes WHERE seq <= $1');
+const PREV_OF = statement('changes.prev_of', 'SELECT prev_seq FROM changes WHERE seq = $1 AND user_id = $2');
+const RELINK = statement('changes.relink', 'UPDATE changes SET prev_seq = $2 WHERE user_id = $3 AND prev_seq = $1');
+const DELETE_ONE = statement('changes.delete_one', 'DELETE FROM changes WHERE seq = $1');
 
 /** A change about to be appended: with `userId`, only that user may see it (while a member of `conversationId`). */
 export interface NewChange {
@@ -93,6 +96,20 @@ export class ChangeLog {
     ]);
     tx.appended = seqs.at(-1)!;
     return records;
+  }
+
+  /**
+   * Removes a change of a user's own stream that a newer one is about to supersede, before that one is appended, so
+   * that toggling a state back and forth replaces a row instead of adding one. The change after it in the stream is
+   * linked to the one before it, so `prev` still tells a client every gap: one that has seen the removed change has
+   * seen its predecessor too, and one that has not needs nothing of it. Nothing when it was trimmed already.
+   */
+  async supersede(tx: Tx, seq: number, userId: number): Promise<void> {
+    const [row] = await tx.rows<[number]>(PREV_OF, [seq, userId]);
+    if (row === undefined) return;
+    await tx.run(RELINK, [seq, Number(row[0]), userId]);
+    await tx.run(DELETE_ONE, [seq]);
+    tx.tips.delete(`u${userId}`);
   }
 
   bounds(): LogBounds {

@@ -5,6 +5,7 @@ import type { NewSession, NewSignInLink, SessionRow, SignedIn, SignInLinkRow, Us
 
 // Every connection signs in through this one.
 const BY_TOKEN = statement('sessions.by_token', `SELECT s.id, ${USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`);
+const EXISTS = statement('sessions.exists', 'SELECT 1 FROM sessions WHERE id = $1');
 const OF_USER = statement('sessions.of_user', 'SELECT id, label, created_at, last_used_at FROM sessions WHERE user_id = $1 ORDER BY last_used_at DESC, id DESC');
 const INSERT = statement('sessions.insert', 'INSERT INTO sessions (user_id, token_hash, label, created_at, last_used_at) VALUES ($1, $2, $3, $4, $4) RETURNING id');
 const DELETE_ONE = statement('sessions.delete_one', 'DELETE FROM sessions WHERE user_id = $1 AND id = $2 RETURNING id');
@@ -29,6 +30,11 @@ export class Sessions {
     if (row === undefined) return undefined;
     const [sessionId, ...user] = row;
     return { sessionId, user: toUser(user) };
+  }
+
+  /** Whether the session is still there (not revoked). */
+  async exists(sessionId: number): Promise<boolean> {
+    return (await this.db.rows(EXISTS, [sessionId])).length > 0;
   }
 
   /** The user's sessions, most recently used first. */

@@ -9,6 +9,7 @@ import { MemberStates } from './member-states.js';
 import { Messages } from './messages.js';
 import { Push } from './push.js';
 import { Search } from './search.js';
+import { Servers } from './servers.js';
 import { Sessions } from './sessions.js';
 
 /**
@@ -32,6 +33,7 @@ export class Store {
   readonly push: Push;
   readonly consumers: Consumers;
   readonly files: Files;
+  readonly servers: Servers;
 
   private constructor(private readonly db: Database) {
     this.log = new ChangeLog(db);
@@ -45,6 +47,7 @@ export class Store {
     this.push = new Push(db);
     this.consumers = new Consumers(db);
     this.files = new Files(db);
+    this.servers = new Servers(db);
   }
 
   /** The store over an open database, with where its log and messages stand read. */

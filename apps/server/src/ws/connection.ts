@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws';
 import { TokenBucket } from '../rate-limit.js';
 import type { Config } from '../config.js';
 import { errorSent } from '../metrics.js';
+import type { Ticket } from './admission.js';
 import { encode, type Frame } from './frame.js';
 
 /**
@@ -25,6 +26,8 @@ export class Connection {
   refusedInARow = 0;
   readonly bucket: TokenBucket;
   authTimer: NodeJS.Timeout | undefined;
+  /** Its place in the pool of connections not signed in yet, until it signs in or closes. */
+  ticket: Ticket | undefined;
 
   constructor(
     readonly socket: WebSocket,

@@ -13,7 +13,7 @@ import type { Sessions } from '../domain/sessions.js';
 import type { ClientAddress } from '../client-address.js';
 import type { Logger } from '../log.js';
 import { connectionClosed, connectionOpened, connectionSignedIn, errorSent, requestRead } from '../metrics.js';
-import { Admission } from './admission.js';
+import { Admission, type Ticket } from './admission.js';
 import { Connection } from './connection.js';
 import { costOf } from './cost.js';
 import { handle, type Dispatch } from './handlers/dispatch.js';
@@ -21,6 +21,7 @@ import type { Presence } from './presence.js';
 import type { Publisher } from './publisher.js';
 import { RequestQueue, type Inbound, type InboundHandlers } from './requests.js';
 import type { SessionActivity } from './session-activity.js';
+import { TOKEN_PROTOCOL_PREFIX, upgradeToken } from './upgrade-token.js';
 import { Welcome } from './welcome.js';
 
 /** What accepting, signing in and closing connections needs. */
@@ -60,7 +61,7 @@ export class Gateway {
     private readonly needs: GatewayNeeds,
     private readonly dispatch: Dispatch,
   ) {
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: needs.config.maxFrameBytes, perMessageDeflate: false });
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: needs.config.maxFrameBytes, perMessageDeflate: false, handleProtocols: chooseProtocol });
     this.admission = new Admission(needs.config, needs.publicUrl);
     this.heartbeat = setInterval(() => this.sweep(), needs.config.heartbeatMs);
     this.heartbeat.unref();
@@ -71,11 +72,38 @@ export class Gateway {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = req.url?.split('?')[0];
     if (path !== WS_PATH) return rejectUpgrade(socket, 404, 'Not Found');
+    if (!this.admission.originAllowed(req)) return rejectUpgrade(socket, 403, 'Forbidden');
     const address = this.needs.clientAddress(req);
-    const refusal = this.admission.refusal(req, address);
-    if (refusal !== undefined) return rejectUpgrade(socket, refusal.status, refusal.text);
-    this.admission.opened(address);
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket, address));
+    const group = this.admission.groupOf(address);
+    const ticket = this.admission.take(group);
+    if (ticket !== undefined) return this.upgrade(req, socket, head, address, ticket);
+    const token = upgradeToken(req);
+    if (token === undefined || !this.admission.reserveHasRoom) return rejectUpgrade(socket, 503, 'Service Unavailable');
+    void this.upgradeWithToken(req, socket, head, address, group, token);
+  }
+
+  /**
+   * The open pool (or the group's share of it) is full: a valid token earns one of the places kept. The token is read
+   * only then, so it costs a lookup only under pressure; the place is taken once the lookup is back.
+   */
+  private async upgradeWithToken(req: IncomingMessage, socket: Duplex, head: Buffer, address: string, group: string, token: string): Promise<void> {
+    const valid = (await this.needs.sessions.authenticate(token).catch(() => undefined)) !== undefined;
+    if (socket.destroyed) return;
+    const ticket = valid ? this.admission.takeReserved(group) : undefined;
+    if (ticket === undefined) return rejectUpgrade(socket, 503, 'Service Unavailable');
+    this.upgrade(req, socket, head, address, ticket);
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, address: string, ticket: Ticket): void {
+    // A socket that ends before the handshake completes never becomes a connection: its place is given back here.
+    let accepted = false;
+    socket.once('close', () => {
+      if (!accepted) this.admission.settled(ticket);
+    });
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      accepted = true;
+      this.accept(ws, socket, address, ticket);
+    });
   }
 
   /** Closes every connection with "going away". */
@@ -86,8 +114,9 @@ export class Gateway {
     this.wss.close();
   }
 
-  private accept(ws: WebSocket, stream: Duplex, address: string): void {
+  private accept(ws: WebSocket, stream: Duplex, address: string, ticket: Ticket): void {
     const conn = new Connection(ws, stream, address, this.needs.config);
+    conn.ticket = ticket;
     const requests = new RequestQueue(conn, this.handlers);
     this.connections.add(conn);
     connectionOpened();
@@ -181,7 +210,7 @@ export class Gateway {
     // Closed while the other processes were asked: the place it was given is given back.
     if (!conn.open) return this.needs.bus.released(user.id);
     clearTimeout(conn.authTimer);
-    this.admission.settled(conn.address);
+    this.settle(conn);
     conn.user = user;
     conn.sessionId = sessionId;
     connectionSignedIn();
@@ -201,6 +230,9 @@ export class Gateway {
     conn.toldOfEveryone = this.needs.contacts.everyone;
     conn.sendRaw(this.welcome.frame(welcome, event.id));
     if (cameOnline) publisher.news.changed(user);
+    // A revoke that committed after the token was read and before the connection was registered found nothing here
+    // to close. Read again now that it is registered, so any revoke is seen by this read or closes it itself.
+    if (!(await sessions.stillSignedIn(sessionId)) && conn.open) conn.drop(CloseCode.SessionRevoked, 'signed out');
   }
 
   private refuseAuth(conn: Connection, code: ErrorCode, closeCode: number, id?: string): void {
@@ -220,12 +252,19 @@ export class Gateway {
     connectionClosed(conn.user !== null);
     clearTimeout(conn.authTimer);
     if (conn.user === null) {
-      this.admission.settled(conn.address);
+      this.settle(conn);
       return;
     }
     this.needs.activity.ended(conn);
     if (this.needs.presence.remove(conn)) this.needs.publisher.news.changed(conn.user);
     this.needs.bus.released(conn.user.id);
+  }
+
+  /** Gives the connection's place in the pool back, once. */
+  private settle(conn: Connection): void {
+    if (conn.ticket === undefined) return;
+    this.admission.settled(conn.ticket);
+    conn.ticket = undefined;
   }
 
   private onSocketError(conn: Connection, error: Error & { code?: string }): void {
@@ -244,6 +283,12 @@ export class Gateway {
       conn.socket.ping();
     }
   }
+}
+
+/** The subprotocol answered: `hearth` when offered, never the one carrying a token (it would echo the token back). */
+function chooseProtocol(offered: Set<string>): string | false {
+  if (offered.has('hearth')) return 'hearth';
+  return [...offered].find((protocol) => !protocol.startsWith(TOKEN_PROTOCOL_PREFIX)) ?? false;
 }
 
 function rejectUpgrade(socket: Duplex, status: number, text: string): void {

@@ -36,6 +36,8 @@ const TEST_DEFAULTS: ServerOptions = {
   searchBurstPerUser: 100_000,
   readsPerSecondPerUser: 100_000,
   readBurstPerUser: 100_000,
+  writesPerSecondPerUser: 100_000,
+  writeBurstPerUser: 100_000,
   pushSubscribesPerMinutePerUser: 100_000,
   pushSubscribeBurstPerUser: 100_000,
   uploadsPerMinutePerUser: 100_000,

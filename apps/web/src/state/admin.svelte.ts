@@ -11,6 +11,8 @@ export { inviteStatus, type InviteStatus } from './invites.svelte.js';
 export class Administration {
   private listed = $state.raw<Member[] | null>(null);
   invites = $state.raw<Invite[] | null>(null);
+  /** Older invites remain to be listed ("Load more"). */
+  moreInvites = $state(false);
   problem = $state<string | null>(null);
   /** What an act is under way for (a user id or an invite code), so its buttons wait. */
   pending = $state<number | string | null>(null);
@@ -45,6 +47,17 @@ export class Administration {
     await this.act(null, async () => this.showInvites(await this.chat.account.invites()), 'Could not list the invites');
   }
 
+  /** The page of invites after those listed, added to the end of the list. */
+  async loadMoreInvites(): Promise<void> {
+    const last = this.invites?.at(-1);
+    if (last === undefined) return;
+    await this.act('more', async () => {
+      const page = await this.chat.account.invites({ before: last.code });
+      this.invites = [...(this.invites ?? []), ...page.invites];
+      this.moreInvites = page.has_more ?? false;
+    }, 'Could not list more invites');
+  }
+
   deactivate(user: User): Promise<boolean> {
     return this.actOn(user, () => this.chat.account.deactivateUser(user.id), `Could not deactivate ${user.nickname}`);
   }
@@ -58,8 +71,13 @@ export class Administration {
     return this.actOn(user, () => this.chat.account.setRole(user.id, role), `Could not change ${user.nickname}'s role`);
   }
 
+  /** The reply lists the first page again: the invite is marked where it is, so pages loaded further down stay. */
   revokeInvite(code: string): Promise<boolean> {
-    return this.act(code, async () => this.showInvites(await this.chat.account.revokeInvite(code)), 'Could not revoke the invite');
+    return this.act(code, async () => {
+      const { policy } = await this.chat.account.revokeInvite(code);
+      this.invites = this.invites?.map((invite) => (invite.code === code ? { ...invite, revoked: true } : invite)) ?? null;
+      this.chat.invites.policy = policy;
+    }, 'Could not revoke the invite');
   }
 
   setPolicy(policy: InvitePolicy): Promise<boolean> {
@@ -81,8 +99,9 @@ export class Administration {
     return done;
   }
 
-  private showInvites({ invites, policy }: ServerPayload<'invites'>): void {
+  private showInvites({ invites, policy, has_more }: ServerPayload<'invites'>): void {
     this.invites = invites;
+    this.moreInvites = has_more ?? false;
     this.chat.invites.policy = policy;
   }
 

@@ -48,6 +48,9 @@ export class JoinFlow {
       case ErrorCode.NicknameTaken:
         this.problem = `Someone here is already called “${nickname}”. Try another nickname.`;
         return;
+      case ErrorCode.NicknameConfusable:
+        this.problem = `“${nickname}” looks too much like someone else’s nickname here. Try another.`;
+        return;
       case ErrorCode.InvalidNickname:
         this.problem = error.message;
         return;

@@ -23,6 +23,8 @@ const TEST_OPTIONS: ServerOptions = {
   inviteBurstPerUser: 10_000,
   searchesPerSecondPerUser: 10_000,
   searchBurstPerUser: 10_000,
+  writesPerSecondPerUser: 10_000,
+  writeBurstPerUser: 10_000,
 };
 
 /** A real server over a temporary SQLite file that can be stopped and started again on the same port and file. */

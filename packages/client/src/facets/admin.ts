@@ -30,9 +30,12 @@ export function adminRequests(request: Request) {
       return (await request('reactivate_user', { user_id: userId })).user;
     },
 
-    /** Every invite, newest first, and who may invite; anyone but an admin gets only the invites they made. */
-    invites(): Promise<ServerPayload<'invites'>> {
-      return request('list_invites', {});
+    /**
+     * A page of invites, newest first, and who may invite; anyone but an admin gets only the invites they made. Pass
+     * the last code of a page as `before` for the next while `has_more` says more remain.
+     */
+    invites(page: { before?: string; limit?: number } = {}): Promise<ServerPayload<'invites'>> {
+      return request('list_invites', { before: page.before, limit: page.limit });
     },
 
     revokeInvite(code: string): Promise<ServerPayload<'invites'>> {

@@ -6,6 +6,7 @@ import {
   MAX_ATTACHMENTS,
   MAX_CLIENT_ID_LENGTH,
   MAX_CONTENT_LENGTH,
+  INVITES_PAGE_MAX,
   MAX_EMOJI_LENGTH,
   MAX_GROUP_MEMBERS,
   INVITE_MAX_USES_MAX,
@@ -208,8 +209,17 @@ export const RenameBot = event('rename_bot', payload({ user_id: Id, nickname: Ty
 /** Admins: a deactivated account may sign in again, through a sign-in link (its old sessions stay revoked). */
 export const ReactivateUser = event('reactivate_user', payload({ user_id: Id }));
 
-/** Every invite made, newest first, and who may invite. Anyone but an admin is answered with the invites they made. */
-export const ListInvites = event('list_invites', payload({}));
+/**
+ * A page of the invites made, newest first, and who may invite. Anyone but an admin is answered with the invites they
+ * made. `before` is the code of the last invite of the page before (the reply's `has_more` says whether to ask).
+ */
+export const ListInvites = event(
+  'list_invites',
+  payload({
+    before: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: INVITES_PAGE_MAX })),
+  }),
+);
 
 /** Admins: the invite can no longer be redeemed. */
 export const RevokeInvite = event('revoke_invite', payload({ code: Type.String({ minLength: 1, maxLength: 64 }) }));

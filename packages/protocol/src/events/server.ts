@@ -98,8 +98,12 @@ export const Users = event(
   }),
 );
 
-/** Reply to `list_invites`, `revoke_invite` and `set_invite_policy`: every invite, newest first, and who may invite. */
-export const Invites = event('invites', payload({ invites: Type.Array(Invite), policy: InvitePolicy }));
+/**
+ * Reply to `list_invites`, `revoke_invite` and `set_invite_policy`: a page of invites, newest first (the first page
+ * but for `list_invites` with `before`), and who may invite. `has_more`: older invites remain (servers before paging
+ * leave it out).
+ */
+export const Invites = event('invites', payload({ invites: Type.Array(Invite), policy: InvitePolicy, has_more: Type.Optional(Type.Boolean()) }));
 
 /**
  * Who may invite changed (an admin's `set_invite_policy`), told to everyone online. Not a change: it carries no

@@ -209,3 +209,10 @@ export const consumers = pgTable('consumers', {
   holder: text('holder'),
   leaseUntil: big('lease_until').notNull().default(0),
 });
+
+/** The server processes running on this database, as in the SQLite schema. */
+export const servers = pgTable('servers', {
+  holder: text('holder').primaryKey(),
+  startedAt: big('started_at').notNull(),
+  leaseUntil: big('lease_until').notNull(),
+});

@@ -270,3 +270,14 @@ export const consumers = sqliteTable('consumers', {
   holder: text('holder'),
   leaseUntil: integer('lease_until').notNull().default(0),
 });
+
+/**
+ * The server processes running on this database, each holding its row until `lease_until` (ms) and renewing it while
+ * it runs; a clean stop deletes it. The operator command reads it to know whether a server would miss what it changes,
+ * whatever port that server listens on.
+ */
+export const servers = sqliteTable('servers', {
+  holder: text('holder').primaryKey(),
+  startedAt: integer('started_at').notNull(),
+  leaseUntil: integer('lease_until').notNull(),
+});

@@ -54,6 +54,7 @@ export function accountHandlers(
    * as the reply. A deactivated account's connections then close.
    */
   async function changeAccount(conn: Connection, id: string | undefined, act: () => Promise<Result<AccountChanged>>): Promise<void> {
+    if (!(await within(limits.writes, conn, id))) return;
     const result = await act();
     if (refused(conn, result, id)) return;
     const { user, change, revoked } = result.value;
@@ -79,13 +80,16 @@ export function accountHandlers(
     set_nickname: (conn, { id, payload }) => changeSelf(conn, id, () => users.rename(conn.user!, payload.nickname)),
     set_status: (conn, { id, payload }) => changeSelf(conn, id, () => users.setStatus(conn.user!, payload.status)),
     list_sessions: (conn, { id }) => replySessions(conn, id),
+    // Signing out and unsubscribing are paid from the user's writes, like every other request that writes.
     revoke_session: async (conn, { id, payload }) => {
+      if (!(await within(limits.writes, conn, id))) return;
       const result = await sessions.revoke(conn.user!, payload.session_id);
       if (refused(conn, result, id)) return;
       await replySessions(conn, id);
       closeSessions(bus, presence, conn.user!.id, result.value);
     },
     revoke_other_sessions: async (conn, { id }) => {
+      if (!(await within(limits.writes, conn, id))) return;
       const revoked = conn.sessionId === undefined ? [] : await sessions.revokeOthers(conn.user!, conn.sessionId);
       await replySessions(conn, id);
       closeSessions(bus, presence, conn.user!.id, revoked);
@@ -115,6 +119,7 @@ export function accountHandlers(
       conn.reply('push_updated', { endpoint: payload.endpoint, subscribed: true }, id);
     },
     unsubscribe_push: async (conn, { id, payload }) => {
+      if (!(await within(limits.writes, conn, id))) return;
       await push.unsubscribe(conn.user!, payload.endpoint);
       bus.signal({ type: 'reload', what: 'push_subscriptions', user_id: conn.user!.id });
       conn.reply('push_updated', { endpoint: payload.endpoint, subscribed: false }, id);

@@ -26,8 +26,13 @@ export function conversationHandlers(
 ): Handlers<'create_dm' | 'create_group' | 'rename_group' | 'add_members' | 'remove_member' | 'leave_conversation' | 'mark_read' | 'set_notify' | 'typing'> {
   const { conversations, groups, memberStates, directory, publisher, limits, typing } = needs;
 
-  /** A new conversation is published to its members, the requester hearing it as the reply; an existing DM is only replied. */
-  function opened(conn: Connection, id: string | undefined, result: Result<Opened>): void {
+  /**
+   * A new conversation is published to its members, the requester hearing it as the reply; an existing DM is only
+   * replied. Paid from the user's writes before it is opened.
+   */
+  async function opened(conn: Connection, id: string | undefined, open: () => Promise<Result<Opened>>): Promise<void> {
+    if (!(await within(limits.writes, conn, id))) return;
+    const result = await open();
     if (refused(conn, result, id)) return;
     const { conversation, change } = result.value;
     publishOrReply(publisher, conn, id, change, () => conn.reply('conversation_created', { conversation }, id));
@@ -49,9 +54,11 @@ export function conversationHandlers(
 
   /**
    * A read marker or notify level: published to the user's own connections, the requester hearing it as the reply, or
-   * only replied when it changed nothing. Marking is frequent but cheap, so it has the connection's limit alone.
+   * only replied when it changed nothing. Paid from the user's writes: each is a transaction and a change, and a
+   * user's many connections together must not toggle one without bound (the change replaces the one before it).
    */
   async function changeState(conn: Connection, id: string | undefined, act: () => Promise<Result<StateChanged>>): Promise<void> {
+    if (!(await within(limits.writes, conn, id))) return;
     const result = await act();
     if (refused(conn, result, id)) return;
     const { state, change } = result.value;
@@ -59,8 +66,8 @@ export function conversationHandlers(
   }
 
   return {
-    create_dm: async (conn, { id, payload }) => opened(conn, id, await conversations.openDm(conn.user!, payload.user_id)),
-    create_group: async (conn, { id, payload }) => opened(conn, id, await conversations.createGroup(conn.user!, payload.user_ids)),
+    create_dm: (conn, { id, payload }) => opened(conn, id, () => conversations.openDm(conn.user!, payload.user_id)),
+    create_group: (conn, { id, payload }) => opened(conn, id, () => conversations.createGroup(conn.user!, payload.user_ids)),
     rename_group: (conn, { id, payload }) => changeGroup(conn, id, () => groups.rename(conn.user!, payload.conversation_id, payload.title)),
     add_members: (conn, { id, payload }) => changeGroup(conn, id, () => groups.add(conn.user!, payload.conversation_id, payload.user_ids)),
     remove_member: (conn, { id, payload }) => changeGroup(conn, id, () => groups.remove(conn.user!, payload.conversation_id, payload.user_id)),

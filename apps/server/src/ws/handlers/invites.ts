@@ -1,6 +1,6 @@
 import type { Invite, InvitePolicy, ServerPayload } from '@hearth/protocol';
 import type { Bus } from '../../bus/bus.js';
-import type { Invites } from '../../domain/invites.js';
+import type { InvitePage, Invites } from '../../domain/invites.js';
 import type { Result } from '../../domain/result.js';
 import type { Links } from '../../links.js';
 import type { UserLimits } from '../../rate-limit.js';
@@ -30,13 +30,14 @@ export function inviteHandlers(needs: InviteNeeds): Handlers<'create_invite' | '
     return invite;
   }
 
-  async function replyInvites(conn: Connection, id: string | undefined, act: () => Promise<Result<InviteRow[]>>): Promise<void> {
+  async function replyInvites(conn: Connection, id: string | undefined, act: () => Promise<Result<InvitePage>>): Promise<void> {
     const result = await act();
-    if (!refused(conn, result, id)) conn.reply('invites', { invites: result.value.map(toInvite), policy: invites.policy }, id);
+    if (refused(conn, result, id)) return;
+    conn.reply('invites', { invites: result.value.rows.map(toInvite), policy: invites.policy, has_more: result.value.hasMore }, id);
   }
 
   /** The policy is kept in memory by every process: the others read it again, and each tells its own connections. */
-  async function setPolicy(conn: Connection, policy: InvitePolicy): Promise<Result<InviteRow[]>> {
+  async function setPolicy(conn: Connection, policy: InvitePolicy): Promise<Result<InvitePage>> {
     const before = invites.policy;
     const result = await invites.setPolicy(conn.user!, policy);
     if (!result.ok || policy === before) return result;
@@ -56,8 +57,12 @@ export function inviteHandlers(needs: InviteNeeds): Handlers<'create_invite' | '
       if (maxUses !== null) created.max_uses = maxUses;
       conn.reply('invite_created', created, id);
     },
-    list_invites: (conn, { id }) => replyInvites(conn, id, () => invites.list(conn.user!)),
-    revoke_invite: (conn, { id, payload }) => replyInvites(conn, id, () => invites.revoke(conn.user!, payload.code)),
-    set_invite_policy: (conn, { id, payload }) => replyInvites(conn, id, () => setPolicy(conn, payload.policy)),
+    list_invites: (conn, { id, payload }) => replyInvites(conn, id, () => invites.list(conn.user!, payload)),
+    revoke_invite: async (conn, { id, payload }) => {
+      if (await within(limits.writes, conn, id)) await replyInvites(conn, id, () => invites.revoke(conn.user!, payload.code));
+    },
+    set_invite_policy: async (conn, { id, payload }) => {
+      if (await within(limits.writes, conn, id)) await replyInvites(conn, id, () => setPolicy(conn, payload.policy));
+    },
   };
 }
