@@ -72,6 +72,24 @@ export class Administration {
   }
 
   /** The reply lists the first page again: the invite is marked where it is, so pages loaded further down stay. */
+  /** The bots among the members, in order of making. */
+  readonly bots: Member[] | null = $derived(this.members?.filter((member) => member.user.role === 'bot') ?? null);
+
+  /** A new bot with its key, shown once; undefined if the server refused (the reason is in `problem`). */
+  async createBot(nickname: string): Promise<ServerPayload<'bot_key'> | undefined> {
+    let made: ServerPayload<'bot_key'> | undefined;
+    const done = await this.act('new-bot', async () => void (made = await this.chat.account.createBot(nickname)), 'Could not make the bot');
+    if (done) await this.refreshMembers();
+    return made;
+  }
+
+  /** A bot's new key, shown once: its old key stops working at once. */
+  async rotateBotKey(user: User): Promise<ServerPayload<'bot_key'> | undefined> {
+    let made: ServerPayload<'bot_key'> | undefined;
+    await this.act(user.id, async () => void (made = await this.chat.account.rotateBotKey(user.id)), `Could not give ${user.nickname} a new key`);
+    return made;
+  }
+
   revokeInvite(code: string): Promise<boolean> {
     return this.act(code, async () => {
       const { policy } = await this.chat.account.revokeInvite(code);

@@ -1,10 +1,11 @@
 import type { ChatClient, ChatError } from '@hearth/client';
 import type { Device } from '@hearth/protocol';
 
-/** The requests about this person's devices and, for admins, the server's members and invites. */
+/** The requests about this person's devices and, for admins, the server's members, invites and bots. */
 export type AccountRequests = Pick<
   ChatClient,
-  'sessions' | 'revokeSession' | 'revokeOtherSessions' | 'createSignInLink' | 'members' | 'setRole' | 'deactivateUser' | 'reactivateUser' | 'invites' | 'revokeInvite' | 'setInvitePolicy' | 'createInvite'
+  | 'sessions' | 'revokeSession' | 'revokeOtherSessions' | 'createSignInLink' | 'members' | 'setRole' | 'deactivateUser' | 'reactivateUser'
+  | 'invites' | 'revokeInvite' | 'setInvitePolicy' | 'createInvite' | 'createBot' | 'rotateBotKey'
 >;
 
 /** This person's signed-in devices as the server lists them, this one first, and signing the others out. */

@@ -30,6 +30,20 @@ export function adminRequests(request: Request) {
       return (await request('reactivate_user', { user_id: userId })).user;
     },
 
+    /** Admins: a bot account and its key, which is shown this once. */
+    createBot(nickname: string): Promise<ServerPayload<'bot_key'>> {
+      return request('create_bot', { nickname });
+    },
+
+    /** Admins: a bot's new key; the old one stops at once. Delete a bot with `deactivateUser`. */
+    rotateBotKey(userId: number): Promise<ServerPayload<'bot_key'>> {
+      return request('rotate_bot_key', { user_id: userId });
+    },
+
+    async renameBot(userId: number, nickname: string): Promise<User> {
+      return (await request('rename_bot', { user_id: userId, nickname })).user;
+    },
+
     /**
      * A page of invites, newest first, and who may invite; anyone but an admin gets only the invites they made. Pass
      * the last code of a page as `before` for the next while `has_more` says more remain.
