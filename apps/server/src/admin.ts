@@ -1,13 +1,14 @@
 // Operator commands: administration without a browser, e.g. for an owner who lost every device.
 // `npm run admin -- <command> [nickname] [server options]`.
-import { nicknameKey } from '@hearth/protocol';
+import { checkNickname, CloseCode, nicknameKey } from '@hearth/protocol';
 import { accountDeactivated, LocalBus, type Bus } from './bus/bus.js';
 import { configFromArgs, defaults, type Config } from './config.js';
 import { Links, publicBase } from './links.js';
 import { stamped } from './domain/changes.js';
 import { Directory } from './domain/directory.js';
 import { Sessions } from './domain/sessions.js';
-import { nowSeconds } from './domain/tokens.js';
+import { BOT_KEY_LABEL } from './domain/bots.js';
+import { hashToken, newToken, nowSeconds } from './domain/tokens.js';
 import { createLogger } from './log.js';
 import { exitExplaining, StartError } from './start-error.js';
 import { openStore } from './store/open-store.js';
@@ -22,6 +23,8 @@ const USAGE = `Usage: npm run admin -- <command> [nickname] [server options, e.g
   make-admin NAME       NAME becomes an admin
   remove-admin NAME     NAME becomes a member again
   make-owner NAME       NAME becomes the owner; the owner until now becomes an admin
+  create-bot NAME       a bot account called NAME, and its key (shown once): for scripts and the HTTP API
+  bot-key NAME          a new key for the bot NAME; its old key stops working
 
 members and sign-in-link work while the server runs. The others change what every client is told, so every server
 on the database must be stopped first, whatever its port (after a crash, wait 15 seconds); in the web app, admins
@@ -30,7 +33,7 @@ as they were started) need not stop: the command tells them over the bus.
 `;
 
 /** Commands that append to the change log, which on SQLite only one process may do at a time. */
-const OFFLINE = new Set(['deactivate', 'reactivate', 'make-admin', 'remove-admin', 'make-owner']);
+const OFFLINE = new Set(['deactivate', 'reactivate', 'make-admin', 'remove-admin', 'make-owner', 'create-bot', 'bot-key']);
 const ALL = new Set(['members', 'sign-in-link', ...OFFLINE]);
 
 const [command, ...args] = process.argv.slice(2);
@@ -81,6 +84,7 @@ async function joinBus(config: Config): Promise<Bus | undefined> {
 async function run(store: Store, bus: Bus, command: string, name: string, links: Links): Promise<void> {
   const members = await store.accounts.members();
   if (command === 'members') return void process.stdout.write(membersTable(members));
+  if (command === 'create-bot') return createBot(store, bus, name);
   const member = members.find((m) => nicknameKey(m.user.nickname) === nicknameKey(name));
   if (member === undefined) return fail(`Nobody is called ${name}. \`npm run admin -- members\` lists everyone.`);
   const { id, nickname } = member.user;
@@ -107,12 +111,39 @@ async function run(store: Store, bus: Bus, command: string, name: string, links:
       if (member.user.role === 'owner') return fail(`${nickname} is the owner; make someone else the owner first.`);
       announce(bus, await store.accounts.setRole(id, command === 'make-admin' ? 'admin' : null, at));
       return say(`${nickname} is ${command === 'make-admin' ? 'an admin' : 'a member'} now.`);
+    case 'bot-key': {
+      const token = newToken();
+      const rotated = await store.bots.rotateKey(id, { tokenHash: hashToken(token), label: BOT_KEY_LABEL }, at);
+      if (!rotated.ok) return fail(rotated.reason === 'not_a_bot' ? `${nickname} is not a bot.` : `${nickname} was deleted: reactivate it first.`);
+      if (rotated.revoked.length > 0) bus.signal({ type: 'close', user_id: id, session_ids: rotated.revoked, code: CloseCode.SessionRevoked, reason: 'signed out' });
+      return say(`${nickname}'s new key (its old one no longer works; this is shown once):\n${token}`);
+    }
     case 'make-owner': {
       for (const other of members) if (other.user.role === 'owner' && other.user.id !== id) announce(bus, await store.accounts.setRole(other.user.id, 'admin', at));
       announce(bus, await store.accounts.setRole(id, 'owner', at));
       return say(`${nickname} is the owner now.`);
     }
   }
+}
+
+/** A bot account and its key, told to running servers as any newcomer is. */
+async function createBot(store: Store, bus: Bus, name: string): Promise<void> {
+  const checked = checkNickname(name);
+  if (!checked.ok) return fail(checked.message);
+  const token = newToken();
+  const lobby = (await store.conversations.snapshot()).conversations.find((c) => c.type === 'lobby');
+  if (lobby === undefined) return fail('This chat has no lobby yet: start the server once first.');
+  const made = await store.bots.create({
+    nickname: checked.nickname,
+    nicknameKey: nicknameKey(checked.nickname),
+    tokenHash: hashToken(token),
+    label: BOT_KEY_LABEL,
+    lobbyId: lobby.id,
+    at: nowSeconds(),
+  });
+  if (!made.ok) return fail(`The nickname "${checked.nickname}" is taken.`);
+  bus.publishChange(JSON.stringify(stamped(made.change, 'user_joined', { user: made.user })));
+  say(`${made.user.nickname} is a bot now. Its key (shown once; send it as Authorization: Bearer <key>):\n${token}`);
 }
 
 /**

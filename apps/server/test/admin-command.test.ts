@@ -65,4 +65,27 @@ describe('npm run admin', () => {
     expect(stdout).toMatch(/^1\s+olga\s+admin\s+deactivated\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+0$/m);
     expect(stdout).toMatch(/^2\s+ann\s+owner\s+active/m);
   });
+
+  it('makes a bot and its key while the server is stopped, and a new key that stops the old', async () => {
+    const made = await admin('create-bot', 'Pipeline');
+    expect(made.stdout).toContain('Pipeline is a bot now.');
+    const key = made.stdout.trim().split('\n').at(-1)!;
+    await expect(admin('bot-key', 'ann')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('ann is not a bot') });
+    const rotated = await admin('bot-key', 'Pipeline');
+    const newKey = rotated.stdout.trim().split('\n').at(-1)!;
+    expect(newKey).not.toBe(key);
+
+    const restarted = await startTestServer({}, server);
+    try {
+      const post = (token: string) =>
+        fetch(`${restarted.url}/api/conversations/1/messages`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: '{"content":"nightly build passed"}' });
+      expect((await post(key)).status).toBe(401);
+      const posted = await post(newKey);
+      expect(posted.status).toBe(201);
+      const { stdout } = await run(process.execPath, [ADMIN, 'members', ...server.db.args]);
+      expect(stdout).toMatch(/^\d+\s+Pipeline\s+bot\s+active/m);
+    } finally {
+      await restarted.close();
+    }
+  });
 });

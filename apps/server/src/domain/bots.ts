@@ -8,7 +8,7 @@ import { hashToken, newToken, nowSeconds } from './tokens.js';
 import type { Renamed } from './users.js';
 
 /** How a bot's key shows among its devices. */
-const KEY_LABEL = 'Bot key';
+export const BOT_KEY_LABEL = 'Bot key';
 
 const notAdmin = (): Result<never> => refuse(ErrorCode.Forbidden, 'Only admins may manage bots');
 const notABot = (): Result<never> => refuse(ErrorCode.NotABot, 'That account is not a bot');
@@ -47,7 +47,7 @@ export class Bots {
       nickname: checked.nickname,
       nicknameKey: nicknameKey(checked.nickname),
       tokenHash: hashToken(token),
-      label: KEY_LABEL,
+      label: BOT_KEY_LABEL,
       lobbyId: this.directory.lobbyId,
       at: nowSeconds(),
     });
@@ -58,7 +58,7 @@ export class Bots {
   async rotateKey(actor: User, userId: number): Promise<Result<BotKeyed>> {
     if (!isAdmin(actor)) return notAdmin();
     const token = newToken();
-    const rotated = await this.store.bots.rotateKey(userId, { tokenHash: hashToken(token), label: KEY_LABEL }, nowSeconds());
+    const rotated = await this.store.bots.rotateKey(userId, { tokenHash: hashToken(token), label: BOT_KEY_LABEL }, nowSeconds());
     if (!rotated.ok) return KEY_REFUSALS[rotated.reason]();
     return ok({ user: rotated.user, token, revoked: rotated.revoked });
   }
