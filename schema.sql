@@ -198,3 +198,16 @@ CREATE TABLE servers (
   started_at  integer NOT NULL,
   lease_until integer NOT NULL
 );
+
+-- Extension: incoming webhooks. A secret URL (POST /api/hooks/<token>) that posts into one conversation as one bot;
+-- only the token's hash is kept.
+CREATE TABLE webhooks (
+  id              integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+  bot_id          integer NOT NULL REFERENCES users(id),
+  conversation_id integer NOT NULL REFERENCES conversations(id),
+  token_hash      text NOT NULL,
+  created_by      integer REFERENCES users(id),  -- the admin who made it; null when made by the operator command
+  created_at      integer NOT NULL
+);
+CREATE UNIQUE INDEX webhooks_token_hash_unique ON webhooks (token_hash);
+CREATE INDEX webhooks_bot_idx ON webhooks (bot_id);

@@ -18,7 +18,7 @@ import { MessageChanges } from './domain/message-changes.js';
 import { People } from './domain/people.js';
 import { Search } from './domain/search.js';
 import { Sessions } from './domain/sessions.js';
-import { nowSeconds } from './domain/tokens.js';
+import { hashToken, nowSeconds } from './domain/tokens.js';
 import { Users } from './domain/users.js';
 import { clientAddressBehind } from './client-address.js';
 import { InviteLimits } from './http/invites.js';
@@ -159,7 +159,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
   const metrics = { clientAddress, trustedProxies: config.trustedProxies, token: config.metricsToken };
   const messageChanges = new MessageChanges(store, directory);
-  const router = createRouter({ invites, publisher, sessions, clientAddress, log, webDir: config.webDir, limits: inviteLimits, metrics, ready, files: { sessions, directory, links: fileLinks, uploads, limits, log }, api: { sessions, conversations, messages, changes: messageChanges, publisher, limits, version: VERSION } });
+  const webhookLookup = { byToken: (token: string) => store.webhooks.byTokenHash(hashToken(token)), user: (id: number) => directory.users.get(id) };
+  const router = createRouter({ invites, publisher, sessions, clientAddress, log, webDir: config.webDir, limits: inviteLimits, metrics, ready, files: { sessions, directory, links: fileLinks, uploads, limits, log }, api: { sessions, webhooks: webhookLookup, conversations, messages, changes: messageChanges, publisher, limits, version: VERSION } });
   const http = createServer((req, res) => router.handle(req, res));
   const port = await listen(http, config.port, config.host);
   links.base = publicBase(config, port);
@@ -219,7 +220,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         ...inviteHandlers({ invites, publisher, bus, limits, links }),
         ...readHandlers({ feed, search, publisher, limits }),
         ...peopleHandlers(new People(directory)),
-        ...botHandlers({ bots: new Bots(store, directory), publisher, presence, bus, limits, log }),
+        ...botHandlers({ bots: new Bots(store, directory), links, publisher, presence, bus, limits, log }),
       },
     };
   }

@@ -1,4 +1,4 @@
-import { JOIN_PATH, SIGN_IN_PATH } from '@hearth/protocol';
+import { hookPath, JOIN_PATH, SIGN_IN_PATH } from '@hearth/protocol';
 import type { Config } from './config.js';
 
 /** The links the server hands out, on its public address: known from the options, or once the server listens. */
@@ -13,6 +13,11 @@ export class Links {
   /** The link that signs a device in with a sign-in link's code. */
   signIn(code: string): string {
     return `${this.base}${SIGN_IN_PATH}${code}`;
+  }
+
+  /** An incoming webhook's URL. */
+  hook(token: string): string {
+    return `${this.base}${hookPath(token)}`;
   }
 }
 

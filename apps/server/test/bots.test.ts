@@ -98,3 +98,57 @@ describe('bot accounts', () => {
     expect(statuses.slice(3)).toEqual([429, 429]);
   });
 });
+
+describe('incoming webhooks', () => {
+  /** Posts a body to a webhook's URL, as a sender outside would. */
+  async function deliver(url: string, body: unknown, headers: Record<string, string> = {}) {
+    const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    return { status: response.status, body: (await response.json()) as any };
+  }
+
+  it('posts a generic or a GitHub body into its conversation as its bot, once per delivery', async () => {
+    const bot = await createBot('Hooky');
+    const made = await o.request('create_webhook', { bot_id: bot.user.id, conversation_id: lobbyId });
+    if (made.type !== 'webhook_created') throw new Error(made.type);
+    const url = made.payload.url;
+    expect(url).toMatch(/\/api\/hooks\/[A-Za-z0-9_-]{16,}$/);
+
+    const plain = await deliver(url, { text: 'Backup finished: 2.1 GB' });
+    expect(plain.status).toBe(201);
+    const heard = await m.next('message', (e) => e.payload.id === plain.body.message_id);
+    expect(heard.payload).toMatchObject({ user_id: bot.user.id, content: 'Backup finished: 2.1 GB' });
+
+    const push = { ref: 'refs/heads/main', compare: 'https://github.com/o/r/compare/a...b', pusher: { name: 'ada' }, commits: [{ message: 'Fix the login page\n\nDetails' }, { message: 'Tidy' }] };
+    const first = await deliver(url, push, { 'X-GitHub-Event': 'push', 'X-GitHub-Delivery': 'd-1' });
+    expect(first.status).toBe(201);
+    expect((await m.next('message', (e) => e.payload.id === first.body.message_id)).payload.content).toBe(
+      'ada pushed 2 commits to main: Fix the login page\nhttps://github.com/o/r/compare/a...b',
+    );
+    const again = await deliver(url, push, { 'X-GitHub-Event': 'push', 'X-GitHub-Delivery': 'd-1' });
+    expect([again.status, again.body.message_id]).toEqual([200, first.body.message_id]);
+    expect((await deliver(url, { zen: 'Keep it simple' }, { 'X-GitHub-Event': 'ping' })).status).toBe(200);
+    expect((await deliver(url, { nothing: true })).body.error.code).toBe(ErrorCode.InvalidPayload);
+  });
+
+  it('is for admins, for a bot in the conversation, and stops once deleted', async () => {
+    const bot = await createBot('Hooker');
+    const refused = await m.request('create_webhook', { bot_id: bot.user.id, conversation_id: lobbyId });
+    expect(refused.type === 'error' && refused.payload.code).toBe(ErrorCode.Forbidden);
+    const dm = await o.request('create_dm', { user_id: member.user.id });
+    if (dm.type !== 'conversation_created') throw new Error(dm.type);
+    const outside = await o.request('create_webhook', { bot_id: bot.user.id, conversation_id: dm.payload.conversation.id });
+    expect(outside.type === 'error' && outside.payload.code).toBe(ErrorCode.ConversationNotFound);
+    const person = await o.request('create_webhook', { bot_id: member.user.id, conversation_id: lobbyId });
+    expect(person.type === 'error' && person.payload.code).toBe(ErrorCode.NotABot);
+
+    const made = await o.request('create_webhook', { bot_id: bot.user.id, conversation_id: lobbyId });
+    if (made.type !== 'webhook_created') throw new Error(made.type);
+    const listed = await o.request('list_webhooks', {});
+    expect(listed.type === 'webhooks' && listed.payload.webhooks[0]).toEqual(made.payload.webhook);
+    const deleted = await o.request('delete_webhook', { webhook_id: made.payload.webhook.id });
+    expect(deleted.type === 'webhooks' && deleted.payload.webhooks.some((w) => w.id === made.payload.webhook.id)).toBe(false);
+    const gone = await deliver(made.payload.url, { text: 'still there?' });
+    expect([gone.status, gone.body.error.code]).toEqual([404, ErrorCode.WebhookNotFound]);
+    expect((await deliver(made.payload.url.replace(/[^/]+$/, 'A'.repeat(43)), { text: 'guess' })).status).toBe(404);
+  });
+});

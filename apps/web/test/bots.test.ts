@@ -64,6 +64,20 @@ describe('bots in Administration', () => {
     expect(await message(olga.page, 'v1.4 is live').locator('.author').textContent()).toBe('Deploybot');
 
     const again = await botsTab(olga.page);
+    // A webhook into the lobby: its URL, shown once, posts as the bot.
+    await again.getByRole('button', { name: 'Webhook for Deploybot' }).click();
+    await again.getByLabel('Posts in').selectOption({ label: 'Lobby' });
+    await again.getByRole('button', { name: 'Make webhook' }).click();
+    const hookField = again.getByLabel(/^Webhook URL for Deploybot in Lobby/);
+    await expect.poll(async () => (await hookField.inputValue()).includes('/api/hooks/')).toBe(true);
+    const hook = await hookField.inputValue();
+    await screenshot(olga.page, 'desktop-admin-webhook');
+    const delivered = await fetch(hook, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ text: 'Nightly backup done' }) });
+    expect(delivered.status).toBe(201);
+    await again.getByRole('button', { name: 'Delete the webhook of Deploybot into Lobby' }).click();
+    await expect.poll(() => again.getByText('Webhook into Lobby').count()).toBe(0);
+    expect((await fetch(hook, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"text":"gone?"}' })).status).toBe(404);
+
     await again.getByRole('button', { name: 'New key for Deploybot' }).click();
     await expect.poll(async () => (await again.getByLabel(/^Key for Deploybot/).inputValue()) !== key).toBe(true);
     const newKey = await again.getByLabel(/^Key for Deploybot/).inputValue();

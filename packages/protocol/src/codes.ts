@@ -63,6 +63,8 @@ export const ErrorCode = {
   NotAGroup: 'not_a_group',
   /** `rotate_bot_key` or `rename_bot` names someone who is not a bot; `set_role` names a bot (a bot stays a bot). */
   NotABot: 'not_a_bot',
+  /** A webhook URL whose token is unknown (or deleted), or `delete_webhook` of no webhook. */
+  WebhookNotFound: 'webhook_not_found',
   /** A group title longer than MAX_GROUP_TITLE_LENGTH once trimmed (an empty one takes the name away). */
   InvalidTitle: 'invalid_title',
   /** A status longer than MAX_STATUS_LENGTH once trimmed, or with a line break (an empty one clears it). */
@@ -162,6 +164,7 @@ export const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.FileNotFound]: 404,
   [ErrorCode.FileNotReady]: 503,
   [ErrorCode.BodyTooLarge]: 413,
+  [ErrorCode.WebhookNotFound]: 404,
   [ErrorCode.UnknownType]: 404,
   [ErrorCode.ContentEmpty]: 400,
   [ErrorCode.ContentTooLong]: 400,

@@ -28,3 +28,8 @@ export function filePath(id: string, name: string): string {
 export function fileLinkPath(id: string): string {
   return `${FILES_PATH}/${encodeURIComponent(id)}/link`;
 }
+
+/** An incoming webhook's URL path: `POST` posts into its conversation as its bot. */
+export function hookPath(token: string): string {
+  return `/api/hooks/${encodeURIComponent(token)}`;
+}

@@ -97,6 +97,15 @@ export const Attachment = Type.Object(
 );
 export type Attachment = Static<typeof Attachment>;
 
+/** An incoming webhook: a secret URL that posts into one conversation as one bot (`POST /api/hooks/<token>`). */
+export const Webhook = Type.Object({
+  id: Id,
+  bot_id: Id,
+  conversation_id: Id,
+  created_at: Type.Integer({ minimum: 0 }),
+});
+export type Webhook = Static<typeof Webhook>;
+
 /**
  * A page a message links to, as the server read it (its Open Graph tags, else its title and description): shown
  * under the message so people see where a link goes before opening it. Text only: no picture from another site is

@@ -69,6 +69,8 @@ function describeEvent(event: ServerEvent): string {
     case 'sessions': return 'sessions ' + event.payload.sessions.length;
     case 'sign_in_link': return 'sign_in_link ' + event.payload.url;
     case 'bot_key': return 'bot_key ' + event.payload.user.nickname;
+    case 'webhook_created': return 'webhook_created ' + event.payload.webhook.id;
+    case 'webhooks': return 'webhooks ' + event.payload.webhooks.length;
     case 'members': return 'members ' + event.payload.members.length;
     case 'invites': return 'invites ' + event.payload.invites.length + ' ' + event.payload.policy;
     case 'invite_policy_updated': return 'invite_policy_updated ' + event.payload.policy;

@@ -1,4 +1,4 @@
-import { checkNickname, ErrorCode, isAdmin, nicknameKey, type User } from '@hearth/protocol';
+import { checkNickname, ErrorCode, isAdmin, nicknameKey, type User, type Webhook } from '@hearth/protocol';
 import type { Store } from '../store/store.js';
 import type { KeyRefusal } from '../store/bots.js';
 import { stamped, type Change } from './changes.js';
@@ -61,6 +61,28 @@ export class Bots {
     const rotated = await this.store.bots.rotateKey(userId, { tokenHash: hashToken(token), label: BOT_KEY_LABEL }, nowSeconds());
     if (!rotated.ok) return KEY_REFUSALS[rotated.reason]();
     return ok({ user: rotated.user, token, revoked: rotated.revoked });
+  }
+
+  /** A webhook posting as the bot into a conversation it is in, and its token (for its URL), shown once. */
+  async createWebhook(actor: User, botId: number, conversationId: number): Promise<Result<{ webhook: Webhook; token: string }>> {
+    if (!isAdmin(actor)) return notAdmin();
+    const bot = this.directory.users.get(botId);
+    if (bot === undefined) return refuse(ErrorCode.UserNotFound, 'No such user');
+    if (bot.role !== 'bot') return notABot();
+    if (bot.deactivated === true) return KEY_REFUSALS.deactivated();
+    if (!this.directory.isMember(botId, conversationId)) return refuse(ErrorCode.ConversationNotFound, 'The bot is not in that conversation: add it first');
+    const token = newToken();
+    return ok({ webhook: await this.store.webhooks.create(botId, conversationId, hashToken(token), actor.id, nowSeconds()), token });
+  }
+
+  async webhooks(actor: User): Promise<Result<Webhook[]>> {
+    return isAdmin(actor) ? ok(await this.store.webhooks.all()) : notAdmin();
+  }
+
+  async deleteWebhook(actor: User, id: number): Promise<Result<Webhook[]>> {
+    if (!isAdmin(actor)) return notAdmin();
+    if (!(await this.store.webhooks.delete(id))) return refuse(ErrorCode.WebhookNotFound, 'No such webhook');
+    return ok(await this.store.webhooks.all());
   }
 
   async rename(actor: User, userId: number, rawNickname: string): Promise<Result<Renamed>> {

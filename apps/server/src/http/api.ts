@@ -7,13 +7,16 @@ import {
   ApiReaction,
   ApiSendMessage,
   ErrorCode,
+  MAX_CONTENT_LENGTH,
   openApiDocument,
   parseClientEvent,
   type ClientEvent,
   type ClientPayload,
   type Message,
   type User,
+  type Webhook,
 } from '@hearth/protocol';
+import { hookText } from './hook-text.js';
 import type { Changed, MessageChanges } from '../domain/message-changes.js';
 import type { Conversations } from '../domain/conversations.js';
 import type { Messages, Sent } from '../domain/messages.js';
@@ -28,6 +31,8 @@ import { sendError, sendJson, sendRateLimited } from './respond.js';
 
 export interface ApiNeeds {
   sessions: Sessions;
+  /** Incoming webhooks by their token, and the bots they post as. */
+  webhooks: { byToken(token: string): Promise<Webhook | undefined>; user(id: number): User | undefined };
   conversations: Conversations;
   messages: Messages<SendOrigin>;
   changes: MessageChanges;
@@ -44,6 +49,13 @@ const ROUTES: [method: string, pattern: RegExp, name: keyof RouteHandlers][] = [
   ['DELETE', /^\/api\/messages\/(\d{1,15})$/, 'remove'],
   ['POST', /^\/api\/messages\/(\d{1,15})\/reactions$/, 'react'],
 ];
+
+/** An incoming webhook's URL: its token is its only sign-in. */
+const HOOK_ROUTE = /^\/api\/hooks\/([A-Za-z0-9_-]{16,128})$/;
+/** Bytes of a webhook's body: a GitHub push of many commits runs to hundreds of KiB. */
+const HOOK_BODY_MAX_BYTES = 1024 * 1024;
+/** What a `client_id` made from a sender's delivery id may hold. */
+const DELIVERY_ID = /^[A-Za-z0-9._:-]{1,40}$/;
 
 const checks = { send: Compile(ApiSendMessage), edit: Compile(ApiEditMessage), react: Compile(ApiReaction) };
 
@@ -90,7 +102,7 @@ export class ApiRoutes {
 
   /** Whether the path is the API's; answers it if so. */
   handles(path: string): boolean {
-    return path === '/api/openapi.json' || ROUTES.some(([, pattern]) => pattern.test(path));
+    return path === '/api/openapi.json' || HOOK_ROUTE.test(path) || ROUTES.some(([, pattern]) => pattern.test(path));
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -98,20 +110,44 @@ export class ApiRoutes {
       res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache', 'Access-Control-Allow-Origin': '*' });
       return void res.end(this.document);
     }
+    const hook = HOOK_ROUTE.exec(path);
+    if (hook !== null) return this.answering(req, res, () => this.hook(req, res, hook[1]!));
     const matching = ROUTES.filter(([, pattern]) => pattern.test(path));
     const route = matching.find(([method]) => method === req.method);
     if (route === undefined) return void res.writeHead(405, { Allow: matching.map(([method]) => method).join(', ') }).end();
     const user = await this.signedIn(req, res);
     if (user === undefined) return;
     const id = Number(route[1].exec(path)![1] ?? 0);
+    await this.answering(req, res, () => this.routes[route[2]](user, id, req, res));
+  }
+
+  /** Runs a route, answering a body it could not use with that body's error. */
+  private async answering(req: IncomingMessage, res: ServerResponse, route: () => Promise<void>): Promise<void> {
     try {
-      await this.routes[route[2]](user, id, req, res);
+      await route();
     } catch (error) {
       if (!(error instanceof BadBody)) throw error;
       res.setHeader('Connection', 'close');
       sendError(res, error.code, error.message);
       if (!req.readableEnded) req.resume();
     }
+  }
+
+  /** An incoming webhook: its body, told as text, posted as its bot into its conversation. */
+  private async hook(req: IncomingMessage, res: ServerResponse, token: string): Promise<void> {
+    if (req.method !== 'POST') return void res.writeHead(405, { Allow: 'POST' }).end();
+    const webhook = await this.ctx.webhooks.byToken(token);
+    if (webhook === undefined) return sendError(res, ErrorCode.WebhookNotFound, 'No such webhook: it may have been deleted');
+    const bot = this.ctx.webhooks.user(webhook.bot_id);
+    if (bot === undefined || bot.deactivated === true) return sendError(res, ErrorCode.AccountDeactivated, 'This webhook’s bot was deleted');
+    const told = hookText(await readBody(req, { Check: (value: unknown): value is unknown => true }, HOOK_BODY_MAX_BYTES), req.headers);
+    if (told === 'invalid') throw new BadBody(ErrorCode.InvalidPayload, 'Send { "text": "…" }, or a GitHub push or issues event');
+    if (told === 'ping') return sendJson(res, 200, { ok: true });
+    if (told === 'ignored') return sendJson(res, 202, { ignored: true });
+    const delivery = req.headers['x-github-delivery'] ?? req.headers['idempotency-key'];
+    const key = typeof delivery === 'string' && DELIVERY_ID.test(delivery) ? delivery : randomUUID();
+    const input = asRequest('send_message', { conversation_id: webhook.conversation_id, content: cut(told.text), client_id: `hook-${webhook.id}-${key}` });
+    await this.store(bot, input, res, (message, fresh) => sendJson(res, fresh ? 201 : 200, { message_id: message.id }));
   }
 
   private async history(user: User, conversationId: number, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -132,6 +168,14 @@ export class ApiRoutes {
   private async send(user: User, conversationId: number, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req, checks.send);
     const input = asRequest('send_message', { ...body, conversation_id: conversationId, client_id: body.client_id ?? randomUUID() });
+    await this.store(user, input, res, (message, fresh) => sendJson(res, fresh ? 201 : 200, message));
+  }
+
+  /**
+   * Stores a send with everyone else's of the moment, paid for from the sender's allowance first, and answers it:
+   * `fresh` is false for a retry that found the message stored the first time, which is not stored again.
+   */
+  private async store(user: User, input: ClientPayload<'send_message'>, res: ServerResponse, answer: (message: Message, fresh: boolean) => void): Promise<void> {
     if (!(await this.paid(this.ctx.limits.sends, user, res))) return;
     let answered!: (sent: Sent) => void;
     const outcome = new Promise<Sent>((resolve) => (answered = resolve));
@@ -139,8 +183,7 @@ export class ApiRoutes {
     if (!queued.ok) return sendError(res, queued.error.code, queued.error.message);
     const sent = await outcome;
     if (!sent.ok) return sendError(res, sent.error.code, sent.error.message);
-    // A retry finds the message stored the first time: answered as it is, not stored again.
-    sendJson(res, sent.change === undefined ? 200 : 201, sent.message satisfies Message);
+    answer(sent.message, sent.change !== undefined);
   }
 
   /** A change to a message, paid for as a send is, told to everyone and answered with the message as it now is. */
@@ -170,6 +213,12 @@ export class ApiRoutes {
   }
 }
 
+/** Text cut to a message's length, in code points, marked where it was cut. */
+function cut(text: string): string {
+  const chars = [...text.trim()];
+  return chars.length <= MAX_CONTENT_LENGTH ? chars.join('') : `${chars.slice(0, MAX_CONTENT_LENGTH - 1).join('')}…`;
+}
+
 /**
  * A request as its WebSocket twin would be, checked by the protocol as that one is (shape, Unicode text, content not
  * blank, one emoji, and so on): one set of rules for both ways in. BadBody when it breaks one.
@@ -181,10 +230,10 @@ function asRequest<T extends ClientEvent['type']>(type: T, payload: Record<strin
 }
 
 /** A JSON body checked against its schema; BadBody for one too large, not JSON, or not of the shape. */
-async function readBody<T>(req: IncomingMessage, check: { Check(value: unknown): value is T }): Promise<T> {
+async function readBody<T>(req: IncomingMessage, check: { Check(value: unknown): value is T }, max = API_BODY_MAX_BYTES): Promise<T> {
   if (!isJson(req)) throw new BadBody(ErrorCode.InvalidJson, 'Send a JSON body, with Content-Type: application/json');
-  const raw = Number(req.headers['content-length'] ?? 0) > API_BODY_MAX_BYTES ? 'too_large' : await readUpTo(req, API_BODY_MAX_BYTES);
-  if (raw === 'too_large') throw new BadBody(ErrorCode.BodyTooLarge, `A body may be at most ${API_BODY_MAX_BYTES} bytes`);
+  const raw = Number(req.headers['content-length'] ?? 0) > max ? 'too_large' : await readUpTo(req, max);
+  if (raw === 'too_large') throw new BadBody(ErrorCode.BodyTooLarge, `A body may be at most ${max} bytes`);
   let body: unknown;
   try {
     body = JSON.parse(raw.toString('utf8'));

@@ -1,5 +1,6 @@
 import { Accounts } from './accounts.js';
 import { Bots } from './bots.js';
+import { Webhooks } from './webhooks.js';
 import { ChangeLog } from './change-log.js';
 import { Consumers } from './consumers.js';
 import { Conversations } from './conversations.js';
@@ -25,6 +26,7 @@ export class Store {
   readonly log: ChangeLog;
   readonly accounts: Accounts;
   readonly bots: Bots;
+  readonly webhooks: Webhooks;
   readonly sessions: Sessions;
   readonly conversations: Conversations;
   readonly messages: Messages;
@@ -39,6 +41,7 @@ export class Store {
     this.log = new ChangeLog(db);
     this.accounts = new Accounts(db, this.log);
     this.bots = new Bots(this.log);
+    this.webhooks = new Webhooks(db);
     this.sessions = new Sessions(db);
     this.conversations = new Conversations(db, this.log);
     this.messages = new Messages(db, this.log);

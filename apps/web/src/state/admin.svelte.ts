@@ -1,5 +1,5 @@
 import type { ChatError } from '@hearth/client';
-import type { Invite, InvitePolicy, Member, ServerPayload, User } from '@hearth/protocol';
+import type { Invite, InvitePolicy, Member, ServerPayload, User, Webhook } from '@hearth/protocol';
 import type { ChatState } from './chat.svelte.js';
 
 export { inviteStatus, type InviteStatus } from './invites.svelte.js';
@@ -11,6 +11,8 @@ export { inviteStatus, type InviteStatus } from './invites.svelte.js';
 export class Administration {
   private listed = $state.raw<Member[] | null>(null);
   invites = $state.raw<Invite[] | null>(null);
+  /** Incoming webhooks, newest first; null until listed. */
+  webhooks = $state.raw<Webhook[] | null>(null);
   /** Older invites remain to be listed ("Load more"). */
   moreInvites = $state(false);
   problem = $state<string | null>(null);
@@ -36,7 +38,7 @@ export class Administration {
   }
 
   refresh(): Promise<void> {
-    return Promise.all([this.refreshMembers(), this.refreshInvites()]).then(() => undefined);
+    return Promise.all([this.refreshMembers(), this.refreshInvites(), this.refreshWebhooks()]).then(() => undefined);
   }
 
   async refreshMembers(): Promise<void> {
@@ -88,6 +90,22 @@ export class Administration {
     let made: ServerPayload<'bot_key'> | undefined;
     await this.act(user.id, async () => void (made = await this.chat.account.rotateBotKey(user.id)), `Could not give ${user.nickname} a new key`);
     return made;
+  }
+
+  async refreshWebhooks(): Promise<void> {
+    await this.act(null, async () => void (this.webhooks = await this.chat.account.webhooks()), 'Could not list the webhooks');
+  }
+
+  /** A webhook's URL, shown once; undefined if the server refused (the reason is in `problem`). */
+  async createWebhook(bot: User, conversationId: number): Promise<string | undefined> {
+    let url: string | undefined;
+    const done = await this.act(bot.id, async () => void (url = (await this.chat.account.createWebhook(bot.id, conversationId)).url), `Could not make a webhook for ${bot.nickname}`);
+    if (done) await this.refreshWebhooks();
+    return url;
+  }
+
+  deleteWebhook(webhook: Webhook): Promise<boolean> {
+    return this.act(webhook.bot_id, async () => void (this.webhooks = await this.chat.account.deleteWebhook(webhook.id)), 'Could not delete the webhook');
   }
 
   revokeInvite(code: string): Promise<boolean> {

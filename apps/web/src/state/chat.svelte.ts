@@ -199,6 +199,8 @@ export class ChatState {
       case 'sessions':
       case 'sign_in_link':
       case 'bot_key':
+      case 'webhook_created':
+      case 'webhooks':
       case 'members':
       case 'users':
       case 'invites':

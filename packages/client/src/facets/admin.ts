@@ -1,4 +1,4 @@
-import type { InvitePolicy, Member, ServerPayload, User } from '@hearth/protocol';
+import type { InvitePolicy, Member, ServerPayload, User, Webhook } from '@hearth/protocol';
 import type { Request } from './request.js';
 
 /** Invites, and what admins and the owner do to the server's members. */
@@ -38,6 +38,20 @@ export function adminRequests(request: Request) {
     /** Admins: a bot's new key; the old one stops at once. Delete a bot with `deactivateUser`. */
     rotateBotKey(userId: number): Promise<ServerPayload<'bot_key'>> {
       return request('rotate_bot_key', { user_id: userId });
+    },
+
+    /** Admins: a webhook URL that posts as the bot into a conversation it is in; the URL is shown this once. */
+    createWebhook(botId: number, conversationId: number): Promise<ServerPayload<'webhook_created'>> {
+      return request('create_webhook', { bot_id: botId, conversation_id: conversationId });
+    },
+
+    async webhooks(): Promise<Webhook[]> {
+      return (await request('list_webhooks', {})).webhooks;
+    },
+
+    /** Admins: the webhook's URL stops working; resolves with the webhooks left. */
+    async deleteWebhook(webhookId: number): Promise<Webhook[]> {
+      return (await request('delete_webhook', { webhook_id: webhookId })).webhooks;
     },
 
     async renameBot(userId: number, nickname: string): Promise<User> {

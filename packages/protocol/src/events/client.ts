@@ -206,6 +206,15 @@ export const RotateBotKey = event('rotate_bot_key', payload({ user_id: Id }));
 /** Admins: a bot's new name, by the rules of `set_nickname`. */
 export const RenameBot = event('rename_bot', payload({ user_id: Id, nickname: Type.String({ maxLength: 256 }) }));
 
+/** Admins: a new incoming webhook, posting as the bot into a conversation it is a member of; its URL is shown once. */
+export const CreateWebhook = event('create_webhook', payload({ bot_id: Id, conversation_id: Id }));
+
+/** Admins: every incoming webhook. */
+export const ListWebhooks = event('list_webhooks', payload({}));
+
+/** Admins: the webhook's URL stops working at once. */
+export const DeleteWebhook = event('delete_webhook', payload({ webhook_id: Id }));
+
 /** Admins: a deactivated account may sign in again, through a sign-in link (its old sessions stay revoked). */
 export const ReactivateUser = event('reactivate_user', payload({ user_id: Id }));
 
@@ -264,6 +273,9 @@ const events = list(
   CreateBot,
   RotateBotKey,
   RenameBot,
+  CreateWebhook,
+  ListWebhooks,
+  DeleteWebhook,
   Search,
   ListSessions,
   RevokeSession,

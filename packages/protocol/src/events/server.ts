@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { ERROR_CODES } from '../codes.js';
 import { byType, list, ChangeFrame, changeEvent, event, OPEN, payload, Seq } from '../envelope.js';
-import { Conversation, Id, Invite, InvitePolicy, Member, MemberState, Message, User, Device } from '../models.js';
+import { Conversation, Id, Invite, InvitePolicy, Member, MemberState, Message, User, Device, Webhook } from '../models.js';
 
 /** Open: a later version may add codes; a client treats a code it does not know as a plain failure. */
 const Code = Type.Enum(ERROR_CODES, { [OPEN]: true });
@@ -81,6 +81,12 @@ export const Sessions = event('sessions', payload({ sessions: Type.Array(Device)
 
 /** Reply to `create_bot` and `rotate_bot_key`: the bot and its key, a token shown this once and kept only hashed. */
 export const BotKey = event('bot_key', payload({ user: User, token: Type.String() }));
+
+/** Reply to `create_webhook`: the webhook and its URL, shown this once (only its token's hash is kept). */
+export const WebhookCreated = event('webhook_created', payload({ webhook: Webhook, url: Type.String() }));
+
+/** Reply to `list_webhooks` and `delete_webhook`: every incoming webhook, newest first. */
+export const Webhooks = event('webhooks', payload({ webhooks: Type.Array(Webhook) }));
 
 /** Reply to `create_sign_in_link`: a link that signs a device in once as `user_id`, until `expires_at`. */
 export const SignInLink = event('sign_in_link', payload({ user_id: Id, code: Type.String(), url: Type.String(), expires_at: Type.Integer({ minimum: 0 }) }));
@@ -210,6 +216,8 @@ const events = list(AuthOk,
   Sessions,
   SignInLink,
   BotKey,
+  WebhookCreated,
+  Webhooks,
   Members,
   Invites,
   InvitePolicyUpdated,

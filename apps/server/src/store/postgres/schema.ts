@@ -216,3 +216,24 @@ export const servers = pgTable('servers', {
   startedAt: big('started_at').notNull(),
   leaseUntil: big('lease_until').notNull(),
 });
+
+/**
+ * Incoming webhooks: a secret URL that posts into one conversation as one bot (`POST /api/hooks/<token>`). Only the
+ * token's hash is kept, as for sessions.
+ */
+export const webhooks = pgTable(
+  'webhooks',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    botId: integer('bot_id')
+      .notNull()
+      .references(() => users.id),
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdBy: integer('created_by').references(() => users.id),
+    createdAt: big('created_at').notNull(),
+  },
+  (t) => [index('webhooks_bot_idx').on(t.botId)],
+);

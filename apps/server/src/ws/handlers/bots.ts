@@ -1,6 +1,7 @@
 import type { Bus } from '../../bus/bus.js';
 import type { BotKeyed, Bots } from '../../domain/bots.js';
 import type { Result } from '../../domain/result.js';
+import type { Links } from '../../links.js';
 import type { Logger } from '../../log.js';
 import type { UserLimits } from '../../rate-limit.js';
 import { closeSessions } from '../closing.js';
@@ -11,6 +12,7 @@ import { publishOrReply, refused, within, type Handlers } from './handler.js';
 
 export interface BotHandlerNeeds {
   bots: Bots;
+  links: Links;
   publisher: Publisher;
   presence: Presence;
   bus: Bus;
@@ -22,7 +24,15 @@ export interface BotHandlerNeeds {
  * Admins' requests for bot accounts. They share the invite allowance: rare acts that tell everyone. A new bot is
  * told to everyone as a newcomer; a new key closes every connection of the old one.
  */
-export function botHandlers({ bots, publisher, presence, bus, limits, log }: BotHandlerNeeds): Handlers<'create_bot' | 'rotate_bot_key' | 'rename_bot'> {
+export function botHandlers({
+  bots,
+  links,
+  publisher,
+  presence,
+  bus,
+  limits,
+  log,
+}: BotHandlerNeeds): Handlers<'create_bot' | 'rotate_bot_key' | 'rename_bot' | 'create_webhook' | 'list_webhooks' | 'delete_webhook'> {
   async function keyed(conn: Connection, id: string | undefined, act: () => Promise<Result<BotKeyed>>): Promise<void> {
     if (!(await within(limits.invites, conn, id))) return;
     const result = await act();
@@ -42,6 +52,22 @@ export function botHandlers({ bots, publisher, presence, bus, limits, log }: Bot
       if (refused(conn, result, id)) return;
       const { user, change } = result.value;
       publishOrReply(publisher, conn, id, change, () => conn.reply('user_updated', { user }, id));
+    },
+    create_webhook: async (conn, { id, payload }) => {
+      if (!(await within(limits.invites, conn, id))) return;
+      const result = await bots.createWebhook(conn.user!, payload.bot_id, payload.conversation_id);
+      if (refused(conn, result, id)) return;
+      log.info({ webhookId: result.value.webhook.id, botId: payload.bot_id, by: conn.user!.id }, 'webhook made');
+      conn.reply('webhook_created', { webhook: result.value.webhook, url: links.hook(result.value.token) }, id);
+    },
+    list_webhooks: async (conn, { id }) => {
+      const result = await bots.webhooks(conn.user!);
+      if (!refused(conn, result, id)) conn.reply('webhooks', { webhooks: result.value }, id);
+    },
+    delete_webhook: async (conn, { id, payload }) => {
+      if (!(await within(limits.invites, conn, id))) return;
+      const result = await bots.deleteWebhook(conn.user!, payload.webhook_id);
+      if (!refused(conn, result, id)) conn.reply('webhooks', { webhooks: result.value }, id);
     },
   };
 }
