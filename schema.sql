@@ -211,3 +211,12 @@ CREATE TABLE webhooks (
 );
 CREATE UNIQUE INDEX webhooks_token_hash_unique ON webhooks (token_hash);
 CREATE INDEX webhooks_bot_idx ON webhooks (bot_id);
+
+-- Extension: outgoing webhooks. Where a bot is told of messages that mention it or reach it in a DM, and the secret
+-- the requests are signed with (HMAC-SHA256), which the receiver holds too.
+CREATE TABLE bot_endpoints (
+  bot_id     integer PRIMARY KEY NOT NULL REFERENCES users(id),
+  url        text NOT NULL,
+  secret     text NOT NULL,
+  created_at integer NOT NULL
+);

@@ -32,6 +32,8 @@ import { pushNotifications } from './consumers/push.js';
 import { fileDeletions } from './consumers/files.js';
 import { picturePreparation } from './consumers/pictures.js';
 import { linkPreviews } from './consumers/previews.js';
+import { outgoingWebhooks } from './consumers/outgoing-webhooks.js';
+import { botReplier } from './consumers/bot-replies.js';
 import { ConsumerRunner } from './consumers/runner.js';
 import { searchIndex } from './consumers/search-index.js';
 import { openBlobStore } from './files/open-blob-store.js';
@@ -167,7 +169,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // Push services want a way to reach whoever runs the server: an https page or a mail address.
   const contact = config.pushContact || (links.base.startsWith('https:') ? links.base : `mailto:hearth@${new URL(links.base).hostname}`);
   const notifier = new PushNotifier(store, directory, (userId) => presence.isOnline(userId), push, keys, contact, outbound, new FailureLog(log, config.pushFailureLogIntervalMs), log);
+  const outgoing = outgoingWebhooks({ store, directory, outbound, reply: botReplier(messages, directory, limits, log), log, backoffMs: config.outgoingWebhookBackoffMs });
   const consumers = [searchIndex(store), pushNotifications(notifier), fileDeletions(sweeper), picturePreparation(pictures)];
+  consumers.push(outgoing);
   if (config.linkPreviews === 'on') consumers.push(linkPreviews(outbound, messageChanges, (change) => publisher.publish(change), log));
   const runners = consumers.map(
     (consumer) =>
@@ -220,7 +224,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         ...inviteHandlers({ invites, publisher, bus, limits, links }),
         ...readHandlers({ feed, search, publisher, limits }),
         ...peopleHandlers(new People(directory)),
-        ...botHandlers({ bots: new Bots(store, directory), links, publisher, presence, bus, limits, log }),
+        ...botHandlers({ bots: new Bots(store, directory), sendable: (url) => outbound.allows(url), endpointsChanged: () => outgoing.forget(), links, publisher, presence, bus, limits, log }),
       },
     };
   }

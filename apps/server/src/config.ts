@@ -40,6 +40,8 @@ export const defaults = {
   logLevel: 'info',
   /** SQLite `synchronous` in WAL mode: FULL survives a power cut, NORMAL only a process crash. Sends are committed in batches, so FULL costs little. */
   synchronous: 'FULL' as 'NORMAL' | 'FULL',
+  /** The wait before an outgoing webhook is tried again; each later try waits four times longer (3 retries). */
+  outgoingWebhookBackoffMs: 1_000,
   /** Whether a message's first link gets a preview, fetched through the outbound guard (consumers/previews.ts). */
   linkPreviews: 'on' as 'on' | 'off',
   /** A new connection must authenticate within this time. */
@@ -261,7 +263,7 @@ export function commandArgs<Own extends string>(
 }
 
 /** Limits that must be at least 1: with none, nothing would ever be sent or accepted. */
-const AT_LEAST_ONE: readonly (keyof Config)[] = ['maxFileBytes', 'uploadsPerMinutePerUser', 'uploadBurstPerUser', 'fileSweepIntervalMs', 'outboundConcurrency', 'outboundTimeoutMs', 'maxPushSubscriptionsPerUser', 'pushSubscribesPerMinutePerUser', 'pushSubscribeBurstPerUser'];
+const AT_LEAST_ONE: readonly (keyof Config)[] = ['outgoingWebhookBackoffMs', 'maxFileBytes', 'uploadsPerMinutePerUser', 'uploadBurstPerUser', 'fileSweepIntervalMs', 'outboundConcurrency', 'outboundTimeoutMs', 'maxPushSubscriptionsPerUser', 'pushSubscribesPerMinutePerUser', 'pushSubscribeBurstPerUser'];
 
 /** Refuses options that cannot work, given as flags or to startServer; the message names the flag. */
 export function checkConfig(config: Config): void {

@@ -65,6 +65,8 @@ export const ErrorCode = {
   NotABot: 'not_a_bot',
   /** A webhook URL whose token is unknown (or deleted), or `delete_webhook` of no webhook. */
   WebhookNotFound: 'webhook_not_found',
+  /** `set_bot_endpoint` with a URL the server would never send to: not https, a private address, a port not allowed. */
+  InvalidEndpoint: 'invalid_endpoint',
   /** A group title longer than MAX_GROUP_TITLE_LENGTH once trimmed (an empty one takes the name away). */
   InvalidTitle: 'invalid_title',
   /** A status longer than MAX_STATUS_LENGTH once trimmed, or with a line break (an empty one clears it). */

@@ -15,7 +15,7 @@ import { clientSamples, frame, serverSamples } from './samples.js';
  * Server events added since protocol 2 was published. Adding an event is additive (a client skips a type it does
  * not know); each one listed here must be named in the "Compatibility" section of API_CONTRACT.md.
  */
-const ADDED_SINCE_PROTOCOL_2: readonly ServerEventType[] = ['message_updated', 'user_typing', 'member_state_updated', 'search_results', 'push_updated', 'user_updated', 'conversation_updated', 'sessions', 'sign_in_link', 'members', 'invites', 'invite_policy_updated', 'users', 'bot_key', 'webhook_created', 'webhooks'];
+const ADDED_SINCE_PROTOCOL_2: readonly ServerEventType[] = ['message_updated', 'user_typing', 'member_state_updated', 'search_results', 'push_updated', 'user_updated', 'conversation_updated', 'sessions', 'sign_in_link', 'members', 'invites', 'invite_policy_updated', 'users', 'bot_key', 'webhook_created', 'webhooks', 'bot_endpoint'];
 
 type Union = { anyOf: { properties: { type: { const: string } } }[] };
 type Snapshot = { $schema: string; $defs: Record<string, unknown> & { ServerEvent: Union; ClientEvent: Union } };

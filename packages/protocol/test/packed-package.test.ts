@@ -71,6 +71,7 @@ function describeEvent(event: ServerEvent): string {
     case 'bot_key': return 'bot_key ' + event.payload.user.nickname;
     case 'webhook_created': return 'webhook_created ' + event.payload.webhook.id;
     case 'webhooks': return 'webhooks ' + event.payload.webhooks.length;
+    case 'bot_endpoint': return 'bot_endpoint ' + event.payload.url;
     case 'members': return 'members ' + event.payload.members.length;
     case 'invites': return 'invites ' + event.payload.invites.length + ' ' + event.payload.policy;
     case 'invite_policy_updated': return 'invite_policy_updated ' + event.payload.policy;

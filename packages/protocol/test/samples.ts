@@ -99,6 +99,7 @@ export const clientSamples: ClientSamples = {
   create_webhook: { type: 'create_webhook', payload: { bot_id: 7, conversation_id: 1 }, id: 'cw' },
   list_webhooks: { type: 'list_webhooks', payload: {}, id: 'lw' },
   delete_webhook: { type: 'delete_webhook', payload: { webhook_id: 3 }, id: 'dw' },
+  set_bot_endpoint: { type: 'set_bot_endpoint', payload: { user_id: 7, url: 'https://bots.example/hearth' }, id: 'be' },
   set_status: { type: 'set_status', payload: { status: 'On holiday until Monday' }, id: 'k2' },
   unsubscribe_push: { type: 'unsubscribe_push', payload: { endpoint: 'https://push.example/send/dGhpcyBpcyBhIHRlc3Q' }, id: 'x' },
   search: { type: 'search', payload: { query: 'welcome', conversation_id: 1, user_id: 2, before: 60, limit: 50 }, id: 's' },
@@ -195,6 +196,7 @@ export const serverSamples: ServerSamples = {
     payload: { webhook: { id: 3, bot_id: 7, conversation_id: 1, created_at: 1767312000 }, url: 'https://chat.example/api/hooks/k3v9QeT2mWkL7bRz4sYaQ9' },
     id: 'cw',
   },
+  bot_endpoint: { type: 'bot_endpoint', payload: { user_id: 7, url: 'https://bots.example/hearth', secret: 'c2VjcmV0c2VjcmV0c2VjcmV0' }, id: 'be' },
   webhooks: { type: 'webhooks', payload: { webhooks: [{ id: 3, bot_id: 7, conversation_id: 1, created_at: 1767312000 }] }, id: 'lw' },
   bot_key: { type: 'bot_key', payload: { user: { id: 7, nickname: 'Deploybot', role: 'bot' }, token: 'k3v9QeT2mWkL7bRz4sYaQ9xY2Zk3v9QeT2mWkL7bRz4' }, id: 'cb' },
   sign_in_link: {

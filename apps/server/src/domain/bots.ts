@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { checkNickname, ErrorCode, isAdmin, nicknameKey, type User, type Webhook } from '@hearth/protocol';
 import type { Store } from '../store/store.js';
 import type { KeyRefusal } from '../store/bots.js';
@@ -61,6 +62,25 @@ export class Bots {
     const rotated = await this.store.bots.rotateKey(userId, { tokenHash: hashToken(token), label: BOT_KEY_LABEL }, nowSeconds());
     if (!rotated.ok) return KEY_REFUSALS[rotated.reason]();
     return ok({ user: rotated.user, token, revoked: rotated.revoked });
+  }
+
+  /**
+   * Where the bot is told of messages, with a new secret for signing them; `null` stops it. `allowed` is the outbound
+   * guard's check: a URL it would never send to is refused now rather than failing at every message.
+   */
+  async setEndpoint(actor: User, botId: number, url: string | null, allowed: (url: string) => boolean): Promise<Result<{ url: string | null; secret?: string }>> {
+    if (!isAdmin(actor)) return notAdmin();
+    const bot = this.directory.users.get(botId);
+    if (bot === undefined) return refuse(ErrorCode.UserNotFound, 'No such user');
+    if (bot.role !== 'bot') return notABot();
+    if (url === null) {
+      await this.store.botEndpoints.set(botId, null, nowSeconds());
+      return ok({ url: null });
+    }
+    if (!allowed(url)) return refuse(ErrorCode.InvalidEndpoint, 'The server does not send to that address: it must be https, public, on an allowed port');
+    const secret = randomBytes(32).toString('base64url');
+    await this.store.botEndpoints.set(botId, { url, secret }, nowSeconds());
+    return ok({ url, secret });
   }
 
   /** A webhook posting as the bot into a conversation it is in, and its token (for its URL), shown once. */

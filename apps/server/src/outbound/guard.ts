@@ -35,8 +35,8 @@ export interface OutboundRequest {
 /** What the guard has done since start: answers received, and refusals and failures by their code. */
 export type OutboundCounts = Record<OutboundCode | 'answered', number>;
 
-/** How the server names itself to the sites it reads. */
-const USER_AGENT = 'Mozilla/5.0 (compatible; HearthLinkPreview/1.0)';
+/** How the server names itself to the sites it reads and the bots it tells. */
+const USER_AGENT = 'Mozilla/5.0 (compatible; Hearth/1.0)';
 
 /** Bytes of an answer read before the rest is dropped: callers need its status, not its body. */
 const ANSWER_LIMIT = 64 * 1024;
@@ -103,6 +103,16 @@ export class OutboundGuard {
     return url;
   }
 
+  /** Whether the guard would send to a URL at all (its address is checked again at connect time). */
+  allows(text: string): boolean {
+    try {
+      this.check(text);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Sends a request through the guard; its status, or an OutboundError. A redirect is a failure, never followed. */
   request(text: string, init: OutboundRequest): Promise<{ status: number }> {
     return this.counted(async () => ({ status: notRedirected(await this.limiter.run(() => this.send(this.check(text), init))) }));
@@ -113,11 +123,22 @@ export class OutboundGuard {
    * of the answer (the rest is never downloaded) within `timeoutMs`. Its status, media type and those bytes.
    */
   read(text: string, { limit, timeoutMs, accept }: { limit: number; timeoutMs: number; accept: string }): Promise<{ status: number; type: string; body: Buffer }> {
+    return this.exchange(text, { method: 'GET', headers: { accept }, limit, timeoutMs });
+  }
+
+  /**
+   * Sends a request and reads at most `limit` bytes of its answer within `timeoutMs`, without cookies: its status,
+   * media type and those bytes. What an outgoing webhook uses to hear the bot's reply.
+   */
+  exchange(
+    text: string,
+    { method, headers, body, limit, timeoutMs }: OutboundRequest & { limit: number; timeoutMs: number },
+  ): Promise<{ status: number; type: string; body: Buffer }> {
     return this.counted(async () => {
       const url = this.check(text);
       return this.limiter.run(async () => {
         const signal = AbortSignal.timeout(Math.min(timeoutMs, this.options.timeoutMs));
-        const response = await request(url, { dispatcher: this.agent, method: 'GET', headers: { accept, 'user-agent': USER_AGENT }, signal });
+        const response = await request(url, { dispatcher: this.agent, method, headers: { ...headers, 'user-agent': USER_AGENT }, body, signal });
         notRedirected(response.statusCode);
         const type = String(response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
         const parts: Buffer[] = [];

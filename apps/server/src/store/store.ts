@@ -1,6 +1,7 @@
 import { Accounts } from './accounts.js';
 import { Bots } from './bots.js';
 import { Webhooks } from './webhooks.js';
+import { BotEndpoints } from './bot-endpoints.js';
 import { ChangeLog } from './change-log.js';
 import { Consumers } from './consumers.js';
 import { Conversations } from './conversations.js';
@@ -27,6 +28,7 @@ export class Store {
   readonly accounts: Accounts;
   readonly bots: Bots;
   readonly webhooks: Webhooks;
+  readonly botEndpoints: BotEndpoints;
   readonly sessions: Sessions;
   readonly conversations: Conversations;
   readonly messages: Messages;
@@ -42,6 +44,7 @@ export class Store {
     this.accounts = new Accounts(db, this.log);
     this.bots = new Bots(this.log);
     this.webhooks = new Webhooks(db);
+    this.botEndpoints = new BotEndpoints(db);
     this.sessions = new Sessions(db);
     this.conversations = new Conversations(db, this.log);
     this.messages = new Messages(db, this.log);

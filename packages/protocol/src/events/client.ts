@@ -209,6 +209,12 @@ export const RenameBot = event('rename_bot', payload({ user_id: Id, nickname: Ty
 /** Admins: a new incoming webhook, posting as the bot into a conversation it is a member of; its URL is shown once. */
 export const CreateWebhook = event('create_webhook', payload({ bot_id: Id, conversation_id: Id }));
 
+/**
+ * Admins: where the bot is told of each message that mentions it or reaches it in a DM (an outgoing webhook), or
+ * `null` to stop. The reply carries the secret the requests are signed with, shown this once.
+ */
+export const SetBotEndpoint = event('set_bot_endpoint', payload({ user_id: Id, url: Type.Union([Type.String({ minLength: 1, maxLength: 2048 }), Type.Null()]) }));
+
 /** Admins: every incoming webhook. */
 export const ListWebhooks = event('list_webhooks', payload({}));
 
@@ -276,6 +282,7 @@ const events = list(
   CreateWebhook,
   ListWebhooks,
   DeleteWebhook,
+  SetBotEndpoint,
   Search,
   ListSessions,
   RevokeSession,

@@ -39,6 +39,7 @@ export const REPLY_TYPE = {
   create_webhook: 'webhook_created',
   list_webhooks: 'webhooks',
   delete_webhook: 'webhooks',
+  set_bot_endpoint: 'bot_endpoint',
   deactivate_user: 'user_updated',
   reactivate_user: 'user_updated',
   list_invites: 'invites',

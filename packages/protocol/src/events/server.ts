@@ -85,6 +85,12 @@ export const BotKey = event('bot_key', payload({ user: User, token: Type.String(
 /** Reply to `create_webhook`: the webhook and its URL, shown this once (only its token's hash is kept). */
 export const WebhookCreated = event('webhook_created', payload({ webhook: Webhook, url: Type.String() }));
 
+/** Reply to `set_bot_endpoint`: where the bot is told of messages now (null: nowhere), and the new secret. */
+export const BotEndpoint = event(
+  'bot_endpoint',
+  payload({ user_id: Id, url: Type.Union([Type.String(), Type.Null()]), secret: Type.Optional(Type.String()) }),
+);
+
 /** Reply to `list_webhooks` and `delete_webhook`: every incoming webhook, newest first. */
 export const Webhooks = event('webhooks', payload({ webhooks: Type.Array(Webhook) }));
 
@@ -218,6 +224,7 @@ const events = list(AuthOk,
   BotKey,
   WebhookCreated,
   Webhooks,
+  BotEndpoint,
   Members,
   Invites,
   InvitePolicyUpdated,

@@ -302,3 +302,16 @@ export const webhooks = sqliteTable(
   },
   (t) => [index('webhooks_bot_idx').on(t.botId)],
 );
+
+/**
+ * Outgoing webhooks: where a bot is told of messages that mention it or are sent to it in a DM, and the secret its
+ * requests are signed with (HMAC-SHA256), which the receiver keeps too.
+ */
+export const botEndpoints = sqliteTable('bot_endpoints', {
+  botId: integer('bot_id')
+    .primaryKey()
+    .references(() => users.id),
+  url: text('url').notNull(),
+  secret: text('secret').notNull(),
+  createdAt: integer('created_at').notNull(),
+});

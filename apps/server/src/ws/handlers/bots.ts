@@ -12,6 +12,10 @@ import { publishOrReply, refused, within, type Handlers } from './handler.js';
 
 export interface BotHandlerNeeds {
   bots: Bots;
+  /** Whether the outbound guard would send to a URL. */
+  sendable: (url: string) => boolean;
+  /** Tells the outgoing webhooks that a bot's endpoint changed. */
+  endpointsChanged: () => void;
   links: Links;
   publisher: Publisher;
   presence: Presence;
@@ -26,13 +30,15 @@ export interface BotHandlerNeeds {
  */
 export function botHandlers({
   bots,
+  sendable,
+  endpointsChanged,
   links,
   publisher,
   presence,
   bus,
   limits,
   log,
-}: BotHandlerNeeds): Handlers<'create_bot' | 'rotate_bot_key' | 'rename_bot' | 'create_webhook' | 'list_webhooks' | 'delete_webhook'> {
+}: BotHandlerNeeds): Handlers<'create_bot' | 'rotate_bot_key' | 'rename_bot' | 'create_webhook' | 'list_webhooks' | 'delete_webhook' | 'set_bot_endpoint'> {
   async function keyed(conn: Connection, id: string | undefined, act: () => Promise<Result<BotKeyed>>): Promise<void> {
     if (!(await within(limits.invites, conn, id))) return;
     const result = await act();
@@ -59,6 +65,14 @@ export function botHandlers({
       if (refused(conn, result, id)) return;
       log.info({ webhookId: result.value.webhook.id, botId: payload.bot_id, by: conn.user!.id }, 'webhook made');
       conn.reply('webhook_created', { webhook: result.value.webhook, url: links.hook(result.value.token) }, id);
+    },
+    set_bot_endpoint: async (conn, { id, payload }) => {
+      if (!(await within(limits.invites, conn, id))) return;
+      const result = await bots.setEndpoint(conn.user!, payload.user_id, payload.url, sendable);
+      if (refused(conn, result, id)) return;
+      endpointsChanged();
+      log.info({ botId: payload.user_id, by: conn.user!.id, endpoint: result.value.url !== null }, 'bot endpoint set');
+      conn.reply('bot_endpoint', { user_id: payload.user_id, ...result.value }, id);
     },
     list_webhooks: async (conn, { id }) => {
       const result = await bots.webhooks(conn.user!);
