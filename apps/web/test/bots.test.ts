@@ -78,6 +78,12 @@ describe('bots in Administration', () => {
     await expect.poll(() => again.getByText('Webhook into Lobby').count()).toBe(0);
     expect((await fetch(hook, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"text":"gone?"}' })).status).toBe(404);
 
+    // Where it is told of mentions: a URL the server would never send to is refused, saying why.
+    await again.getByRole('button', { name: 'Endpoint of Deploybot' }).click();
+    await again.getByLabel('Told of mentions and DMs at').fill('https://10.0.0.1/hook');
+    await again.getByRole('button', { name: 'Set endpoint' }).click();
+    await expect.poll(() => again.getByRole('alert').textContent()).toContain('must be https, public');
+
     await again.getByRole('button', { name: 'New key for Deploybot' }).click();
     await expect.poll(async () => (await again.getByLabel(/^Key for Deploybot/).inputValue()) !== key).toBe(true);
     const newKey = await again.getByLabel(/^Key for Deploybot/).inputValue();

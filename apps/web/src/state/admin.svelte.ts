@@ -104,6 +104,13 @@ export class Administration {
     return url;
   }
 
+  /** Where the bot is told of mentions and DMs; the secret its requests are signed with, shown once. */
+  async setBotEndpoint(bot: User, url: string): Promise<string | undefined> {
+    let secret: string | undefined;
+    await this.act(bot.id, async () => void (secret = (await this.chat.account.setBotEndpoint(bot.id, url)).secret), `Could not set where ${bot.nickname} is told of messages`);
+    return secret;
+  }
+
   deleteWebhook(webhook: Webhook): Promise<boolean> {
     return this.act(webhook.bot_id, async () => void (this.webhooks = await this.chat.account.deleteWebhook(webhook.id)), 'Could not delete the webhook');
   }

@@ -201,6 +201,7 @@ export class ChatState {
       case 'bot_key':
       case 'webhook_created':
       case 'webhooks':
+      case 'bot_endpoint':
       case 'members':
       case 'users':
       case 'invites':

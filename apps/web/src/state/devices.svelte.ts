@@ -5,7 +5,7 @@ import type { Device } from '@hearth/protocol';
 export type AccountRequests = Pick<
   ChatClient,
   | 'sessions' | 'revokeSession' | 'revokeOtherSessions' | 'createSignInLink' | 'members' | 'setRole' | 'deactivateUser' | 'reactivateUser'
-  | 'invites' | 'revokeInvite' | 'setInvitePolicy' | 'createInvite' | 'createBot' | 'rotateBotKey' | 'createWebhook' | 'webhooks' | 'deleteWebhook'
+  | 'invites' | 'revokeInvite' | 'setInvitePolicy' | 'createInvite' | 'createBot' | 'rotateBotKey' | 'createWebhook' | 'webhooks' | 'deleteWebhook' | 'setBotEndpoint'
 >;
 
 /** This person's signed-in devices as the server lists them, this one first, and signing the others out. */

@@ -45,6 +45,11 @@ export function adminRequests(request: Request) {
       return request('create_webhook', { bot_id: botId, conversation_id: conversationId });
     },
 
+    /** Admins: where the bot is told of mentions and DMs (null: nowhere); the reply's secret signs those requests. */
+    setBotEndpoint(botId: number, url: string | null): Promise<ServerPayload<'bot_endpoint'>> {
+      return request('set_bot_endpoint', { user_id: botId, url });
+    },
+
     async webhooks(): Promise<Webhook[]> {
       return (await request('list_webhooks', {})).webhooks;
     },
