@@ -13,6 +13,8 @@ export function fileDeletions(sweeper: FileSweeper): Consumer {
   return {
     name: 'files',
     batch: BATCH,
+    // Only a deletion (a message updated) can take files away.
+    relevant: (change) => change.kind === 'message_updated',
     async after(changes) {
       const updated = new Set<number>();
       for (const change of changes) if (change.kind === 'message_updated') updated.add(change.subjectId);

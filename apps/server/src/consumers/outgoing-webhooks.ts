@@ -89,6 +89,9 @@ export function outgoingWebhooks(needs: OutgoingNeeds): Consumer & { forget(): v
     batch: BATCH,
     messages: true,
     idle: () => fresh() && endpoints!.length === 0,
+    // Only a mention or a message in a DM reaches a bot.
+    relevant: ({ kind, message }) =>
+      kind === 'message' && message !== undefined && ((message.mentions?.length ?? 0) > 0 || directory.conversations.get(message.conversation_id)?.type === 'dm'),
     async after(changes) {
       const sent = changes.flatMap(({ kind, message }) => (kind === 'message' && message !== undefined && message.event === undefined && message.deleted !== true ? [message] : []));
       if (sent.length === 0) return;

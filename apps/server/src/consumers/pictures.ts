@@ -1,3 +1,4 @@
+import { isPreparedImage } from '@hearth/protocol';
 import type { Pictures } from '../files/pictures.js';
 import type { Consumer } from './runner.js';
 
@@ -12,8 +13,10 @@ export function picturePreparation(pictures: Pictures): Consumer {
   return {
     name: 'pictures',
     batch: BATCH,
-    async after(changes) {
-      if (changes.some((change) => change.kind === 'message')) await pictures.drain();
+    messages: true,
+    relevant: ({ kind, message }) => kind === 'message' && message?.attachments?.some((file) => isPreparedImage(file.type)) === true,
+    async after() {
+      await pictures.drain();
     },
   };
 }

@@ -5,6 +5,7 @@ import { OutboundError } from '../outbound/errors.js';
 import type { OutboundGuard } from '../outbound/guard.js';
 import { firstLink } from '../previews/first-link.js';
 import { previewOf } from '../previews/page.js';
+import type { LoggedChange } from '../store/store.js';
 import type { Consumer } from './runner.js';
 
 /** Changes read per batch. */
@@ -33,18 +34,19 @@ export function linkPreviews(outbound: OutboundGuard, changes: MessageChanges, t
       log.debug({ messageId, code: error.code }, 'no link preview');
     }
   }
+  /** The link a new message's preview is of, if it has one. */
+  const linkOf = ({ kind, message }: LoggedChange): string | undefined =>
+    kind !== 'message' || message === undefined || message.deleted === true || message.event !== undefined ? undefined : firstLink(message.content);
   return {
     name: 'previews',
     batch: BATCH,
     messages: true,
+    relevant: (change) => linkOf(change) !== undefined,
     async after(batch) {
-      const work: Promise<void>[] = [];
-      for (const { kind, message } of batch) {
-        if (kind !== 'message' || message === undefined || message.deleted === true || message.event !== undefined) continue;
-        const url = firstLink(message.content);
-        if (url !== undefined) work.push(preview(message.id, url));
-      }
-      await Promise.all(work);
+      await Promise.all(batch.flatMap((change) => {
+        const url = linkOf(change);
+        return url === undefined ? [] : [preview(change.subjectId, url)];
+      }));
     },
   };
 }

@@ -16,6 +16,11 @@ export interface Consumer {
   /** Nothing any change could ask of it now (nobody to push to): its cursor moves to the head unread. */
   idle?(): boolean;
   /**
+   * Whether a change asks anything of it (a message with a link, for previews). A batch of none is passed over
+   * without a transaction: its cursor is written at most once a second then, as reading those again does nothing.
+   */
+  relevant?(change: LoggedChange): boolean;
+  /**
    * The work for a batch that goes in the transaction moving the cursor past it: done exactly once, whoever runs the
    * consumer and however it stops.
    */
@@ -50,6 +55,8 @@ class LeaseLost extends Error {}
 
 /** Failures wait longer each time, up to this. */
 const MAX_BACKOFF_MS = 30_000;
+/** How often the cursor is written while batches pass that ask nothing of the consumer. */
+const PASSED_OVER_WRITE_MS = 1_000;
 
 /**
  * Runs one consumer in this process while it holds the consumer's lease. Among processes sharing a database, one
@@ -60,6 +67,8 @@ export class ConsumerRunner {
   private cursor: number | null = null;
   /** When the lease was last taken or renewed. */
   private renewedAt = 0;
+  /** When the cursor was last written; it may be ahead of that in memory after batches passed over. */
+  private writtenAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private dueAt = Infinity;
   private running: Promise<void> | undefined;
@@ -96,7 +105,11 @@ export class ConsumerRunner {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
-    if (this.cursor !== null) await this.store.consumers.release(this.name, this.options.holder).catch(() => undefined);
+    if (this.cursor !== null) {
+      // What was passed over is written, so the next run reads from here.
+      await this.advance(this.cursor, async () => undefined).catch(() => undefined);
+      await this.store.consumers.release(this.name, this.options.holder).catch(() => undefined);
+    }
     this.cursor = null;
   }
 
@@ -181,7 +194,13 @@ export class ConsumerRunner {
 
   private async skipToHead(): Promise<void> {
     const head = this.options.head();
-    if (head > this.cursor!) await this.advance(head, async () => undefined);
+    if (head > this.cursor!) await this.passOver(head);
+  }
+
+  /** Moves past changes that ask nothing: in memory now, in the database at most every PASSED_OVER_WRITE_MS. */
+  private async passOver(through: number): Promise<void> {
+    if (Date.now() - this.writtenAt >= PASSED_OVER_WRITE_MS) return this.advance(through, async () => undefined);
+    this.cursor = through;
   }
 
   private async advance(through: number, work: (queries: Queries) => Promise<void>): Promise<void> {
@@ -193,10 +212,13 @@ export class ConsumerRunner {
     });
     this.cursor = through;
     this.renewedAt = now;
+    this.writtenAt = now;
   }
 
   private async handle(changes: readonly LoggedChange[]): Promise<void> {
     const through = changes.at(-1)!.seq;
+    const { relevant, within } = this.consumer;
+    if (within === undefined && relevant !== undefined && !changes.some((change) => relevant(change))) return this.passOver(through);
     await this.advance(through, async (queries) => {
       await this.consumer.within?.(changes, queries);
     });
