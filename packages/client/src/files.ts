@@ -68,7 +68,8 @@ export async function fileLink(baseUrl: string, token: string, id: string): Prom
   throw refusal(response, answer);
 }
 
-async function reach(url: string, init: RequestInit): Promise<Response> {
+/** A request to the server, a network failure told as `disconnected`. */
+export async function reach(url: string, init: RequestInit): Promise<Response> {
   try {
     return await fetch(url, init);
   } catch (error) {
@@ -76,7 +77,8 @@ async function reach(url: string, init: RequestInit): Promise<Response> {
   }
 }
 
-function refusal(response: Response, body: unknown): ChatError {
+/** The server's refusal as a ChatError with its code, and its `Retry-After` when it says one. */
+export function refusal(response: Response, body: unknown): ChatError {
   if (!isHttpError(body)) return new ChatError(ClientErrorCode.BadResponse, `Unexpected answer from the server (HTTP ${response.status})`);
   const seconds = Number(response.headers.get('Retry-After') ?? NaN);
   return new ChatError(body.error.code, body.error.message, Number.isFinite(seconds) ? { retry_after_ms: seconds * 1000 } : {});

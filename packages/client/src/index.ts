@@ -4,6 +4,7 @@ export { ChatError, ClientErrorCode, type ChatErrorCode, type ChatErrorDetails }
 export { parseInviteUrl, parseSignInUrl, redeemInvite, signInWithLink, wsUrlFor, type InviteLink } from './invites.js';
 export { newClientId } from './ids.js';
 export { downloadFile, fileLink, httpUrlFor, uploadFile, type FileData } from './files.js';
+export { HttpApi, type HttpApiOptions } from './http-api.js';
 export type { PendingMessage } from './outbox.js';
 export type { Unsubscribe } from './listeners.js';
 export type { BackoffOptions } from './reconnect.js';
