@@ -172,7 +172,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const outgoing = outgoingWebhooks({ store, directory, outbound, reply: botReplier(messages, directory, limits, log), log, backoffMs: config.outgoingWebhookBackoffMs });
   const consumers = [searchIndex(store), pushNotifications(notifier), fileDeletions(sweeper), picturePreparation(pictures)];
   consumers.push(outgoing);
-  if (config.linkPreviews === 'on') consumers.push(linkPreviews(outbound, messageChanges, (change) => publisher.publish(change), log));
+  if (config.linkPreviews === 'on') consumers.push(linkPreviews({ outbound, blobs, store }, messageChanges, (change) => publisher.publish(change), log));
   const runners = consumers.map(
     (consumer) =>
       new ConsumerRunner(store, consumer, {

@@ -1,10 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import sharp from 'sharp';
 import { ErrorCode, type Message } from '@hearth/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catchUp, Peer, startTestServer, type TestServer } from './support/harness.js';
 
 type Account = { user: { id: number; nickname: string }; token: string };
+
+/** A 1,200 × 800 picture, as a page's og:image. */
+const PICTURE = sharp({ create: { width: 1200, height: 800, channels: 3, background: '#246' } }).png().toBuffer();
 
 /** Pages a link may lead to, on loopback: what a site answers, by path. */
 const PAGES: Record<string, (res: import('node:http').ServerResponse) => void> = {
@@ -21,6 +25,9 @@ const PAGES: Record<string, (res: import('node:http').ServerResponse) => void> =
     res.writeHead(200, { 'Content-Type': 'text/html' }).end(`<html><head><title>  Plain   page </title>
       <meta name="description" content="${'Long words '.repeat(60)}"></head><body></body></html>`),
   '/photo': (res) => res.writeHead(200, { 'Content-Type': 'image/png' }).end(Buffer.alloc(100)),
+  '/pictured': (res) =>
+    res.writeHead(200, { 'Content-Type': 'text/html' }).end('<head><meta property="og:title" content="Harbour at dawn"><meta property="og:image" content="/harbour.png"></head>'),
+  '/harbour.png': (res) => void PICTURE.then((png) => res.writeHead(200, { 'Content-Type': 'image/png' }).end(png)),
   '/moved': (res) => res.writeHead(302, { Location: '/article' }).end(),
   // A head worth reading and then a body that never ends: only the first MiB is read.
   '/endless': (res) => {
@@ -102,6 +109,26 @@ describe('link previews', () => {
     expect(preview.site).toBe('127.0.0.1');
     expect(preview.description!.length).toBeLessThanOrEqual(300);
     expect(preview.description!.endsWith('…')).toBe(true);
+  });
+
+  it('keeps the page’s picture as a small file of the message, which members read and nobody else', async () => {
+    const message = await send(a, `${base}/pictured`);
+    const preview = (await settled(message)).preview!;
+    expect(preview).toMatchObject({ title: 'Harbour at dawn', image: { width: 480, height: 320 } });
+    const link = await fetch(`${server.url}/api/files/${preview.image!.id}/link`, { headers: { Authorization: `Bearer ${bob.token}` } });
+    expect(link.status).toBe(200);
+    const served = await fetch(`${server.url}${((await link.json()) as { url: string }).url}`);
+    expect(served.headers.get('content-type')).toBe('image/webp');
+    expect((await sharp(Buffer.from(await served.arrayBuffer())).metadata()).width).toBe(480);
+    const outsider = await server.join('olaf');
+    expect((await fetch(`${server.url}/api/files/${preview.image!.id}/link`, { headers: { Authorization: `Bearer ${outsider.token}` } })).status).toBe(200);
+    // The lobby is everyone's; in a DM only its two members may see the picture.
+    const dm = await a.request('create_dm', { user_id: bob.user.id });
+    if (dm.type !== 'conversation_created') throw new Error(dm.type);
+    const private_ = await a.request('send_message', { conversation_id: dm.payload.conversation.id, content: `${base}/pictured`, client_id: `dm${n++}` });
+    if (private_.type !== 'message') throw new Error(private_.type);
+    const dmPreview = (await settled(private_.payload)).preview!;
+    expect((await fetch(`${server.url}/api/files/${dmPreview.image!.id}/link`, { headers: { Authorization: `Bearer ${outsider.token}` } })).status).toBe(404);
   });
 
   it('reads no more than the first MiB of an endless page', async () => {

@@ -53,10 +53,13 @@ async function sendWhenUp(page: Page, caption: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  site = createServer((_, res) =>
-    res
-      .writeHead(200, { 'Content-Type': 'text/html' })
-      .end('<html><head><meta property="og:title" content="Sourdough, step by step"><meta property="og:description" content="A starter, a loaf and a long weekend."><meta property="og:site_name" content="Bakers’ Corner"></head></html>'),
+  const loaf = await photo(600, 400, '#b85');
+  site = createServer((req, res) =>
+    req.url === '/loaf.jpg'
+      ? res.writeHead(200, { 'Content-Type': 'image/jpeg' }).end(loaf)
+      : res
+          .writeHead(200, { 'Content-Type': 'text/html' })
+          .end('<html><head><meta property="og:title" content="Sourdough, step by step"><meta property="og:description" content="A starter, a loaf and a long weekend."><meta property="og:site_name" content="Bakers’ Corner"><meta property="og:image" content="/loaf.jpg"></head></html>'),
   );
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/sourdough`;
@@ -165,6 +168,10 @@ describe('photos and files', () => {
     await atBen.waitFor();
     expect(await atBen.textContent()).toContain('A starter, a loaf and a long weekend.');
     expect(await atBen.getByRole('link', { name: 'Sourdough, step by step' }).getAttribute('href')).toBe(siteUrl);
+    // The page's picture, as the server's copy: served from the chat, not the other site.
+    await expect.poll(() => atBen.locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(480);
+    expect(new URL((await atBen.locator('img').getAttribute('src'))!).pathname).toMatch(/^\/files\//);
+    expect(await atBen.locator('img').getAttribute('src')).not.toContain(new URL(siteUrl).port);
     // Only the sender is offered to remove it.
     expect(await atBen.getByRole('button', { name: 'Remove the link preview' }).count()).toBe(0);
     await screenshot(ben.page, 'phone-link-preview');

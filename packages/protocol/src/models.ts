@@ -108,8 +108,8 @@ export type Webhook = Static<typeof Webhook>;
 
 /**
  * A page a message links to, as the server read it (its Open Graph tags, else its title and description): shown
- * under the message so people see where a link goes before opening it. Text only: no picture from another site is
- * shown, so reading a message tells no other site who read it.
+ * under the message so people see where a link goes before opening it. Its picture is a copy the server made, so
+ * reading a message tells no other site who read it.
  */
 export const LinkPreview = Type.Object(
   {
@@ -119,6 +119,11 @@ export const LinkPreview = Type.Object(
     description: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_PREVIEW_DESCRIPTION_LENGTH })),
     /** The site's own name for itself, else its host. */
     site: Type.String({ minLength: 1, maxLength: MAX_PREVIEW_TITLE_LENGTH }),
+    /**
+     * The page's picture (`og:image`), fetched by the server and kept as a small WebP file of the message: read like
+     * its attachments (`GET /api/files/<id>/link`), so no reader's browser ever asks the other site.
+     */
+    image: Type.Optional(Type.Object({ id: FileId, width: Type.Integer({ minimum: 1 }), height: Type.Integer({ minimum: 1 }) }, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );

@@ -5,7 +5,10 @@ import { OutboundError } from '../outbound/errors.js';
 import type { OutboundGuard } from '../outbound/guard.js';
 import { firstLink } from '../previews/first-link.js';
 import { previewOf } from '../previews/page.js';
-import type { LoggedChange } from '../store/store.js';
+import type { Message } from '@hearth/protocol';
+import type { BlobStore } from '../files/blob-store.js';
+import { keepPreviewImage } from '../previews/image.js';
+import type { LoggedChange, Store } from '../store/store.js';
 import type { Consumer } from './runner.js';
 
 /** Changes read per batch. */
@@ -20,13 +23,21 @@ const PAGE_TIMEOUT_MS = 5_000;
  * send, at most once (a crash meanwhile loses that preview rather than fetching twice), and the preview stored with
  * the message as a change that catch-up carries.
  */
-export function linkPreviews(outbound: OutboundGuard, changes: MessageChanges, tell: (change: Change) => void, log: Logger): Consumer {
-  async function preview(messageId: number, url: string): Promise<void> {
+export function linkPreviews(
+  { outbound, blobs, store }: { outbound: OutboundGuard; blobs: BlobStore; store: Store },
+  changes: MessageChanges,
+  tell: (change: Change) => void,
+  log: Logger,
+): Consumer {
+  async function preview(message: Message, url: string): Promise<void> {
+    const messageId = message.id;
     try {
       const page = await outbound.read(url, { limit: PAGE_LIMIT, timeoutMs: PAGE_TIMEOUT_MS, accept: 'text/html' });
       if (page.status !== 200 || page.type !== 'text/html') return;
       const found = previewOf(page.body.toString('utf8'), url);
-      const added = found === undefined ? undefined : await changes.addPreview(messageId, found);
+      if (found === undefined) return;
+      const image = found.image === undefined ? undefined : await keepPreviewImage(found.image, message, { outbound, blobs, store });
+      const added = await changes.addPreview(messageId, image === undefined ? found.preview : { ...found.preview, image });
       if (added?.change !== undefined) tell(added.change);
     } catch (error) {
       // A page that cannot be reached is no preview, not a failure of the consumer.
@@ -45,7 +56,7 @@ export function linkPreviews(outbound: OutboundGuard, changes: MessageChanges, t
     async after(batch) {
       await Promise.all(batch.flatMap((change) => {
         const url = linkOf(change);
-        return url === undefined ? [] : [preview(change.subjectId, url)];
+        return url === undefined || change.message === undefined ? [] : [preview(change.message, url)];
       }));
     },
   };

@@ -19,6 +19,12 @@ const ADD = statement(
      CAST($7 AS integer), CAST($8 AS bigint)
    WHERE (SELECT coalesce(sum(size), 0) FROM files WHERE owner_id = CAST($2 AS integer)) + CAST($4 AS bigint) <= CAST($9 AS bigint)`,
 );
+// Made by the server for a message (a link preview's picture): sent already, and prepared.
+const ADD_OF_MESSAGE = statement(
+  'files.add_of_message',
+  `INSERT INTO files (id, owner_id, name, size, type, width, height, created_at, message_id, prepared_at)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8)`,
+);
 const USED = statement('files.used', 'SELECT coalesce(sum(size), 0) FROM files WHERE owner_id = $1');
 const WHERE = statement(
   'files.where',
@@ -62,6 +68,12 @@ export class Files {
   async add(file: NewFile, quota: number): Promise<boolean> {
     const { id, ownerId, name, size, type, width, height, createdAt } = file;
     return (await this.db.run(ADD, [id, ownerId, name, size, type, width, height, createdAt, quota])) === 1;
+  }
+
+  /** Records a file the server made for a message, counted as its sender's (a link preview's picture). */
+  async addOfMessage(file: NewFile, messageId: number): Promise<void> {
+    const { id, ownerId, name, size, type, width, height, createdAt } = file;
+    await this.db.run(ADD_OF_MESSAGE, [id, ownerId, name, size, type, width, height, createdAt, messageId]);
   }
 
   /** Bytes of the user's files, sent or not. */
