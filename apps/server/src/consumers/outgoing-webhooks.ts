@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { MAX_CONTENT_LENGTH, type Message } from '@hearth/protocol';
+import type { Message } from '@hearth/protocol';
+import { cutToMessage } from '../domain/cut-text.js';
 import type { Directory } from '../domain/directory.js';
 import type { Logger } from '../log.js';
 import { OutboundError } from '../outbound/errors.js';
@@ -120,8 +121,6 @@ function answerText(type: string, body: Buffer): string | undefined {
   }
   if (typeof parsed !== 'object' || parsed === null) return undefined;
   const { text, content } = parsed as { text?: unknown; content?: unknown };
-  const said = typeof text === 'string' ? text : typeof content === 'string' ? content : '';
-  const chars = [...said.trim()];
-  if (chars.length === 0) return undefined;
-  return chars.length <= MAX_CONTENT_LENGTH ? chars.join('') : `${chars.slice(0, MAX_CONTENT_LENGTH - 1).join('')}…`;
+  const said = cutToMessage(typeof text === 'string' ? text : typeof content === 'string' ? content : '');
+  return said === '' ? undefined : said;
 }

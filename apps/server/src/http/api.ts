@@ -7,7 +7,6 @@ import {
   ApiReaction,
   ApiSendMessage,
   ErrorCode,
-  MAX_CONTENT_LENGTH,
   openApiDocument,
   parseClientEvent,
   type ClientEvent,
@@ -16,6 +15,7 @@ import {
   type User,
   type Webhook,
 } from '@hearth/protocol';
+import { cutToMessage } from '../domain/cut-text.js';
 import { hookText } from './hook-text.js';
 import type { Changed, MessageChanges } from '../domain/message-changes.js';
 import type { Conversations } from '../domain/conversations.js';
@@ -146,7 +146,7 @@ export class ApiRoutes {
     if (told === 'ignored') return sendJson(res, 202, { ignored: true });
     const delivery = req.headers['x-github-delivery'] ?? req.headers['idempotency-key'];
     const key = typeof delivery === 'string' && DELIVERY_ID.test(delivery) ? delivery : randomUUID();
-    const input = asRequest('send_message', { conversation_id: webhook.conversation_id, content: cut(told.text), client_id: `hook-${webhook.id}-${key}` });
+    const input = asRequest('send_message', { conversation_id: webhook.conversation_id, content: cutToMessage(told.text), client_id: `hook-${webhook.id}-${key}` });
     await this.store(bot, input, res, (message, fresh) => sendJson(res, fresh ? 201 : 200, { message_id: message.id }));
   }
 
@@ -211,12 +211,6 @@ export class ApiRoutes {
     sendError(res, ErrorCode.InvalidToken, 'Sign in: send your token as Authorization: Bearer <token>', { headers: { 'WWW-Authenticate': 'Bearer' } });
     return undefined;
   }
-}
-
-/** Text cut to a message's length, in code points, marked where it was cut. */
-function cut(text: string): string {
-  const chars = [...text.trim()];
-  return chars.length <= MAX_CONTENT_LENGTH ? chars.join('') : `${chars.slice(0, MAX_CONTENT_LENGTH - 1).join('')}…`;
 }
 
 /**
