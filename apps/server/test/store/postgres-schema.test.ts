@@ -98,7 +98,7 @@ describe('the PostgreSQL schema', () => {
     const sqlite = openDatabase(join(dir, 'chat.db')).$client;
     const expected = sqliteShape(sqlite);
     sqlite.close();
-    expect(Object.keys(expected)).toEqual(['changes', 'consumers', 'conversation_members', 'conversations', 'files', 'invites', 'messages', 'push_subscriptions', 'servers', 'sessions', 'settings', 'sign_in_links', 'users']);
+    expect(Object.keys(expected)).toEqual(['bot_endpoints', 'changes', 'consumers', 'conversation_members', 'conversations', 'files', 'invites', 'messages', 'push_subscriptions', 'servers', 'sessions', 'settings', 'sign_in_links', 'users', 'webhooks']);
     expect(await postgresShape(postgres)).toEqual(expected);
   });
 
