@@ -14,7 +14,7 @@ import { MIGRATE_TO_POSTGRES } from '../support/process.js';
 const migrate = (...args: string[]) => promisify(execFile)(process.execPath, [MIGRATE_TO_POSTGRES, ...args], { env: { PATH: process.env.PATH ?? '' } });
 
 /** Every table a chat keeps; SQLite's full-text index is rebuilt by PostgreSQL, not copied. */
-const TABLES = ['changes', 'consumers', 'conversation_members', 'conversations', 'files', 'invites', 'messages', 'push_subscriptions', 'servers', 'sessions', 'settings', 'sign_in_links', 'users'];
+const TABLES = ['bot_endpoints', 'changes', 'consumers', 'conversation_members', 'conversations', 'files', 'invites', 'messages', 'push_subscriptions', 'servers', 'sessions', 'settings', 'sign_in_links', 'users', 'webhooks'];
 
 const NICKNAMES = ['ann', 'ben', 'cat', 'dan'] as const;
 type Nickname = (typeof NICKNAMES)[number];

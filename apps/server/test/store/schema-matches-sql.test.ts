@@ -70,7 +70,7 @@ describe('the database schema', () => {
     const fromDrizzle = openDatabase(join(dir, 'from-drizzle.db')).$client;
 
     const expected = describeDatabase(fromSql);
-    expect(Object.keys(expected)).toEqual(['changes', 'consumers', 'conversation_members', 'conversations', 'files', 'invites', 'messages', 'push_subscriptions', 'search_words', 'servers', 'sessions', 'settings', 'sign_in_links', 'users']);
+    expect(Object.keys(expected)).toEqual(['bot_endpoints', 'changes', 'consumers', 'conversation_members', 'conversations', 'files', 'invites', 'messages', 'push_subscriptions', 'search_words', 'servers', 'sessions', 'settings', 'sign_in_links', 'users', 'webhooks']);
     expect(describeDatabase(fromDrizzle)).toEqual(expected);
     // Nothing is written behind the store's back: the search index is a consumer's.
     expect(Object.keys(describeTriggers(fromSql))).toEqual([]);
