@@ -110,7 +110,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const feed = new Feed(store, directory);
   feed.published = () => publisher.cursor;
   const search = new Search(store, directory);
-  search.head = () => publisher.cursor;
+  // Changes that are no message (a read marker, someone online) leave nothing to index.
+  search.head = () => publisher.messageCursor;
   const keys = await vapidKeys(store);
   const outbound = new OutboundGuard({
     allowHosts: [...config.outboundAllowHosts, ...config.insecurePushHosts],

@@ -5,7 +5,7 @@ import { ok, refuse, type Result } from './result.js';
 
 /** Full-text search over the messages a user may read. */
 export class Search {
-  /** The newest change published: how far the index is behind. */
+  /** The seq of the newest message change published: the index is behind while its cursor is short of it. */
   head: () => number = () => 0;
 
   constructor(

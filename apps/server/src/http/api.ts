@@ -27,6 +27,7 @@ import type { Publisher } from '../ws/publisher.js';
 import type { SendOrigin } from '../ws/handlers/messages.js';
 import type { UserLimit, UserLimits } from '../rate-limit.js';
 import { isJson } from './body.js';
+import { bearerUser } from './bearer.js';
 import { sendError, sendJson, sendRateLimited } from './respond.js';
 
 export interface ApiNeeds {
@@ -204,13 +205,10 @@ export class ApiRoutes {
   }
 
   /** The user whose token the request carries, or undefined once refused with 401. */
-  private async signedIn(req: IncomingMessage, res: ServerResponse): Promise<User | undefined> {
-    const token = /^Bearer (\S{1,256})$/i.exec(req.headers.authorization ?? '')?.[1];
-    const signedIn = token === undefined ? undefined : await this.ctx.sessions.authenticate(token);
-    if (signedIn !== undefined) return signedIn.user;
-    sendError(res, ErrorCode.InvalidToken, 'Sign in: send your token as Authorization: Bearer <token>', { headers: { 'WWW-Authenticate': 'Bearer' } });
-    return undefined;
+  private signedIn(req: IncomingMessage, res: ServerResponse): Promise<User | undefined> {
+    return bearerUser(req, res, this.ctx.sessions);
   }
+
 }
 
 /**

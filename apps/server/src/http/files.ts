@@ -10,6 +10,7 @@ import type { Uploads } from '../files/uploads.js';
 import { shownInline } from '../files/names.js';
 import type { Logger } from '../log.js';
 import type { UserLimits } from '../rate-limit.js';
+import { bearerUser } from './bearer.js';
 import { sendError, sendJson, sendRateLimited } from './respond.js';
 
 export interface FileRouteNeeds {
@@ -138,16 +139,10 @@ export class FileRoutes {
   }
 
   /** The user whose token the request carries, or undefined once refused with 401. */
-  private async signedIn(req: IncomingMessage, res: ServerResponse): Promise<User | undefined> {
-    const header = req.headers.authorization ?? '';
-    const token = /^Bearer (\S{1,256})$/i.exec(header)?.[1];
-    const signedIn = token === undefined ? undefined : await this.ctx.sessions.authenticate(token);
-    if (signedIn === undefined) {
-      sendError(res, ErrorCode.InvalidToken, 'Sign in: send your token as Authorization: Bearer <token>', { headers: { 'WWW-Authenticate': 'Bearer' } });
-      return undefined;
-    }
-    return signedIn.user;
+  private signedIn(req: IncomingMessage, res: ServerResponse): Promise<User | undefined> {
+    return bearerUser(req, res, this.ctx.sessions);
   }
+
 }
 
 /** A file that cannot be read: not ready yet says when to ask again. */

@@ -31,6 +31,8 @@ export class Publisher {
   private published = 0;
   /** The newest message published, for `auth_ok.last_message_id`. */
   private newestMessage: number;
+  /** The seq of the newest change to a message's text (sent, edited or deleted): what search must have indexed. */
+  private newestMessageSeq: number;
   /** Told of every change, in seq order, before anyone hears it. */
   private readonly followers: Follower[];
   /** Told of each change this process committed, once it went out: Web Push reaches those with no connection open. */
@@ -51,6 +53,7 @@ export class Publisher {
     this.followers = [(change) => directory.apply(change), (change) => this.renamed(change)];
     this.published = start.head;
     this.newestMessage = start.newestMessageId;
+    this.newestMessageSeq = start.head;
     this.news = new PresenceNews(presence, news.contacts, (frames) => this.toEveryone(frames), news.windowMs);
   }
 
@@ -65,6 +68,11 @@ export class Publisher {
   }
 
   /** The id of the newest message published (0 if none): protocol 1 clients' cursor. */
+  /** The seq of the newest message change published (sent, edited or deleted), for how far search lags behind it. */
+  get messageCursor(): number {
+    return this.newestMessageSeq;
+  }
+
   get newestMessageId(): number {
     return this.newestMessage;
   }
@@ -97,6 +105,7 @@ export class Publisher {
     if (change.seq <= this.published) this.log.error({ seq: change.seq, published: this.published }, 'change published out of order');
     this.published = Math.max(this.published, change.seq);
     if (change.type === 'message') this.newestMessage = Math.max(this.newestMessage, change.payload.id);
+    if (change.type === 'message' || change.type === 'message_updated') this.newestMessageSeq = change.seq;
     for (const follow of this.followers) follow(change);
     // A newcomer's first message must not reach anyone before the news that they are here.
     this.news.flush();

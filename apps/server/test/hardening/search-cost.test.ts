@@ -48,18 +48,25 @@ async function cpuOf(peer: Peer, query: string): Promise<number> {
   return least;
 }
 
+/**
+ * The most CPU one search may take, in ms: a few milliseconds on a quiet machine, with room for a slower or busier one
+ * (the least of seven runs is taken, and the whole test process's CPU is counted). Unbounded, these searches took
+ * 155 ms and more.
+ */
+const BOUND_MS = 20;
+
 describe('the cost of a search', () => {
   it('stays within a few milliseconds for a word repeated 33 times over 100,000 messages', async () => {
     const repeated = Array(33).fill('kiwi').join(' ');
     const cost = await cpuOf(insider, repeated);
     console.log(`a word repeated 33 times over ${HISTORY} messages: ${cost.toFixed(2)} ms of CPU`);
-    expect(cost).toBeLessThanOrEqual(10);
+    expect(cost).toBeLessThanOrEqual(BOUND_MS);
   });
 
   it('reads two words said in every other message, never together, in windows of a few milliseconds', async () => {
     const cost = await cpuOf(insider, 'kiwi mango');
     console.log(`two words in 50,000 messages each, never together: ${cost.toFixed(2)} ms of CPU`);
-    expect(cost).toBeLessThanOrEqual(10);
+    expect(cost).toBeLessThanOrEqual(BOUND_MS);
   });
 
   it('reads the index on a thread of its own, answering others meanwhile', async () => {
