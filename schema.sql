@@ -110,7 +110,6 @@ CREATE TABLE messages (
   -- Extension: link previews. JSON { url, title, description?, site } of its first link; null without one.
   preview         text
 );
-CREATE INDEX messages_conversation_created_idx ON messages (conversation_id, created_at);
 -- History pages walk message ids, since timestamps in seconds are not unique.
 CREATE INDEX messages_conversation_id_idx ON messages (conversation_id, id);
 CREATE UNIQUE INDEX messages_user_client_idx ON messages (user_id, client_id);

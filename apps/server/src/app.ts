@@ -34,6 +34,7 @@ import { picturePreparation } from './consumers/pictures.js';
 import { linkPreviews } from './consumers/previews.js';
 import { outgoingWebhooks } from './consumers/outgoing-webhooks.js';
 import { botReplier } from './consumers/bot-replies.js';
+import { RecentChanges } from './consumers/recent.js';
 import { ConsumerRunner } from './consumers/runner.js';
 import { searchIndex } from './consumers/search-index.js';
 import { openBlobStore } from './files/open-blob-store.js';
@@ -174,6 +175,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const consumers = [searchIndex(store), pushNotifications(notifier), fileDeletions(sweeper), picturePreparation(pictures)];
   consumers.push(outgoing);
   if (config.linkPreviews === 'on') consumers.push(linkPreviews({ outbound, blobs, store }, messageChanges, (change) => publisher.publish(change), log));
+  // Alone on its database, this process publishes every change as it commits: consumers may judge batches from memory.
+  const recent = bus.shared ? undefined : new RecentChanges(publisher.cursor);
   const runners = consumers.map(
     (consumer) =>
       new ConsumerRunner(store, consumer, {
@@ -183,11 +186,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         pollMs: config.consumerPollMs,
         gatherMs: CONSUMER_GATHER_MS,
         head: () => publisher.cursor,
+        recent,
         log,
         observe: consumerMetrics,
       }),
   );
-  publisher.follow(() => {
+  publisher.follow((change) => {
+    recent?.add(change);
     for (const runner of runners) runner.wake();
   });
   for (const runner of runners) runner.start();

@@ -8,7 +8,8 @@ import { previewOf } from '../previews/page.js';
 import type { Message } from '@hearth/protocol';
 import type { BlobStore } from '../files/blob-store.js';
 import { keepPreviewImage } from '../previews/image.js';
-import type { LoggedChange, Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import type { SentChange } from './recent.js';
 import type { Consumer } from './runner.js';
 
 /** Changes read per batch. */
@@ -46,7 +47,7 @@ export function linkPreviews(
     }
   }
   /** The link a new message's preview is of, if it has one. */
-  const linkOf = ({ kind, message }: LoggedChange): string | undefined =>
+  const linkOf = ({ kind, message }: SentChange): string | undefined =>
     kind !== 'message' || message === undefined || message.deleted === true || message.event !== undefined ? undefined : firstLink(message.content);
   return {
     name: 'previews',

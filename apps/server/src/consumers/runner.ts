@@ -1,6 +1,7 @@
 import type { Logger } from '../log.js';
 import type { Queries } from '../store/database.js';
 import type { LoggedChange, Store } from '../store/store.js';
+import type { RecentChanges, SentChange } from './recent.js';
 
 /**
  * Work that follows changes, done beside the send path from the change log after commit. A consumer reads the log
@@ -16,10 +17,12 @@ export interface Consumer {
   /** Nothing any change could ask of it now (nobody to push to): its cursor moves to the head unread. */
   idle?(): boolean;
   /**
-   * Whether a change asks anything of it (a message with a link, for previews). A batch of none is passed over
-   * without a transaction: its cursor is written at most once a second then, as reading those again does nothing.
+   * Whether a change asks anything of it (a message with a link, for previews), judged from its kind and its message
+   * as sent. A batch of none is passed over without a transaction: its cursor is written at most once a second then,
+   * as reading those again does nothing; and when this process still holds the batch as it published it, without
+   * reading the log either.
    */
-  relevant?(change: LoggedChange): boolean;
+  relevant?(change: SentChange): boolean;
   /**
    * The work for a batch that goes in the transaction moving the cursor past it: done exactly once, whoever runs the
    * consumer and however it stops.
@@ -45,6 +48,8 @@ export interface RunnerOptions {
   gatherMs: number;
   /** The newest change published: how far behind the consumer is. */
   head: () => number;
+  /** The changes published lately, when this process publishes every change to its database. */
+  recent?: RecentChanges;
   log: Logger;
   /** Hears the consumer's lag (changes behind) after each run, and each failure. */
   observe?: { lag(name: string, behind: number): void; failed(name: string): void };
@@ -154,6 +159,13 @@ export class ConsumerRunner {
           await this.skipToHead();
           break;
         }
+        const unasked = this.unaskedHeld();
+        if (unasked === 'nothing new') break;
+        if (unasked !== undefined) {
+          await this.passOver(unasked.through);
+          if (unasked.count < this.consumer.batch) break;
+          continue;
+        }
         const changes = this.consumer.messages
           ? await this.store.log.changesBetween(this.cursor, Number.MAX_SAFE_INTEGER, this.consumer.batch)
           : await this.store.log.recordsAfter(this.cursor, this.consumer.batch);
@@ -213,6 +225,19 @@ export class ConsumerRunner {
     this.cursor = through;
     this.renewedAt = now;
     this.writtenAt = now;
+  }
+
+  /**
+   * The batch after the cursor as this process published it, when it holds all of it: nothing new, or where the
+   * cursor can move to when none of it asks anything of the consumer. Undefined when the log must be read.
+   */
+  private unaskedHeld(): { through: number; count: number } | 'nothing new' | undefined {
+    const { relevant, within } = this.consumer;
+    if (relevant === undefined || within !== undefined) return undefined;
+    const held = this.options.recent?.after(this.cursor!, this.consumer.batch);
+    if (held === undefined) return undefined;
+    if (held.length === 0) return 'nothing new';
+    return held.some((change) => relevant(change)) ? undefined : { through: held.at(-1)!.seq, count: held.length };
   }
 
   private async handle(changes: readonly LoggedChange[]): Promise<void> {

@@ -125,7 +125,6 @@ export const messages = pgTable(
     preview: text('preview'),
   },
   (t) => [
-    index('messages_conversation_created_idx').on(t.conversationId, t.createdAt),
     index('messages_conversation_id_idx').on(t.conversationId, t.id),
     uniqueIndex('messages_user_client_idx').on(t.userId, t.clientId),
     foreignKey({ columns: [t.replyToId], foreignColumns: [t.id] }),

@@ -157,7 +157,6 @@ export const messages = sqliteTable(
     preview: text('preview'),
   },
   (t) => [
-    index('messages_conversation_created_idx').on(t.conversationId, t.createdAt),
     // History pages walk ids (timestamps are not unique), newest first.
     index('messages_conversation_id_idx').on(t.conversationId, t.id),
     uniqueIndex('messages_user_client_idx').on(t.userId, t.clientId),
