@@ -3,6 +3,8 @@ import type { Store } from '../store/store.js';
 
 /** Changes read per batch: one transaction writes their messages into the index. */
 const BATCH = 200;
+/** Merge steps after a batch at most: enough to keep up with what a full batch adds. */
+const MERGE_STEPS = 8;
 
 /**
  * Keeps the search index: new messages are written into it, and edited or deleted ones written again, in the
@@ -27,6 +29,8 @@ export function searchIndex(store: Store): Consumer {
     async after() {
       // A deleted message's words must not stay in the files, as its text does not (store/messages.ts).
       if (deleted) await store.search.erase();
+      // The index's segments are merged in short steps, each its own transaction, with everyone served between them.
+      for (let step = 0; step < MERGE_STEPS && (await store.search.merge()); step++) await new Promise((resolve) => setImmediate(resolve));
     },
   };
 }

@@ -39,4 +39,10 @@ export interface DialectSql {
   indexMessages: Statement;
   /** Removes from the search index the messages in the list `$1`. */
   unindexMessages: Statement;
+  /**
+   * Where the search index keeps segments apart until asked to merge them (SQLite's FTS5): `step` merges about `$1`
+   * pages' worth, and `writes` counts the rows written so far on this connection, which a step that did some work
+   * raises by two or more.
+   */
+  mergeIndex?: { step: Statement; writes: Statement };
 }

@@ -99,4 +99,8 @@ export const SQLITE_SQL: DialectSql = {
      SELECT id, ${INDEXED_TEXT}, ${INDEXED_IDS} FROM messages WHERE id IN (SELECT value FROM json_each($1)) AND deleted_at IS NULL AND event IS NULL`,
   ),
   unindexMessages: statement('search.unindex', 'DELETE FROM search_words WHERE rowid IN (SELECT value FROM json_each($1))'),
+  mergeIndex: {
+    step: statement('search.merge', "INSERT INTO search_words(search_words, rank) VALUES ('merge', $1)"),
+    writes: statement('search.writes', 'SELECT total_changes()'),
+  },
 };
