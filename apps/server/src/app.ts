@@ -96,7 +96,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const log = createLogger(config.logLevel);
   // Processes on one bus must share what they store, and append to its log one at a time: PostgreSQL's advisory lock.
   if (config.bus !== '' && config.database === '') throw new StartError('--bus needs --database: the processes must share one PostgreSQL database');
-  const store = await openStore(config);
+  const store = await openStore(config, log);
   const directory = new Directory();
   directory.lobbyId = await store.conversations.ensureLobby(nowSeconds());
   // Nicknames are unique by their key; when the rule that makes keys changes, stored keys follow it.

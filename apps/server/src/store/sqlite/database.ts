@@ -1,9 +1,14 @@
 import type BetterSqlite from 'better-sqlite3';
 import { hasCode, OneAtATime, type Database, type Queries, type Tx } from '../database.js';
 import type { Statement } from '../statement.js';
+import type { Logger } from '../../log.js';
+import { SqliteCheckpointer } from './checkpointer.js';
 import { openDatabase } from './open.js';
 import { SqliteReader } from './reader.js';
 import { SQLITE_SQL } from './sql.js';
+
+/** Pages in the write-ahead log past which a commit copies it into the file itself, should the checkpointer lag. */
+const BACKSTOP_CHECKPOINT_PAGES = 10_000;
 
 interface Prepared {
   statement: BetterSqlite.Statement<unknown[], unknown[]>;
@@ -34,6 +39,8 @@ export class SqliteDatabase implements Database {
     private readonly synchronous: 'NORMAL' | 'FULL' = 'FULL',
     /** A second connection on a thread of its own; none for a database in memory, which only this connection sees. */
     private readonly reader?: SqliteReader,
+    /** Copies the write-ahead log into the file on a thread of its own; none for a database in memory. */
+    private readonly checkpointer?: SqliteCheckpointer,
   ) {
     this.control = {
       begin: db.prepare('BEGIN IMMEDIATE'),
@@ -44,9 +51,15 @@ export class SqliteDatabase implements Database {
     };
   }
 
-  static open(path: string, synchronous: 'NORMAL' | 'FULL' = 'FULL'): SqliteDatabase {
+  static open(path: string, synchronous: 'NORMAL' | 'FULL' = 'FULL', log?: Pick<Logger, 'warn'>): SqliteDatabase {
     const db = openDatabase(path, synchronous).$client;
-    return new SqliteDatabase(db, synchronous, path === ':memory:' ? undefined : new SqliteReader(path));
+    if (path === ':memory:') return new SqliteDatabase(db, synchronous);
+    // The checkpointer copies the log; a commit does only when the log has grown this long (40 MB) regardless.
+    db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+    // Once copied whole, the log starts again from its beginning: its file is cut back to this.
+    db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+    const checkpointer = new SqliteCheckpointer(path, (error) => log?.warn({ error }, 'could not copy the write-ahead log into the database file'));
+    return new SqliteDatabase(db, synchronous, new SqliteReader(path), checkpointer);
   }
 
   async slowRows<R extends unknown[]>(statement: Statement, values: readonly unknown[] = []): Promise<R[]> {
@@ -98,6 +111,7 @@ export class SqliteDatabase implements Database {
 
   async close(): Promise<void> {
     await this.writes.idle();
+    await this.checkpointer?.close();
     await this.reader?.close();
     this.db.close();
   }
@@ -120,6 +134,7 @@ export class SqliteDatabase implements Database {
     try {
       const result = await work(new SqliteTx(this, this.db, this.tips));
       this.control.commit.run();
+      this.checkpointer?.committed();
       return result;
     } catch (error) {
       // A trigger's RAISE(ROLLBACK) has ended the transaction already.
