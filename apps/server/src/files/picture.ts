@@ -55,14 +55,16 @@ export async function preparePicture(bytes: Buffer): Promise<Picture | undefined
     // sharp writes no metadata unless asked (withMetadata, keepExif): what it encodes is pixels only.
     const image = await encode(open()).toBuffer();
     const shown = await sharp(image, { animated }).metadata();
-    const thumbnail = await open()
-      .resize({ width: THUMBNAIL_SIZE, height: THUMBNAIL_SIZE, fit: 'inside', withoutEnlargement: true })
-      .webp({ quality: 75 })
-      .toBuffer();
+    const thumbnail = await asThumbnail(open()).toBuffer();
     return { image, thumbnail, width: shown.width, height: shown.pageHeight ?? shown.height, placeholder: await placeholderOf(bytes) };
   } catch {
     return undefined;
   }
+}
+
+/** A picture as its thumbnail: WebP, within THUMBNAIL_SIZE each way, never enlarged. */
+export function asThumbnail(image: Sharp): Sharp {
+  return image.resize({ width: THUMBNAIL_SIZE, height: THUMBNAIL_SIZE, fit: 'inside', withoutEnlargement: true }).webp({ quality: 75 });
 }
 
 async function placeholderOf(bytes: Buffer): Promise<string> {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import sharp from 'sharp';
-import { THUMBNAIL_SIZE, type LinkPreview, type Message } from '@hearth/protocol';
+import type { LinkPreview, Message } from '@hearth/protocol';
 import type { BlobStore } from '../files/blob-store.js';
+import { asThumbnail } from '../files/picture.js';
 import { OutboundError } from '../outbound/errors.js';
 import type { OutboundGuard } from '../outbound/guard.js';
 import type { Store } from '../store/store.js';
@@ -33,11 +34,7 @@ export async function keepPreviewImage(
   if (fetched.status !== 200 || !fetched.type.startsWith('image/') || fetched.body.length >= IMAGE_LIMIT) return undefined;
   let made;
   try {
-    made = await sharp(fetched.body, { limitInputPixels: MAX_PIXELS })
-      .rotate()
-      .resize({ width: THUMBNAIL_SIZE, height: THUMBNAIL_SIZE, fit: 'inside', withoutEnlargement: true })
-      .webp({ quality: 75 })
-      .toBuffer({ resolveWithObject: true });
+    made = await asThumbnail(sharp(fetched.body, { limitInputPixels: MAX_PIXELS }).rotate()).toBuffer({ resolveWithObject: true });
   } catch {
     return undefined;
   }
