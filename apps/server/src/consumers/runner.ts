@@ -232,18 +232,22 @@ export class ConsumerRunner {
    * cursor can move to when none of it asks anything of the consumer. Undefined when the log must be read.
    */
   private unaskedHeld(): { through: number; count: number } | 'nothing new' | undefined {
-    const { relevant, within } = this.consumer;
-    if (relevant === undefined || within !== undefined) return undefined;
+    if (this.consumer.relevant === undefined) return undefined;
     const held = this.options.recent?.after(this.cursor!, this.consumer.batch);
     if (held === undefined) return undefined;
     if (held.length === 0) return 'nothing new';
-    return held.some((change) => relevant(change)) ? undefined : { through: held.at(-1)!.seq, count: held.length };
+    return this.asksNothing(held) ? { through: held.at(-1)!.seq, count: held.length } : undefined;
+  }
+
+  /** Whether a batch asks nothing of the consumer: it has no work within the log's transaction, and no change is relevant. */
+  private asksNothing(changes: readonly SentChange[]): boolean {
+    const { relevant, within } = this.consumer;
+    return within === undefined && relevant !== undefined && !changes.some((change) => relevant(change));
   }
 
   private async handle(changes: readonly LoggedChange[]): Promise<void> {
     const through = changes.at(-1)!.seq;
-    const { relevant, within } = this.consumer;
-    if (within === undefined && relevant !== undefined && !changes.some((change) => relevant(change))) return this.passOver(through);
+    if (this.asksNothing(changes)) return this.passOver(through);
     await this.advance(through, async (queries) => {
       await this.consumer.within?.(changes, queries);
     });

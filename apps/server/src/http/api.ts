@@ -208,7 +208,6 @@ export class ApiRoutes {
   private signedIn(req: IncomingMessage, res: ServerResponse): Promise<User | undefined> {
     return bearerUser(req, res, this.ctx.sessions);
   }
-
 }
 
 /**

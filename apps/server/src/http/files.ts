@@ -142,7 +142,6 @@ export class FileRoutes {
   private signedIn(req: IncomingMessage, res: ServerResponse): Promise<User | undefined> {
     return bearerUser(req, res, this.ctx.sessions);
   }
-
 }
 
 /** A file that cannot be read: not ready yet says when to ask again. */

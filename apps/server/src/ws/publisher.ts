@@ -67,12 +67,12 @@ export class Publisher {
     return seq <= this.published || (this.cluster !== undefined && (await this.cluster.reached(seq)));
   }
 
-  /** The id of the newest message published (0 if none): protocol 1 clients' cursor. */
   /** The seq of the newest message change published (sent, edited or deleted), for how far search lags behind it. */
   get messageCursor(): number {
     return this.newestMessageSeq;
   }
 
+  /** The id of the newest message published (0 if none): protocol 1 clients' cursor. */
   get newestMessageId(): number {
     return this.newestMessage;
   }

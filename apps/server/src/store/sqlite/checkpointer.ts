@@ -1,14 +1,11 @@
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { sqliteThread } from './thread.js';
 
 /**
- * Runs on the checkpointer's thread: a connection that writes no rows, only copies what the write-ahead log holds
- * into the database file when asked. Plain JavaScript evaluated as the worker's script, so that it needs no build.
+ * Runs on the checkpointer's thread, on a connection that writes no rows: copies what the write-ahead log holds into
+ * the database file when asked.
  */
 const CHECKPOINTER_SCRIPT = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.path, { fileMustExist: true });
 parentPort.on('message', () => {
   try {
     // PASSIVE: copies what it can without waiting for the writer or any reader, so it never holds them up.
@@ -62,9 +59,7 @@ export class SqliteCheckpointer {
   /** The thread, started at the first copy. */
   private get started(): Worker {
     if (this.worker !== undefined) return this.worker;
-    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = (this.worker = new Worker(CHECKPOINTER_SCRIPT, { eval: true, workerData: { path: this.path, driver } }));
-    worker.unref();
+    const worker = (this.worker = sqliteThread(this.path, { fileMustExist: true }, CHECKPOINTER_SCRIPT));
     worker.on('message', ({ error }: { error?: string }) => {
       if (error !== undefined) this.onError(error);
       this.copying = false;

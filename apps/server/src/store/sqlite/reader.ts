@@ -1,14 +1,8 @@
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { sqliteThread } from './thread.js';
 
-/**
- * Runs on the reader's thread: a read-only connection to the file, answering each statement with its rows as
- * arrays. Plain JavaScript evaluated as the worker's script, so that it needs no build of its own.
- */
+/** Runs on the reader's thread, on a read-only connection: answers each statement with its rows as arrays. */
 const READER_SCRIPT = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.path, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 const prepared = new Map();
 parentPort.on('message', ({ id, text, values }) => {
@@ -43,9 +37,7 @@ export class SqliteReader {
   /** The thread, started on the first read: a server nobody searches on has none. */
   private get worker(): Worker {
     if (this.started !== undefined) return this.started;
-    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = (this.started = new Worker(READER_SCRIPT, { eval: true, workerData: { path: this.path, driver } }));
-    worker.unref();
+    const worker = (this.started = sqliteThread(this.path, { readonly: true, fileMustExist: true }, READER_SCRIPT));
     worker.on('message', ({ id, rows, error }: Reply) => {
       const waiting = this.pending.get(id);
       this.pending.delete(id);
