@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 const SQLITE_ONLY = [
   'test/store/schema-matches-sql.test.ts', // schema.sql against SQLite's migrations
   'test/store/search-plan.test.ts', // SQLite's query plan for FTS5
+  'test/store/search-merges.test.ts', // FTS5's segments
+  'test/store/checkpointer.test.ts', // SQLite's write-ahead log
   'test/store/accounts-migration.test.ts', // upgrading an old SQLite file
   'test/backup.test.ts', // SQLite's online backup (a PostgreSQL database is backed up with pg_dump)
   'test/store/migrate-to-postgres.test.ts', // copies a SQLite database into a PostgreSQL one: uses both itself

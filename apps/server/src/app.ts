@@ -107,6 +107,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const start = { head: (await store.log.bounds()).head, newestMessageId: await store.messages.newestId() };
   const contacts = new Contacts(directory, config.fullDirectoryMax);
   const publisher = new Publisher(presence, directory, log, { windowMs: config.presenceNewsMs, contacts }, start);
+  // This process publishes every change in seq order, its own and the others': consumers may judge batches from memory.
+  const recent = new RecentChanges(publisher.cursor);
   const messages = new Messages<SendOrigin>(store, directory, answerSends(publisher, log));
   const feed = new Feed(store, directory);
   feed.published = () => publisher.cursor;
@@ -138,7 +140,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const links = new Links();
   const clientAddress = clientAddressBehind(config.trustedProxies);
   const cluster = bus.shared
-    ? await joinCluster({ bus, store, publisher, presence, directory, invites, push, typing, log, heartbeatMs: config.heartbeatMs })
+    ? await joinCluster({ bus, store, publisher, presence, directory, invites, push, typing, recent, log, heartbeatMs: config.heartbeatMs })
     : undefined;
   const retention = { maxAgeDays: config.changeLogMaxAgeDays, maxRows: config.changeLogMaxRows };
   const trim = () => feed.trim(retention).catch((error: unknown) => log.error({ err: error }, 'trimming the change log failed'));
@@ -175,8 +177,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const consumers = [searchIndex(store), pushNotifications(notifier), fileDeletions(sweeper), picturePreparation(pictures)];
   consumers.push(outgoing);
   if (config.linkPreviews === 'on') consumers.push(linkPreviews({ outbound, blobs, store }, messageChanges, (change) => publisher.publish(change), log));
-  // Alone on its database, this process publishes every change as it commits: consumers may judge batches from memory.
-  const recent = bus.shared ? undefined : new RecentChanges(publisher.cursor);
   const runners = consumers.map(
     (consumer) =>
       new ConsumerRunner(store, consumer, {
@@ -192,7 +192,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       }),
   );
   publisher.follow((change) => {
-    recent?.add(change);
+    recent.add(change);
     for (const runner of runners) runner.wake();
   });
   for (const runner of runners) runner.start();

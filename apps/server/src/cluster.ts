@@ -1,6 +1,7 @@
 import { CHANGE_EVENT_TYPES, CHANGE_KINDS } from '@hearth/protocol';
 import type { Bus, Signal } from './bus/bus.js';
 import { OrderedChanges, type Pending } from './bus/ordered-changes.js';
+import type { RecentChanges } from './consumers/recent.js';
 import type { Change } from './domain/changes.js';
 import type { Directory } from './domain/directory.js';
 import type { Invites } from './domain/invites.js';
@@ -34,6 +35,7 @@ export interface ClusterNeeds {
   invites: Invites;
   push: PushSubscriptions;
   typing: TypingNotices;
+  recent: RecentChanges;
   log: Logger;
   heartbeatMs: number;
 }
@@ -61,7 +63,7 @@ export async function joinCluster(ctx: ClusterNeeds): Promise<Membership> {
         if (pending.change.type === 'user_joined' && presence.isOnline(pending.change.payload.user.id)) publisher.news.changed(pending.change.payload.user);
       },
       answer: (pending) => publisher.answer(pending.json, pending.origin!),
-      read: (after, upTo) => readGap(store, directory, after, upTo),
+      read: (after, upTo) => readGap(ctx, after, upTo),
     },
     log,
   );
@@ -114,7 +116,7 @@ async function lookForMissed(ctx: ClusterNeeds, order: OrderedChanges<Origin>): 
   const cursor = order.cursor;
   try {
     if ((await store.log.changesBetween(cursor, Number.MAX_SAFE_INTEGER, 1)).length === 0) return;
-    const found = await readGap(store, ctx.directory, order.cursor, Number.MAX_SAFE_INTEGER);
+    const found = await readGap(ctx, order.cursor, Number.MAX_SAFE_INTEGER);
     ctx.log.warn({ after: cursor, found: found.length }, 'changes the bus did not bring were read from the log');
     for (const pending of found) order.offer(pending);
   } catch (error) {
@@ -155,7 +157,7 @@ async function reloadInvitePolicy(ctx: ClusterNeeds): Promise<void> {
  * The changes in (after, upTo] as the log holds them, described as catch-up describes them. The log names what a
  * change was about; a new conversation or user is read whole with the directory, again, before anything is told.
  */
-async function readGap(store: Store, directory: Directory, after: number, upTo: number): Promise<Pending<Origin>[]> {
+async function readGap({ store, directory, recent }: ClusterNeeds, after: number, upTo: number): Promise<Pending<Origin>[]> {
   const rows = [];
   for (let from = after; ; ) {
     const page = await store.log.changesBetween(from, upTo, GAP_PAGE);
@@ -168,6 +170,7 @@ async function readGap(store: Store, directory: Directory, after: number, upTo: 
   for (const row of rows) {
     const change = describeLogged(row, directory);
     if (change !== undefined) found.push({ change, json: JSON.stringify(change) });
+    else recent.missed(row.seq);
   }
   busReadFromLog.inc(found.length);
   return found;

@@ -10,7 +10,8 @@ const HELD = 2_048;
 /**
  * The changes this process published lately, in seq order. A consumer that most changes ask nothing of (previews,
  * pictures, deleted files) looks here first, and passes over a batch without reading the log when none asks
- * anything. Only for a process alone on its database: there every change is published here, in order, as it commits.
+ * anything. Every change reaches this process's sockets in seq order, its own as it commits and, in a cluster,
+ * the others' once every lower seq has (bus/ordered-changes.ts); one that never will is `missed`.
  */
 export class RecentChanges {
   private readonly ring: SentChange[] = [];
@@ -31,6 +32,11 @@ export class RecentChanges {
     const message = change.type === 'message' ? change.payload : change.type === 'message_updated' ? change.payload.message : undefined;
     this.ring[slot] = message === undefined ? { seq: change.seq, kind: change.type } : { seq: change.seq, kind: change.type, message };
     this.added++;
+  }
+
+  /** A change this process will not publish (read from the log, it could no longer be told): a cursor before it reads the log. */
+  missed(seq: number): void {
+    this.heldAfter = Math.max(this.heldAfter, seq);
   }
 
   /** The changes after `cursor`, oldest first and at most `limit`; undefined when some of them are no longer held. */

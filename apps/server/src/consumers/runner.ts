@@ -48,7 +48,7 @@ export interface RunnerOptions {
   gatherMs: number;
   /** The newest change published: how far behind the consumer is. */
   head: () => number;
-  /** The changes published lately, when this process publishes every change to its database. */
+  /** The changes published lately. */
   recent?: RecentChanges;
   log: Logger;
   /** Hears the consumer's lag (changes behind) after each run, and each failure. */

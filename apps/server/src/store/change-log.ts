@@ -69,14 +69,20 @@ export class ChangeLog {
   }
 
   /**
-   * Appends changes in order, with a few statements however many there are: the tips of streams this transaction has
-   * not read yet, the seqs, then the rows. Each change's `prev` is its stream's tip before it. The transaction holds
-   * the change log's lock, so no other process appends meanwhile and a tip read stays the tip.
+   * Appends changes in order, with two statements however many there are (a user's own stream adds one): the seqs with
+   * the tips of conversations this transaction has not read yet, then the rows. Each change's `prev` is its stream's
+   * tip before it. The transaction holds the change log's lock, so no other process appends meanwhile and a tip read
+   * stays the tip.
    */
   async appendAll(tx: Tx, changes: readonly NewChange[]): Promise<ChangeRecord[]> {
     if (changes.length === 0) return [];
-    await this.readTips(tx, changes);
-    const seqs = (await tx.rows<[number]>(this.db.sql.drawSeqs, [changes.length])).map(([seq]) => Number(seq)).sort((a, b) => a - b);
+    const conversations = await this.readOtherTips(tx, changes);
+    const seqs: number[] = [];
+    for (const [conversationId, seq] of await tx.rows<[number | null, number]>(this.db.sql.drawSeqs, [changes.length, conversations])) {
+      if (conversationId === null) seqs.push(Number(seq));
+      else tx.tips.set(`c${conversationId}`, Number(seq));
+    }
+    seqs.sort((a, b) => a - b);
     const records = changes.map((change, i): ChangeRecord => {
       const key = streamKey(change);
       const record: ChangeRecord = { seq: seqs[i]!, prev: tx.tips.get(key)!, kind: change.kind, conversationId: change.conversationId, subjectId: change.subjectId };
@@ -155,8 +161,11 @@ export class ChangeLog {
     }
   }
 
-  /** The tips of the streams these changes go to that the transaction does not know yet; conversations' in one statement. */
-  private async readTips(tx: Tx, changes: readonly NewChange[]): Promise<void> {
+  /**
+   * Reads the tips of users' own streams and everyone's that these changes go to and the transaction does not know yet;
+   * returns the conversations whose tips it needs, which are read with the seqs.
+   */
+  private async readOtherTips(tx: Tx, changes: readonly NewChange[]): Promise<number[]> {
     const conversations = new Set<number>();
     for (const change of changes) {
       const key = streamKey(change);
@@ -165,8 +174,7 @@ export class ChangeLog {
       else if (change.conversationId === null) tx.tips.set(key, (await tx.rows<[number]>(TIP_OF_EVERYONE))[0]![0]);
       else conversations.add(change.conversationId);
     }
-    if (conversations.size === 0) return;
-    for (const [id, tip] of await tx.rows<[number, number]>(this.db.sql.tipsOfConversations, [[...conversations]])) tx.tips.set(`c${id}`, tip);
+    return [...conversations];
   }
 }
 

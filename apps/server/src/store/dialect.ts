@@ -7,10 +7,11 @@ import type { SearchFilter } from './types.js';
  * read. Everything else is written once beside the script that runs it. A new dialect is one more of these.
  */
 export interface DialectSql {
-  /** `$1` seqs for new changes, drawn in order while the transaction holds the change log's lock: [seq]. */
+  /**
+   * In one round trip, `$1` seqs for new changes, drawn in order while the transaction holds the change log's lock, as
+   * [null, seq]; and the tip of each conversation's stream in the list `$2`, as [conversationId, seq].
+   */
   drawSeqs: Statement;
-  /** The tip of each conversation's stream in the list `$1`: [conversationId, seq]. */
-  tipsOfConversations: Statement;
   /** Bulk: (seq, kind, conversation_id, user_id, subject_id, prev_seq, created_at). */
   insertChanges: Statement;
   /**

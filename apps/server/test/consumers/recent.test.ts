@@ -33,4 +33,14 @@ describe('recent changes', () => {
     for (const seq of [1, 2, 2, 1, 3]) recent.add(sent(seq));
     expect(recent.after(0, 10)!.map((change) => change.seq)).toEqual([1, 2, 3]);
   });
+
+  it('asks for the log for a cursor before a change it will not hold, and serves the cursors after it', () => {
+    const recent = new RecentChanges(0);
+    for (const seq of [1, 2, 4]) recent.add(sent(seq));
+    recent.missed(3);
+    recent.add(sent(5));
+    expect(recent.after(1, 10)).toBeUndefined();
+    expect(recent.after(2, 10)).toBeUndefined();
+    expect(recent.after(3, 10)!.map((change) => change.seq)).toEqual([4, 5]);
+  });
 });

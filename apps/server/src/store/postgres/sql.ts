@@ -35,11 +35,12 @@ export const MESSAGE_WORDS = `hearth_search_vector(content || coalesce(chr(10) |
 
 /** PostgreSQL's SQL where it differs from SQLite's: lists are arrays, and a bulk statement stores its rows in one. */
 export const POSTGRES_SQL: DialectSql = {
-  drawSeqs: statement('changes.draw', `SELECT nextval(pg_get_serial_sequence('changes', 'seq')) FROM generate_series(1, $1::integer)`),
-  // One statement per stream kind elsewhere: an `IS NOT DISTINCT FROM` would be served by no index.
-  tipsOfConversations: statement(
-    'changes.tips_of_conversations',
-    `SELECT c, (SELECT coalesce(max(seq), 0) FROM changes WHERE conversation_id = c AND user_id IS NULL) FROM unnest($1::integer[]) AS v(c)`,
+  // One statement per stream kind for the tips elsewhere: an `IS NOT DISTINCT FROM` would be served by no index.
+  drawSeqs: statement(
+    'changes.draw',
+    `SELECT NULL::integer, nextval(pg_get_serial_sequence('changes', 'seq')) FROM generate_series(1, $1::integer)
+     UNION ALL
+     SELECT c, (SELECT coalesce(max(seq), 0) FROM changes WHERE conversation_id = c AND user_id IS NULL) FROM unnest($2::integer[]) AS v(c)`,
   ),
   insertChanges: statement(
     'changes.insert',

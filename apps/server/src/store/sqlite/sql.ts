@@ -61,11 +61,9 @@ export const SQLITE_SQL: DialectSql = {
   drawSeqs: statement(
     'changes.draw',
     `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
-     SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0), coalesce((SELECT max(seq) FROM changes), 0)) + i FROM n`,
-  ),
-  tipsOfConversations: statement(
-    'changes.tips_of_conversations',
-    'SELECT value, (SELECT coalesce(max(seq), 0) FROM changes WHERE conversation_id = value AND user_id IS NULL) FROM json_each($1)',
+     SELECT NULL, max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0), coalesce((SELECT max(seq) FROM changes), 0)) + i FROM n
+     UNION ALL
+     SELECT value, (SELECT coalesce(max(seq), 0) FROM changes WHERE conversation_id = value AND user_id IS NULL) FROM json_each($2)`,
   ),
   insertChanges: bulk(
     'changes.insert',
