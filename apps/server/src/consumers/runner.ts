@@ -12,6 +12,8 @@ export interface Consumer {
   readonly name: string;
   /** Changes read per batch. */
   readonly batch: number;
+  /** How long after a change it runs, when not the runner's default: work that costs less in bigger batches waits longer. */
+  readonly gatherMs?: number;
   /** Whether it needs each change's message (a push does); otherwise it is given what the log records, no `message`. */
   readonly messages?: boolean;
   /** Nothing any change could ask of it now (nobody to push to): its cursor moves to the head unread. */
@@ -44,7 +46,7 @@ export interface RunnerOptions {
   leaseMs: number;
   /** How often the consumer looks for changes and renews its lease when nothing wakes it. */
   pollMs: number;
-  /** How long after a change it runs, so that changes arriving together are one batch. */
+  /** How long after a change it runs, so that changes arriving together are one batch, unless the consumer says. */
   gatherMs: number;
   /** The newest change published: how far behind the consumer is. */
   head: () => number;
@@ -91,6 +93,10 @@ export class ConsumerRunner {
     return this.consumer.name;
   }
 
+  private get gatherMs(): number {
+    return this.consumer.gatherMs ?? this.options.gatherMs;
+  }
+
   /** How many changes the consumer has yet to read, when this process runs it. */
   private get behind(): number | undefined {
     return this.cursor === null ? undefined : Math.max(0, this.options.head() - this.cursor);
@@ -102,7 +108,7 @@ export class ConsumerRunner {
 
   /** A change was published: run soon, with whatever else arrives meanwhile. */
   wake(): void {
-    if (this.cursor !== null && this.failures === 0) this.schedule(this.options.gatherMs);
+    if (this.cursor !== null && this.failures === 0) this.schedule(this.gatherMs);
   }
 
   /** Stops after the batch under way and gives up the lease, so another process need not wait for it to expire. */
@@ -146,7 +152,7 @@ export class ConsumerRunner {
       this.running = undefined;
       const again = this.again;
       this.again = false;
-      this.schedule(this.failures > 0 ? Math.min(MAX_BACKOFF_MS, this.options.pollMs * 2 ** this.failures) : again ? this.options.gatherMs : this.options.pollMs);
+      this.schedule(this.failures > 0 ? Math.min(MAX_BACKOFF_MS, this.options.pollMs * 2 ** this.failures) : again ? this.gatherMs : this.options.pollMs);
     });
   }
 

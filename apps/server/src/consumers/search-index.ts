@@ -4,6 +4,11 @@ import type { Store } from '../store/store.js';
 /** Changes read per batch: one transaction writes their messages into the index. */
 const BATCH = 200;
 /**
+ * How long it gathers changes before it runs: each run writes a segment of the index, which later merges rewrite, so
+ * a message indexed on its own costs many times one indexed among others.
+ */
+const GATHER_MS = 250;
+/**
  * Batches indexed between merges: a level of the index is merged once it holds four segments (FTS5's `usermerge`),
  * and each batch adds one, so looking sooner finds nothing to do.
  */
@@ -23,6 +28,7 @@ export function searchIndex(store: Store): Consumer {
   return {
     name: 'search',
     batch: BATCH,
+    gatherMs: GATHER_MS,
     async within(changes, queries) {
       const added = new Set<number>();
       const changed = new Set<number>();
