@@ -5,6 +5,7 @@ import type { Store } from '../../src/store/store.js';
 import { createLogger } from '../../src/log.js';
 
 const RUNNER_GATHER_MS = 20;
+const CONSUMER_GATHER_MS = 250;
 
 /** A change log in memory, and a cursor table that always grants the lease: what a runner alone on a store sees. */
 function storeOf(log: ChangeRecord[]) {
@@ -34,7 +35,7 @@ describe('a consumer runner', () => {
     const consumer: Consumer = {
       name: 'slow-to-gather',
       batch: 100,
-      gatherMs: 250,
+      gatherMs: CONSUMER_GATHER_MS,
       async within(changes) {
         batches.push(changes.map((c) => c.seq));
       },
@@ -57,7 +58,7 @@ describe('a consumer runner', () => {
       await vi.advanceTimersByTimeAsync(RUNNER_GATHER_MS * 2);
     }
     expect(batches).toEqual([]);
-    await vi.advanceTimersByTimeAsync(250);
+    await vi.advanceTimersByTimeAsync(CONSUMER_GATHER_MS);
     expect(batches).toEqual([[1, 2, 3]]);
     await runner.stop();
   });
