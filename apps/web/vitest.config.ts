@@ -7,5 +7,8 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // A page's state is polled for as long as a locator waits (15 s), not vitest's 1 s: on a busy machine a dialog
+    // may take longer than that to open.
+    expect: { poll: { timeout: 15_000 } },
   },
 });
