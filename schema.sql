@@ -124,9 +124,11 @@ CREATE VIRTUAL TABLE search_words USING fts5(
   tokenize='unicode61 remove_diacritics 2', prefix='3 4'
 );
 INSERT INTO search_words(search_words, rank) VALUES ('secure-delete', 1);
--- Its segments are merged in short steps of their own after each batch is indexed, not when the batch commits.
+-- Its segments are merged in short steps of their own after each batch is indexed, not when the batch commits; a level
+-- is merged once it holds eight of them.
 INSERT INTO search_words(search_words, rank) VALUES ('automerge', 0);
 INSERT INTO search_words(search_words, rank) VALUES ('crisismerge', 64);
+INSERT INTO search_words(search_words, rank) VALUES ('usermerge', 8);
 
 -- Extension: the change log. Every change a client must learn (a message, a conversation, a new user) is numbered
 -- here in the same transaction as the rows it records; `seq` is the cursor clients catch up from. Rows name what

@@ -47,4 +47,31 @@ describe('search index merges', () => {
     expect(await db.rows(FOUND)).toEqual([[1_000]]);
     await db.close();
   });
+
+  it('merges a level once it holds eight segments, so each word is rewritten half as often as at four', async () => {
+    const db = SqliteDatabase.open(join(dir, 'levels.db'));
+    const search = new Search(db);
+    await db.write(async (tx) => {
+      for (const setup of SETUP) await tx.run(setup);
+    });
+    let id = 0;
+    const indexBatch = async () => {
+      const ids: number[] = [];
+      await db.write(async (tx) => {
+        for (let i = 0; i < 25; i++) {
+          await tx.run(MESSAGE, [`l${++id}`]);
+          ids.push(id);
+        }
+      });
+      await db.aside((queries) => search.index(queries, ids, []));
+    };
+    for (let batch = 0; batch < 7; batch++) await indexBatch();
+    expect(await search.merge()).toBe(false);
+    expect(await db.rows(SEGMENTS)).toEqual([[7]]);
+    await indexBatch();
+    while (await search.merge());
+    expect(await db.rows(SEGMENTS)).toEqual([[1]]);
+    expect(await db.rows(FOUND)).toEqual([[200]]);
+    await db.close();
+  });
 });
