@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { processesNamed } from '../proc.js';
-import { ENV, HEARTH_FLAGS, NODE_FLAGS, RUNNING, SERVER_MAIN } from './hearth.js';
+import { ENV, HEARTH_FLAGS, RUNNING, SERVER_MAIN, serverNodeArgs } from './hearth.js';
 import { DatabaseServer, seedPostgres } from './postgres.js';
 import { startNode, type ServerProcess } from './process.js';
 import type { Target, World } from './target.js';
@@ -56,7 +56,7 @@ export function onPostgres(name: 'hearth-pg' | 'hearth-cluster', label: string, 
         made.delete(database);
       };
       try {
-        const nodeArgs = [...NODE_FLAGS, ...(profileDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir])];
+        const nodeArgs = serverNodeArgs(profileDir);
         for (let i = 0; i < processes; i++) started.push(await startNode(SERVER_MAIN, args, ENV, RUNNING, nodeArgs));
       } catch (error) {
         await stop();

@@ -25,7 +25,12 @@ export const HEARTH_FLAGS = [
 ];
 export const ENV = { NODE_ENV: 'production', HEARTH_LOG_LEVEL: 'warn' };
 /** Node's own flags, as `npm start` runs the server (apps/server/package.json). */
-export const NODE_FLAGS = ['--max-semi-space-size=32'];
+const NODE_FLAGS = ['--max-semi-space-size=32'];
+
+/** Node's flags for our server: those `npm start` gives it, and a CPU profile written on exit when asked for. */
+export function serverNodeArgs(profileDir: string | null): string[] {
+  return [...NODE_FLAGS, ...(profileDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir])];
+}
 export const RUNNING = /Hearth is running at \S+:(\d+)/;
 
 let workDir: string | null = null;
@@ -68,7 +73,7 @@ export function hearth(name: 'hearth' | 'hearth-normal', label: string, extraFla
       const db = await freshDatabase();
       const populated = seed(db, world);
       const args = ['--port', '0', '--host', '127.0.0.1', '--db', db, ...HEARTH_FLAGS, ...extraFlags];
-      const nodeArgs = [...NODE_FLAGS, ...(profileDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir])];
+      const nodeArgs = serverNodeArgs(profileDir);
       const server = await startNode(SERVER_MAIN, args, ENV, RUNNING, nodeArgs);
       const stop = async () => {
         await server.stop();

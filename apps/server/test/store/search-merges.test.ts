@@ -18,25 +18,32 @@ const SEGMENTS = statement('test.segments', 'SELECT count(DISTINCT segid) FROM s
 const FOUND = statement('test.found', "SELECT count(*) FROM search_words WHERE search_words MATCH 'hello'");
 const AUTOMERGE = statement('test.automerge', "SELECT v FROM search_words_config WHERE k = 'automerge'");
 
+/** A database holding Ann and the lobby, with its search index; `indexBatch` stores 25 messages and indexes them as one segment. */
+async function indexed(name: string) {
+  const db = SqliteDatabase.open(join(dir, name));
+  const search = new Search(db);
+  await db.write(async (tx) => {
+    for (const setup of SETUP) await tx.run(setup);
+  });
+  let id = 0;
+  const indexBatch = async () => {
+    const ids: number[] = [];
+    await db.write(async (tx) => {
+      for (let i = 0; i < 25; i++) {
+        await tx.run(MESSAGE, [`c${++id}`]);
+        ids.push(id);
+      }
+    });
+    await db.aside((queries) => search.index(queries, ids, []));
+  };
+  return { db, search, indexBatch };
+}
+
 describe('search index merges', () => {
   it('indexing a batch leaves merging to steps of their own, which bring the segments back down and lose no word', async () => {
-    const db = SqliteDatabase.open(join(dir, 'merges.db'));
-    const search = new Search(db);
-    await db.write(async (tx) => {
-      for (const setup of SETUP) await tx.run(setup);
-    });
+    const { db, search, indexBatch } = await indexed('merges.db');
     expect(await db.rows(AUTOMERGE)).toEqual([[0]]);
-    let id = 0;
-    for (let batch = 0; batch < 40; batch++) {
-      const ids: number[] = [];
-      await db.write(async (tx) => {
-        for (let i = 0; i < 25; i++) {
-          await tx.run(MESSAGE, [`c${++id}`]);
-          ids.push(id);
-        }
-      });
-      await db.aside((queries) => search.index(queries, ids, []));
-    }
+    for (let batch = 0; batch < 40; batch++) await indexBatch();
     // Each batch's commit wrote a segment of its own and merged nothing.
     expect(await db.rows(SEGMENTS)).toEqual([[40]]);
     let steps = 0;
@@ -49,22 +56,7 @@ describe('search index merges', () => {
   });
 
   it('merges a level once it holds eight segments, so each word is rewritten half as often as at four', async () => {
-    const db = SqliteDatabase.open(join(dir, 'levels.db'));
-    const search = new Search(db);
-    await db.write(async (tx) => {
-      for (const setup of SETUP) await tx.run(setup);
-    });
-    let id = 0;
-    const indexBatch = async () => {
-      const ids: number[] = [];
-      await db.write(async (tx) => {
-        for (let i = 0; i < 25; i++) {
-          await tx.run(MESSAGE, [`l${++id}`]);
-          ids.push(id);
-        }
-      });
-      await db.aside((queries) => search.index(queries, ids, []));
-    };
+    const { db, search, indexBatch } = await indexed('levels.db');
     for (let batch = 0; batch < 7; batch++) await indexBatch();
     expect(await search.merge()).toBe(false);
     expect(await db.rows(SEGMENTS)).toEqual([[7]]);
