@@ -161,6 +161,8 @@ export class ConsumerRunner {
     try {
       await this.claim();
       while (this.cursor !== null && !this.stopped) {
+        // Alone on the database, every change is published here: none past the head is none to read.
+        if (this.options.alone && this.cursor >= this.options.head()) break;
         if (this.consumer.idle?.() === true) {
           await this.skipToHead();
           break;
@@ -198,12 +200,12 @@ export class ConsumerRunner {
 
   /**
    * Takes the lease, or renews it when a third of it has gone by: a run that moves the cursor renews it too, so a
-   * busy consumer writes nothing more for it.
+   * busy consumer writes nothing more for it. Alone on the database, the lease taken is kept: nobody else asks for it.
    */
   private async claim(): Promise<void> {
-    const { holder, leaseMs, log } = this.options;
+    const { holder, leaseMs, log, alone } = this.options;
     const now = Date.now();
-    if (this.cursor !== null && now - this.renewedAt < leaseMs / 3) return;
+    if (this.cursor !== null && (alone || now - this.renewedAt < leaseMs / 3)) return;
     const held = this.cursor !== null;
     this.cursor = await this.store.consumers.claim(this.name, holder, this.options.alone ? Number.MAX_SAFE_INTEGER : now, now + leaseMs, this.options.head());
     if (this.cursor !== null) this.renewedAt = now;
