@@ -207,7 +207,7 @@ export class ConsumerRunner {
     const now = Date.now();
     if (this.cursor !== null && (alone || now - this.renewedAt < leaseMs / 3)) return;
     const held = this.cursor !== null;
-    this.cursor = await this.store.consumers.claim(this.name, holder, this.options.alone ? Number.MAX_SAFE_INTEGER : now, now + leaseMs, this.options.head());
+    this.cursor = await this.store.consumers.claim(this.name, holder, alone ? Number.MAX_SAFE_INTEGER : now, now + leaseMs, this.options.head());
     if (this.cursor !== null) this.renewedAt = now;
     if (!held && this.cursor !== null) log.info({ consumer: this.name, cursor: this.cursor, holder }, 'this process runs the consumer now');
   }
